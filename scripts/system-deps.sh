@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the system programs the tests use (a bare CI machine has none of them):
+# PostgreSQL server binaries for the throwaway test cluster.
+set -euo pipefail
+
+need=()
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then need+=(postgresql); fi
+
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Bitte installieren: ${need[*]} (z. B. sudo apt-get install ${need[*]})" >&2
+  exit 1
+fi
+echo "Installiere Systempakete: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Debian starts a cluster on install; the tests start their own, so stop it again.
+if command -v service >/dev/null; then service postgresql stop >/dev/null 2>&1 || true; fi

@@ -1,0 +1,3 @@
+from datensorgfalt.cli.app import main
+
+main()

@@ -1,0 +1,149 @@
+"""Opening the catalog (SQLite file or PostgreSQL URL), migrating it, and reading it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from datensorgfalt.catalog.models import Dataset, Finding, Run, utcnow
+from datensorgfalt.errors import CatalogUnavailable, DatasetNotFound
+
+
+def dataset_id_for(location: str) -> str:
+    """Stable id of a dataset: the same location always gets the same id."""
+    return "ds-" + hashlib.sha256(location.encode("utf-8")).hexdigest()[:10]
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL + foreign keys: readers never block the one writer; a killed writer leaves the
+    # last committed state behind.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option(
+        "script_location", str(resources.files("datensorgfalt.catalog").joinpath("migrations"))
+    )
+    config.attributes["engine"] = engine
+    return config
+
+
+class Catalog:
+    """The catalog store. ``Catalog.open(url)`` migrates the schema to the newest version."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, migrate: bool = True) -> Catalog:
+        engine = make_engine(url)
+        try:
+            with engine.connect():
+                pass
+            if migrate:
+                command.upgrade(alembic_config(engine), "head")
+        except OperationalError as exc:
+            raise CatalogUnavailable("error.catalog_unavailable", url=mask_url(url),
+                                     reason=str(exc.orig).strip().splitlines()[0]) from exc
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: committed as a whole, or rolled back as a whole."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    # -- runs ---------------------------------------------------------------------------
+    def start_run(self, command_name: str, arguments: dict[str, Any] | None = None) -> int:
+        with self.session() as session:
+            run = Run(command=command_name, arguments=arguments or {})
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
+        with self.session() as session:
+            run = session.get(Run, run_id)
+            run.status = status
+            run.summary = summary
+            run.finished_at = utcnow()
+
+    def runs(self, command_name: str | None = None) -> list[Run]:
+        with self._sessions() as session:
+            query = select(Run).order_by(Run.id)
+            if command_name:
+                query = query.where(Run.command == command_name)
+            return list(session.scalars(query))
+
+    # -- datasets -----------------------------------------------------------------------
+    def datasets(self, include_deleted: bool = False) -> list[Dataset]:
+        with self._sessions() as session:
+            query = select(Dataset).options(
+                selectinload(Dataset.columns),
+                selectinload(Dataset.findings),
+                selectinload(Dataset.rights),
+            ).order_by(Dataset.location)
+            if not include_deleted:
+                query = query.where(Dataset.status != "deleted")
+            return list(session.scalars(query))
+
+    def dataset(self, id_or_prefix: str) -> Dataset:
+        """A dataset by id, unique id prefix, exact location or title."""
+        matches = [
+            d for d in self.datasets(include_deleted=True)
+            if d.id == id_or_prefix or d.location == id_or_prefix or d.title == id_or_prefix
+        ]
+        if not matches:
+            matches = [d for d in self.datasets(include_deleted=True)
+                       if d.id.startswith(id_or_prefix)]
+        if len(matches) != 1:
+            raise DatasetNotFound("error.dataset_not_found", id=id_or_prefix)
+        return matches[0]
+
+    def findings(self, dataset_id: str | None = None,
+                 sources: Sequence[str] | None = None) -> list[Finding]:
+        with self._sessions() as session:
+            query = select(Finding).order_by(Finding.id)
+            if dataset_id:
+                query = query.where(Finding.dataset_id == dataset_id)
+            if sources:
+                query = query.where(Finding.source.in_(sources))
+            return list(session.scalars(query))
+
+
+def mask_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url

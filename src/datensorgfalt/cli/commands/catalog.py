@@ -1,0 +1,101 @@
+"""``datensorgfalt catalog list|show``: what the catalog knows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from datensorgfalt.catalog.serialize import dataset_to_dict
+from datensorgfalt.cli.common import (
+    console,
+    handles_errors,
+    human_size,
+    json_option,
+    open_catalog,
+    print_json,
+    workspace_option,
+)
+from datensorgfalt.i18n import t
+
+SEVERITY_STYLE = {"critical": "bold red", "error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(help=t("help.catalog"), no_args_is_help=True)
+    app.add_typer(group, name="catalog")
+
+    @group.command("list", help=t("help.catalog_list"))
+    @handles_errors
+    def list_(
+        workspace: Path = workspace_option(),
+        all_: bool = typer.Option(False, "--all", help=t("help.catalog_all")),
+        as_json: bool = json_option(),
+    ) -> None:
+        with open_catalog(workspace) as (_, catalog):
+            datasets = catalog.datasets(include_deleted=all_)
+        if as_json:
+            print_json([dataset_to_dict(d, full=False) for d in datasets])
+            return
+        if not datasets:
+            console.print(t("catalog.empty"))
+            return
+        console.print(_list_table(datasets))
+        console.print(t("catalog.count", n=len(datasets)))
+
+    @group.command("show", help=t("help.catalog_show"))
+    @handles_errors
+    def show(
+        dataset_id: str = typer.Argument(..., help=t("help.dataset_id")),
+        workspace: Path = workspace_option(),
+        as_json: bool = json_option(),
+    ) -> None:
+        with open_catalog(workspace) as (_, catalog):
+            data = dataset_to_dict(catalog.dataset(dataset_id))
+        if as_json:
+            print_json(data)
+            return
+        _render_dataset(data)
+
+
+def _list_table(datasets: list) -> Table:
+    table = Table(show_lines=False)
+    for key in ("id", "title", "format", "size", "rows", "columns", "findings"):
+        table.add_column(t(f"catalog.col.{key}"), overflow="fold")
+    for d in datasets:
+        table.add_row(
+            d.id,
+            d.title,
+            d.format,
+            human_size(d.byte_size),
+            "-" if d.row_count is None else f"{d.row_count:,}".replace(",", "."),
+            "-" if d.column_count is None else str(d.column_count),
+            str(len(d.findings)) if d.findings else "",
+        )
+    return table
+
+
+def _render_dataset(data: dict) -> None:
+    console.print(f"[bold]{data['title']}[/]  ({data['id']})")
+    for key in ("location", "kind", "format", "status", "size", "modified", "rows",
+                "column_count", "fingerprint"):
+        value = human_size(data["size"]) if key == "size" else data[key]
+        console.print(f"  {t('catalog.field.' + key)}: {value if value is not None else '-'}")
+    if data["dialect"]:
+        dialect = ", ".join(f"{k}={v!r}" for k, v in data["dialect"].items())
+        console.print(f"  {t('catalog.field.dialect')}: {dialect}")
+    if data["rights"]:
+        rights = ", ".join(f"{k}={v}" for k, v in data["rights"].items() if v not in (None, {}))
+        console.print(f"  {t('catalog.field.rights')}: {rights}")
+    if data["columns"]:
+        table = Table(title=t("catalog.columns_title"))
+        for key in ("name", "type", "semantic_type"):
+            table.add_column(t(f"catalog.colcol.{key}"))
+        for column in data["columns"]:
+            table.add_row(column["name"], column["type"], column["semantic_type"] or "")
+        console.print(table)
+    for finding in data["findings"]:
+        style = SEVERITY_STYLE.get(finding["severity"], "")
+        console.print(f"  [{style}]{finding['severity']}[/] {finding['code']}: "
+                      f"{finding['message']}")

@@ -1,0 +1,73 @@
+"""The workspace: a ``.datensorgfalt/`` folder holding the catalog and the settings."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from datensorgfalt.catalog import Catalog
+from datensorgfalt.errors import NoWorkspace
+
+FOLDER = ".datensorgfalt"
+SETTINGS_FILE = "settings.json"
+ENV_DB = "DATENSORGFALT_DB"
+ENV_WORKSPACE = "DATENSORGFALT_WORKSPACE"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @property
+    def folder(self) -> Path:
+        return self.root / FOLDER
+
+    @property
+    def settings(self) -> dict:
+        path = self.folder / SETTINGS_FILE
+        return json.loads(path.read_text("utf-8")) if path.exists() else {}
+
+    @property
+    def db_url(self) -> str:
+        return os.environ.get(ENV_DB) or self.settings.get("db") or self.default_db_url()
+
+    def default_db_url(self) -> str:
+        return f"sqlite:///{self.folder / 'catalog.sqlite'}"
+
+    def open_catalog(self) -> Catalog:
+        return Catalog.open(self.db_url)
+
+    def path(self, *parts: str) -> Path:
+        """A path inside the workspace folder (created on demand)."""
+        target = self.folder.joinpath(*parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+
+def init_workspace(root: Path, db_url: str | None = None) -> Workspace:
+    """Create ``root/.datensorgfalt`` with a migrated catalog. Safe to run twice."""
+    workspace = Workspace(root.resolve())
+    workspace.folder.mkdir(parents=True, exist_ok=True)
+    settings = workspace.settings
+    db_url = db_url or os.environ.get(ENV_DB)
+    if db_url:
+        settings["db"] = db_url
+    settings.setdefault("version", 1)
+    Catalog.open(settings.get("db") or workspace.default_db_url()).close()
+    (workspace.folder / SETTINGS_FILE).write_text(json.dumps(settings, indent=2), "utf-8")
+    return workspace
+
+
+def find_workspace(start: Path | None = None) -> Workspace:
+    """The workspace in ``start`` or its nearest parent (or ``DATENSORGFALT_WORKSPACE``)."""
+    if os.environ.get(ENV_WORKSPACE):
+        root = Path(os.environ[ENV_WORKSPACE])
+        if (root / FOLDER).is_dir():
+            return Workspace(root.resolve())
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / FOLDER).is_dir():
+            return Workspace(folder)
+    raise NoWorkspace("error.no_workspace", path=str(here))

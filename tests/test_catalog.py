@@ -1,0 +1,120 @@
+"""The catalog store, on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import inspect
+
+from datensorgfalt.catalog import Catalog, Column, Dataset, Finding, Link, Result, Rights
+from datensorgfalt.catalog.serialize import dataset_to_dict
+from datensorgfalt.catalog.store import dataset_id_for
+from datensorgfalt.errors import CatalogUnavailable, DatasetNotFound
+
+
+def _add_sales(catalog: Catalog, location: str = "file:///daten/umsatz.csv") -> str:
+    dataset_id = dataset_id_for(location)
+    with catalog.session() as session:
+        session.add(Dataset(
+            id=dataset_id, title="Umsätze 2023–2025", location=location, format="csv",
+            dialect={"delimiter": ";", "encoding": "cp1252"}, byte_size=1234,
+            modified_at=datetime(2025, 12, 31, 17, 0), fingerprint="abc", row_count=10,
+            column_count=2,
+            columns=[Column(position=0, name="Datum", inferred_type="date", semantic_type="date"),
+                     Column(position=1, name="Betrag €", inferred_type="decimal",
+                            semantic_type="amount")],
+            findings=[Finding(code="mixed-date-formats", severity="warning", message="zwei",
+                              column_name="Datum", evidence={"examples": ["01.02.2024"]})],
+        ))
+    return dataset_id
+
+
+def test_schema_is_created_by_migration(catalog: Catalog) -> None:
+    tables = set(inspect(catalog.engine).get_table_names())
+    assert {"datasets", "columns", "findings", "runs", "links", "rights", "results",
+            "alembic_version"} <= tables
+
+
+def test_reopening_keeps_data(catalog_url: str) -> None:
+    first = Catalog.open(catalog_url)
+    dataset_id = _add_sales(first)
+    first.close()
+    second = Catalog.open(catalog_url)  # migrating again is a no-op
+    assert second.dataset(dataset_id).title == "Umsätze 2023–2025"
+    second.close()
+
+
+def test_dataset_round_trip_with_unicode_and_json(catalog: Catalog) -> None:
+    dataset_id = _add_sales(catalog)
+    data = dataset_to_dict(catalog.dataset(dataset_id))
+    assert data["dialect"] == {"delimiter": ";", "encoding": "cp1252"}
+    assert [c["name"] for c in data["columns"]] == ["Datum", "Betrag €"]
+    assert data["findings"][0]["evidence"] == {"examples": ["01.02.2024"]}
+    assert data["rows"] == 10
+
+
+def test_lookup_by_prefix_title_and_location(catalog: Catalog) -> None:
+    dataset_id = _add_sales(catalog)
+    assert catalog.dataset(dataset_id[:6]).id == dataset_id
+    assert catalog.dataset("Umsätze 2023–2025").id == dataset_id
+    assert catalog.dataset("file:///daten/umsatz.csv").id == dataset_id
+    with pytest.raises(DatasetNotFound):
+        catalog.dataset("gibt-es-nicht")
+
+
+def test_ambiguous_prefix_is_refused(catalog: Catalog) -> None:
+    _add_sales(catalog, "file:///a.csv")
+    _add_sales(catalog, "file:///b.csv")
+    with pytest.raises(DatasetNotFound):
+        catalog.dataset("ds-")
+
+
+def test_failed_unit_of_work_leaves_nothing_behind(catalog: Catalog) -> None:
+    with pytest.raises(RuntimeError), catalog.session() as session:
+        session.add(Dataset(id="ds-x", title="halb", location="file:///halb.csv"))
+        session.flush()
+        raise RuntimeError("abgebrochen")
+    assert catalog.datasets() == []
+
+
+def test_runs_record_status_and_summary(catalog: Catalog) -> None:
+    run_id = catalog.start_run("scan", {"paths": ["/daten"]})
+    catalog.finish_run(run_id, "ok", {"datasets": 3})
+    [run] = catalog.runs("scan")
+    assert (run.status, run.summary, run.arguments) == ("ok", {"datasets": 3},
+                                                        {"paths": ["/daten"]})
+    assert run.finished_at is not None
+
+
+def test_deleted_datasets_are_hidden_unless_asked(catalog: Catalog) -> None:
+    dataset_id = _add_sales(catalog)
+    with catalog.session() as session:
+        session.get(Dataset, dataset_id).status = "deleted"
+    assert catalog.datasets() == []
+    assert [d.id for d in catalog.datasets(include_deleted=True)] == [dataset_id]
+
+
+def test_links_rights_results_and_cascade(catalog: Catalog) -> None:
+    original = _add_sales(catalog, "file:///a.csv")
+    copy = _add_sales(catalog, "file:///kopie/a.csv")
+    with catalog.session() as session:
+        session.add(Link(source_id=copy, target_id=original, kind="copy_of"))
+        session.add(Rights(dataset_id=original, source="own", licence="proprietary",
+                           ai_training_allowed=True, restrictions={"sharing": False}))
+        session.add(Result(kind="quality", dataset_id=original, payload={"score": 81}))
+    assert dataset_to_dict(catalog.dataset(original))["rights"]["licence"] == "proprietary"
+    with catalog.session() as session:
+        session.delete(session.get(Dataset, original))
+    with catalog.session() as session:
+        assert session.query(Link).count() == 0
+        assert session.query(Result).count() == 0
+        assert session.query(Rights).count() == 0
+
+
+def test_unreachable_database_gives_clear_message() -> None:
+    with pytest.raises(CatalogUnavailable) as info:
+        Catalog.open("postgresql://nutzer:geheim@127.0.0.1:1/katalog")
+    message = str(info.value)
+    assert "nicht erreichbar" in message
+    assert "geheim" not in message
