@@ -1,0 +1,1 @@
+"""Readers: the only layer that knows file formats, encodings and database drivers."""
