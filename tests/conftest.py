@@ -11,7 +11,17 @@ from datensorgfalt import i18n
 from datensorgfalt.catalog import Catalog
 from tests.pg import PostgresCluster
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _find_shared() -> Path:
+    """``../shared`` beside the checkout (tests may read it; the tool never needs it)."""
+    for folder in Path(__file__).resolve().parents:
+        if (folder / "shared" / "ARCHITECTURE.md").exists():
+            return folder / "shared"
+    return Path(__file__).resolve().parents[2] / "shared"
+
+
+SHARED = _find_shared()
 
 
 @pytest.fixture(scope="session")
