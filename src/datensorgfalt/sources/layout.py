@@ -185,7 +185,7 @@ def table_start(rows: list[list[str]], width: int, profile: Profile) -> int:
         following = [r for r in rows[i + 1 : i + 8] if not is_blank(r)][:3]
         if conforms(row, width) and not following:
             return i
-        if following and all(conforms(r, width) for r in following):
+        if following and sum(conforms(r, width) for r in following) >= min(2, len(following)):
             return i
     return next((i for i, r in enumerate(rows) if not is_blank(r)), 0)
 
