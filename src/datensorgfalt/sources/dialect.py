@@ -74,7 +74,7 @@ def _space_follows(text: str, delimiter: str) -> bool:
 
 def candidate_dialects(text: str) -> list[Dialect]:
     present = [d for d in DELIMITERS if d in text]
-    quotes = [q for q in QUOTES if q is None or q in text]
+    quotes = [q for q in QUOTES if q in (None, '"') or q in text]
     return [
         Dialect(d, q, e, _space_follows(text, d))
         for d in present or [","]

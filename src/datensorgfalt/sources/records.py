@@ -141,13 +141,32 @@ def records(feed: LineFeed, dialect: Dialect, width: int = 0,
             row = next(reader)
         except StopIteration:
             return
-        first_line = feed.number - len(feed.taken) + 1
-        if width and quote and not conforms(row, width) and feed.taken:
-            taken = feed.taken
-            if any(quote in line for line in taken):
-                fixed = repair_line(taken[0], dialect, width, profile or Profile())
-                if fixed is not None:
-                    if len(taken) > 1:
-                        feed.push_back(taken[1:])
-                    row = fixed
+        taken = feed.taken
+        first_line = feed.number - len(taken) + 1
+        if width and quote and taken and (len(taken) > 1 or not conforms(row, width)):
+            fixed = _repair_record(row, taken, dialect, width, profile or Profile())
+            if fixed is not None:
+                if len(taken) > 1:
+                    feed.push_back(taken[1:])
+                row = fixed
         yield row, first_line
+
+
+def _repair_record(row: list[str], taken: list[str], dialect: Dialect, width: int,
+                   profile: Profile) -> list[str] | None:
+    """A better reading of the record's first line, or None to keep the record as read.
+
+    A record of the wrong width is re-read when a quote is involved. A record of the right
+    width that spans several lines is split only when its first line alone and each of its
+    other lines are complete records too (lines swallowed by a stray quote)."""
+    if not any(dialect.quotechar in line for line in taken):
+        return None
+    fixed = repair_line(taken[0], dialect, width, profile)
+    if fixed is None or conforms(row, width) and not _complete_records(taken[1:], dialect, width):
+        return None
+    return fixed
+
+
+def _complete_records(lines: list[str], dialect: Dialect, width: int) -> bool:
+    rows = dialect.parse("".join(lines))
+    return bool(rows) and all(conforms(r, width) for r in rows)
