@@ -160,7 +160,7 @@ def _best_formats(texts: Sequence[str], formats: Sequence[str], kind: str) -> tu
     while remaining and len(chosen) < 3:
         counts = {fmt: sum(_fits_format(t, fmt, kind) for t in remaining) for fmt in formats}
         fmt, count = max(counts.items(), key=lambda item: item[1])
-        if count == 0 or (chosen and count < max(2, 0.01 * len(texts))):
+        if count == 0:
             break
         chosen.append(fmt)
         fitted += count
