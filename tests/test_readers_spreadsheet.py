@@ -56,7 +56,10 @@ def test_every_sheet_is_its_own_table(tmp_path):
     sources = open_workbook(price_book(tmp_path / "preise.xlsx"))
     second = sources[1]
     assert second.header == ["Artikelnr", "Artikel", "Preis", "Lieferbar"]
-    assert rows_of(second) == [["Z-1", "Schraube", "0.1", "true"], ["Z-2", "Mutter", "0.05", "false"]]
+    assert rows_of(second) == [
+        ["Z-1", "Schraube", "0.1", "true"],
+        ["Z-2", "Mutter", "0.05", "false"],
+    ]
     assert second.location.endswith("#sheet=Zubeh%C3%B6r")
     assert sources[2].header == []
     assert any(i.code == "empty-sheet" for i in sources[2].issues)
