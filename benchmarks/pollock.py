@@ -190,6 +190,8 @@ def main() -> None:
             run_one, [(n, str(folder)) for n in names], chunksize=8
         ):
             ours[name], duck[name] = mine, theirs
+            if len(ours) % 250 == 0:
+                print(f"  {len(ours)} / {len(names)} files", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "pollock_breakdown.txt").write_text(breakdown(ours, duck), encoding="utf-8")

@@ -148,9 +148,9 @@ def repaired_rows(sample: str, dialect: Dialect) -> list[list[str]]:
     from datensorgfalt.sources.records import LineFeed, records
 
     plain = dialect.parse(sample, SCORE_ROWS)
-    if not dialect.quotechar:
-        return plain
     width = table_width(plain)
+    if not dialect.quotechar or sum(len(r) == width for r in plain) < 0.5 * len(plain):
+        return plain  # no repair can save a dialect that reads most rows wrong
     profile = Profile.learn([r for r in plain if conforms(r, width)], width)
     feed = LineFeed(iter(io.StringIO(sample, newline="")))
     rows = []

@@ -25,6 +25,8 @@ def cell_kind(cell: str | None) -> str:
     value = (cell or "").strip()
     if not value:
         return "empty"
+    if value[0].isalpha() and not value[-1].isdigit() and not is_null(value):
+        return "text"  # fast path for words
     if _NUMBER.fullmatch(value):
         return "number"
     if _DATE.fullmatch(value):

@@ -107,10 +107,14 @@ def lenient_split(line: str, dialect: Dialect, literal: frozenset[int] = frozens
 
 
 def _field_start_quotes(line: str, dialect: Dialect) -> list[int]:
-    quote, delim = dialect.quotechar, dialect.delimiter
-    starts = [i for i, c in enumerate(line) if c == quote and (i == 0 or line[i - 1] == delim
-              or (dialect.skipinitialspace and line[i - 1] == " "))]
-    return starts[:MAX_STRAY_CANDIDATES]
+    quote, delim = dialect.quotechar or "", dialect.delimiter
+    starts, i = [], line.find(quote)
+    while i >= 0 and len(starts) < MAX_STRAY_CANDIDATES:
+        before = line[i - 1] if i else delim
+        if before == delim or (dialect.skipinitialspace and before == " "):
+            starts.append(i)
+        i = line.find(quote, i + 1)
+    return starts
 
 
 def lenient_candidates(line: str, dialect: Dialect) -> Iterator[list[str]]:

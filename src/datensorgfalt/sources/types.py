@@ -55,6 +55,8 @@ def is_null(value: str | None) -> bool:
 
 def _strip_unit(text: str) -> tuple[str, str | None]:
     """'12,50 €' -> ('12,50', '€'); '$74.69' -> ('74.69', '$')."""
+    if not text or text[-1].isdigit() and (text[0].isdigit() or text[0] in "+-."):
+        return text, None
     for unit in CURRENCY:
         if text.endswith(unit):
             return text[: -len(unit)].strip(), unit
