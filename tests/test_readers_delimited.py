@@ -267,3 +267,31 @@ def test_original_is_never_modified(tmp_path):
     read_all(path)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert path.stat().st_mtime_ns == mtime
+
+
+def test_memory_stays_flat_while_streaming(tmp_path):
+    import tracemalloc
+
+    path = tmp_path / "flach.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("id;text;wert\n")
+        for i in range(120_000):
+            handle.write(f'{i};"Zeile {i} mit etwas Text, damit sie breit ist";{i % 977},25\n')
+    size = path.stat().st_size
+    source = open_delimited(path)
+    tracemalloc.start()
+    rows = 0
+    for batch in source.batches(rows=1_000):
+        rows += batch.num_rows
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert rows == 120_000
+    assert peak < size / 4, f"peak {peak} bytes for a file of {size} bytes"
+
+
+def test_title_above_a_narrow_table(tmp_path):
+    text = "Lagerbestand\nStand 01.03.2024\nTeil;Menge\nBlech;12\nRohr;7\nWinkel;3\n"
+    header, rows, source = read_all(write(tmp_path / "schmal.csv", text))
+    assert header == ["Teil", "Menge"]
+    assert rows == [["Blech", "12"], ["Rohr", "7"], ["Winkel", "3"]]
+    assert source.dialect["preamble_lines"] == 2

@@ -21,6 +21,7 @@ def convert(path: Path, out: Path, sheet: str | None = None) -> dict[str, Any]:
         raise ReadError("readers.error.same_file", path=str(path))
     source = open_table_file(path, sheet)
     rows = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     with tmp.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
