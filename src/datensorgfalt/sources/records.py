@@ -165,10 +165,9 @@ def _repair_record(row: list[str], taken: list[str], dialect: Dialect, width: in
     other lines are complete records too (lines swallowed by a stray quote)."""
     if not any(dialect.quotechar in line for line in taken):
         return None
-    fixed = repair_line(taken[0], dialect, width, profile)
-    if fixed is None or conforms(row, width) and not _complete_records(taken[1:], dialect, width):
-        return None
-    return fixed
+    if conforms(row, width) and not _complete_records(taken[1:], dialect, width):
+        return None  # a genuine field over several lines (the cheap test first)
+    return repair_line(taken[0], dialect, width, profile)
 
 
 def _complete_records(lines: list[str], dialect: Dialect, width: int) -> bool:
