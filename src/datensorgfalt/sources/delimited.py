@@ -80,6 +80,9 @@ class DelimitedSource:
                     break
             yield from walker.finish()
         found = walker_issues(walker, feed.replaced, feed.first_replaced)
+        if feed.repaired:
+            found.append(Issue("stray-quotes-repaired", "warning",
+                               {"count": len(feed.repaired), "lines": feed.repaired[:5]}))
         self.issues = self._sample_issues + found
 
     def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
@@ -120,13 +123,15 @@ def walker_issues(walker: TableWalker, replaced: int, first_replaced: int | None
     return issues
 
 
-def _sample_rows(text: str, dialect: Dialect) -> list[list[str]]:
-    """The sample's records; a first plain reading gives the width that stray quotes break."""
+def _sample_rows(text: str, dialect: Dialect) -> tuple[list[list[str]], list[int]]:
+    """The sample's records (a first plain reading gives the width that stray quotes break)
+    and the lines of records re-read because of a stray quote."""
     plain = dialect.parse(text)
     width = dominant_width(plain)
     profile = Profile.learn([r for r in plain if conforms(r, width)], width)
     feed = LineFeed(iter(io.StringIO(text, newline="")))
-    return [row for row, _line in records(feed, dialect, width, profile)]
+    rows = [row for row, _line in records(feed, dialect, width, profile)]
+    return rows, feed.repaired
 
 
 def column_conventions(rows: list[list[str]], layout: Layout) -> dict[str, Any]:
@@ -168,7 +173,7 @@ def open_delimited(path: Path) -> DelimitedSource:
     encoding = detect_encoding(sample)
     text = decode_sample(sample, encoding, complete)
     dialect = detect_dialect(text)
-    rows = _sample_rows(text, dialect)
+    rows, repaired = _sample_rows(text, dialect)
     layout = detect_layout(rows, joiner=dialect.delimiter)
     details: dict[str, Any] = {
         "encoding": encoding.name,
@@ -190,7 +195,10 @@ def open_delimited(path: Path) -> DelimitedSource:
     source = DelimitedSource(path, encoding, dialect, layout, details, issues)
     if complete:
         walker = _walk_sample(rows, layout, dialect)
-        source.issues = issues + [i for i in walker_issues(walker, 0, None)]
+        source.issues = issues + walker_issues(walker, 0, None)
+        if repaired:
+            source.issues.append(Issue("stray-quotes-repaired", "warning",
+                                       {"count": len(repaired), "lines": repaired[:5]}))
         details["footer_lines"] = walker.stats["footer"]
     return source
 

@@ -141,11 +141,14 @@ def fit_row(row: list[str], width: int, profile: Profile, joiner: str) -> list[s
     """Bring a ragged row to ``width`` cells: drop trailing empties, then remove a stray empty
     cell, merge two cells split by an unquoted delimiter, or insert a missing cell - whichever
     fits the column kinds best (ties: at the end of the row)."""
-    if len(row) > width and is_blank(row[width:]):
-        return row[:width]
+    if len(row) == width:
+        return row
     cells = list(row)
+    options = [cells[:width]] if len(cells) > width and is_blank(cells[width:]) else []
     while len(cells) > width:
         cells = max(_shorter(cells, joiner), key=profile.fit)
+    if options:  # trailing delimiters, unless a stray empty cell further left fits better
+        return max([*options, cells], key=profile.fit)
     while len(cells) < width:
         cells = max(_longer(cells), key=profile.fit)
     return cells
