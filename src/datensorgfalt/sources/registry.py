@@ -7,6 +7,7 @@ whether a file is a table, a document, an image or something the tool does not r
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -55,7 +56,10 @@ def looks_tabular(path: Path) -> bool:
     for delimiter in DELIMITERS:
         counts = [line.count(delimiter) for line in lines]
         common = max(set(counts), key=counts.count)
-        if common >= 1 and counts.count(common) >= max(2, int(0.8 * len(lines))):
+        if common < 1 or counts.count(common) < max(2, math.ceil(0.8 * len(lines))):
+            continue
+        fields = [field for line in lines for field in line.split(delimiter)]
+        if sum(len(f) for f in fields) / len(fields) <= 40:  # prose has long "fields"
             return True
     return False
 
