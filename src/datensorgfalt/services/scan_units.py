@@ -233,6 +233,8 @@ def _database(url: str, catalog: Catalog, known: Known, run_id: int) -> UnitResu
             **base, "status": "active", "row_count": None, "column_count": None,
             "details": {**base["details"], "tables": sorted(signatures)}}, [], [], run_id)
         _forget_missing_parts(session, before, [location, *signatures], run_id)
+    changed |= any(k.location not in signatures and k.location != location
+                   and k.status == "active" for k in before)
     outcome = "unchanged" if not changed else ("changed" if before else "new")
     return UnitResult(outcome, {location}, len(tables) + 1)
 
