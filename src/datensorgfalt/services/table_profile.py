@@ -12,7 +12,7 @@ from datensorgfalt.services.semantic import semantic_type
 from datensorgfalt.sources.base import TableSource
 
 SAMPLE_ROWS = 2_000
-BATCH_ROWS = 50_000
+BATCH_ROWS = 10_000
 
 
 @dataclass
