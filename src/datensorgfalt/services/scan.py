@@ -61,6 +61,7 @@ def scan(targets: list[str | Path], workspace: Workspace, catalog: Catalog,
          progress: Progress | None = None) -> ScanReport:
     """Scan files, folders and database URLs into the catalog."""
     names = [str(target) for target in targets]
+    store.fast_commits(catalog)
     store.mark_interrupted_runs(catalog)
     run_id = catalog.start_run("scan", {"targets": names})
     started = time.monotonic()

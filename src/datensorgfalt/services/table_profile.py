@@ -11,7 +11,7 @@ import pyarrow as pa
 from datensorgfalt.services.semantic import semantic_type
 from datensorgfalt.sources.base import TableSource
 
-SAMPLE_ROWS = 2_000
+SAMPLE_ROWS = 1_000
 BATCH_ROWS = 10_000
 
 
