@@ -34,6 +34,7 @@ class Known:
     status: str
     sha256: str | None
     signature: str | None
+    problems: int = 0  # files of a folder that could not be read
 
 
 def known_datasets(catalog: Catalog) -> dict[str, list[Known]]:
@@ -47,7 +48,8 @@ def known_datasets(catalog: Catalog) -> dict[str, list[Known]]:
             details = details or {}
             source = details.get("source") or location
             by_source[source].append(Known(id_, location, source, size, modified, status,
-                                           details.get("sha256"), details.get("signature")))
+                                           details.get("sha256"), details.get("signature"),
+                                           len(details.get("problems", []))))
     return by_source
 
 
