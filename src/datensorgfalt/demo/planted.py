@@ -58,6 +58,9 @@ PLANTED: tuple[Plant, ...] = (
           "Platzhalter statt Werten: „n/a“ und „-“ im Istwert, „0000-00-00“ im Prüfdatum.",
           (INSPECTIONS,), "Istwert_mm, Prüfdatum", ("readers.types", "quality.completeness",
                                                     "quality.validity")),
+    Plant("missing-values-customers",
+          "Leere Zellen in der Kundenliste: einige Kunden ohne IBAN, E-Mail oder Telefon.",
+          (CUSTOMERS,), "IBAN, E-Mail, Telefon", ("quality.completeness",)),
     Plant("typos-customer-city",
           "Tippfehler „Dortmnud“ einmal unter vielen „Dortmund“.",
           (CUSTOMERS,), "Ort", ("quality.accuracy",)),
@@ -84,7 +87,7 @@ PLANTED: tuple[Plant, ...] = (
     Plant("personal-data-hr",
           "Personalliste mit Namen, Geburtsdaten, Anschriften, Telefon, IBAN, Steuer-ID "
           "(gültige Prüfziffer), SV-Nummer und besonderen Kategorien (Art. 9 DSGVO): "
-          "Konfession und Schwerbehinderung.",
+          "Konfession und Schwerbehinderung, dazu Gesundheitsangaben im Freitext (Bemerkung).",
           (HR,), None, ("privacy", "privacy.special_categories")),
     Plant("personal-data-requests",
           "Kundenanfragen (E-Mails und Telefonnotizen) mit Namen, Anschriften, Telefon, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 from openpyxl import Workbook
@@ -16,7 +17,7 @@ HR_FILE = "personal/mitarbeiter.xlsx"
 HR_HEADER = (
     "Personalnr", "Nachname", "Vorname", "Geburtsdatum", "Straße", "PLZ", "Ort", "Telefon",
     "Eintritt", "Abteilung", "Tätigkeit", "Wochenstunden", "Konfession", "Schwerbehinderung",
-    "IBAN", "Steuer-ID", "SV-Nummer",
+    "IBAN", "Steuer-ID", "SV-Nummer", "Bemerkung",
 )
 #: (department, job, head count) - 45 in total.
 DEPARTMENTS = (
@@ -33,7 +34,16 @@ DEPARTMENTS = (
 )
 HOME_TOWNS = ("Iserlohn", "Hagen", "Menden", "Lüdenscheid", "Arnsberg", "Dortmund")
 CONFESSIONS = ("rk", "ev", "--", "--", "rk", "ev", "ak")
-SPECIAL_COLUMNS = {"Konfession": "religion", "Schwerbehinderung": "health"}
+SPECIAL_COLUMNS = {"Konfession": "religion", "Schwerbehinderung": "health",
+                   "Bemerkung": "health (free text, some rows)"}
+#: Free-text remarks; the first three reveal health data (Art. 9 DSGVO).
+HEALTH_REMARKS = (
+    "Bandscheibenvorfall 2024 – kein schweres Heben",
+    "Wiedereingliederung nach Krankheit bis 31.03.2026",
+    "Diabetes, Pausen nach Bedarf",
+)
+OTHER_REMARKS = ("Staplerschein vorhanden", "Ersthelfer", "Sicherheitsbeauftragter",
+                 "Ausbilder nach AEVO")
 
 
 def write_hr_list(land: Landscape) -> None:
@@ -46,6 +56,7 @@ def write_hr_list(land: Landscape) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     number = 1001
+    remarks = _remarks(rng)
     towns = {c[0]: c for c in NRW_CITIES if c[0] in HOME_TOWNS}
     for department, job, count in DEPARTMENTS:
         for _ in range(count):
@@ -63,9 +74,18 @@ def write_hr_list(land: Landscape) -> None:
                 rng.choice(CONFESSIONS), "ja" if rng.random() < 0.07 else "nein",
                 personal.iban(rng), personal.steuer_id(rng),
                 personal.sv_nummer(rng, born, someone.last_name, someone.female),
+                remarks.get(number - 1000),
             ])
             for column in (4, 9):
                 sheet.cell(sheet.max_row, column).number_format = "DD.MM.YYYY"
             number += 1
     land.write_bytes(HR_FILE, xlsx_bytes(book))
-    land.plant("personal-data-hr", rows=number - 1001, special_categories=SPECIAL_COLUMNS)
+    health_rows = sorted(row for row, text in remarks.items() if text in HEALTH_REMARKS)
+    land.plant("personal-data-hr", rows=health_rows, employees=number - 1001,
+               special_categories=SPECIAL_COLUMNS)
+
+
+def _remarks(rng: random.Random) -> dict[int, str]:
+    """Data row -> remark; rows are chosen at random among the 45 employees."""
+    texts = HEALTH_REMARKS + OTHER_REMARKS
+    return dict(zip(rng.sample(range(1, 46), len(texts)), texts, strict=True))

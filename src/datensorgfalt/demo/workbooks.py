@@ -29,6 +29,8 @@ CUSTOMER_HEADER = (
 PRICE_HEADER = ("Artikelnr", "Bezeichnung", "Werkstoff", "Einheit", "Preis (EUR)", "Mindestmenge")
 TITLE_SHEET = "Biegeteile"
 TYPO_CITY = ("Dortmund", "Dortmnud")
+#: Blank cells left in the customer list: column -> how many.
+BLANKS = {"IBAN": 7, "E-Mail": 3, "Telefon": 2}
 BOLD = Font(bold=True)
 
 
@@ -38,12 +40,17 @@ def write_customer_list(land: Landscape, customers: list[Customer]) -> None:
     sheet.title = "Kunden"
     _header(sheet, CUSTOMER_HEADER)
     typo_row = _typo_row(land, customers)
+    blanks = _blank_cells(land, customers)
     for row, c in enumerate(customers, start=1):
         city = TYPO_CITY[1] if row == typo_row else c.city
-        sheet.append([
+        values = [
             c.number, c.name, c.contact.salutation, c.contact.name, c.street, c.postcode, city,
             c.phone, c.email, c.iban, c.since, c.payment_days,
-        ])
+        ]
+        for column, rows in blanks.items():
+            if row in rows:
+                values[CUSTOMER_HEADER.index(column)] = None
+        sheet.append(values)
         sheet.cell(row + 1, 11).number_format = "DD.MM.YYYY"
     _widths(sheet, (10, 36, 7, 24, 28, 7, 16, 20, 40, 28, 12, 10))
     land.write_bytes(CUSTOMER_FILE, xlsx_bytes(book))
@@ -55,7 +62,20 @@ def write_customer_list(land: Landscape, customers: list[Customer]) -> None:
         customer_numbers=[c.number for c in customers if c.name in (DUPLICATE_OF,
                                                                    DUPLICATE_SPELLING)],
     )
-    land.plant("personal-data-customers", rows=len(customers))
+    land.plant("personal-data-customers", customers=len(customers))
+
+
+def _blank_cells(land: Landscape, customers: list[Customer]) -> dict[str, list[int]]:
+    """Some customers never gave an IBAN, an e-mail or a phone number."""
+    rng = land.rng("customer-blanks")
+    candidates = [
+        i for i, c in enumerate(customers, start=1)
+        if c.name not in (DUPLICATE_OF, DUPLICATE_SPELLING)
+    ]
+    blanks = {column: sorted(rng.sample(candidates, n)) for column, n in BLANKS.items()}
+    land.plant("missing-values-customers", rows_by_column=blanks,
+               rows=sorted({r for rows in blanks.values() for r in rows}))
+    return blanks
 
 
 def _typo_row(land: Landscape, customers: list[Customer]) -> int:
