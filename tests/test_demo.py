@@ -219,7 +219,8 @@ def test_typos_among_many_correct_values(root: Path, planted) -> None:
     assert machines["Prese 3"] == 1 and machines["Presse 3"] > 100
     erp = read_csv(root / ERP, "cp1252")
     for typo in planted["typos-erp"]["typos"]:
-        assert erp[typo["row"] - 1][typo["column"]] == typo["value"]
+        assert erp[typo["row"] - 1][typo["column"]] == typo["value"] != typo["correct"]
+        assert sum(r[typo["column"]] == typo["value"] for r in erp) == 1
         assert sum(r[typo["column"]] == typo["correct"] for r in erp) > 20
 
 
