@@ -60,6 +60,8 @@ def generate(target: Path, seed: int = 42) -> dict[str, Any]:
 
 
 def _prepare(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise DemoTargetInvalid("demo.target_is_file", path=target)
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as error:

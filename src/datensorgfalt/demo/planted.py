@@ -9,7 +9,7 @@ header (for workbooks ``excel_rows`` gives the row number Excel shows).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 PLANTED_JSON = ".demo/planted.json"
@@ -23,6 +23,7 @@ class Plant:
     files: tuple[str, ...]
     column: str | None
     found_by: tuple[str, ...]
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 ERP = "vertrieb/erp_umsatz_2023-2025.csv"
@@ -41,6 +42,12 @@ PLANTED: tuple[Plant, ...] = (
           "Eine Artikelnummer (BT-1040) für zwei verschiedene Artikel: Haltebügel (Biegeteile) "
           "und Lochblech (Stanzteile, nur 2025), in der Preisliste und im ERP-Export.",
           (PRICES, ERP), "Artikelnr", ("quality.uniqueness", "quality.consistency")),
+    Plant("sensor-logs",
+          "Stündliche Sensorprotokolle von vier Pressen für 2025 (Zweischichtbetrieb Mo-Fr "
+          "6-22 Uhr, sonst Stillstand), Semikolon und Dezimalkomma, UTF-8.",
+          SENSORS, "Zeitstempel", ("quality.time_series", "quality.regularity"),
+          {"frequency": "H", "start": "2025-01-01 00:00:00", "end": "2025-12-31 23:00:00",
+           "rows_per_file_without_gap": 8760}),
     Plant("sensor-gap",
           "Lücke von vier Wochen im Sensorprotokoll von Presse 2 (Datenlogger defekt).",
           ("produktion/sensoren/presse_02.csv",), "Zeitstempel",
@@ -83,19 +90,29 @@ PLANTED: tuple[Plant, ...] = (
           "Personenbezogene Daten in der Kundenliste: Ansprechpartner, Telefon, E-Mail, "
           "Anschrift, IBAN (gültige Prüfsummen).",
           (CUSTOMERS, "datenbank/auftraege.sqlite"),
-          "Ansprechpartner, Telefon, E-Mail, Straße, IBAN", ("privacy",)),
+          "Ansprechpartner, Telefon, E-Mail, Straße, IBAN", ("privacy",),
+          {"columns": {"Ansprechpartner": ["PERSON"], "Straße": ["ADDRESS"],
+                       "Telefon": ["PHONE"], "E-Mail": ["EMAIL"], "IBAN": ["IBAN"]},
+           "database_columns": {"kunden.ansprechpartner": ["PERSON"],
+                                "kunden.telefon": ["PHONE"], "kunden.email": ["EMAIL"]}}),
     Plant("personal-data-hr",
           "Personalliste mit Namen, Geburtsdaten, Anschriften, Telefon, IBAN, Steuer-ID "
           "(gültige Prüfziffer), SV-Nummer und besonderen Kategorien (Art. 9 DSGVO): "
           "Konfession und Schwerbehinderung, dazu Gesundheitsangaben im Freitext (Bemerkung).",
-          (HR,), None, ("privacy", "privacy.special_categories")),
+          (HR,), None, ("privacy", "privacy.special_categories"),
+          {"columns": {"Nachname": ["PERSON"], "Vorname": ["PERSON"],
+                       "Geburtsdatum": ["BIRTH_DATE"], "Straße": ["ADDRESS"],
+                       "Telefon": ["PHONE"], "IBAN": ["IBAN"], "Steuer-ID": ["TAX_ID"],
+                       "SV-Nummer": ["SOCIAL_SECURITY_NUMBER"], "Konfession": ["RELIGION"],
+                       "Schwerbehinderung": ["HEALTH"], "Bemerkung": ["HEALTH"]}}),
     Plant("personal-data-requests",
           "Kundenanfragen (E-Mails und Telefonnotizen) mit Namen, Anschriften, Telefon, "
           "E-Mail; einige mit IBAN.",
-          ("anfragen/",), None, ("privacy.documents",)),
+          ("anfragen/",), None, ("privacy.documents",),
+          {"kinds": ["PERSON", "ADDRESS", "PHONE", "EMAIL", "IBAN"]}),
     Plant("no-personal-data-sensors",
           "Die Sensorprotokolle enthalten keine personenbezogenen Daten (darf nichts melden).",
-          SENSORS, None, ("privacy",)),
+          SENSORS, None, ("privacy",), {"kinds": []}),
     Plant("request-labels",
           "Rund 180 Anfragen, jede mit dem Kalkulationsschlüssel, zu dem sie führte; die "
           "Wortwahl hängt am Schlüssel (ein Textklassifikator schlägt die häufigste Klasse).",
@@ -103,7 +120,10 @@ PLANTED: tuple[Plant, ...] = (
     Plant("sales-history",
           "Drei Jahre Umsatz (2023-2025) mit Wochen- und Jahresmuster, Aufwärtstrend, keinen "
           "Verkäufen an Sonntagen, NRW-Feiertagen, 24.12. und 31.12.",
-          (ERP,), "Belegdatum, Nettobetrag", ("quality.time_series", "usecases", "poc.forecast")),
+          (ERP,), "Belegdatum, Nettobetrag", ("quality.time_series", "usecases", "poc.forecast"),
+          {"frequency": "D", "weekly_pattern": "Mo hoch, Fr niedrig, Sa wenig, So nie",
+           "yearly_pattern": "August und Dezember schwach, März und Oktober stark",
+           "trend_per_year": 0.12}),
     Plant("failures-with-precursor",
           "Maschinenausfälle, denen jeweils tagelang steigende Vibration vorausgeht; dazu "
           "kleine Störungen ohne Vorzeichen.",
@@ -142,9 +162,10 @@ def planted_entries(found: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             "column": plant.column, "found_by": list(plant.found_by),
         }
         details = found.get(plant.id, {})
-        clash = set(details) & set(entry)
+        clash = set(details) & (set(entry) | set(plant.facts))
         if clash:
             raise ValueError(f"planted {plant.id}: details overwrite {sorted(clash)}")
+        entry.update(plant.facts)
         entry.update(details)
         entries.append(entry)
     return entries
