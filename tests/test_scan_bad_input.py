@@ -134,3 +134,16 @@ def test_symlink_loops_and_odd_names(catalog, tmp_path: Path) -> None:
 def test_missing_target_is_reported(catalog, tmp_path: Path) -> None:
     report = run_scan(catalog, tmp_path, tmp_path / "gibt-es-nicht")
     assert report.exit_code == 1 and report.failures[0]["code"] == "file-vanished"
+
+
+def test_cli_with_odd_names(cli, tmp_path: Path) -> None:
+    root = tmp_path / "share"
+    root.mkdir()
+    buffer = io.BytesIO()
+    pq.write_table(SALES, buffer)
+    (root / os.fsdecode(b"Ums\xe4tze\nalt.parquet")).write_bytes(buffer.getvalue())
+    (root / os.fsdecode(b"leer \xff.csv")).write_bytes(b"")
+    result = cli("scan", str(root), cwd=tmp_path)
+    assert result.exit_code == 1 and "1 neu" in result.stdout
+    listed = cli("catalog", "list", cwd=tmp_path)
+    assert listed.exit_code == 0 and "Ums\ufffdtze" in listed.stdout
