@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 PLANTED_JSON = ".demo/planted.json"
@@ -169,6 +170,12 @@ def planted_entries(found: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         entry.update(details)
         entries.append(entry)
     return entries
+
+
+def load_planted(root: Path) -> dict[str, dict[str, Any]]:
+    """The planted list of a generated demo folder, by id (for tests of later features)."""
+    document = json.loads((Path(root) / PLANTED_JSON).read_text("utf-8"))
+    return {entry["id"]: entry for entry in document["planted"]}
 
 
 def planted_json(entries: list[dict[str, Any]], company: dict[str, Any]) -> bytes:
