@@ -439,6 +439,10 @@ def test_cli_prints_where_things_are_and_other_seed_differs(root: Path, cli, tmp
     assert str(target.resolve()) in flat and "GEPFLANZT.md" in flat
     assert (target / ERP).read_bytes() != (root / ERP).read_bytes()
     assert (target / ".demo/planted.json").is_file()
+    (target / "notizen.txt").write_text("meins")
+    cli("demo", str(target))  # back to seed 42 in the same folder: no leftovers of seed 7
+    assert file_hashes(target) == {**file_hashes(root), "notizen.txt": file_hashes(target)[
+        "notizen.txt"]}
 
 
 def test_cli_demo_refuses_a_file_as_target(cli, tmp_path: Path) -> None:
