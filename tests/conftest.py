@@ -12,7 +12,6 @@ from datensorgfalt.catalog import Catalog
 from tests.pg import PostgresCluster
 
 
-
 def _find_shared() -> Path:
     """``../shared`` beside the checkout (tests may read it; the tool never needs it)."""
     for folder in Path(__file__).resolve().parents:
