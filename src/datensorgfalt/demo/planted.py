@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 PLANTED_JSON = ".demo/planted.json"
@@ -171,6 +172,12 @@ def planted_entries(found: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     return entries
 
 
+def load_planted(root: Path) -> dict[str, dict[str, Any]]:
+    """The planted list of a generated demo folder, by id (for tests of later features)."""
+    document = json.loads((Path(root) / PLANTED_JSON).read_text("utf-8"))
+    return {entry["id"]: entry for entry in document["planted"]}
+
+
 def planted_json(entries: list[dict[str, Any]], company: dict[str, Any]) -> bytes:
     document = {"company": company, "row_numbers": "row 1 = first data row below the header",
                 "planted": entries}
@@ -194,16 +201,58 @@ def planted_markdown(entries: list[dict[str, Any]], company: dict[str, Any]) -> 
         if entry["column"]:
             lines.append(f"- Spalte: {entry['column']}")
         lines.append(f"- Soll gefunden werden von: {', '.join(entry['found_by'])}")
-        lines += [f"- {_label(key)}: {_short(value)}" for key, value in entry.items()
-                  if key not in {"id", "what", "files", "column", "found_by"}]
+        for key, value in entry.items():
+            if key not in {"id", "what", "files", "column", "found_by"}:
+                lines += _detail(key, value)
         lines.append("")
     return "\n".join(lines).encode("utf-8")
 
 
+#: German labels of the detail keys in GEPFLANZT.md (planted.json keeps the keys).
+LABELS = {
+    "rows": "Zeilen", "excel_rows": "Excel-Zeilen", "erp_rows": "Zeilen im ERP-Export",
+    "erp_row_counts": "Anzahl Zeilen im ERP-Export", "customer_numbers": "Kundennummern",
+    "price_list_excel_rows": "Excel-Zeilen in der Preisliste", "gap_from": "Lücke ab",
+    "gap_until": "Lücke bis", "missing_hours": "fehlende Stunden",
+    "changed_from": "geändert ab", "first_row": "erste geänderte Zeile", "offset": "Versatz",
+    "formats": "Formate", "iso_from": "JJJJ-MM-TT ab", "total_rows": "Zeilen insgesamt",
+    "rows_by_value": "Zeilen je Platzhalter", "rows_by_column": "Zeilen je Spalte",
+    "value": "Wert", "correct": "richtig wäre", "correct_count": "richtig geschrieben (Anzahl)",
+    "typos": "Tippfehler", "sheet": "Blatt", "header_excel_row": "Kopfzeile in Excel-Zeile",
+    "columns": "Spalten und Art", "database_columns": "Spalten in der Datenbank",
+    "customers": "Kunden", "employees": "Beschäftigte",
+    "special_categories": "besondere Kategorien", "kinds": "Arten",
+    "files_with_iban": "Dateien mit IBAN", "request_count": "Anfragen",
+    "counts": "Anzahl je Schlüssel", "requests": "Anfragen",
+    "majority_share": "Anteil des häufigsten Schlüssels",
+    "mixed_wording": "Anfragen mit gemischter Wortwahl (Nummern)", "failures": "Ausfälle",
+    "minor_stops_without_precursor": "Störungen ohne Vorzeichen (Zeilen im Störungsprotokoll)",
+    "planned_service": "geplante Wartung", "frequency": "Takt", "start": "Beginn",
+    "end": "Ende", "first_day": "erster Tag", "last_day": "letzter Tag",
+    "days_with_sales": "Tage mit Umsatz", "sundays": "Sonntage mit Umsatz",
+    "net_total_by_year": "Nettoumsatz je Jahr (EUR)", "weekly_pattern": "Wochenmuster",
+    "yearly_pattern": "Jahresmuster", "trend_per_year": "Wachstum je Jahr",
+    "labels": "Bilder je Ordner", "needed_per_label": "nötig je Ordner",
+    "defects": "Fehlerarten", "copy_of": "Kopie von", "mtime": "geändert am",
+    "bytes": "Bytes", "truncated_from": "abgeschnitten aus", "orders": "Aufträge",
+    "order_lines": "Auftragspositionen",
+    "rows_per_file_without_gap": "Zeilen je Datei (ohne Lücke)",
+    "wear_mm_s_per_1000_operating_hours": "Verschleiß (mm/s je 1000 Betriebsstunden)",
+}
+
+
+def _detail(key: str, value: Any) -> list[str]:
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return [f"- {_label(key)}:"] + [
+            "  - " + ", ".join(f"{k}: {_short(v)}" for k, v in item.items()) for item in value
+        ]
+    return [f"- {_label(key)}: {_short(value)}"]
+
+
 def _label(key: str) -> str:
-    return {"rows": "Zeilen", "excel_rows": "Excel-Zeilen"}.get(key, key)
+    return LABELS.get(key, key)
 
 
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 300 else text[:297] + "..."
+    return text if len(text) <= 300 else text[:280] + " ... (vollständig in planted.json)"
