@@ -295,3 +295,22 @@ def test_title_above_a_narrow_table(tmp_path):
     assert header == ["Teil", "Menge"]
     assert rows == [["Blech", "12"], ["Rohr", "7"], ["Winkel", "3"]]
     assert source.dialect["preamble_lines"] == 2
+
+
+def test_unescaped_quote_inside_a_quoted_field_is_kept(tmp_path):
+    lines = ["id,text,n"] + [f"{i},'Teil {i}, rund',{i}" for i in range(10)]
+    lines[4] = "3,'Men's Stiefel, wasserdicht',3"
+    header, rows, source = read_all(write(tmp_path / "apo.csv", "\n".join(lines) + "\n"))
+    assert source.dialect["quotechar"] == "'"
+    assert rows[3] == ["3", "Men's Stiefel, wasserdicht", "3"]
+    assert any(i.code == "stray-quotes-repaired" for i in source.issues)
+
+
+def test_stray_empty_cell_is_removed_where_it_fits_the_columns(tmp_path):
+    rows = [["datum", "zeit", "menge", "text", "bemerkung"]] + [
+        [f"0{i % 9 + 1}.01.2024", f"1{i % 10}:00", str(i), f"Posten {i}", ""] for i in range(20)
+    ]
+    lines = [",".join(r) for r in rows]
+    lines[6] = "06.01.2024,15:00,,5,Posten 5,"  # an extra delimiter after the time
+    header, body, _source = read_all(write(tmp_path / "leer.csv", "\n".join(lines) + "\n"))
+    assert body[5] == ["06.01.2024", "15:00", "5", "Posten 5", ""]
