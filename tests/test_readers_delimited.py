@@ -269,6 +269,7 @@ def test_original_is_never_modified(tmp_path):
     assert path.stat().st_mtime_ns == mtime
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_while_streaming(tmp_path):
     import tracemalloc
 
