@@ -315,3 +315,11 @@ def test_stray_empty_cell_is_removed_where_it_fits_the_columns(tmp_path):
     lines[6] = "06.01.2024,15:00,,5,Posten 5,"  # an extra delimiter after the time
     header, body, _source = read_all(write(tmp_path / "leer.csv", "\n".join(lines) + "\n"))
     assert body[5] == ["06.01.2024", "15:00", "5", "Posten 5", ""]
+
+
+def test_semicolon_wins_over_decimal_commas_without_header(tmp_path):
+    text = "1,5;2,5\n3,25;4,75\n10,5;7,1\n2,0;3,3\n"
+    header, rows, source = read_all(write(tmp_path / "zahlen.csv", text))
+    assert source.dialect["delimiter"] == ";"
+    assert header == ["col_0", "col_1"]
+    assert rows[0] == ["1,5", "2,5"]

@@ -25,6 +25,7 @@ SCORE_CHARS = 64 * 1024
 SCORE_ROWS = 300
 
 _QUOTE_NEXT_TO_DELIMITER = re.compile(r"[,;\t|][\"']|[\"'][,;\t|]")
+_NUMBERS_AROUND_DELIMITER = re.compile(r"\d[;\t|]\d")
 #: Spaces separate words as well as fields: a space-delimited reading must win clearly.
 PRIOR = {" ": 0.85, ":": 0.9, "^": 0.9, "~": 0.9}
 _WORDLIKE = re.compile(r"[\w\s.,;:!?()\[\]{}/\\&%+*#@$€£§°=<>'’\"-]*", re.UNICODE)
@@ -91,8 +92,8 @@ def cell_quality(cell: str, dialect: Dialect) -> float:
     value = cell.strip()
     if not value or looks_typed(value):
         return 1.0
-    if _QUOTE_NEXT_TO_DELIMITER.search(value):
-        return 0.0  # '4;"Zeile': a quoted field cut by the wrong delimiter
+    if _QUOTE_NEXT_TO_DELIMITER.search(value) or _NUMBERS_AROUND_DELIMITER.search(value):
+        return 0.0  # '4;"Zeile' or '5;2': fields that the wrong delimiter failed to split
     for quote in ('"', "'"):
         if value.startswith(quote) or (value.endswith(quote) and value.count(quote) % 2):
             if quote == "'" and value.endswith("'") and not value.startswith("'"):
