@@ -323,3 +323,12 @@ def test_semicolon_wins_over_decimal_commas_without_header(tmp_path):
     assert source.dialect["delimiter"] == ";"
     assert header == ["col_0", "col_1"]
     assert rows[0] == ["1,5", "2,5"]
+
+
+def test_excel_separator_line_names_the_delimiter(tmp_path):
+    text = "sep=;\r\n" + table_text(newline="\r\n")
+    header, rows, source = read_all(write(tmp_path / "excel.csv", text, "utf-8-sig"))
+    assert source.dialect["delimiter"] == ";"
+    assert source.dialect["separator_line"] is True
+    assert header == ROWS[0]
+    assert rows == ROWS[1:]

@@ -16,7 +16,12 @@ from typing import Any
 import pyarrow as pa
 
 from datensorgfalt.sources.base import BATCH_ROWS, Issue, ReadError
-from datensorgfalt.sources.dialect import Dialect, detect_dialect, record_delimiter
+from datensorgfalt.sources.dialect import (
+    Dialect,
+    detect_dialect,
+    excel_separator_hint,
+    record_delimiter,
+)
 from datensorgfalt.sources.encoding import Encoding, detect_encoding, read_sample
 from datensorgfalt.sources.layout import Layout, Profile, conforms, detect_layout, dominant_width
 from datensorgfalt.sources.records import LineFeed, records
@@ -67,6 +72,8 @@ class DelimitedSource:
         with handle:
             if self.encoding.bom and handle.read(1) != "\ufeff":
                 handle.seek(0)
+            if self.dialect.get("separator_line"):
+                handle.readline()
             feed = LineFeed(iter(handle))
             layout = self.layout
             walker = TableWalker(layout, joiner=self.csv_dialect.delimiter)
@@ -172,7 +179,12 @@ def open_delimited(path: Path) -> DelimitedSource:
     complete = len(sample) >= size
     encoding = detect_encoding(sample)
     text = decode_sample(sample, encoding, complete)
-    dialect = detect_dialect(text)
+    hint = excel_separator_hint(text)
+    if hint:  # the 'sep=;' line is no part of the table
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    dialect = detect_dialect(text, hint)
+    if hint and dialect.delimiter != hint:
+        dialect = Dialect(hint, dialect.quotechar, dialect.escapechar, dialect.skipinitialspace)
     rows, repaired = _sample_rows(text, dialect)
     layout = detect_layout(rows, joiner=dialect.delimiter)
     details: dict[str, Any] = {
@@ -184,6 +196,7 @@ def open_delimited(path: Path) -> DelimitedSource:
         "doublequote": True,
         "skipinitialspace": dialect.skipinitialspace,
         "record_delimiter": record_delimiter(text),
+        "separator_line": bool(hint),
         "header_rows": len(layout.header_rows),
         "preamble_lines": layout.start,
         "columns": layout.width,

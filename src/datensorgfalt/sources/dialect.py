@@ -77,11 +77,11 @@ def _space_follows(text: str, delimiter: str) -> bool:
 
 
 def candidate_dialects(text: str) -> list[Dialect]:
-    present = [d for d in DELIMITERS if d in text]
+    present = [d for d in DELIMITERS if d in text] or [","]
     quotes = [q for q in QUOTES if q in (None, '"') or q in text]
     return [
         Dialect(d, q, e, _space_follows(text, d))
-        for d in present or [","]
+        for d in present
         for q in quotes
         for e in ([None, "\\"] if q and "\\" + q in text else [None])
     ]
@@ -167,11 +167,20 @@ def repaired_rows(sample: str, dialect: Dialect) -> list[list[str]]:
     return rows
 
 
-def detect_dialect(text: str) -> Dialect:
-    """The dialect that explains the sample best; ties go to the more common dialect."""
+def excel_separator_hint(text: str) -> str | None:
+    """Excel writes 'sep=;' as the first line to name the delimiter."""
+    first = text.split("\n", 1)[0].rstrip("\r")
+    return first[4] if len(first) == 5 and first.lower().startswith("sep=") else None
+
+
+def detect_dialect(text: str, delimiter: str | None = None) -> Dialect:
+    """The dialect that explains the sample best; ties go to the more common dialect.
+    ``delimiter`` fixes the delimiter (when the file names it) and leaves the rest to find."""
     sample = score_sample(text)
     best, best_score = Dialect(), -1.0
     for dialect in candidate_dialects(sample):
+        if delimiter and dialect.delimiter != delimiter:
+            continue
         score = consistency(repaired_rows(sample, dialect), dialect)
         score *= PRIOR.get(dialect.delimiter, 1.0)
         margin = 1e-3 if dialect.escapechar else 1e-9  # escaping only when it clearly helps
