@@ -201,8 +201,20 @@ def table_start(rows: list[list[str]], width: int, profile: Profile) -> int:
     return next((i for i, r in enumerate(rows) if not is_blank(r)), 0)
 
 
+def spread_group_titles(row: list[str]) -> list[str]:
+    """An upper header row from merged cells ('Umsatz' over 'netto' and 'brutto') leaves the
+    cells right of a title empty: they belong to that title."""
+    filled, current = [], ""
+    for cell in row:
+        current = (cell or "").strip() or current
+        filled.append(current)
+    return filled
+
+
 def column_names(header_rows: list[list[str]], width: int) -> list[str]:
     """Join several header rows per column; unnamed columns become col_0, col_1, ..."""
+    if len(header_rows) > 1:
+        header_rows = [spread_group_titles(r) for r in header_rows[:-1]] + header_rows[-1:]
     names: list[str] = []
     seen: Counter = Counter()
     for j in range(width):
