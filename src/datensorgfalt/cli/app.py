@@ -12,9 +12,9 @@ import typer
 
 from datensorgfalt import i18n
 from datensorgfalt.cli import common
-from datensorgfalt.cli.commands import catalog, convert, demo, init, scan
+from datensorgfalt.cli.commands import catalog, convert, demo, init, privacy, protect, rights, scan
 
-COMMAND_MODULES = [init, demo, catalog, convert, scan]
+COMMAND_MODULES = [init, demo, catalog, convert, scan, privacy, rights, protect]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:

@@ -115,6 +115,10 @@ def classify_column(header: str, values: list[str | None]) -> ColumnVerdict:
         verdict.evidence["special_header"] = special
     if not sample:
         return verdict
+    if special:
+        verdict.confidence = 0.8
+        verdict.count = present
+        verdict.examples = _examples(sample, verdict)
     decided = (_validated(hint, sample, verdict) or _names(hint, sample, verdict)
                or _shaped(hint, sample, verdict) or _free_text(hint, sample, verdict))
     if decided and verdict.kinds:

@@ -214,9 +214,11 @@ def _repeated(text: str, toks: list[Token], found: list[Entity], lex: Lexicon) -
             known.add(parts[-1])
     if not known:
         return
-    taken = [(e.start, e.end) for e in found]
+    covered = set()
+    for entity in found:
+        covered.update(range(entity.start, entity.end))
     for tok in toks:
-        if tok.word in known and not any(s <= tok.start < e for s, e in taken):
+        if tok.word in known and tok.start not in covered:
             if lex.is_function_word(tok.word):
                 continue
             yield Entity(tok.start, tok.start + len(tok.word), "PERSON", "", 0.7)

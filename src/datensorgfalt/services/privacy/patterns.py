@@ -165,11 +165,46 @@ _PLZ_CITY_RE = re.compile(
 )
 
 
+def _windows(text: str, size: int = 1000, overlap: int = 120) -> Iterator[tuple[int, str]]:
+    """Lines, long lines cut into overlapping windows: keeps the address search linear."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if len(line) <= size:
+            yield offset, line
+        else:
+            for start in range(0, len(line), size - overlap):
+                yield offset + start, line[start:start + size]
+        offset += len(line)
+
+
 def find_addresses(text: str) -> Iterator[Entity]:
+    seen: set[tuple[int, int]] = set()
+    for offset, part in _windows(text):
+        for entity in _addresses_in(part):
+            span = (entity.start + offset, entity.end + offset)
+            if span not in seen:
+                seen.add(span)
+                yield Entity(span[0], span[1], entity.type, entity.text, entity.score)
+
+
+def _addresses_in(text: str) -> Iterator[Entity]:
     for match in _STREET_RE.finditer(text):
         yield Entity(match.start(), match.end(), "ADDRESS", match.group(), 0.8)
     for match in _PLZ_CITY_RE.finditer(text):
         value = match.group()
         if not v.is_postal_code(value.removeprefix("D-")[:5]):
             continue
+        if not _plz_context(text, match.start(), value):
+            continue
         yield Entity(match.start(), match.end(), "ADDRESS", value, 0.7)
+
+
+def _plz_context(text: str, start: int, value: str) -> bool:
+    """"58636 Iserlohn" at a line start, after a comma or "in"; or a city that is no noun."""
+    from datensorgfalt.services.privacy.lexicon import lexicon
+
+    before = text[max(0, start - 5):start]
+    if start == 0 or re.search(r"(?:^|[\n,;(]|\bin|\bD-)\s*$", before) or before.endswith("\t"):
+        return True
+    city = value.removeprefix("D-")[6:].split()[0]
+    return not lexicon().is_noun(city)
