@@ -79,9 +79,21 @@ def find_names(text: str) -> list[Entity]:
     lex = lexicon()
     toks = tokens(text)
     found: list[Entity] = []
+    titles = _config()["titles"]
     for chain in _chains(text, toks):
-        found.extend(_names_in_chain(text, toks, chain, lex))
+        for part in _split_at_titles(chain, toks, titles):
+            found.extend(_names_in_chain(text, toks, part, lex))
     return found + list(_repeated(text, toks, found, lex))
+
+
+def _split_at_titles(chain: list[int], toks: list[Token], titles: frozenset[str]) -> list[list[int]]:
+    """"Ansprechpartner Frau Meier" -> "Ansprechpartner" | "Frau Meier"."""
+    parts: list[list[int]] = [[]]
+    for index in chain:
+        if toks[index].text.lower() in titles and parts[-1]:
+            parts.append([])
+        parts[-1].append(index)
+    return parts
 
 
 def _lead_before(text: str, start: int) -> bool:
