@@ -30,9 +30,9 @@ HEADER = ["Kundennr", "Vorname", "Nachname", "E-Mail", "Telefon", "Straße", "PL
           "Geburtsdatum", "IBAN"]
 
 
-def write_people(path: Path, rows=PEOPLE, header=HEADER) -> Path:
+def write_people(path: Path, rows=PEOPLE, header=HEADER, encoding: str = "cp1252") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="cp1252", newline="") as handle:
+    with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(header)
         writer.writerows(rows)
