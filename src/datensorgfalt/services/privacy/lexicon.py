@@ -36,6 +36,7 @@ class Lexicon:
     surnames: frozenset[str]
     nouns: frozenset[str]
     function_words: frozenset[str]
+    places: frozenset[str] = frozenset()
 
     def is_first_name(self, word: str) -> bool:
         parts = word.split("-")
@@ -64,11 +65,11 @@ def _package_file(package: str, *parts: str) -> Path | None:
     return path if path.exists() else None
 
 
-def _wiktionary() -> tuple[set[str], set[str], set[str]]:
-    first, last, nouns = set(), set(), set()
+def _wiktionary() -> tuple[set[str], set[str], set[str], set[str]]:
+    first, last, nouns, places = set(), set(), set(), set()
     path = _package_file("german_nouns", "nouns.csv")
     if path is None:
-        return first, last, nouns
+        return first, last, nouns, places
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         next(reader, None)
@@ -76,6 +77,8 @@ def _wiktionary() -> tuple[set[str], set[str], set[str]]:
             if len(row) < 2 or not row[0]:
                 continue
             word, pos = row[0], set(row[1].split(","))
+            if "Toponym" in pos:
+                places.add(word)
             if "Vorname" in pos:
                 first.add(word)
             elif "Nachname" in pos:
@@ -83,7 +86,7 @@ def _wiktionary() -> tuple[set[str], set[str], set[str]]:
             elif "Substantiv" in pos and "Toponym" not in pos and "Eigenname" not in pos:
                 nouns.add(word)
                 nouns.update(v for v in row[7:] if v and v[:1].isupper() and " " not in v)
-    return first, last, nouns
+    return first, last, nouns, places
 
 
 def _nam_dict() -> set[str]:
@@ -116,10 +119,11 @@ def _frequency(values: str, index: int) -> int:
 
 @cache
 def lexicon() -> Lexicon:
-    first, last, nouns = _wiktionary()
+    first, last, nouns, places = _wiktionary()
     first |= _nam_dict()
     words = knowledge("function_words.yaml")
     function_words = {w.lower() for w in words.get("words", [])}
     first = {n for n in first if n.lower() not in function_words and len(n) > 1}
     last = {n for n in last if n.lower() not in function_words and len(n) > 1}
-    return Lexicon(frozenset(first), frozenset(last), frozenset(nouns), frozenset(function_words))
+    return Lexicon(frozenset(first), frozenset(last), frozenset(nouns), frozenset(function_words),
+                   frozenset(places))

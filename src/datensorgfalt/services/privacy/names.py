@@ -45,6 +45,7 @@ def _config() -> dict[str, frozenset[str]]:
     ctx = context_words()
     return {
         "titles": frozenset(ctx["titles"]),
+        "greetings": frozenset(ctx["greetings"]),
         "academic": frozenset(ctx["academic"]),
         "particles": frozenset(ctx["name_particles"]),
         "lead": frozenset(ctx["name_lead"]),
@@ -134,15 +135,24 @@ def _names_in_chain(text: str, toks: list[Token], chain: list[int], lex: Lexicon
                      or words[0].text.lower() in conf["academic"]):
         trigger = 0.9
         words = words[1:]
+    while words and words[0].word.lower() in conf["greetings"]:
+        trigger = max(trigger, 0.85)
+        words = words[1:]
     while words and lex.is_function_word(words[0].word) and words[0].word.lower() not in (
             conf["particles"]):
+        words = words[1:]
+    while words and not trigger and words[0].text in conf["particles"]:
         words = words[1:]
     while words and words[-1].text.lower() in conf["particles"]:
         words = words[:-1]
     if not words:
         return []
     if _is_company(text, words[-1].end, [w.word for w in words]):
-        return []
+        # "Herr Hans Stoll von Flantz GmbH": the company starts at the particle
+        cut = next((i for i, w in enumerate(words) if i and w.text in conf["particles"]), None)
+        if cut is None or _is_company(text, words[cut - 1].end, [w.word for w in words[:cut]]):
+            return []
+        words = words[:cut]
     if not trigger and _lead_before(text, words[0].start):
         trigger = 0.85
     return _decide(words, trigger, lex)
@@ -192,7 +202,7 @@ def _decide(words: list[Token], trigger: float, lex: Lexicon) -> list[Entity]:
                 results.append(_entity(words[i:], (0, span[1] + 1), 0.8))
                 i += span[1] + 1
                 continue
-        elif kind == "L" and not lex.is_noun(words[i].word):
+        elif kind == "L" and not lex.is_noun(words[i].word) and words[i].word not in lex.places:
             span = _take_name(words[i:], kinds[i:], allow_noun_first=True)
             results.append(_entity(words[i:], span or (0, 1), 0.65))
             i += span[1] if span else 1
@@ -247,7 +257,7 @@ def _repeated(text: str, toks: list[Token], found: list[Entity], lex: Lexicon) -
         covered.update(range(entity.start, entity.end))
     for tok in toks:
         if tok.word in known and tok.start not in covered:
-            if lex.is_function_word(tok.word):
+            if lex.is_function_word(tok.word) or _is_company(text, tok.end, [tok.word]):
                 continue
             yield Entity(tok.start, tok.start + len(tok.word), "PERSON", "", 0.7)
 
