@@ -64,6 +64,8 @@ def _chains(text: str, toks: list[Token]) -> Iterator[list[int]]:
     for i, tok in enumerate(toks):
         lower = tok.text.lower()
         joinable = tok.capitalised or lower in conf["particles"] or lower in conf["academic"]
+        if _is_initial(tok.text) and i and _is_abbreviation_part(toks[i - 1].text):
+            joinable = False  # "z. B.", "u. A.", "i. d. R."
         adjacent = run and _GAP.fullmatch(text[toks[run[-1]].end:tok.start]) is not None
         previous = toks[run[-1]].text if run else ""
         stops = previous.endswith(".") and previous.lower() not in (
@@ -76,6 +78,10 @@ def _chains(text: str, toks: list[Token]) -> Iterator[list[int]]:
         run = [i] if joinable else []
     if run:
         yield run
+
+
+def _is_abbreviation_part(text: str) -> bool:
+    return len(text) == 2 and text[0].islower() and text[1] == "."
 
 
 def _is_initial(text: str) -> bool:
@@ -104,9 +110,14 @@ def _split_at_titles(chain: list[int], toks: list[Token], titles: frozenset[str]
 
 
 def _lead_before(text: str, start: int) -> bool:
-    before = text[max(0, start - 40):start].lower().rstrip(" \t\n\r,:;-–")
-    return any(before.endswith(lead.rstrip(":")) and _word_start(before, lead.rstrip(":"))
-               for lead in _config()["lead"])
+    """A lead phrase right before: "Mit freundlichen Grüßen\n", "Ansprechpartner:", "Hallo"."""
+    raw = text[max(0, start - 40):start].lower().rstrip(" \t\n\r")
+    loose = raw.rstrip(",;-–")
+    for lead in _config()["lead"]:
+        target = raw if lead.endswith(":") else loose
+        if target.endswith(lead) and _word_start(target, lead):
+            return True
+    return False
 
 
 def _word_start(before: str, lead: str) -> bool:
@@ -196,7 +207,7 @@ def _decide(words: list[Token], trigger: float, lex: Lexicon) -> list[Entity]:
                 continue
             if kind == "F" and len(words) == 1:
                 results.append(_entity(words, (0, 1), 0.6))
-        elif kind == "I" and i + 1 < len(words) and kinds[i + 1] in "FfLUN":
+        elif kind == "I" and i + 1 < len(words) and kinds[i + 1] in "FfLU":
             span = _take_name(words[i + 1:], kinds[i + 1:], allow_noun_first=True)
             if span:
                 results.append(_entity(words[i:], (0, span[1] + 1), 0.8))
@@ -248,8 +259,10 @@ def _repeated(text: str, toks: list[Token], found: list[Entity], lex: Lexicon) -
     known = set()
     for entity in found:
         parts = text[entity.start:entity.end].split()
-        if len(parts) >= 2 or entity.score >= 0.85:
-            known.add(parts[-1])
+        last = parts[-1] if parts else ""
+        if (len(parts) >= 2 or entity.score >= 0.85) and len(last) > 2 and (
+                lex.is_surname(last) or not lex.is_noun(last)):
+            known.add(last)
     if not known:
         return
     covered = set()

@@ -167,7 +167,7 @@ _CAP = r"[A-ZÄÖÜ][a-zäöüß]+"
 _STREET_RE = re.compile(
     r"(?<![\w-])(?:(?:" + _CAP + r"[-\s])?(?:" + _CAP + r"-)*[A-ZÄÖÜ][a-zäöüß-]*" + _STREET_SUFFIX
     + r"|(?:Am|An\sder|An\sden|Auf\sdem|Auf\sder|Im|In\sder|In\sden|Zum|Zur|Hinter\sder|Unter\sden|Alte|Alter|Neue|Neuer|Große|Kleine)\s"
-    + _CAP + r"(?:[-\s]" + _CAP + r")?"
+    + _CAP + r"(?:[-\s]" + _CAP + r")?(?=\s(?!(?:19|20)\d\d\b)\d{1,3}(?!\d))"
     + r"|(?:" + _CAP + r"[\s-])?" + _CAP + r"[\s-](?:Straße|Strasse|Str\.|Weg|Platz|Allee|Ring|Gasse|"
     r"Damm|Ufer|Pfad|Steig|Markt|Hof|Berg|Chaussee|Promenade|Stieg|Kamp|Wall|Graben)"
     + r"|(?:" + _CAP + r"-){2,3}(?:Straße|Strasse|Str\.|Weg|Platz|Allee|Ring|Gasse|Damm|Ufer|Pfad))"
