@@ -17,5 +17,10 @@ rc=0
 "$DS" catalog list -w "$DIR"
 echo "== Deutschen ERP-Export (cp1252, Semikolon, Dezimalkomma) als saubere CSV-Datei speichern"
 "$DS" convert "$DIR/vertrieb/erp_umsatz_2023-2025.csv" "$DIR/.datensorgfalt/export/erp_umsatz.csv"
+echo "== Personenbezogene Daten finden (DSGVO), Rechte festhalten, geschützte Kopie erzeugen"
+"$DS" privacy -w "$DIR"
+"$DS" rights set "kundenliste.xlsx (Kunden)" --licence proprietary --source own --owner Vertrieb \
+    --restriction "nur intern" --legal-basis "Art. 6 Abs. 1 lit. b DSGVO" --ai-training no -w "$DIR"
+"$DS" protect "kundenliste.xlsx (Kunden)" --out "$DIR/.datensorgfalt/geschuetzt" --k 3 -w "$DIR"
 echo
 echo "Fertig. Die Daten liegen in $DIR/, der Datenkatalog in $DIR/.datensorgfalt/."
