@@ -40,7 +40,8 @@ def write_people(path: Path, rows=PEOPLE, header=HEADER, encoding: str = "cp1252
 
 
 def write_lookalikes(path: Path) -> Path:
-    rows = [(f"{4711 + i}-{i:04d}", f"A{100000000 + i * 7919}", f"45000{i:05d}", f"{i % 9},{i % 7}5",
+    rows = [(f"{4711 + i}-{i:04d}", f"A{100000000 + i * 7919}", f"45000{i:05d}",
+             f"{i % 9},{i % 7}5",
              f"{20 + i % 5},{i % 10}", f"Schulz Blechbearbeitung GmbH Werk {i % 3}",
              f"Industriestraße {i % 40 + 1}") for i in range(60)]
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -127,20 +128,11 @@ def test_cli_privacy_and_text_json_lines(cli, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "Fehler" in missing.output
 
 
-@pytest.fixture(scope="module")
-def demo_company(tmp_path_factory) -> tuple[Path, dict]:
-    from datensorgfalt.demo import generate
-
-    root = tmp_path_factory.mktemp("demo") / "firma"
-    generate(root)
-    return root, {}
-
-
 @pytest.mark.slow
 def test_demo_company_personal_data_found_without_false_alarms(demo_company, tmp_path) -> None:
     from datensorgfalt.catalog import Catalog
 
-    root, _ = demo_company
+    root = demo_company
     catalog = Catalog.open(f"sqlite:///{tmp_path / 'c.sqlite'}")
     workspace = Workspace(tmp_path)
     workspace.folder.mkdir(exist_ok=True)

@@ -11,8 +11,18 @@ import yaml
 from datensorgfalt.services.rights import RightsError, normalise_licence, set_rights, show_rights
 from datensorgfalt.workspace import init_workspace
 from tests.scan_helpers import run_scan
-from tests.test_dcat import shapes  # noqa: F401  (fixture)
+from tests.test_dcat import PROFILE, SPEZIFIKATION, violations
 from tests.test_privacy_catalog import write_people
+
+
+@pytest.fixture(scope="module")
+def dcat_shapes():
+    from rdflib import Graph
+
+    graph = Graph()
+    for name in SPEZIFIKATION:  # local files only
+        graph.parse(PROFILE / name, format="turtle")
+    return graph
 
 
 @pytest.mark.parametrize(("typed", "stored"), [
@@ -77,14 +87,12 @@ def test_rights_cli_set_import_show_and_catalog_show(cli, tmp_path: Path) -> Non
 
 
 def test_rights_from_the_cli_are_exported_in_dcat_and_validate(cli, tmp_path: Path,
-                                                                shapes) -> None:
+                                                                dcat_shapes) -> None:
     from rdflib import Graph, URIRef
     from rdflib.namespace import DCAT, DCTERMS, RDFS
 
     from datensorgfalt.catalog import Catalog
     from datensorgfalt.services.dcat import export
-    from tests.test_dcat import violations
-
     root = tmp_path / "ws"
     workspace = init_workspace(root)
     write_people(root / "daten" / "kunden.csv")
@@ -98,7 +106,7 @@ def test_rights_from_the_cli_are_exported_in_dcat_and_validate(cli, tmp_path: Pa
         text = export(catalog, "dcat-ttl", publisher="Müller Umformtechnik GmbH")
     finally:
         catalog.close()
-    assert violations(text, shapes) == []
+    assert violations(text, dcat_shapes) == []
     graph = Graph().parse(data=text, format="turtle")
     node = URIRef(f"urn:datensorgfalt:dataset/{dataset.id}")
     distribution = graph.value(node, DCAT.distribution)

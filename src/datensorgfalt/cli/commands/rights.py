@@ -83,5 +83,5 @@ def _table(rows: list[dict]) -> Table:
         allowed = row.get("ai_training_allowed")
         table.add_row(row["title"], row.get("source") or "-", row.get("licence") or "-",
                       row.get("owner") or "-", restrictions or "-", row.get("legal_basis") or "-",
-                      "-" if allowed is None else t("rights.cli.yes" if allowed else "rights.cli.no"))
+                      "-" if allowed is None else t(f"rights.cli.{'yes' if allowed else 'no'}"))
     return table

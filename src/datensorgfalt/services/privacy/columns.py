@@ -32,7 +32,8 @@ SHARE_WITHOUT_HEADER = {
 }
 SHARE_WITH_HEADER = 0.5
 _ID_LIKE = re.compile(r"^[A-Za-z]{0,4}[-/ ]?\d{2,12}(?:[-/]\d{1,6})?$")
-_TITLE = r"(?:(?:Univ\.)?Prof\.|Dr\.(?:\s?(?:med|rer\.\s?nat|phil|jur|h\.\s?c)\.)?|Dipl\.-\w+\.?|Ing\.|Mag\.)"
+_TITLE = (r"(?:(?:Univ\.)?Prof\.|Dr\.(?:\s?(?:med|rer\.\s?nat|phil|jur|h\.\s?c)\.)?"
+          r"|Dipl\.-\w+\.?|Ing\.|Mag\.)")
 _NAME_SHAPE = re.compile(
     r"^(?:" + _TITLE + r"\s?)*[A-ZÄÖÜ][a-zäöüßéèáàçñ'’]+(?:-[A-ZÄÖÜ][a-zäöüß'’]+)?"
     r"(?:,?\s(?:von|van|de|zu|von der|van der|ter|ten)?\s?[A-ZÄÖÜ][a-zäöüßéèáàçñ'’]+"

@@ -19,7 +19,8 @@ from datensorgfalt.services.privacy.entities import Entity
 from datensorgfalt.services.privacy.lexicon import Lexicon, lexicon
 from datensorgfalt.services.privacy.patterns import context_words
 
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’]*(?:-[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’]*)*\.?")
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
+_WORD = re.compile(rf"[{_LETTER}][{_LETTER}'’]*(?:-[{_LETTER}][{_LETTER}'’]*)*\.?")
 _GAP = re.compile(r"[ \t]+")  # words of one name stand on one line
 
 
@@ -99,7 +100,8 @@ def find_names(text: str) -> list[Entity]:
     return found + list(_repeated(text, toks, found, lex))
 
 
-def _split_at_titles(chain: list[int], toks: list[Token], titles: frozenset[str]) -> list[list[int]]:
+def _split_at_titles(chain: list[int], toks: list[Token],
+                     titles: frozenset[str]) -> list[list[int]]:
     """"Ansprechpartner Frau Meier" -> "Ansprechpartner" | "Frau Meier"."""
     parts: list[list[int]] = [[]]
     for index in chain:
@@ -222,7 +224,8 @@ def _decide(words: list[Token], trigger: float, lex: Lexicon) -> list[Entity]:
     return results
 
 
-def _take_name(words: list[Token], kinds: list[str], allow_noun_first: bool) -> tuple[int, int] | None:
+def _take_name(words: list[Token], kinds: list[str],
+               allow_noun_first: bool) -> tuple[int, int] | None:
     """The longest run from the start that reads as a name (max. 4 words + particles)."""
     end = 0
     names = 0
