@@ -105,3 +105,28 @@ def test_huge_text_positions_stay_right() -> None:
     phones = [e for e in found if e.type == "PHONE"]
     assert len(phones) == 4_000
     assert all(text[e.start:e.end] == "0221 1234567" for e in phones)
+
+
+def test_every_type_and_kind_is_documented() -> None:
+    from pathlib import Path
+
+    from datensorgfalt.services.privacy.lexicon import knowledge
+    from datensorgfalt.services.privacy.text import TEXT_TYPES
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "privacy.md").read_text("utf-8")
+    for kind in set(TEXT_TYPES) | set(knowledge("kinds.yaml")):
+        assert f"`{kind}`" in docs, kind
+
+
+def test_special_categories_in_text_need_a_person_nearby() -> None:
+    from datensorgfalt.services.privacy.special import (
+        special_categories_in,
+        special_category_of_header,
+    )
+
+    assert special_categories_in("Herr Wagner ist seit Montag krankgeschrieben.") == ["health"]
+    assert "union" in special_categories_in("Sie ist Mitglied der IG Metall.")
+    assert special_categories_in("Die Presse 3 hat einen Ölverlust.") == []
+    assert special_category_of_header("Konfession") == "religion"
+    assert special_category_of_header("Schwerbehinderung") == "health"
+    assert special_category_of_header("Artikelnr") is None
