@@ -158,7 +158,8 @@ def test_demo_company_personal_data_found_without_false_alarms(demo_company, tmp
 def test_cli_text_hostile_input(cli, tmp_path: Path) -> None:
     (tmp_path / "leer.txt").write_bytes(b"")
     (tmp_path / "binaer.bin").write_bytes(bytes(range(256)) * 200)
-    (tmp_path / "cp1252.txt").write_bytes("Grüße von Jürgen Weiß, Tel. 0221 1234567".encode("cp1252"))
+    text = "Grüße von Jürgen Weiß, Tel. 0221 1234567"
+    (tmp_path / "cp1252.txt").write_bytes(text.encode("cp1252"))
     assert cli("privacy", "text", "leer.txt", "--json", cwd=tmp_path).output == ""
     assert cli("privacy", "text", "-", "--json", cwd=tmp_path, input="").output == ""
     assert cli("privacy", "text", "binaer.bin", "--json", cwd=tmp_path).exit_code == 0
