@@ -97,7 +97,25 @@ def find_names(text: str) -> list[Entity]:
     for chain in _chains(text, toks):
         for part in _split_at_titles(chain, toks, titles):
             found.extend(_names_in_chain(text, toks, part, lex))
+    found += list(_inverted(text, toks, found, lex))
     return found + list(_repeated(text, toks, found, lex))
+
+
+def _inverted(text: str, toks: list[Token], found: list[Entity], lex: Lexicon) -> Iterator[Entity]:
+    """"Müller, Hans" (surname, comma, first name) as in lists and forms."""
+    covered = {i for e in found for i in range(e.start, e.end)}
+    for left, right in zip(toks, toks[1:], strict=False):
+        if text[left.end:right.start] != ", " or not left.capitalised or not right.capitalised:
+            continue
+        if left.text.endswith(".") or lex.is_function_word(left.word):
+            continue
+        if _kind(right.word, lex) not in "Ff" or _kind(left.word, lex) not in "LUN":
+            continue
+        if _kind(left.word, lex) == "N" and not lex.is_surname(left.word):
+            continue
+        if left.start in covered and right.start in covered:
+            continue
+        yield Entity(left.start, right.start + len(right.word), "PERSON", "", 0.8)
 
 
 def _split_at_titles(chain: list[int], toks: list[Token],
@@ -114,7 +132,7 @@ def _split_at_titles(chain: list[int], toks: list[Token],
 def _lead_before(text: str, start: int) -> bool:
     """A lead phrase right before: "Mit freundlichen Grüßen\n", "Ansprechpartner:", "Hallo"."""
     raw = text[max(0, start - 40):start].lower().rstrip(" \t\n\r")
-    loose = raw.rstrip(",;-–")
+    loose = raw.rstrip(",;:-–")
     for lead in _config()["lead"]:
         target = raw if lead.endswith(":") else loose
         if target.endswith(lead) and _word_start(target, lead):
@@ -207,8 +225,8 @@ def _decide(words: list[Token], trigger: float, lex: Lexicon) -> list[Entity]:
                 results.append(_entity(words[i:], span, 0.85))
                 i += span[1]
                 continue
-            if kind == "F" and len(words) == 1:
-                results.append(_entity(words, (0, 1), 0.6))
+            if kind == "F":  # a first name alone ("Unser Azubi Leon", "Hallo Jörg")
+                results.append(_entity(words[i:], (0, 1), 0.6))
         elif kind == "I" and i + 1 < len(words) and kinds[i + 1] in "FfLU":
             span = _take_name(words[i + 1:], kinds[i + 1:], allow_noun_first=True)
             if span:
