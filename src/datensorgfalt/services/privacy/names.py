@@ -115,7 +115,7 @@ def _inverted(text: str, toks: list[Token], found: list[Entity], lex: Lexicon) -
             continue
         if left.start in covered and right.start in covered:
             continue
-        yield Entity(left.start, right.start + len(right.word), "PERSON", "", 0.8)
+        yield Entity(left.start, right.start + len(right.word), "PERSON", "", 0.88)
 
 
 def _split_at_titles(chain: list[int], toks: list[Token],

@@ -31,7 +31,8 @@ _E = r"(?![\w/-]|\.\w)"  # right boundary
 RECOGNISERS = [
     Recogniser("EMAIL", v.EMAIL_RE, None, 0.95),
     Recogniser("IBAN",
-               re.compile(_B + r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?" + _E),
+               re.compile(_B + r"[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?"
+                          + _E),
                v.is_iban, 0.95),
     Recogniser("BIC", re.compile(_B + r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?" + _E),
                v.is_bic, 0.85, "bic", context_required=True),
@@ -40,6 +41,8 @@ RECOGNISERS = [
                "tax_id"),
     Recogniser("TAX_NUMBER", re.compile(_B + r"\d{2,3}/\d{3,4}/\d{4,5}" + _E), v.is_tax_number,
                0.75, "tax_number"),
+    Recogniser("TAX_NUMBER", re.compile(_B + r"\d{13}" + _E), v.is_tax_number, 0.75,
+               "tax_number", context_required=True),
     Recogniser("SOCIAL_SECURITY_NUMBER",
                re.compile(_B + r"\d{2} ?\d{6} ?[A-Z] ?\d{3}" + _E),
                v.is_social_security_number, 0.9, "social_security"),
