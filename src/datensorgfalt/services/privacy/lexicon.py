@@ -12,6 +12,9 @@ Both are read once and cached. Nothing is downloaded.
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -119,6 +122,45 @@ def _frequency(values: str, index: int) -> int:
 
 @cache
 def lexicon() -> Lexicon:
+    """The word lists; a pickled copy in the user's cache folder makes later starts fast."""
+    path = _cache_path()
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, Lexicon):
+                return cached
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass
+    built = _build()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as handle:
+                pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(path)
+        except OSError:
+            pass  # a read-only home folder only costs time
+    return built
+
+
+def _cache_path() -> Path | None:
+    """Keyed by the source files and the function-word list, so a change rebuilds it."""
+    sources = [_package_file("german_nouns", "nouns.csv"),
+               _package_file("gender_guesser", "data", "nam_dict.txt"),
+               Path(str(resources.files("datensorgfalt").joinpath(
+                   "knowledge", "privacy", "function_words.yaml")))]
+    digest = hashlib.sha256()
+    for source in sources:
+        if source is not None and source.exists():
+            stat = source.stat()
+            digest.update(f"{source}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "datensorgfalt" / f"lexicon-{digest.hexdigest()[:16]}.pickle"
+
+
+def _build() -> Lexicon:
     first, last, nouns, places = _wiktionary()
     first |= _nam_dict()
     words = knowledge("function_words.yaml")
