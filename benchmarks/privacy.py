@@ -139,8 +139,12 @@ def score_text(docs: list[Doc], predict) -> Score:
 
 def ours_columns(table: Table) -> dict[str, set[str]]:
     verdicts = classify_table(table.columns)
-    return {name: set(vd.kinds) - {"SPECIAL_CATEGORY", "FREE_TEXT"} for name, vd in
-            verdicts.items()}
+    found = {name: set(vd.kinds) - {"SPECIAL_CATEGORY", "FREE_TEXT"}
+             for name, vd in verdicts.items()}
+    for kinds in found.values():  # FIRST_NAME / LAST_NAME columns also carry PERSON
+        if kinds & {"FIRST_NAME", "LAST_NAME"}:
+            kinds.discard("PERSON")
+    return found
 
 
 def ours_text(text: str) -> list[tuple[int, int, str]]:
