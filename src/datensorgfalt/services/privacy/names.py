@@ -233,6 +233,12 @@ def _decide(words: list[Token], trigger: float, lex: Lexicon) -> list[Entity]:
                 results.append(_entity(words[i:], (0, span[1] + 1), 0.8))
                 i += span[1] + 1
                 continue
+        elif (kind == "U" and i + 1 < len(kinds) and kinds[i + 1] == "L"
+              and not lex.is_noun(words[i + 1].word)):
+            # an unknown given name before a known surname ("Xiaoming Li")
+            results.append(_entity(words[i:], (0, 2), 0.75))
+            i += 2
+            continue
         elif kind == "L" and not lex.is_noun(words[i].word) and words[i].word not in lex.places:
             span = _take_name(words[i:], kinds[i:], allow_noun_first=True)
             results.append(_entity(words[i:], span or (0, 1), 0.65))
