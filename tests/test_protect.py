@@ -140,3 +140,17 @@ def test_cli_protect_json_and_plan(cli, tmp_path: Path) -> None:
     bad.write_text("columns: {Vorname: verbrennen}", "utf-8")
     failed = cli("protect", "kunden.csv", "--out", "x", "--plan", "bad.yaml", cwd=root)
     assert failed.exit_code == 1 and "verbrennen" in failed.output
+
+
+def test_free_text_column_gets_placeholders(catalog, tmp_path) -> None:
+    root = tmp_path / "share"
+    extra = ["", " Dringend!", " Es geht um die Lieferung vom Montag.", " Danke."]
+    notes = [(f"T-{i}", f"Herr Jürgen Becker bittet um Rückruf unter 0221 123456{i % 10}."
+              + extra[i % 4]) for i in range(12)]
+    write_people(root / "notizen.csv", notes, ["Ticket", "Bemerkung"], encoding="utf-8")
+    run_scan(catalog, tmp_path, root)
+    report = protect(Workspace(tmp_path), catalog, "notizen.csv", tmp_path / "out")
+    assert report.plan["columns"]["Bemerkung"]["treatment"] == "text"
+    output = report.path.read_text("utf-8")
+    assert "Becker" not in output and "0221" not in output
+    assert "Herr [PERSON] bittet um Rückruf unter [PHONE]." in output
