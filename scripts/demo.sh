@@ -23,5 +23,6 @@ echo "== Personenbezogene Daten finden (DSGVO), Rechte festhalten, geschützte K
 "$DS" rights set "kundenliste.xlsx (Kunden)" --licence proprietary --source own --owner Vertrieb \
     --restriction "nur intern" --legal-basis "Art. 6 Abs. 1 lit. b DSGVO" --ai-training no -w "$DIR"
 "$DS" protect "kundenliste.xlsx (Kunden)" --out "$DIR/.datensorgfalt/geschuetzt" --k 3 -w "$DIR"
+"$DS" catalog export -w "$DIR" --format dcat-ttl --out "$DIR/.datensorgfalt/export/katalog.ttl"
 echo
 echo "Fertig. Die Daten liegen in $DIR/, der Datenkatalog in $DIR/.datensorgfalt/."
