@@ -58,9 +58,9 @@ def _render(report: ProtectReport) -> None:
         console.print(t("protect.cli.k", before=k["before"], after=k["after"], target=k["target"],
                         suppressed=k["suppressed_rows"],
                         loss=round(100 * k["information_loss"], 1)))
-        for before_after in (report.risk_before, report.risk_after):
-            console.print(t("protect.cli.risk", unique=round(100 * before_after["unique_share"], 1),
-                            smallest=before_after["k"]))
+        for when, risk in (("before", report.risk_before), ("after", report.risk_after)):
+            console.print(t("protect.cli.risk", when=t(f"protect.cli.{when}"),
+                            unique=round(100 * risk["unique_share"], 1), smallest=risk["k"]))
     else:
         console.print(t("protect.cli.k_none"))
     for column, value in report.l_diversity.items():
