@@ -55,7 +55,9 @@ class Lexicon:
         return word.lower() in self.function_words
 
 
+@cache
 def knowledge(name: str) -> dict:
+    """A file of ``knowledge/privacy/`` (read once; callers must not change it)."""
     path = resources.files("datensorgfalt").joinpath("knowledge", "privacy", name)
     return yaml.safe_load(path.read_text("utf-8")) or {}
 
