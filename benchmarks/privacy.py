@@ -22,7 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from privacy_corpus import Doc, Table, make_documents, make_tables  # noqa: E402
+from privacy_corpus import (  # noqa: E402
+    Doc,
+    Table,
+    handwritten_documents,
+    make_documents,
+    make_tables,
+)
 
 from datensorgfalt.services.privacy.columns import classify_table  # noqa: E402
 from datensorgfalt.services.privacy.text import find_entities  # noqa: E402
@@ -207,7 +213,9 @@ def main() -> None:
     started = time.perf_counter()
     ours_t = score_text(docs, ours_text)
     timings["ours_text_s"] = time.perf_counter() - started
-    ref_c = ref_t = None
+    handwritten = handwritten_documents()
+    ours_h = score_text(handwritten, lambda text: [e for e in ours_text(text) if e[2] == "PERSON"])
+    ref_c = ref_t = ref_h = None
     if not args.no_presidio and not _presidio_installed():
         print("Presidio is not installed, no reference: pip install -e '.[bench]'")
         args.no_presidio = True
@@ -220,8 +228,13 @@ def main() -> None:
         started = time.perf_counter()
         ref_t = score_text(docs, lambda text: presidio_entities(analyzer, text))
         timings["presidio_text_s"] = time.perf_counter() - started
+        ref_h = score_text(handwritten, lambda text: [
+            e for e in presidio_entities(analyzer, text) if e[2] == "PERSON"])
     result = {"columns": print_table("Columns (per column: kind found?)", "columns", ours_c, ref_c),
               "text": print_table("Free text (per entity, overlap match)", "text", ours_t, ref_t),
+              "handwritten": print_table(
+                  f"Hand-written texts, names only ({len(handwritten)} texts, not Faker)",
+                  "text", ours_h, ref_h),
               "timings": {k: round(v, 2) for k, v in timings.items()}}
     print("\n" + "  ".join(f"{k}={v:.1f}" for k, v in timings.items()))
     if args.json:

@@ -8,10 +8,12 @@ Only values come from Faker; the detectors never see Faker's lists (see lexicon.
 from __future__ import annotations
 
 import random
+import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from faker import Faker
 from schwifty import IBAN
@@ -420,3 +422,21 @@ def make_documents(seed: int = 7, n: int = 200) -> list[Doc]:
     fake.seed_instance(seed)
     makers = [_letter, _email, _hr_note, _phone_note]
     return [makers[i % len(makers)](fake, rng) for i in range(n)]
+
+
+HANDWRITTEN = Path(__file__).resolve().parent / "data" / "privacy_handwritten.txt"
+
+
+def handwritten_documents(path: Path = HANDWRITTEN) -> list[Doc]:
+    """Hand-written texts with names marked ``[[...]]`` (only PERSON is labelled)."""
+    text = "\n".join(line for line in path.read_text("utf-8").splitlines()
+                     if not line.startswith("#"))
+    docs = []
+    for paragraph in (p.strip() for p in text.split("\n\n")):
+        if not paragraph:
+            continue
+        w = Writer()
+        for index, part in enumerate(re.split(r"\[\[(.+?)\]\]", paragraph)):
+            w.add(part, "PERSON" if index % 2 else None)
+        docs.append(w.doc())
+    return docs
