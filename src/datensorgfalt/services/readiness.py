@@ -98,7 +98,8 @@ def points(question: dict[str, Any], value: Any) -> int:
         return 0
     by_value = {str(o["value"]): o["points"] for o in options(question)}
     if question["type"] == "multi":
-        return min(sum(by_value[str(v)] for v in value), questionnaire()["max_points"])
+        values = value if isinstance(value, list) else [value]
+        return min(sum(by_value[str(v)] for v in values), questionnaire()["max_points"])
     return by_value[str(value)]
 
 
