@@ -44,7 +44,7 @@ def dataset_findings(modified_at: datetime | None, series: dict[str, Any] | None
         reference = modified_at or now
         lag = (reference - newest).total_seconds() / DAY
         info["data_lag_days"] = round(lag, 1)
-        step = STEP_DAYS.get(series.get("frequency") or "", None)
+        step = STEP_DAYS.get(series.get("frequency") or "")
         if step and series.get("kind") == "measurements" and lag > max(30, 10 * step):
             found.append(QualityFinding("stale-data", "warning", series["column"],
                                         {"newest": series["end"][:10], "days": round(lag),

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from datensorgfalt.i18n import language
+from datensorgfalt.i18n import language, t
 
 # code -> dimension (completeness, uniqueness, validity, accuracy, consistency, currentness,
 # regularity)
@@ -91,6 +91,8 @@ def message(finding: QualityFinding, lang: str | None = None) -> str:
     title = finding_text(finding.code, "title", lang)
     template = finding_text(finding.code, "detail", lang)
     values = _Blank({k: _short(v) for k, v in finding.evidence.items()})
+    if "rhythm" in finding.evidence:
+        values["rhythm"] = t(f"quality.rhythm.{finding.evidence['rhythm']}", lang=lang)
     detail = template.format_map(values) if template != finding.code else ""
     where = f"{finding.column}: " if finding.column else ""
     return f"{where}{title}" + (f" – {detail}" if detail else "")
@@ -99,6 +101,8 @@ def message(finding: QualityFinding, lang: str | None = None) -> str:
 def _short(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_short(v)}" for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(_short(v) for v in value[:5]) + (" …" if len(value) > 5 else "")
     return str(value)

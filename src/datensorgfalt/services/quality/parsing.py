@@ -131,6 +131,9 @@ def typed_expr(column: str, info: dict[str, Any], duck_type: str = "VARCHAR") ->
     kind = info.get("type", "text")
     value = clean_expr(column, info)
     if kind in ("integer", "decimal"):
+        unit = info.get("unit")
+        if unit:
+            value = f"trim(replace({value}, '{sql_string(unit)}', ''))"
         thousands = info.get("thousands_sep")
         decimal = info.get("decimal_sep") or "."
         if thousands:
@@ -140,15 +143,21 @@ def typed_expr(column: str, info: dict[str, Any], duck_type: str = "VARCHAR") ->
         target = "BIGINT" if kind == "integer" else "DOUBLE"
         return f"TRY_CAST({value} AS {target})"
     if kind in ("date", "datetime"):
-        fmt = info.get("date_format") or ("%Y-%m-%d" if kind == "date" else "%Y-%m-%d %H:%M:%S")
-        parsed = f"try_strptime({value}, '{sql_string(fmt)}')"
+        default = "%Y-%m-%d" if kind == "date" else "%Y-%m-%d %H:%M:%S"
+        parsed = f"try_strptime({value}, {_formats(info, 'date', default)})"
         return f"CAST({parsed} AS DATE)" if kind == "date" else parsed
     if kind == "time":
-        return f"TRY_CAST({value} AS TIME)"
+        parsed = f"try_strptime({value}, {_formats(info, 'time', '%H:%M:%S')})"
+        return f"CAST({parsed} AS TIME)"
     if kind == "boolean":
         return (f"CASE WHEN lower({value}) IN ('true','ja','wahr','yes','j','y','1') THEN true "
                 f"WHEN lower({value}) IN ('false','nein','falsch','no','n','0') THEN false END")
     return value
+
+
+def _formats(info: dict[str, Any], kind: str, default: str) -> str:
+    formats = info.get(f"{kind}_formats") or [info.get(f"{kind}_format") or default]
+    return "[" + ", ".join(f"'{sql_string(f)}'" for f in formats if f) + "]"
 
 
 def typed_select(names: list[str], duck_types: dict[str, str],
