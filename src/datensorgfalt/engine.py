@@ -116,7 +116,7 @@ def staged_parquet(workspace: Any, dataset: Any) -> Path:
         return target
     for stale in target.parent.glob(f"{dataset.id}-*.parquet"):
         stale.unlink(missing_ok=True)
-    _write_parquet(dataset.location, target)
+    write_parquet(dataset.location, target)
     return target
 
 
@@ -126,7 +126,7 @@ def _open_source(location: str) -> Any:
     return open_location(location)
 
 
-def _write_parquet(location: str, target: Path) -> None:
+def write_parquet(location: str, target: Path) -> None:
     partial = target.with_suffix(".partial")
     try:
         source = _open_source(location)

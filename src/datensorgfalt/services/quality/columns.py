@@ -141,6 +141,8 @@ def pass_two(ctx: TableContext) -> None:
             col.stats["distinct"] = len(counts)
             col.stats["top"] = [[_plain(v), n] for v, n in counts[:TOP]]
             col.stats["_counts"] = counts
+            if len(counts) <= 12:
+                col.stats["values"] = sorted(str(v) for v, _ in counts)
 
 
 def _fences(stats: dict[str, Any]) -> tuple[float, float]:
