@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from datensorgfalt.catalog import Catalog
-from datensorgfalt.engine import write_parquet, connect, quote, sql_string, staged_parquet
+from datensorgfalt.engine import connect, quote, sql_string, staged_parquet, write_parquet
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.quality.context import TableContext, open_context
 
