@@ -38,7 +38,7 @@ def make_tree(root: Path) -> Path:
         connection.execute("CREATE TABLE auftraege (nr INTEGER, kunde TEXT, datum TEXT)")
         connection.execute("CREATE TABLE kunden (nr INTEGER, name TEXT)")
         connection.executemany("INSERT INTO auftraege VALUES (?, ?, ?)",
-                               [(i, f"K{i}", "2025-01-0%d" % (i % 9 + 1)) for i in range(20)])
+                               [(i, f"K{i}", f"2025-01-0{i % 9 + 1}") for i in range(20)])
     connection.close()
     (root / "anfragen" / "anfrage_1.txt").write_text(
         "Sehr geehrte Damen und Herren,\nwir bitten um ein Angebot für 500 Flansche. "

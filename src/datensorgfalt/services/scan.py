@@ -61,8 +61,8 @@ def scan(targets: list[str | Path], workspace: Workspace, catalog: Catalog,
          progress: Progress | None = None) -> ScanReport:
     """Scan files, folders and database URLs into the catalog."""
     names = [str(target) for target in targets]
-    run_id = catalog.start_run("scan", {"targets": names})
     store.mark_interrupted_runs(catalog)
+    run_id = catalog.start_run("scan", {"targets": names})
     started = time.monotonic()
     report = ScanReport(run_id=run_id, targets=names)
     status = "failed"

@@ -102,22 +102,10 @@ def error_code(exc: BaseException) -> tuple[str, str, dict[str, Any]]:
 
 
 def finding_for_issue(issue: Issue) -> Finding:
-    """A reader's issue; its text lives in the readers' locale file (findings.<code>)."""
-    values = clean(dict(issue.values))
-    message = issue.code
-    for key in (f"findings.{issue.code}", f"findings.{issue.code}.message",
-                f"findings.{issue.code.replace('-', '_')}"):
-        text = t(key, **values) if _has_key(key) else None
-        if text:
-            message = text
-            break
-    return finding(issue.code, issue.severity, message, values)
+    """A reader's issue, in the readers' words."""
+    from datensorgfalt.sources.tables import describe_issue
 
-
-def _has_key(key: str) -> bool:
-    from datensorgfalt import i18n
-
-    return key in i18n.keys("de")
+    return finding(issue.code, issue.severity, describe_issue(issue), dict(issue.values))
 
 
 def upsert_dataset(session: Session, location: str, fields: dict[str, Any],

@@ -110,7 +110,7 @@ def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int) -> Unit
         for table, table_profile in tables:
             fields = _table_fields(path, table, table_profile, base, sha)
             findings = [store.finding_for_issue(issue) for issue in table.issues]
-            if table_profile.row_count == 0:
+            if table_profile.row_count == 0 and table_profile.columns:
                 findings.append(store.finding("no-rows", "warning",
                                               t("scan.finding.no_rows")))
             store.upsert_dataset(session, table.location, fields, table_profile.columns,
@@ -233,6 +233,8 @@ def _database(url: str, catalog: Catalog, known: Known, run_id: int) -> UnitResu
             **base, "status": "active", "row_count": None, "column_count": None,
             "details": {**base["details"], "tables": sorted(signatures)}}, [], [], run_id)
         _forget_missing_parts(session, before, [location, *signatures], run_id)
+    changed |= any(k.location not in signatures and k.location != location
+                   and k.status == "active" for k in before)
     outcome = "unchanged" if not changed else ("changed" if before else "new")
     return UnitResult(outcome, {location}, len(tables) + 1)
 

@@ -17,9 +17,11 @@ class ParquetSource:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._handle = open(path, "rb")  # noqa: SIM115 - a Python handle: any file name works
         try:
-            self._file = pq.ParquetFile(path)
+            self._file = pq.ParquetFile(self._handle)
         except (pa.ArrowInvalid, OSError) as exc:
+            self._handle.close()
             raise ReadError("scan.read.parquet_broken", reason=str(exc)[:200]) from exc
         self.location = file_location(path)
         self.name = display_name(path)
@@ -34,6 +36,12 @@ class ParquetSource:
             yield from self._file.iter_batches(batch_size=rows)
         except (pa.ArrowInvalid, OSError) as exc:
             raise ReadError("scan.read.parquet_broken", reason=str(exc)[:200]) from exc
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __del__(self) -> None:
+        self._handle.close()
 
 
 def _compression(file: pq.ParquetFile) -> str | None:

@@ -8,7 +8,6 @@ whether a file is a table, a document, an image or something the tool does not r
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 
 from datensorgfalt.sources import documents, images
@@ -123,11 +122,12 @@ def _open_file(path: Path) -> list[TableSource]:
 
 
 def _open_delimited(path: Path) -> TableSource:
-    if _is_binary(path):
-        raise ReadError("scan.read.binary_file")
     from datensorgfalt.sources.delimited import open_delimited
+    from datensorgfalt.sources.locations import file_location
 
-    return open_delimited(path)
+    source = open_delimited(path)
+    source.location = file_location(path)  # the path as given: a symlink keeps its own place
+    return source
 
 
 def _open_workbook(path: Path) -> list[TableSource]:
@@ -142,20 +142,3 @@ def _open_workbook(path: Path) -> list[TableSource]:
     if not sheets:
         raise ReadError("scan.read.no_table_in_workbook")
     return sheets
-
-
-_UTF16_BOM = re.compile(rb"^(\xff\xfe|\xfe\xff)")
-
-
-def _is_binary(path: Path) -> bool:
-    """NUL bytes in a text file mean it is binary (unless it is UTF-16)."""
-    with open(path, "rb") as handle:
-        head = handle.read(SNIFF_BYTES)
-    if not head or _UTF16_BOM.match(head) or b"\x00" not in head:
-        return False
-    odd, even = head[1::2].count(0), head[0::2].count(0)
-    utf16_like = max(odd, even) > 0.3 * len(head) / 2 and min(odd, even) < 0.05 * len(head) / 2
-    if utf16_like:
-        return False
-    control = sum(b < 9 or 13 < b < 32 for b in head)
-    return control > 0.02 * len(head)
