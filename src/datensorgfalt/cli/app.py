@@ -12,9 +12,21 @@ import typer
 
 from datensorgfalt import i18n
 from datensorgfalt.cli import common
-from datensorgfalt.cli.commands import catalog, demo, init, readiness, report, usecases
+from datensorgfalt.cli.commands import (
+    catalog,
+    check,
+    convert,
+    demo,
+    init,
+    quality,
+    readiness,
+    report,
+    scan,
+    usecases,
+)
 
-COMMAND_MODULES = [init, demo, catalog, readiness, usecases, report]
+COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, readiness, usecases,
+                   report]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:

@@ -1,0 +1,136 @@
+"""What every profiling step shares: the DuckDB connection, the table view and column facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from datensorgfalt.engine import quote, sql_string
+from datensorgfalt.services.quality.parsing import (
+    clean_expr,
+    infer_info,
+    native_type,
+    typed_expr,
+)
+
+ROW = "file_row_number"  # 0-based data row index DuckDB adds when reading Parquet
+SAMPLE_ROWS = 20_000
+VIEW = "src"
+
+
+@dataclass
+class ColumnFacts:
+    name: str
+    duck_type: str
+    info: dict[str, Any]
+    semantic: str | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return native_type(self.duck_type) or self.info.get("type", "text")
+
+    @property
+    def raw_text(self) -> bool:
+        return native_type(self.duck_type) is None
+
+    @property
+    def q(self) -> str:
+        return quote(self.name)
+
+    @property
+    def clean(self) -> str:
+        return clean_expr(self.name, self.info) if self.raw_text else self.q
+
+    @property
+    def typed(self) -> str:
+        return typed_expr(self.name, self.info, self.duck_type)
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("integer", "decimal")
+
+    @property
+    def temporal(self) -> bool:
+        return self.kind in ("date", "datetime")
+
+
+@dataclass
+class TableContext:
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    rows: int
+    columns: list[ColumnFacts]
+    sample: dict[str, list[Any]]
+
+    def sql(self, query: str, params: list[Any] | None = None) -> list[tuple]:
+        return self.con.execute(query, params or []).fetchall()
+
+    def column(self, name: str) -> ColumnFacts:
+        return next(c for c in self.columns if c.name == name)
+
+
+SEMANTIC_NAMES = {
+    "postal_code": r"plz|postleitzahl|zip|postal",
+    "email": r"e-?mail|mail",
+    "iban": r"iban",
+    "phone": r"tel|phone|telefon|mobil|handy|fax",
+}
+SEMANTIC_VALUES = {
+    "postal_code": r"\d{5}",
+    "email": r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}",
+    "iban": r"[A-Z]{2}\d{2}[A-Z0-9 ]{10,40}",
+    "phone": r"\+?[\d\s/().-]{6,}",
+}
+
+
+def guess_semantic(name: str, values: list[Any], given: str | None) -> str | None:
+    """The scan's semantic type when set, else one guessed from name and sample values."""
+    if given in SEMANTIC_VALUES:
+        return given
+    texts = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    if len(texts) < 3:
+        return given
+    lowered = name.lower()
+    for semantic, name_pattern in SEMANTIC_NAMES.items():
+        share = sum(1 for v in texts if re.fullmatch(SEMANTIC_VALUES[semantic], v)) / len(texts)
+        named = re.search(name_pattern, lowered) is not None
+        if (named and share >= 0.6) or (semantic in ("email", "iban") and share >= 0.9):
+            return semantic
+    return given
+
+
+def open_context(con: duckdb.DuckDBPyConnection, path: Path,
+                 infos: dict[str, dict[str, Any]] | None = None,
+                 semantics: dict[str, str | None] | None = None) -> TableContext:
+    """A view ``src`` over the Parquet file (with row numbers), the column types and a sample."""
+    infos, semantics = infos or {}, semantics or {}
+    con.execute(f"CREATE OR REPLACE VIEW {VIEW} AS SELECT * FROM "
+                f"read_parquet('{sql_string(str(path))}', file_row_number=true)")
+    described = con.execute(f"DESCRIBE {VIEW}").fetchall()
+    names = [(row[0], row[1]) for row in described if row[0] != ROW]
+    rows = con.execute(f"SELECT count(*) FROM read_parquet('{sql_string(str(path))}')")\
+        .fetchone()[0]
+    sample = _sample(con, [n for n, _ in names], rows)
+    columns = []
+    for name, duck_type in names:
+        info = dict(infos.get(name) or {})
+        if native_type(duck_type) is None and not info.get("type"):
+            distinct = dict.fromkeys(v for v in sample[name] if v is not None)
+            info = infer_info(list(distinct)[:2000])
+        semantic = guess_semantic(name, sample[name], semantics.get(name))
+        columns.append(ColumnFacts(name, duck_type, info, semantic))
+    return TableContext(con, path, rows, columns, sample)
+
+
+def _sample(con: duckdb.DuckDBPyConnection, names: list[str], rows: int) -> dict[str, list]:
+    if not names:
+        return {}
+    select = ", ".join(quote(n) for n in names)
+    clause = f"USING SAMPLE {SAMPLE_ROWS} ROWS" if rows > SAMPLE_ROWS else ""
+    result = con.execute(f"SELECT {select} FROM {VIEW} {clause}").fetchall()
+    return {name: [row[i] for row in result] for i, name in enumerate(names)}
