@@ -18,15 +18,18 @@ from datensorgfalt.cli.commands import (
     convert,
     demo,
     init,
+    privacy,
+    protect,
     quality,
     readiness,
     report,
+    rights,
     scan,
     usecases,
 )
 
-COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, readiness, usecases,
-                   report]
+COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
+                   readiness, usecases, report]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
