@@ -20,7 +20,11 @@ from sqlalchemy import select
 from datensorgfalt.catalog.models import Link, Result, utcnow
 
 NUMERIC = {"integer", "decimal"}
-NOT_A_MEASURE = {"identifier", "postal_code", "phone", "iban", "email", "date"}
+NOT_A_MEASURE = {"identifier", "postal_code", "phone", "iban", "email", "date", "category"}
+# dates that describe a person or a contract, not the time of an event
+NOT_A_TIME_AXIS = re.compile(r"geburt|birth|eintritt|austritt|seit|since|g[uü]ltig|valid", re.I)
+COPY_HINT = re.compile(r"kopie|copy|backup|sicherung|archiv|archive|alt|/alt/|old", re.I)
+MAX_MONTHS = 240  # a "history" longer than 20 years is not a business time series
 ID_NAME = re.compile(r"(^|_|\b)(id|nr|no|nummer|number|plz|jahr|year|monat|month)$", re.I)
 AMOUNT_HINT = ("betrag", "umsatz", "preis", "netto", "brutto", "wert", "amount", "price",
                "revenue", "sales")
@@ -47,7 +51,7 @@ class Series:
     @property
     def seasonal_cycles(self) -> int:
         """Full yearly cycles in the history (the seasonality a forecast can learn)."""
-        return int(self.months // 12)
+        return int((self.months + 0.5) // 12)
 
 
 @dataclass
@@ -152,10 +156,22 @@ def _latest_results(catalog: Any) -> dict[tuple[str, str | None], dict[str, Any]
 
 
 def _copies(catalog: Any) -> dict[str, str]:
-    """dataset id -> id of the dataset it is a copy of."""
+    """dataset id -> id of the dataset it is a copy of.
+
+    Of two identical files, the copy is the one whose path says so (``kopie``, ``archiv``,
+    ``backup`` ...); when neither does, the link's source.
+    """
     with catalog.session() as session:
         links = list(session.scalars(select(Link).where(Link.kind == "copy_of")))
-        return {link.source_id: link.target_id for link in links}
+        locations = {d.id: d.location for d in catalog.datasets()}
+    copies = {}
+    for link in links:
+        source, target = link.source_id, link.target_id
+        if COPY_HINT.search(locations.get(target, "")) and not COPY_HINT.search(
+                locations.get(source, "")):
+            source, target = target, source
+        copies.setdefault(source, target)
+    return copies
 
 
 def _facts(dataset: Any, results: dict, copies: dict[str, str]) -> Facts:
@@ -211,7 +227,8 @@ def _assign_areas(datasets: list[Facts]) -> None:
 
 # -- time series ------------------------------------------------------------------------
 def _date_column(columns: list[dict[str, Any]]) -> dict[str, Any] | None:
-    dated = [c for c in columns if c["type"] in ("datetime", "date")]
+    dated = [c for c in columns if c["type"] in ("datetime", "date")
+             and not NOT_A_TIME_AXIS.search(c["name"])]
     dated.sort(key=lambda c: c["type"] != "datetime")
     return dated[0] if dated else None
 
@@ -252,7 +269,7 @@ def _series(facts: Facts, dataset: Any, workspace: Any) -> Series | None:
     if series.start is None:
         series.start, series.end = _span_from_details(date_col) or _span_from_data(
             workspace, dataset, date_col["name"]) or (None, None)
-    return series
+    return series if series.months <= MAX_MONTHS else None
 
 
 def _as_datetime(value: Any) -> datetime | None:
