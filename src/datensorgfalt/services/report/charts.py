@@ -85,7 +85,8 @@ def landscape(areas: list[dict[str, Any]]) -> str:
             left = [x + y for x, y in zip(left, counts, strict=True)]
         ax.set_xlabel(t("report.chart.datasets"))
         ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.legend(loc="lower right", frameon=False, fontsize=8)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=4, frameon=False,
+                  fontsize=8)
         return _svg(fig)
 
 

@@ -94,13 +94,22 @@ def _privacy(evidence: ev.Evidence) -> dict[str, Any]:
             continue
         kinds = (d.privacy or {}).get("kinds") or []
         special = (d.privacy or {}).get("special_categories") or []
-        personal.append({"title": d.title, "area": d.area, "kinds": ", ".join(kinds) or "-",
-                         "special": ", ".join(special), "legal_basis": (d.rights or {}).get(
-                             "legal_basis") or "-"})
+        personal.append({"title": d.title, "area": d.area,
+                         "kinds": ", ".join(dict.fromkeys(_word(k) for k in kinds)) or "-",
+                         "special": ", ".join(_word(s) for s in special),
+                         "legal_basis": (d.rights or {}).get("legal_basis") or "-"})
     known = [d for d in evidence.originals if d.rights_known]
     return {"run": evidence.privacy_run, "personal": personal,
             "rights_known": len(known), "total": len(evidence.originals),
             "rights": [{"title": d.title, **(d.rights or {})} for d in known]}
+
+
+def _word(code: str) -> str:
+    """A plain word for a privacy code (``EMAIL`` -> ``E-Mail``); unknown codes stay."""
+    from datensorgfalt.i18n import keys, language
+
+    key = f"report.pii.{str(code).lower()}"
+    return t(key) if key in keys(language()) else str(code)
 
 
 def _usecases(matches: list[dict]) -> dict[str, Any]:
