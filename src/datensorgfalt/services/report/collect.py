@@ -117,7 +117,8 @@ def _usecases(matches: list[dict]) -> dict[str, Any]:
     after = [m for m in matches if m["verdict"] == "after"]
     not_yet = [m for m in matches if m["verdict"] == "not_yet"
                and m["flags"]["ai_act"] != "prohibited" and m["fit"] > 0]
-    return {"now": now[:5], "after": after[:4], "not_yet": not_yet[:4],
+    not_yet.sort(key=lambda m: (m["benefit"] != "high", not m["practice"], -m["fit"]))
+    return {"now": now[:5], "after": after[:4], "not_yet": not_yet[:8],
             "counts": {"now": len(now), "after": len(after),
                        "not_yet": len(matches) - len(now) - len(after)},
             "total": len(matches)}

@@ -68,7 +68,9 @@ def build_report(catalog: Any, workspace: Any, out_dir: Path | None = None,
         html = render_html(data)
         name = i18n.t("report.file_name")
         current = i18n.language()
-    out = Path(out_dir) if out_dir else workspace.path("report", "x").parent
+    if out_dir is None and workspace is None:
+        raise ValueError("out_dir is needed without a workspace")
+    out = Path(out_dir) if out_dir else workspace.folder / "report"
     out.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = out / f"{name}.html", out / f"{name}.pdf"
     html_path.write_text(html, "utf-8")
