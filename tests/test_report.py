@@ -50,7 +50,7 @@ def company_workspace(tmp_path: Path):
 def test_report_for_a_company_has_every_section_on_its_pdf_pages(tmp_path: Path) -> None:
     workspace, catalog = company_workspace(tmp_path)
     result = build_report(catalog, workspace, tmp_path / "out")
-    matches = match_all(ev.gather(catalog), None)
+    match_all(ev.gather(catalog), None)
     catalog.close()
     html = Path(result["html"]).read_text("utf-8")
     pages = pdf_pages_as_png(Path(result["pdf"]), tmp_path)
