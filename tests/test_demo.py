@@ -22,7 +22,7 @@ from PIL import Image, ImageFilter
 from schwifty import IBAN
 from stdnum.de import idnr
 
-from datensorgfalt.demo import generate
+from datensorgfalt.demo import load_planted
 from datensorgfalt.demo.personal import sv_nummer_is_valid
 from tests.conftest import file_hashes
 
@@ -49,20 +49,17 @@ EMAIL_PATTERN = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    root = tmp_path_factory.mktemp("demo") / "firma"
-    return root, generate(root)
-
-
-@pytest.fixture(scope="module")
-def root(demo: tuple[Path, dict]) -> Path:
-    return demo[0]
+def root(demo_company: Path) -> Path:
+    return demo_company
 
 
 @pytest.fixture(scope="module")
 def planted(root: Path) -> dict[str, dict]:
-    document = json.loads((root / ".demo/planted.json").read_text("utf-8"))
-    return {entry["id"]: entry for entry in document["planted"]}
+    return load_planted(root)
+
+
+def files_on_disk(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
 def read_csv(path: Path, encoding: str = "utf-8") -> list[dict[str, str]]:
@@ -84,14 +81,10 @@ def sheet_rows(path: Path, sheet: str | None = None) -> list[dict[str, object]]:
 # --- determinism and layout -------------------------------------------------------------
 
 
-def test_every_file_of_the_layout_exists_and_manifest_lists_all(demo) -> None:
-    root, manifest = demo
+def test_every_file_of_the_layout_exists(root: Path) -> None:
     for rel in LAYOUT:
         assert (root / rel).is_file(), rel
-    on_disk = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-    assert manifest["files"] == on_disk
-    assert manifest["company"]["name"] == "Müller Umformtechnik GmbH"
-    assert sum((root / f).stat().st_size for f in on_disk) < 30 * 1024 * 1024
+    assert sum((root / f).stat().st_size for f in files_on_disk(root)) < 30 * 1024 * 1024
 
 
 def test_file_times_are_fixed(root: Path, planted) -> None:
@@ -418,9 +411,7 @@ def test_the_mess(root: Path) -> None:
 # --- planted list and CLI ---------------------------------------------------------------
 
 
-def test_planted_list_is_complete_and_points_at_real_files(demo, planted) -> None:
-    root, manifest = demo
-    assert [e["id"] for e in manifest["planted"]] == list(planted)
+def test_planted_list_is_complete_and_points_at_real_files(root: Path, planted) -> None:
     for entry in planted.values():
         assert entry["what"] and entry["found_by"]
         for rel in entry["files"]:
@@ -429,13 +420,14 @@ def test_planted_list_is_complete_and_points_at_real_files(demo, planted) -> Non
     assert all(f"## {key}" in markdown for key in planted)
 
 
-def test_cli_json_gives_the_manifest_and_the_same_bytes(demo, cli, tmp_path: Path) -> None:
+def test_cli_json_gives_the_manifest_and_the_same_bytes(root: Path, cli, tmp_path: Path) -> None:
     """Determinism through the real command: same seed, byte-identical files (xlsx too)."""
-    root, manifest = demo
     result = cli("demo", str(tmp_path / "firma"), "--json")
     assert result.exit_code == 0, result.output
-    again = json.loads(result.output)
-    assert again["files"] == manifest["files"] and again["planted"] == manifest["planted"]
+    manifest = json.loads(result.output)
+    assert manifest["company"]["name"] == "Müller Umformtechnik GmbH"
+    assert manifest["files"] == files_on_disk(root)
+    assert manifest["planted"] == list(load_planted(root).values())
     assert file_hashes(tmp_path / "firma") == file_hashes(root)
 
 
@@ -447,6 +439,10 @@ def test_cli_prints_where_things_are_and_other_seed_differs(root: Path, cli, tmp
     assert str(target.resolve()) in flat and "GEPFLANZT.md" in flat
     assert (target / ERP).read_bytes() != (root / ERP).read_bytes()
     assert (target / ".demo/planted.json").is_file()
+    (target / "notizen.txt").write_text("meins")
+    cli("demo", str(target))  # back to seed 42 in the same folder: no leftovers of seed 7
+    assert file_hashes(target) == {**file_hashes(root), "notizen.txt": file_hashes(target)[
+        "notizen.txt"]}
 
 
 def test_cli_demo_refuses_a_file_as_target(cli, tmp_path: Path) -> None:

@@ -46,6 +46,16 @@ NRW_CITIES = (
     ("Mönchengladbach", 41061, 41239, 1),
 )
 
+#: Telephone area codes of those cities.
+AREA_CODES = {
+    "Dortmund": "0231", "Hagen": "02331", "Iserlohn": "02371", "Lüdenscheid": "02351",
+    "Bochum": "0234", "Essen": "0201", "Düsseldorf": "0211", "Köln": "0221",
+    "Wuppertal": "0202", "Solingen": "0212", "Remscheid": "02191", "Siegen": "0271",
+    "Gelsenkirchen": "0209", "Münster": "0251", "Bielefeld": "0521", "Menden": "02373",
+    "Arnsberg": "02931", "Mönchengladbach": "02161",
+}
+MOBILE_PREFIXES = ("0151", "0160", "0170", "0171", "0152", "0176", "0157")
+
 BRANCHES = (
     "Maschinenbau", "Fahrzeugtechnik", "Anlagenbau", "Elektrotechnik", "Gerätebau",
     "Fördertechnik", "Landtechnik", "Stahlbau", "Beschlagtechnik", "Heiztechnik",
@@ -166,6 +176,22 @@ def faker(seed: int, part: str) -> Faker:
     return fake
 
 
+def phone(rng: random.Random, city: str, mobile: bool = False) -> str:
+    """A phone number the way people type them: several notations for the same thing."""
+    prefix = rng.choice(MOBILE_PREFIXES) if mobile else AREA_CODES[city]
+    number = str(rng.randint(10**(5 if mobile else 4), 10**(7 if mobile else 6) - 1))
+    style = rng.randrange(5)
+    if style == 0:
+        return f"{prefix} {number}"
+    if style == 1:
+        return f"{prefix}/{number}"
+    if style == 2:
+        return f"+49 {prefix[1:]} {number}"
+    if style == 3:
+        return f"({prefix}) {number[:3]} {number[3:]}"
+    return f"{prefix}-{number}"
+
+
 def person(fake: Faker, rng: random.Random) -> Person:
     female = rng.random() < 0.35
     first = fake.first_name_female() if female else fake.first_name_male()
@@ -240,7 +266,7 @@ def _customer(number: int, name: str, fake: Faker, rng: random.Random) -> Custom
         street=street,
         postcode=f"{rng.randint(low, high):05d}",
         city=city,
-        phone=fake.phone_number(),
+        phone=phone(rng, city),
         email=email_for(contact, domain_for(name)),
         iban=personal.iban(rng),
         since=date(rng.randint(1998, 2022), rng.randint(1, 12), rng.randint(1, 28)),

@@ -9,7 +9,8 @@ header (for workbooks ``excel_rows`` gives the row number Excel shows).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 PLANTED_JSON = ".demo/planted.json"
@@ -23,6 +24,7 @@ class Plant:
     files: tuple[str, ...]
     column: str | None
     found_by: tuple[str, ...]
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 ERP = "vertrieb/erp_umsatz_2023-2025.csv"
@@ -41,6 +43,12 @@ PLANTED: tuple[Plant, ...] = (
           "Eine Artikelnummer (BT-1040) für zwei verschiedene Artikel: Haltebügel (Biegeteile) "
           "und Lochblech (Stanzteile, nur 2025), in der Preisliste und im ERP-Export.",
           (PRICES, ERP), "Artikelnr", ("quality.uniqueness", "quality.consistency")),
+    Plant("sensor-logs",
+          "Stündliche Sensorprotokolle von vier Pressen für 2025 (Zweischichtbetrieb Mo-Fr "
+          "6-22 Uhr, sonst Stillstand), Semikolon und Dezimalkomma, UTF-8.",
+          SENSORS, "Zeitstempel", ("quality.time_series", "quality.regularity"),
+          {"frequency": "H", "start": "2025-01-01 00:00:00", "end": "2025-12-31 23:00:00",
+           "rows_per_file_without_gap": 8760}),
     Plant("sensor-gap",
           "Lücke von vier Wochen im Sensorprotokoll von Presse 2 (Datenlogger defekt).",
           ("produktion/sensoren/presse_02.csv",), "Zeitstempel",
@@ -83,19 +91,29 @@ PLANTED: tuple[Plant, ...] = (
           "Personenbezogene Daten in der Kundenliste: Ansprechpartner, Telefon, E-Mail, "
           "Anschrift, IBAN (gültige Prüfsummen).",
           (CUSTOMERS, "datenbank/auftraege.sqlite"),
-          "Ansprechpartner, Telefon, E-Mail, Straße, IBAN", ("privacy",)),
+          "Ansprechpartner, Telefon, E-Mail, Straße, IBAN", ("privacy",),
+          {"columns": {"Ansprechpartner": ["PERSON"], "Straße": ["ADDRESS"],
+                       "Telefon": ["PHONE"], "E-Mail": ["EMAIL"], "IBAN": ["IBAN"]},
+           "database_columns": {"kunden.ansprechpartner": ["PERSON"],
+                                "kunden.telefon": ["PHONE"], "kunden.email": ["EMAIL"]}}),
     Plant("personal-data-hr",
           "Personalliste mit Namen, Geburtsdaten, Anschriften, Telefon, IBAN, Steuer-ID "
           "(gültige Prüfziffer), SV-Nummer und besonderen Kategorien (Art. 9 DSGVO): "
           "Konfession und Schwerbehinderung, dazu Gesundheitsangaben im Freitext (Bemerkung).",
-          (HR,), None, ("privacy", "privacy.special_categories")),
+          (HR,), None, ("privacy", "privacy.special_categories"),
+          {"columns": {"Nachname": ["PERSON"], "Vorname": ["PERSON"],
+                       "Geburtsdatum": ["BIRTH_DATE"], "Straße": ["ADDRESS"],
+                       "Telefon": ["PHONE"], "IBAN": ["IBAN"], "Steuer-ID": ["TAX_ID"],
+                       "SV-Nummer": ["SOCIAL_SECURITY_NUMBER"], "Konfession": ["RELIGION"],
+                       "Schwerbehinderung": ["HEALTH"], "Bemerkung": ["HEALTH"]}}),
     Plant("personal-data-requests",
           "Kundenanfragen (E-Mails und Telefonnotizen) mit Namen, Anschriften, Telefon, "
           "E-Mail; einige mit IBAN.",
-          ("anfragen/",), None, ("privacy.documents",)),
+          ("anfragen/",), None, ("privacy.documents",),
+          {"kinds": ["PERSON", "ADDRESS", "PHONE", "EMAIL", "IBAN"]}),
     Plant("no-personal-data-sensors",
           "Die Sensorprotokolle enthalten keine personenbezogenen Daten (darf nichts melden).",
-          SENSORS, None, ("privacy",)),
+          SENSORS, None, ("privacy",), {"kinds": []}),
     Plant("request-labels",
           "Rund 180 Anfragen, jede mit dem Kalkulationsschlüssel, zu dem sie führte; die "
           "Wortwahl hängt am Schlüssel (ein Textklassifikator schlägt die häufigste Klasse).",
@@ -103,7 +121,10 @@ PLANTED: tuple[Plant, ...] = (
     Plant("sales-history",
           "Drei Jahre Umsatz (2023-2025) mit Wochen- und Jahresmuster, Aufwärtstrend, keinen "
           "Verkäufen an Sonntagen, NRW-Feiertagen, 24.12. und 31.12.",
-          (ERP,), "Belegdatum, Nettobetrag", ("quality.time_series", "usecases", "poc.forecast")),
+          (ERP,), "Belegdatum, Nettobetrag", ("quality.time_series", "usecases", "poc.forecast"),
+          {"frequency": "D", "weekly_pattern": "Mo hoch, Fr niedrig, Sa wenig, So nie",
+           "yearly_pattern": "August und Dezember schwach, März und Oktober stark",
+           "trend_per_year": 0.12}),
     Plant("failures-with-precursor",
           "Maschinenausfälle, denen jeweils tagelang steigende Vibration vorausgeht; dazu "
           "kleine Störungen ohne Vorzeichen.",
@@ -142,12 +163,19 @@ def planted_entries(found: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             "column": plant.column, "found_by": list(plant.found_by),
         }
         details = found.get(plant.id, {})
-        clash = set(details) & set(entry)
+        clash = set(details) & (set(entry) | set(plant.facts))
         if clash:
             raise ValueError(f"planted {plant.id}: details overwrite {sorted(clash)}")
+        entry.update(plant.facts)
         entry.update(details)
         entries.append(entry)
     return entries
+
+
+def load_planted(root: Path) -> dict[str, dict[str, Any]]:
+    """The planted list of a generated demo folder, by id (for tests of later features)."""
+    document = json.loads((Path(root) / PLANTED_JSON).read_text("utf-8"))
+    return {entry["id"]: entry for entry in document["planted"]}
 
 
 def planted_json(entries: list[dict[str, Any]], company: dict[str, Any]) -> bytes:
@@ -173,16 +201,58 @@ def planted_markdown(entries: list[dict[str, Any]], company: dict[str, Any]) -> 
         if entry["column"]:
             lines.append(f"- Spalte: {entry['column']}")
         lines.append(f"- Soll gefunden werden von: {', '.join(entry['found_by'])}")
-        lines += [f"- {_label(key)}: {_short(value)}" for key, value in entry.items()
-                  if key not in {"id", "what", "files", "column", "found_by"}]
+        for key, value in entry.items():
+            if key not in {"id", "what", "files", "column", "found_by"}:
+                lines += _detail(key, value)
         lines.append("")
     return "\n".join(lines).encode("utf-8")
 
 
+#: German labels of the detail keys in GEPFLANZT.md (planted.json keeps the keys).
+LABELS = {
+    "rows": "Zeilen", "excel_rows": "Excel-Zeilen", "erp_rows": "Zeilen im ERP-Export",
+    "erp_row_counts": "Anzahl Zeilen im ERP-Export", "customer_numbers": "Kundennummern",
+    "price_list_excel_rows": "Excel-Zeilen in der Preisliste", "gap_from": "Lücke ab",
+    "gap_until": "Lücke bis", "missing_hours": "fehlende Stunden",
+    "changed_from": "geändert ab", "first_row": "erste geänderte Zeile", "offset": "Versatz",
+    "formats": "Formate", "iso_from": "JJJJ-MM-TT ab", "total_rows": "Zeilen insgesamt",
+    "rows_by_value": "Zeilen je Platzhalter", "rows_by_column": "Zeilen je Spalte",
+    "value": "Wert", "correct": "richtig wäre", "correct_count": "richtig geschrieben (Anzahl)",
+    "typos": "Tippfehler", "sheet": "Blatt", "header_excel_row": "Kopfzeile in Excel-Zeile",
+    "columns": "Spalten und Art", "database_columns": "Spalten in der Datenbank",
+    "customers": "Kunden", "employees": "Beschäftigte",
+    "special_categories": "besondere Kategorien", "kinds": "Arten",
+    "files_with_iban": "Dateien mit IBAN", "request_count": "Anfragen",
+    "counts": "Anzahl je Schlüssel", "requests": "Anfragen",
+    "majority_share": "Anteil des häufigsten Schlüssels",
+    "mixed_wording": "Anfragen mit gemischter Wortwahl (Nummern)", "failures": "Ausfälle",
+    "minor_stops_without_precursor": "Störungen ohne Vorzeichen (Zeilen im Störungsprotokoll)",
+    "planned_service": "geplante Wartung", "frequency": "Takt", "start": "Beginn",
+    "end": "Ende", "first_day": "erster Tag", "last_day": "letzter Tag",
+    "days_with_sales": "Tage mit Umsatz", "sundays": "Sonntage mit Umsatz",
+    "net_total_by_year": "Nettoumsatz je Jahr (EUR)", "weekly_pattern": "Wochenmuster",
+    "yearly_pattern": "Jahresmuster", "trend_per_year": "Wachstum je Jahr",
+    "labels": "Bilder je Ordner", "needed_per_label": "nötig je Ordner",
+    "defects": "Fehlerarten", "copy_of": "Kopie von", "mtime": "geändert am",
+    "bytes": "Bytes", "truncated_from": "abgeschnitten aus", "orders": "Aufträge",
+    "order_lines": "Auftragspositionen",
+    "rows_per_file_without_gap": "Zeilen je Datei (ohne Lücke)",
+    "wear_mm_s_per_1000_operating_hours": "Verschleiß (mm/s je 1000 Betriebsstunden)",
+}
+
+
+def _detail(key: str, value: Any) -> list[str]:
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return [f"- {_label(key)}:"] + [
+            "  - " + ", ".join(f"{k}: {_short(v)}" for k, v in item.items()) for item in value
+        ]
+    return [f"- {_label(key)}: {_short(value)}"]
+
+
 def _label(key: str) -> str:
-    return {"rows": "Zeilen", "excel_rows": "Excel-Zeilen"}.get(key, key)
+    return LABELS.get(key, key)
 
 
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 300 else text[:297] + "..."
+    return text if len(text) <= 300 else text[:280] + " ... (vollständig in planted.json)"

@@ -162,7 +162,7 @@ def _plant_typos(land: Landscape, rows: list[list[str]]) -> None:
         rows[chosen][index] = wrong
         found.append({"column": column, "row": chosen + 1, "value": wrong, "correct": right,
                       "correct_count": len(candidates) - 1})
-    land.plant("typos-erp", file=ERP_FILE, typos=found, rows=[f["row"] for f in found])
+    land.plant("typos-erp", typos=found, rows=[f["row"] for f in found])
 
 
 def _record(land: Landscape, lines: list[OrderLine]) -> None:

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from datensorgfalt.demo import personal
-from datensorgfalt.demo.company import NRW_CITIES, Person, faker, person
+from datensorgfalt.demo.company import NRW_CITIES, Person, faker, person, phone
 from datensorgfalt.demo.formats import xlsx_bytes
 from datensorgfalt.demo.landscape import Landscape
 
@@ -68,9 +68,9 @@ def write_hr_list(land: Landscape) -> None:
             sheet.append([
                 number, someone.last_name, someone.first_name, born,
                 f"{fake.street_name()} {rng.randint(1, 120)}", f"{rng.randint(low, high):05d}",
-                town, fake.phone_number(),
+                town, phone(rng, town, mobile=rng.random() < 0.6),
                 date(max(born.year + 17, rng.randint(1995, 2025)), rng.randint(1, 12), 1),
-                department, job, rng.choice((40, 40, 40, 40, 35, 30, 20)),
+                department, job, _hours(rng, department),
                 rng.choice(CONFESSIONS), "ja" if rng.random() < 0.07 else "nein",
                 personal.iban(rng), personal.steuer_id(rng),
                 personal.sv_nummer(rng, born, someone.last_name, someone.female),
@@ -83,6 +83,12 @@ def write_hr_list(land: Landscape) -> None:
     health_rows = sorted(row for row, text in remarks.items() if text in HEALTH_REMARKS)
     land.plant("personal-data-hr", rows=health_rows, employees=number - 1001,
                special_categories=SPECIAL_COLUMNS)
+
+
+def _hours(rng: random.Random, department: str) -> int:
+    if department in ("Geschäftsführung", "Produktion"):
+        return 40
+    return rng.choice((40, 40, 40, 35, 30, 20))
 
 
 def _remarks(rng: random.Random) -> dict[int, str]:
