@@ -169,7 +169,8 @@ def _folder(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
     location = file_location(root, **unit.fragment)
     signature = folders.signature(root, unit.members)
     before = known.get(location, [])
-    if before and all(k.status == "active" and k.signature == signature for k in before):
+    if before and all(k.status == "active" and k.signature == signature and not k.problems
+                      for k in before):
         return UnitResult("unchanged", {location})
     if unit.kind == "documents":
         text_folder = workspace.folder / "text" / dataset_id_for(location)
@@ -186,7 +187,8 @@ def _folder(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
         "fingerprint": result.fingerprint if result.details["count"] else None,
         "row_count": None, "column_count": None,
         "status": "active" if result.details["count"] else "error",
-        "details": {**result.details, "source": location, "signature": signature},
+        "details": {**result.details, "source": location, "signature": signature,
+                    "problems": [safe_text(str(p.relative_to(root))) for p, _ in result.problems]},
     }
     with catalog.session() as session:
         store.upsert_dataset(session, location, fields, [], findings, run_id)
