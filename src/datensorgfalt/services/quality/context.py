@@ -19,6 +19,8 @@ from datensorgfalt.services.quality.parsing import (
 
 ROW = "file_row_number"  # 0-based data row index DuckDB adds when reading Parquet
 SAMPLE_ROWS = 20_000
+SEMANTIC_SAMPLE = 500
+INFER_SAMPLE = 500
 VIEW = "src"
 
 
@@ -92,13 +94,17 @@ def guess_semantic(name: str, values: list[Any], given: str | None) -> str | Non
     """The scan's semantic type when set, else one guessed from name and sample values."""
     if given in SEMANTIC_VALUES:
         return given
-    texts = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    distinct = dict.fromkeys(str(v).strip() for v in values if v is not None)
+    texts = [v for v in distinct if v][:SEMANTIC_SAMPLE]
     if len(texts) < 3:
         return given
     lowered = name.lower()
     for semantic, name_pattern in SEMANTIC_NAMES.items():
-        share = sum(1 for v in texts if re.fullmatch(SEMANTIC_VALUES[semantic], v)) / len(texts)
         named = re.search(name_pattern, lowered) is not None
+        if not named and semantic not in ("email", "iban"):
+            continue
+        pattern = re.compile(SEMANTIC_VALUES[semantic])
+        share = sum(1 for v in texts if pattern.fullmatch(v)) / len(texts)
         if (named and share >= 0.6) or (semantic in ("email", "iban") and share >= 0.9):
             return semantic
     return given
@@ -121,7 +127,7 @@ def open_context(con: duckdb.DuckDBPyConnection, path: Path,
         info = dict(infos.get(name) or {})
         if native_type(duck_type) is None and not info.get("type"):
             distinct = dict.fromkeys(v for v in sample[name] if v is not None)
-            info = infer_info(list(distinct)[:2000])
+            info = infer_info(list(distinct)[:INFER_SAMPLE])
         semantic = guess_semantic(name, sample[name], semantics.get(name))
         columns.append(ColumnFacts(name, duck_type, info, semantic))
     return TableContext(con, path, rows, columns, sample)

@@ -18,17 +18,20 @@ def duplicate_rows(ctx: TableContext) -> list[QualityFinding]:
     """Rows that are exactly equal in every column."""
     if ctx.rows < 2 or not ctx.columns:
         return []
-    hashed = ", ".join(c.q for c in ctx.columns[:MAX_HASH_COLUMNS])
-    groups = ctx.sql(
-        f"SELECT count(*) AS n, list({ROW} ORDER BY {ROW}) [1:{EXAMPLES}] FROM {VIEW} "
-        f"GROUP BY hash({hashed}) HAVING count(*) > 1 ORDER BY min({ROW})")
-    if not groups:
+    hashed = f"hash({', '.join(c.q for c in ctx.columns[:MAX_HASH_COLUMNS])})"
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE dup_hashes AS SELECT {hashed} AS h, "
+                    f"count(*) AS n FROM {VIEW} GROUP BY 1 HAVING count(*) > 1")
+    extra, n_groups = ctx.sql("SELECT coalesce(sum(n - 1), 0), count(*) FROM dup_hashes")[0]
+    if not extra:
         return []
-    extra = sum(n - 1 for n, _ in groups)
+    groups = ctx.sql(
+        f"SELECT count(*), list({ROW} ORDER BY {ROW})[1:{EXAMPLES}] FROM {VIEW} "
+        f"WHERE {hashed} IN (SELECT h FROM (SELECT h FROM dup_hashes LIMIT 1000)) "
+        f"GROUP BY {hashed} ORDER BY min({ROW}) LIMIT {EXAMPLES}")
     share = extra / ctx.rows
     severity = "warning" if share >= 0.001 else "info"
     return [QualityFinding("duplicate-rows", severity, None,
-                           {"count": extra, "groups": len(groups), "total": ctx.rows,
+                           {"count": int(extra), "groups": n_groups, "total": ctx.rows,
                             "percent": f"{share * 100:.1f} %",
                             "row_groups": [rows for _, rows in groups[:EXAMPLES]],
                             "rows": [r for _, rows in groups[:EXAMPLES] for r in rows[1:]]},
