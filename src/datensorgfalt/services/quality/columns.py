@@ -130,42 +130,45 @@ def _round(value: Any) -> Any:
 
 
 def pass_two(ctx: TableContext) -> None:
-    """Second scan: outlier counts; value counts of category columns (``histogram``), top
-    values of the others (``approx_top_k``)."""
+    """Outlier counts (fences from the exact quartiles of pass one) and value counts of the
+    category columns pass one did not count; numeric columns only are read for the first."""
     parts, owners = [], []
     for i, col in enumerate(ctx.columns):
         s = col.stats
-        if col.numeric and s.get("q1") is not None and s["q3"] > s["q1"]:
+        if _outlier_candidate(col, ctx.rows):
             low, high = _fences(s)
             parts.append(f"count_if({col.typed} < {low} OR {col.typed} > {high}) AS o{i}")
-            owners.append(("outliers", i))
-        if not s["non_null"]:
-            continue
-        if s["distinct_approx"] > CATEGORY_LIMIT:
-            parts.append(f"approx_top_k({col.q}, {TOP}) AS top{i}")
-            owners.append(("top", i))
-        else:
-            parts.append(f"histogram({col.q}) AS h{i}")
-            owners.append(("counts", i))
-    if not parts:
-        return
-    row = ctx.con.execute(f"SELECT {', '.join(parts)} FROM {VIEW}").fetchone()
-    for (kind, i), value in zip(owners, row, strict=True):
-        col = ctx.columns[i]
-        if kind == "outliers":
-            col.stats["outliers"] = value
-        elif kind == "top":
-            col.stats["top"] = [[_plain(x), None] for x in (value or [])]
-        else:
-            _store_counts(col, sorted((value or {}).items(), key=lambda kv: (-kv[1], str(kv[0]))))
+            owners.append(i)
+    if parts:
+        row = ctx.con.execute(f"SELECT {', '.join(parts)} FROM {VIEW}").fetchone()
+        for i, value in zip(owners, row, strict=True):
+            ctx.columns[i].stats["outliers"] = value
+    late = [c for c in ctx.columns if "_counts" not in c.stats and c.stats["non_null"]
+            and c.stats["distinct_approx"] <= CATEGORY_LIMIT]
+    if late:
+        select = ", ".join(f"histogram({c.q})" for c in late)
+        row = ctx.con.execute(f"SELECT {select} FROM {VIEW}").fetchone()
+        for col, counts in zip(late, row, strict=True):
+            _store_counts(col.stats, counts)
 
 
-def _store_counts(col: ColumnFacts, counts: list[tuple[Any, int]]) -> None:
-    col.stats["distinct"] = len(counts)
-    col.stats["top"] = [[_plain(v), n] for v, n in counts[:TOP]]
-    col.stats["_counts"] = counts
+def _outlier_candidate(col: ColumnFacts, rows: int) -> bool:
+    """Measurements and amounts; not codes (postal codes) or running numbers (keys)."""
+    s = col.stats
+    if not col.numeric or s.get("q1") is None or s["q3"] <= s["q1"]:
+        return False
+    if col.semantic in ("postal_code", "phone", "identifier"):
+        return False
+    return not (col.kind == "integer" and s["distinct_approx"] >= 0.9 * max(1, s["non_null"]))
+
+
+def _store_counts(stats: dict[str, Any], histogram: dict | None) -> None:
+    counts = sorted((histogram or {}).items(), key=lambda kv: (-kv[1], str(kv[0])))
+    stats["distinct"] = len(counts)
+    stats["top"] = [[_plain(v), n] for v, n in counts[:TOP]]
+    stats["_counts"] = counts
     if len(counts) <= 12:
-        col.stats["values"] = sorted(str(v) for v, _ in counts)
+        stats["values"] = sorted(str(v) for v, _ in counts)
 
 
 def _fences(stats: dict[str, Any]) -> tuple[float, float]:

@@ -3,7 +3,7 @@
 - Functional dependencies A -> B that hold for nearly all groups of A (postal code -> city,
   article number -> article); the minority values inside a broken group are suspicious cells.
 - Order rules between two numeric or two date columns (end >= start, net <= gross).
-Discovery runs on a bounded sample; the violating rows are then looked up in the full table.
+Discovery runs on the profile's sample table ``smp``; the violating rows are then looked up in the full table.
 """
 
 from __future__ import annotations
@@ -12,10 +12,15 @@ from itertools import combinations
 from typing import Any
 
 from datensorgfalt.services.quality.columns import EXAMPLES
-from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
+from datensorgfalt.services.quality.context import (
+    ROW,
+    SAMPLE_ROWS,
+    VIEW,
+    ColumnFacts,
+    TableContext,
+)
 from datensorgfalt.services.quality.findings import QualityFinding
 
-SAMPLE = 50_000
 MIN_GROUPS = 5
 MAX_BROKEN_SHARE = 0.08
 MAX_LHS = 25
@@ -32,7 +37,7 @@ def _present(col: ColumnFacts) -> int:
 def _category_like(col: ColumnFacts, rows: int) -> bool:
     distinct = col.stats.get("distinct", col.stats["distinct_approx"])
     return col.kind not in ("decimal", "boolean", "date", "datetime", "time") \
-        and 2 <= distinct < 0.5 * min(max(1, _present(col)), SAMPLE) \
+        and 2 <= distinct < 0.5 * min(max(1, _present(col)), SAMPLE_ROWS) \
         and _present(col) >= 0.5 * rows
 
 
@@ -59,9 +64,7 @@ def discover(ctx: TableContext) -> list[dict[str, Any]]:
                                           for c in _rhs_candidates(ctx, lhs)}
     cols = [c for c in ctx.columns if c.name in names]
     select = ", ".join(c.q for c in cols)
-    clause = f"USING SAMPLE {SAMPLE} ROWS" if ctx.rows > SAMPLE else ""
-    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE fd_sample AS SELECT {select} FROM {VIEW} "
-                    f"{clause}")
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE fd_sample AS SELECT {select} FROM smp")
     found = []
     for lhs in lhs_cols:
         rhs = _rhs_candidates(ctx, lhs)
