@@ -3,7 +3,8 @@
 - Functional dependencies A -> B that hold for nearly all groups of A (postal code -> city,
   article number -> article); the minority values inside a broken group are suspicious cells.
 - Order rules between two numeric or two date columns (end >= start, net <= gross).
-Discovery runs on the profile's sample table ``smp``; the violating rows are then looked up in the full table.
+Discovery runs on the profile's sample table ``smp``; the violating rows are then looked up
+in the full table.
 """
 
 from __future__ import annotations
