@@ -10,22 +10,25 @@ from schwifty.exceptions import SchwiftyException
 
 from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
 from datensorgfalt.services.quality.findings import QualityFinding
-from datensorgfalt.services.quality.parsing import null_tokens_sql
+from datensorgfalt.services.quality.parsing import clean_expr, is_placeholder_sql, typed_expr
 
+# Cheap LIKE predicates over the raw text {v}: which way a date or a number is written.
 DATE_FAMILIES = {
-    "dd.mm.yyyy": r"\d{1,2}\.\d{1,2}\.\d{2,4}( .*)?",
-    "yyyy-mm-dd": r"\d{4}-\d{2}-\d{2}([ T].*)?",
-    "dd/mm/yyyy": r"\d{1,2}/\d{1,2}/\d{2,4}( .*)?",
-    "yyyymmdd": r"(19|20)\d{6}",
+    "dd.mm.yyyy": "{v} LIKE '%_._%._%' AND {v} NOT LIKE '%-%'",
+    "yyyy-mm-dd": "{v} LIKE '____-__-__%'",
+    "dd/mm/yyyy": "{v} LIKE '%_/_%/_%'",
+    "yyyymmdd": "length({v}) = 8 AND TRY_CAST({v} AS UINTEGER) IS NOT NULL",
 }
 NUMBER_FAMILIES = {
-    "1.234,56": r"[+-]?[\d.]*\d,\d+",
-    "1,234.56": r"[+-]?[\d,]*\d\.(\d{1,2}|\d{4,})",
+    "1.234,56": "({v} LIKE '%,_' OR {v} LIKE '%,__' OR {v} LIKE '%.%,%')",
+    "1,234.56": "({v} LIKE '%._' OR {v} LIKE '%.__' OR {v} LIKE '%,%.%') AND {v} NOT LIKE '%.%,%'",
 }
+# What a valid value looks like, per semantic type, as a predicate over the clean text {v}.
 PATTERN_SQL = {
-    "postal_code": r"\d{5}",
-    "email": r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",
-    "phone": r"\+?[0-9 /().-]{6,}",
+    "postal_code": "length({v}) = 5 AND TRY_CAST({v} AS UINTEGER) IS NOT NULL "
+                   "AND {v} NOT LIKE '%+%' AND {v} NOT LIKE '% %'",
+    "email": "{v} LIKE '%_@_%._%' AND {v} NOT LIKE '% %' AND {v} NOT LIKE '%@%@%'",
+    "phone": "regexp_full_match({v}, '\\+?[0-9 /().-]{{6,}}')",
 }
 PATTERN_CODES = {"postal_code": "invalid-postal-code", "email": "invalid-email",
                  "phone": "invalid-phone", "iban": "invalid-iban"}
@@ -35,50 +38,62 @@ TOP = 5
 EXAMPLES = 5
 
 
+def _inner(col: ColumnFacts, i: int) -> tuple[str, str]:
+    """Projections computed once per row: raw text r, clean text c (placeholders NULL), typed t."""
+    if not col.raw_text:
+        return f"{col.q} AS c{i}", f"c{i}, c{i} AS t{i}"
+    raw = col.q if col.duck_type.upper().startswith("VARCHAR") else f"CAST({col.q} AS VARCHAR)"
+    first = f"{raw} AS r{i}, {clean_expr(col.name, col.info)} AS c{i}"
+    typed = typed_expr(col.name, col.info, col.duck_type, clean=f"c{i}")
+    return first, f"r{i}, c{i}, {typed} AS t{i}"
+
+
 def _pass_one_parts(col: ColumnFacts, i: int) -> list[str]:
-    q = col.q
-    parts = [f"count({q}) AS n{i}", f"approx_count_distinct({q}) AS d{i}"]
+    c, t = f"c{i}", f"t{i}"
+    value = f"r{i}" if col.raw_text else c
+    parts = [f"count({value}) AS n{i}", f"approx_count_distinct({value}) AS d{i}"]
     if col.raw_text:
-        raw = f"trim(CAST({q} AS VARCHAR))"
+        r = f"r{i}"
         parts += [
-            f"count_if({raw} = '') AS b{i}",
-            f"count_if({raw} <> '' AND lower({raw}) IN ({null_tokens_sql(col.info)})) AS p{i}",
-            f"min(length({q})) AS lmin{i}", f"max(length({q})) AS lmax{i}",
-            f"avg(length({q})) AS lavg{i}",
+            f"count_if({c} IS NULL AND {r} IS NOT NULL AND trim({r}) = '') AS b{i}",
+            f"count_if({c} IS NULL AND {r} IS NOT NULL AND trim({r}) <> '') AS p{i}",
+            f"min(length({r})) AS lmin{i}", f"max(length({r})) AS lmax{i}",
+            f"avg(length({r})) AS lavg{i}",
         ]
         if col.kind != "text":
-            parts.append(f"count({col.typed}) AS ok{i}")
+            parts.append(f"count({t}) AS ok{i}")
         if col.temporal:
-            parts += [f"count_if(regexp_full_match({raw}, '{pat}')) AS df{i}_{k}"
+            parts += [f"count_if({pat.format(v=c)}) AS df{i}_{k}"
                       for k, pat in enumerate(DATE_FAMILIES.values())]
         if col.kind == "decimal":
-            parts += [f"count_if(regexp_full_match({raw}, '{pat}')) AS nf{i}_{k}"
+            parts += [f"count_if({pat.format(v=c)}) AS nf{i}_{k}"
                       for k, pat in enumerate(NUMBER_FAMILIES.values())]
-        if col.semantic in PATTERN_SQL:
-            parts.append(f"count_if(NOT regexp_full_match({col.clean}, "
-                         f"'{PATTERN_SQL[col.semantic]}')) AS pat{i}")
+    if col.semantic in PATTERN_SQL:
+        text = f"CAST({c} AS VARCHAR)"
+        parts.append(f"count_if({c} IS NOT NULL AND NOT ({PATTERN_SQL[col.semantic].format(v=text)}"
+                     f")) AS pat{i}")
     if col.numeric:
-        t = col.typed
         parts += [f"min({t}) AS min{i}", f"max({t}) AS max{i}", f"avg({t}) AS avg{i}",
                   f"stddev_samp({t}) AS sd{i}",
                   f"approx_quantile({t}, [0.25, 0.5, 0.75]) AS qs{i}"]
     elif col.temporal:
-        parts += [f"min({col.typed}) AS min{i}", f"max({col.typed}) AS max{i}"]
+        parts += [f"min({t}) AS min{i}", f"max({t}) AS max{i}"]
     return parts
 
 
 def pass_one(ctx: TableContext) -> None:
     """One scan over the table computing the per-column aggregates; stored in ``col.stats``."""
-    chunks = [ctx.columns[i:i + 200] for i in range(0, len(ctx.columns), 200)]
-    offset = 0
-    for chunk in chunks:
+    for offset in range(0, len(ctx.columns), 200):
+        chunk = ctx.columns[offset:offset + 200]
+        inner = [_inner(col, offset + j) for j, col in enumerate(chunk)]
         parts = [p for j, col in enumerate(chunk) for p in _pass_one_parts(col, offset + j)]
-        cursor = ctx.con.execute(f"SELECT {', '.join(parts)} FROM {VIEW}")
+        cursor = ctx.con.execute(
+            f"SELECT {', '.join(parts)} FROM (SELECT {', '.join(b for _, b in inner)} FROM "
+            f"(SELECT {', '.join(a for a, _ in inner)} FROM {VIEW}))")
         names = [d[0] for d in cursor.description]
         values = dict(zip(names, cursor.fetchone(), strict=True))
         for j, col in enumerate(chunk):
             col.stats = _stats_of(col, offset + j, values)
-        offset += len(chunk)
 
 
 def _stats_of(col: ColumnFacts, i: int, v: dict[str, Any]) -> dict[str, Any]:
@@ -115,34 +130,45 @@ def _round(value: Any) -> Any:
 
 
 def pass_two(ctx: TableContext) -> None:
-    """Second scan: outlier counts and top values; exact value counts of category columns."""
+    """Outlier counts (fences from the exact quartiles of pass one) and value counts of the
+    category columns pass one did not count; numeric columns only are read for the first."""
     parts, owners = [], []
     for i, col in enumerate(ctx.columns):
         s = col.stats
-        if col.numeric and s.get("q1") is not None and s["q3"] > s["q1"]:
+        if _outlier_candidate(col, ctx.rows):
             low, high = _fences(s)
             parts.append(f"count_if({col.typed} < {low} OR {col.typed} > {high}) AS o{i}")
-            owners.append(("outliers", i))
-        if s["distinct_approx"] > CATEGORY_LIMIT:
-            parts.append(f"approx_top_k({col.q}, {TOP}) AS top{i}")
-            owners.append(("top", i))
+            owners.append(i)
     if parts:
         row = ctx.con.execute(f"SELECT {', '.join(parts)} FROM {VIEW}").fetchone()
-        for (kind, i), value in zip(owners, row, strict=True):
-            col = ctx.columns[i]
-            if kind == "outliers":
-                col.stats["outliers"] = value
-            else:
-                col.stats["top"] = [[_plain(x), None] for x in (value or [])]
-    for col in ctx.columns:
-        if col.stats["distinct_approx"] <= CATEGORY_LIMIT and col.stats["non_null"]:
-            counts = ctx.sql(f"SELECT {col.q}, count(*) FROM {VIEW} WHERE {col.q} IS NOT NULL "
-                             f"GROUP BY 1 ORDER BY 2 DESC, 1")
-            col.stats["distinct"] = len(counts)
-            col.stats["top"] = [[_plain(v), n] for v, n in counts[:TOP]]
-            col.stats["_counts"] = counts
-            if len(counts) <= 12:
-                col.stats["values"] = sorted(str(v) for v, _ in counts)
+        for i, value in zip(owners, row, strict=True):
+            ctx.columns[i].stats["outliers"] = value
+    late = [c for c in ctx.columns if "_counts" not in c.stats and c.stats["non_null"]
+            and c.stats["distinct_approx"] <= CATEGORY_LIMIT]
+    if late:
+        select = ", ".join(f"histogram({c.q})" for c in late)
+        row = ctx.con.execute(f"SELECT {select} FROM {VIEW}").fetchone()
+        for col, counts in zip(late, row, strict=True):
+            _store_counts(col.stats, counts)
+
+
+def _outlier_candidate(col: ColumnFacts, rows: int) -> bool:
+    """Measurements and amounts; not codes (postal codes) or running numbers (keys)."""
+    s = col.stats
+    if not col.numeric or s.get("q1") is None or s["q3"] <= s["q1"]:
+        return False
+    if col.semantic in ("postal_code", "phone", "identifier"):
+        return False
+    return not (col.kind == "integer" and s["distinct_approx"] >= 0.9 * max(1, s["non_null"]))
+
+
+def _store_counts(stats: dict[str, Any], histogram: dict | None) -> None:
+    counts = sorted((histogram or {}).items(), key=lambda kv: (-kv[1], str(kv[0])))
+    stats["distinct"] = len(counts)
+    stats["top"] = [[_plain(v), n] for v, n in counts[:TOP]]
+    stats["_counts"] = counts
+    if len(counts) <= 12:
+        stats["values"] = sorted(str(v) for v, _ in counts)
 
 
 def _fences(stats: dict[str, Any]) -> tuple[float, float]:
@@ -195,8 +221,8 @@ def _completeness(ctx: TableContext, col: ColumnFacts) -> list[QualityFinding]:
                                    "rows": rows}, share=share))
     if s["placeholders"]:
         share = s["placeholders"] / n
-        raw = f"trim(CAST({col.q} AS VARCHAR))"
-        where = f"{raw} <> '' AND lower({raw}) IN ({null_tokens_sql(col.info)})"
+        raw = f"CAST({col.q} AS VARCHAR)"
+        where = f"trim({raw}) <> '' AND {is_placeholder_sql(raw, col.info)}"
         values, rows = examples(ctx, where, col.name, limit=20)
         out.append(QualityFinding("placeholder-values", "warning", col.name,
                                   {"count": s["placeholders"], "total": n,
@@ -234,8 +260,8 @@ def _formats(ctx: TableContext, col: ColumnFacts) -> list[QualityFinding]:
             continue
         ranked = sorted(formats.items(), key=lambda kv: -kv[1])
         minority = sum(n for _, n in ranked[1:])
-        raw = f"trim(CAST({col.q} AS VARCHAR))"
-        minority_patterns = " OR ".join(f"regexp_full_match({raw}, '{families[k]}')"
+        text = f"CAST({col.clean} AS VARCHAR)"
+        minority_patterns = " OR ".join(f"({families[k].format(v=text)})"
                                         for k, _ in ranked[1:])
         values, rows = examples(ctx, minority_patterns, col.name)
         out.append(QualityFinding(code, "warning", col.name,
@@ -251,8 +277,8 @@ def _patterns(ctx: TableContext, col: ColumnFacts) -> list[QualityFinding]:
     bad = col.stats.get("pattern_violations") or 0
     if not bad or col.semantic not in PATTERN_SQL:
         return []
-    where = f"{col.clean} IS NOT NULL AND NOT regexp_full_match({col.clean}, " \
-            f"'{PATTERN_SQL[col.semantic]}')"
+    text = f"CAST({col.clean} AS VARCHAR)"
+    where = f"{col.clean} IS NOT NULL AND NOT ({PATTERN_SQL[col.semantic].format(v=text)})"
     values, rows = examples(ctx, where, col.name)
     return [QualityFinding(PATTERN_CODES[col.semantic], "warning", col.name,
                            {"count": bad, "values": values, "rows": rows},

@@ -19,6 +19,10 @@ from datensorgfalt.services.quality.parsing import (
 
 ROW = "file_row_number"  # 0-based data row index DuckDB adds when reading Parquet
 SAMPLE_ROWS = 20_000
+FULL_SAMPLE_LIMIT = 300_000
+CATEGORY_GUESS = 2_500
+SEMANTIC_SAMPLE = 500
+INFER_SAMPLE = 500
 VIEW = "src"
 
 
@@ -29,6 +33,8 @@ class ColumnFacts:
     info: dict[str, Any]
     semantic: str | None = None
     stats: dict[str, Any] = field(default_factory=dict)
+    # few distinct values in the sample: count every value in the main pass already
+    category_guess: bool = False
 
     @property
     def kind(self) -> str:
@@ -92,13 +98,17 @@ def guess_semantic(name: str, values: list[Any], given: str | None) -> str | Non
     """The scan's semantic type when set, else one guessed from name and sample values."""
     if given in SEMANTIC_VALUES:
         return given
-    texts = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    distinct = dict.fromkeys(str(v).strip() for v in values if v is not None)
+    texts = [v for v in distinct if v][:SEMANTIC_SAMPLE]
     if len(texts) < 3:
         return given
     lowered = name.lower()
     for semantic, name_pattern in SEMANTIC_NAMES.items():
-        share = sum(1 for v in texts if re.fullmatch(SEMANTIC_VALUES[semantic], v)) / len(texts)
         named = re.search(name_pattern, lowered) is not None
+        if not named and semantic not in ("email", "iban"):
+            continue
+        pattern = re.compile(SEMANTIC_VALUES[semantic])
+        share = sum(1 for v in texts if pattern.fullmatch(v)) / len(texts)
         if (named and share >= 0.6) or (semantic in ("email", "iban") and share >= 0.9):
             return semantic
     return given
@@ -121,16 +131,28 @@ def open_context(con: duckdb.DuckDBPyConnection, path: Path,
         info = dict(infos.get(name) or {})
         if native_type(duck_type) is None and not info.get("type"):
             distinct = dict.fromkeys(v for v in sample[name] if v is not None)
-            info = infer_info(list(distinct)[:2000])
+            info = infer_info(list(distinct)[:INFER_SAMPLE])
         semantic = guess_semantic(name, sample[name], semantics.get(name))
-        columns.append(ColumnFacts(name, duck_type, info, semantic))
+        facts = ColumnFacts(name, duck_type, info, semantic)
+        values = sample[name]
+        facts.category_guess = rows <= SAMPLE_ROWS or \
+            len(set(values)) <= min(CATEGORY_GUESS, 0.25 * len(values))
+        columns.append(facts)
     return TableContext(con, path, rows, columns, sample)
 
 
 def _sample(con: duckdb.DuckDBPyConnection, names: list[str], rows: int) -> dict[str, list]:
+    """A table ``smp`` of ``SAMPLE_ROWS`` rows and its values per column: drawn at random
+    from medium tables, the first rows of large ones (random sampling costs a full scan)."""
+    if rows > FULL_SAMPLE_LIMIT:
+        clause = f"LIMIT {SAMPLE_ROWS}"
+    elif rows > SAMPLE_ROWS:
+        clause = f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)"
+    else:
+        clause = ""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE smp AS SELECT * FROM {VIEW} {clause}")
     if not names:
         return {}
     select = ", ".join(quote(n) for n in names)
-    clause = f"USING SAMPLE {SAMPLE_ROWS} ROWS" if rows > SAMPLE_ROWS else ""
-    result = con.execute(f"SELECT {select} FROM {VIEW} {clause}").fetchall()
+    result = con.execute(f"SELECT {select} FROM smp").fetchall()
     return {name: [row[i] for row in result] for i, name in enumerate(names)}

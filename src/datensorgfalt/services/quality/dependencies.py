@@ -3,7 +3,8 @@
 - Functional dependencies A -> B that hold for nearly all groups of A (postal code -> city,
   article number -> article); the minority values inside a broken group are suspicious cells.
 - Order rules between two numeric or two date columns (end >= start, net <= gross).
-Discovery runs on a bounded sample; the violating rows are then looked up in the full table.
+Discovery runs on the profile's sample table ``smp``; the violating rows are then looked up
+in the full table.
 """
 
 from __future__ import annotations
@@ -12,10 +13,15 @@ from itertools import combinations
 from typing import Any
 
 from datensorgfalt.services.quality.columns import EXAMPLES
-from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
+from datensorgfalt.services.quality.context import (
+    ROW,
+    SAMPLE_ROWS,
+    VIEW,
+    ColumnFacts,
+    TableContext,
+)
 from datensorgfalt.services.quality.findings import QualityFinding
 
-SAMPLE = 200_000
 MIN_GROUPS = 5
 MAX_BROKEN_SHARE = 0.08
 MAX_LHS = 25
@@ -31,7 +37,8 @@ def _present(col: ColumnFacts) -> int:
 
 def _category_like(col: ColumnFacts, rows: int) -> bool:
     distinct = col.stats.get("distinct", col.stats["distinct_approx"])
-    return col.kind != "decimal" and 2 <= distinct < 0.9 * max(1, _present(col)) \
+    return col.kind not in ("decimal", "boolean", "date", "datetime", "time") \
+        and 2 <= distinct < 0.5 * min(max(1, _present(col)), SAMPLE_ROWS) \
         and _present(col) >= 0.5 * rows
 
 
@@ -57,17 +64,16 @@ def discover(ctx: TableContext) -> list[dict[str, Any]]:
     names = {c.name for c in lhs_cols} | {c.name for lhs in lhs_cols
                                           for c in _rhs_candidates(ctx, lhs)}
     cols = [c for c in ctx.columns if c.name in names]
-    select = ", ".join(f"{c.clean} AS {c.q}" for c in cols)
-    clause = f"USING SAMPLE {SAMPLE} ROWS" if ctx.rows > SAMPLE else ""
-    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE fd_sample AS SELECT {select} FROM {VIEW} "
-                    f"{clause}")
+    select = ", ".join(c.q for c in cols)
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE fd_sample AS SELECT {select} FROM smp")
     found = []
     for lhs in lhs_cols:
         rhs = _rhs_candidates(ctx, lhs)
         if not rhs:
             continue
-        inner = ", ".join(f"count(DISTINCT {c.q}) AS d{i}" for i, c in enumerate(rhs))
-        outer = ", ".join(f"count_if(n > 1 AND d{i} > 1)" for i in range(len(rhs)))
+        # a group breaks A -> B when it holds two different B values: min(B) <> max(B)
+        inner = ", ".join(f"min({c.q}) AS lo{i}, max({c.q}) AS hi{i}" for i, c in enumerate(rhs))
+        outer = ", ".join(f"count_if(n > 1 AND lo{i} <> hi{i})" for i in range(len(rhs)))
         row = ctx.sql(f"SELECT count_if(n > 1), {outer} FROM (SELECT count(*) AS n, {inner} "
                       f"FROM fd_sample WHERE {lhs.q} IS NOT NULL GROUP BY {lhs.q})")[0]
         groups = row[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -24,12 +25,13 @@ ADDRESS = re.compile(r"stra(ss|ß)e|str\.|adresse|address|plz|postleitzahl|ort|s
                      r"e-?mail|telefon|phone|tel", re.IGNORECASE)
 LEGAL = re.compile(r"\b(gmbh|mbh|ag|kg|ohg|gbr|ug|e\.?\s?k\.?|e\.?\s?v\.?|co|und|&|"
                    r"haftungsbeschr(ä|ae)nkt|inc|ltd|llc|se)\b")
-LIMIT = 20_000
+LIMIT = 10_000
 MAX_BLOCK = 60
 NAME_SIMILARITY = 88
 ADDRESS_SIMILARITY = 80
 
 
+@lru_cache(maxsize=50_000)
 def normalise(value: Any) -> str:
     text = str(value or "").lower()
     text = text.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
@@ -107,6 +109,8 @@ def _same_entity(a: tuple, b: tuple, n_addresses: int) -> bool:
     name_a, name_b = normalise(a[1]), normalise(b[1])
     if not name_a or not name_b:
         return False
+    if re.sub(r"\d", "", name_a) == re.sub(r"\d", "", name_b) and name_a != name_b:
+        return False  # "Kunde 12" and "Kunde 13" are two customers
     if fuzz.token_sort_ratio(name_a, name_b) < NAME_SIMILARITY:
         return False
     if n_addresses == 0:

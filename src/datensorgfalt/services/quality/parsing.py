@@ -98,6 +98,9 @@ def infer_info(sample: list[str]) -> dict[str, Any]:
         return info | {"type": "decimal", "decimal_sep": ".", "thousands_sep": ","}
     if sum(1 for v in values if v.lower() in BOOLEAN) / len(values) >= THRESHOLD:
         return info | {"type": "boolean"}
+    looks_dated = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}.*|(19|20)\d{6}")
+    if sum(1 for v in values if looks_dated.fullmatch(v)) < THRESHOLD * len(values):
+        return info
     for kind, formats in (("datetime", DATETIME_FORMATS), ("date", DATE_FORMATS)):
         shares = {fmt: _parses(values, fmt) for fmt in formats}
         best = max(shares, key=shares.get)
@@ -112,24 +115,47 @@ def _leading_zero_code(values: list[str]) -> bool:
     return sum(1 for v in values if len(v) > 1 and v.startswith("0")) >= max(1, len(values) // 20)
 
 
+def null_tokens(info: dict[str, Any]) -> list[str]:
+    """Our placeholders plus the ones the readers saw in this column."""
+    seen = [str(t).strip().lower() for t in info.get("null_tokens") or [] if str(t).strip()]
+    return sorted(set(PLACEHOLDERS) | set(seen))
+
+
+def _re2_escape(token: str) -> str:
+    return "".join(ch if ch.isalnum() else r"\s+" if ch == " " else "\\" + ch
+                   for ch in token)
+
+
+def placeholder_regex(info: dict[str, Any]) -> str:
+    """One case-insensitive RE2 pattern matching blanks and every placeholder, spaces around
+    allowed: a single regular expression is far cheaper per row than trim + lower + IN."""
+    alternatives = "|".join(_re2_escape(t) for t in null_tokens(info))
+    return sql_string(f"(?i)\\s*({alternatives})?\\s*")
+
+
+def is_placeholder_sql(value: str, info: dict[str, Any]) -> str:
+    """True for blanks and placeholders (NULL stays NULL)."""
+    return f"regexp_full_match({value}, '{placeholder_regex(info)}')"
+
+
 def null_tokens_sql(info: dict[str, Any]) -> str:
-    tokens = info.get("null_tokens") or PLACEHOLDERS
-    return ", ".join(f"'{sql_string(t.lower())}'" for t in tokens)
+    return ", ".join(f"'{sql_string(t)}'" for t in null_tokens(info))
 
 
 def clean_expr(column: str, info: dict[str, Any]) -> str:
-    """The raw value trimmed, with blanks and placeholders as NULL."""
-    raw = f"trim(CAST({quote(column)} AS VARCHAR))"
-    return (f"CASE WHEN {raw} = '' OR lower({raw}) IN ({null_tokens_sql(info)}) THEN NULL "
-            f"ELSE {raw} END")
+    """The raw text with blanks and placeholders as NULL (not trimmed: cheap per row)."""
+    raw = f"CAST({quote(column)} AS VARCHAR)"
+    return f"CASE WHEN {is_placeholder_sql(raw, info)} THEN NULL ELSE {raw} END"
 
 
-def typed_expr(column: str, info: dict[str, Any], duck_type: str = "VARCHAR") -> str:
-    """A DuckDB expression parsing the column per ``info``; unparseable values give NULL."""
+def typed_expr(column: str, info: dict[str, Any], duck_type: str = "VARCHAR",
+               clean: str | None = None) -> str:
+    """A DuckDB expression parsing the column per ``info``; unparseable values give NULL.
+    ``clean`` names an already cleaned value (placeholders as NULL) to parse instead."""
     if native_type(duck_type) is not None:
-        return quote(column)
+        return clean or quote(column)
     kind = info.get("type", "text")
-    value = clean_expr(column, info)
+    value = f"trim({clean or clean_expr(column, info)})"
     if kind in ("integer", "decimal"):
         unit = info.get("unit")
         if unit:

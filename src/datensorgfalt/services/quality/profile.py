@@ -47,7 +47,7 @@ def profile_parquet(path: Path, infos: dict[str, dict[str, Any]] | None = None,
         columns.pass_two(ctx)
         found = columns.column_findings(ctx)
         keys, key_findings = tables.duplicate_keys(ctx)
-        found += tables.duplicate_rows(ctx) + key_findings
+        found += tables.duplicate_rows(ctx, keys) + key_findings
         found += duplicates.near_duplicates(ctx, keys)
         deps = dependencies.discover(ctx)
         dep_findings, dep_cells = dependencies.violations(ctx, deps)

@@ -14,21 +14,24 @@ KEY_NAME = re.compile(r"(^id$|_id$|^id_|nr\.?$|nummer|^key|schl(ü|ue)ssel|code$
 MAX_HASH_COLUMNS = 400
 
 
-def duplicate_rows(ctx: TableContext) -> list[QualityFinding]:
-    """Rows that are exactly equal in every column."""
-    if ctx.rows < 2 or not ctx.columns:
+def duplicate_rows(ctx: TableContext, keys: list[str]) -> list[QualityFinding]:
+    """Rows that are exactly equal in every column (none can be when a column is a key)."""
+    if ctx.rows < 2 or not ctx.columns or keys:
         return []
-    hashed = ", ".join(c.q for c in ctx.columns[:MAX_HASH_COLUMNS])
+    hashed = f"hash({', '.join(c.q for c in ctx.columns[:MAX_HASH_COLUMNS])})"
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE dup_hashes AS SELECT {hashed} AS h, "
+                    f"count(*) AS n FROM {VIEW} GROUP BY 1 HAVING count(*) > 1")
+    extra, n_groups = ctx.sql("SELECT coalesce(sum(n - 1), 0), count(*) FROM dup_hashes")[0]
+    if not extra:
+        return []
     groups = ctx.sql(
-        f"SELECT count(*) AS n, list({ROW} ORDER BY {ROW}) [1:{EXAMPLES}] FROM {VIEW} "
-        f"GROUP BY hash({hashed}) HAVING count(*) > 1 ORDER BY min({ROW})")
-    if not groups:
-        return []
-    extra = sum(n - 1 for n, _ in groups)
+        f"SELECT count(*), list({ROW} ORDER BY {ROW})[1:{EXAMPLES}] FROM {VIEW} "
+        f"WHERE {hashed} IN (SELECT h FROM (SELECT h FROM dup_hashes LIMIT 1000)) "
+        f"GROUP BY {hashed} ORDER BY min({ROW}) LIMIT {EXAMPLES}")
     share = extra / ctx.rows
     severity = "warning" if share >= 0.001 else "info"
     return [QualityFinding("duplicate-rows", severity, None,
-                           {"count": extra, "groups": len(groups), "total": ctx.rows,
+                           {"count": int(extra), "groups": n_groups, "total": ctx.rows,
                             "percent": f"{share * 100:.1f} %",
                             "row_groups": [rows for _, rows in groups[:EXAMPLES]],
                             "rows": [r for _, rows in groups[:EXAMPLES] for r in rows[1:]]},
@@ -50,10 +53,14 @@ def key_candidates(ctx: TableContext) -> list[ColumnFacts]:
     return out
 
 
-def exact_distinct(ctx: TableContext, col: ColumnFacts) -> int:
-    if "distinct" not in col.stats:
-        col.stats["distinct"] = ctx.sql(f"SELECT count(DISTINCT {col.clean}) FROM {VIEW}")[0][0]
-    return col.stats["distinct"]
+def exact_distinct(ctx: TableContext, cols: list[ColumnFacts]) -> None:
+    """Exact distinct counts of the given columns, in one scan."""
+    todo = [c for c in cols if "distinct" not in c.stats]
+    if not todo:
+        return
+    select = ", ".join(f"count(DISTINCT {c.clean})" for c in todo)
+    for col, value in zip(todo, ctx.sql(f"SELECT {select} FROM {VIEW}")[0], strict=True):
+        col.stats["distinct"] = value
 
 
 def duplicate_keys(ctx: TableContext) -> tuple[list[str], list[QualityFinding]]:
@@ -64,9 +71,11 @@ def duplicate_keys(ctx: TableContext) -> tuple[list[str], list[QualityFinding]]:
     ``duplicate-key``.
     """
     keys, found = [], []
-    for col in key_candidates(ctx):
+    candidates = key_candidates(ctx)
+    exact_distinct(ctx, candidates)
+    for col in candidates:
         present = col.stats["non_null"] - col.stats["blanks"] - col.stats["placeholders"]
-        distinct = exact_distinct(ctx, col)
+        distinct = col.stats["distinct"]
         if distinct == present:
             keys.append(col.name)
             continue
