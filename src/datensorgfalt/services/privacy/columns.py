@@ -83,6 +83,10 @@ def header_kind(header: str) -> str | None:
     words = _header_words()
     if norm in words:
         return words[norm]
+    parts = [normalise_header(w) for w in re.split(r"[\s()/,;:_]+", str(header))]
+    known = sorted((p for p in parts if p in words), key=len, reverse=True)
+    if known:
+        return words[known[0]]
     for word, kind in sorted(words.items(), key=lambda item: -len(item[0])):
         if len(word) >= 5 and (norm.startswith(word) or norm.endswith(word)):
             return kind
@@ -160,6 +164,9 @@ def _validated(hint: str | None, sample: list[str], verdict: ColumnVerdict) -> b
         share = _share(sample, v.VALIDATORS[hint])
         if share >= SHARE_WITH_HEADER:
             return _add(verdict, hint, share, 0.6 + 0.4 * share, validator=hint)
+    if hint is None and _phone_column(sample):
+        share = _share(sample, v.is_phone)
+        return _add(verdict, "PHONE", share, 0.5 + 0.4 * share, validator="PHONE")
     if best_kind and best_share >= SHARE_WITHOUT_HEADER[best_kind] and (
             hint is None or hint in ("PERSON", "FREE_TEXT", best_kind, "CUSTOMER_ID",
                                      "EMPLOYEE_ID", "ID_CARD", "PASSPORT")):
@@ -170,6 +177,16 @@ def _validated(hint: str | None, sample: list[str], verdict: ColumnVerdict) -> b
         if share >= SHARE_WITH_HEADER:
             return _add(verdict, hint, share, 0.5 + 0.4 * share, validator=hint)
     return False
+
+
+_PHONE_SHAPE = re.compile(r"^(?:\+\d{2}\s?(?:\(0\)\s?)?|\(0\d{2,5}\)\s?|0)\d[\d /-]{4,16}\d$")
+
+
+def _phone_column(sample: list[str]) -> bool:
+    """Phone-shaped values (+49 ..., 0xxxx ...) with 9+ digits, most of them valid numbers."""
+    shaped = _share(sample, lambda x: _PHONE_SHAPE.match(x) is not None
+                    and len(re.sub(r"\D", "", x)) >= 9)
+    return shaped >= 0.9 and _share(sample, v.is_phone) >= 0.6
 
 
 def _is_company(value: str) -> bool:

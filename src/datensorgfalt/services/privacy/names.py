@@ -35,8 +35,9 @@ class Token:
 
     @property
     def capitalised(self) -> bool:
-        return self.text[:1].isupper() and not self.text.isupper() or (
-            len(self.text) > 1 and self.text[0].isupper() and self.text[1:2].islower())
+        """Upper-case first letter, not an all-caps abbreviation (single initials count)."""
+        word = self.word
+        return word[:1].isupper() and (len(word) == 1 or not word.isupper())
 
 
 @cache
@@ -63,9 +64,10 @@ def _chains(text: str, toks: list[Token]) -> Iterator[list[int]]:
         lower = tok.text.lower()
         joinable = tok.capitalised or lower in conf["particles"] or lower in conf["academic"]
         adjacent = run and _GAP.fullmatch(text[toks[run[-1]].end:tok.start]) is not None
-        if joinable and (not run or adjacent) and not (run and toks[run[-1]].text.endswith(".")
-                                                       and toks[run[-1]].text.lower()
-                                                       not in conf["academic"] | conf["titles"]):
+        previous = toks[run[-1]].text if run else ""
+        stops = previous.endswith(".") and previous.lower() not in (
+            conf["academic"] | conf["titles"]) and not _is_initial(previous)
+        if joinable and (not run or adjacent) and not stops:
             run.append(i)
             continue
         if run:
@@ -75,13 +77,29 @@ def _chains(text: str, toks: list[Token]) -> Iterator[list[int]]:
         yield run
 
 
+def _is_initial(text: str) -> bool:
+    return len(text) == 2 and text[0].isupper() and text[1] == "."
+
+
 def find_names(text: str) -> list[Entity]:
     lex = lexicon()
     toks = tokens(text)
     found: list[Entity] = []
+    titles = _config()["titles"]
     for chain in _chains(text, toks):
-        found.extend(_names_in_chain(text, toks, chain, lex))
+        for part in _split_at_titles(chain, toks, titles):
+            found.extend(_names_in_chain(text, toks, part, lex))
     return found + list(_repeated(text, toks, found, lex))
+
+
+def _split_at_titles(chain: list[int], toks: list[Token], titles: frozenset[str]) -> list[list[int]]:
+    """"Ansprechpartner Frau Meier" -> "Ansprechpartner" | "Frau Meier"."""
+    parts: list[list[int]] = [[]]
+    for index in chain:
+        if toks[index].text.lower() in titles and parts[-1]:
+            parts.append([])
+        parts[-1].append(index)
+    return parts
 
 
 def _lead_before(text: str, start: int) -> bool:
@@ -131,6 +149,10 @@ def _names_in_chain(text: str, toks: list[Token], chain: list[int], lex: Lexicon
 
 
 def _kind(word: str, lex: Lexicon) -> str:
+    if word in _config()["particles"]:
+        return "p"
+    if len(word) == 1 and word.isupper():
+        return "I"
     if lex.is_function_word(word):
         return "W"
     first = lex.is_first_name(word)
@@ -164,6 +186,12 @@ def _decide(words: list[Token], trigger: float, lex: Lexicon) -> list[Entity]:
                 continue
             if kind == "F" and len(words) == 1:
                 results.append(_entity(words, (0, 1), 0.6))
+        elif kind == "I" and i + 1 < len(words) and kinds[i + 1] in "FfLUN":
+            span = _take_name(words[i + 1:], kinds[i + 1:], allow_noun_first=True)
+            if span:
+                results.append(_entity(words[i:], (0, span[1] + 1), 0.8))
+                i += span[1] + 1
+                continue
         elif kind == "L" and not lex.is_noun(words[i].word):
             span = _take_name(words[i:], kinds[i:], allow_noun_first=True)
             results.append(_entity(words[i:], span or (0, 1), 0.65))
@@ -178,7 +206,7 @@ def _take_name(words: list[Token], kinds: list[str], allow_noun_first: bool) -> 
     end = 0
     names = 0
     for index, kind in enumerate(kinds):
-        if kind == "p" and index + 1 < len(kinds):
+        if kind in "pI" and index + 1 < len(kinds):
             end = index + 1
             continue
         if kind in "FfLU" or (kind == "N" and allow_noun_first and names == 0):
@@ -194,7 +222,7 @@ def _take_name(words: list[Token], kinds: list[str], allow_noun_first: bool) -> 
             break
     if names == 0:
         return None
-    while end > 0 and kinds[end - 1] == "p":
+    while end > 0 and kinds[end - 1] in "pI":
         end -= 1
     return (0, end)
 

@@ -83,6 +83,7 @@ def find_patterns(text: str) -> Iterator[Entity]:
             if entity is not None:
                 yield entity
     yield from find_phones(text)
+    yield from find_phone_shapes(text)
     yield from find_birth_dates(text)
     yield from find_addresses(text)
 
@@ -127,6 +128,20 @@ def find_phones(text: str) -> Iterator[Entity]:
             continue
         score = 0.75 if not has_context(text, match.start, "phone_words") else 0.9
         yield Entity(match.start, match.end, "PHONE", raw, score)
+
+
+_PHONE_SHAPE = re.compile(
+    r"(?<![\w+])(?:\+\d{2}\s?(?:\(0\)\s?)?\d|\(0\d{2,5}\)\s?\d|0\d)[\d /-]{4,16}\d(?![\w-])"
+)
+
+
+def find_phone_shapes(text: str) -> Iterator[Entity]:
+    """Phone-shaped numbers right after a phone word, even if no valid number (typos)."""
+    for match in _PHONE_SHAPE.finditer(text):
+        raw = match.group()
+        if len(re.sub(r"\D", "", raw)) >= 7 and not _DATE_RE.fullmatch(raw) and has_context(
+                text, match.start(), "phone_words", window=25):
+            yield Entity(match.start(), match.end(), "PHONE", raw, 0.6)
 
 
 _MONTHS = ("Januar|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|November|"
