@@ -20,6 +20,13 @@ LABEL_COLUMN = re.compile(r"label|kategorie|category|schl[uü]ssel|key|klasse|cl
                           r"abteilung|zuordnung|ziel|target", re.I)
 
 
+# a category target is an outcome (result, class, defect), never a person
+OUTCOME_COLUMN = re.compile(r"ergebnis|result|status|klasse|class|label|bewertung|befund|"
+                            r"ausschuss|defekt|fehler|ok", re.I)
+PERSON_COLUMN = re.compile(r"pr[uü]fer|mitarbeiter|bearbeiter|name|person|ansprech|kunde|"
+                           r"employee|inspector|operator", re.I)
+
+
 @dataclass
 class Check:
     """Outcome of one requirement."""
@@ -233,10 +240,12 @@ def _table_target(d: Facts, kind: str | None) -> str | None:
         numeric = numeric_columns(d.columns)
         return numeric[-1]["name"] if numeric else None
     if kind == "category":
-        cats = [c for c in d.columns if c["semantic"] == "category"] or [
-            c for c in d.columns if c["type"] in ("text", "boolean")
-            and c["semantic"] not in ("free_text", "email", "phone", "iban", "identifier")]
-        return cats[-1]["name"] if cats else None
+        cats = [c for c in d.columns if c["type"] in ("text", "boolean")
+                and c["semantic"] not in ("free_text", "email", "phone", "iban", "identifier")
+                and not PERSON_COLUMN.search(c["name"])]
+        cats.sort(key=lambda c: (bool(OUTCOME_COLUMN.search(c["name"])),
+                                 c["semantic"] == "category"), reverse=True)
+        return cats[0]["name"] if cats else None
     return None
 
 
