@@ -188,3 +188,13 @@ def test_interactive_questionnaire_in_the_terminal(tmp_path: Path, cli, lang: st
                                                                              "datenbank"]
     phase = readiness.assess(answers, ev.Evidence())["phase"]["title"]
     assert "Phase:" in result.output and phase in result.output
+
+
+def test_history_answer_is_compared_with_the_measured_months(catalog) -> None:
+    build_company(catalog)  # the longest series covers 36 months
+    evidence = ev.gather(catalog)
+    fits = readiness.assess({"D3": "2-5"}, evidence)
+    assert "D3" not in {d["question"] for d in fits["disagreements"]}
+    too_modest = readiness.assess({"D3": "<1"}, evidence)
+    found = {d["question"]: d for d in too_modest["disagreements"]}
+    assert found["D3"]["direction"] == "lower" and "36 Monate" in found["D3"]["text"]

@@ -267,6 +267,8 @@ def _disagreements(spec: dict, answers: dict, measured: dict) -> list[dict[str, 
     for question in spec["questions"]:
         key = question.get("evidence")
         value = measured["measures"].get(key) if key else None
+        if key == "history" and value is not None:
+            value = _history_answer(question, measured["facts"]["longest_months"])
         if value is None or question["id"] not in answers:
             continue
         said = points(question, answers[question["id"]]) / spec["max_points"]
@@ -280,6 +282,15 @@ def _disagreements(spec: dict, answers: dict, measured: dict) -> list[dict[str, 
                                                   **_finding_values(measured))),
             })
     return found
+
+
+HISTORY_BUCKETS = ((0, "keine"), (0.1, "<1"), (12, "1-2"), (24, "2-5"), (60, ">5"))
+
+
+def _history_answer(question: dict, months: float) -> float:
+    """The share of points the history question would get for the measured months."""
+    value = [v for low, v in HISTORY_BUCKETS if months >= low][-1]
+    return points(question, value) / questionnaire()["max_points"]
 
 
 def _label(question: dict, value: Any) -> str:
