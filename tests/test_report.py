@@ -157,3 +157,24 @@ def test_readability_formulas_rank_easy_text_above_hard_text() -> None:
     assert flesch("We have data. The data is good. We start now.") > 80
     assert flesch("Organisational implementation prerequisites necessitate comprehensive "
                   "digitalisation methodologies.") < 20
+
+
+def test_poc_results_appear_in_the_report(tmp_path: Path) -> None:
+    from tests.company import add_result
+
+    workspace, catalog = company_workspace(tmp_path)
+    sales = ev.gather(catalog).datasets
+    sales_id = next(d.id for d in sales if d.title == "erp_umsatz.csv")
+    add_result(catalog, "poc", sales_id, key="poc-forecast-1", payload={
+        "kind": "forecast", "dataset": sales_id, "columns": ["Belegdatum", "Nettobetrag"],
+        "baseline": {"name": "Vorjahreswoche", "metrics": {"wape": 0.21}},
+        "model": {"name": "LightGBM", "metrics": {"wape": 0.11}}, "criterion": "WAPE<=15%",
+        "met": True, "sentence": {"de": "Die Prognose liegt im Mittel 11 % daneben, die "
+                                        "Vorjahreswoche 21 %. Ziel erreicht.",
+                                  "en": "The forecast is off by 11 % on average."}})
+    result = build_report(catalog, workspace, tmp_path / "out")
+    catalog.close()
+    poc = Path(result["html"]).read_text("utf-8").split('<section id="poc">')[1]
+    assert "poc-forecast-1" in poc and "WAPE&lt;=15%" in poc and "Ziel erreicht" in poc
+    assert "Vorjahreswoche 21 %" in poc
+    assert "LightGBM: WAPE 0.11" in poc and "Noch kein Versuch" not in poc

@@ -49,6 +49,9 @@ def _environment() -> Environment:
         {"title": loc(p["title"]), "here": p["key"] == r["phase"]["key"]}
         for p in load("readiness")["phases"]]
     env.filters["size"] = human_size
+    env.filters["metrics"] = lambda m: ", ".join(
+        f"{k.upper()} {v:.2f}" if isinstance(v, float) else f"{k.upper()} {v}"
+        for k, v in list((m or {}).items())[:2]) or "-"
     env.filters["number"] = lambda n: "-" if n is None else f"{int(n):,}".replace(
         ",", "." if i18n.language() == "de" else ",")
     return env
