@@ -170,3 +170,22 @@ def test_usecases_command_stores_one_result_per_case(tmp_path: Path, cli) -> Non
     assert f"datensorgfalt poc forecast --dataset {ids['sales']}" in flat
     english = cli("--lang", "en", "usecases", cwd=tmp_path)
     assert "You can start" in " ".join(english.output.replace("│", " ").split())
+
+
+def test_results_are_stored_in_sqlite_and_postgresql(catalog) -> None:
+    from datensorgfalt.services.knowledge import path_of
+    from datensorgfalt.services.readiness import load_answers, run_readiness
+    from datensorgfalt.services.usecases import run_usecases
+
+    build_company(catalog)
+    assessed = run_readiness(catalog, load_answers(path_of("answers-example.yaml")))
+    matches = run_usecases(catalog)
+    with catalog.session() as session:
+        rows = session.scalars(select(Result).where(Result.kind.in_(
+            ["readiness", "usecases"]))).all()
+        kinds = sorted({(r.kind, r.key) for r in rows})
+        routing = next(r.payload for r in rows if r.key == "quotation-from-requests")
+    assert ("readiness", "assessment") in kinds and len(kinds) == len(library()) + 1
+    assert routing["verdict"] == "now"  # the stored phase (Experimentierphase) opens its gate
+    assert routing["gates"][0]["have"] == assessed["phase"]["key"] == "experiment"
+    assert [m["id"] for m in matches[:2]] == ["sales-forecast", "condition-monitoring"]
