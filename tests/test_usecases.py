@@ -189,3 +189,26 @@ def test_results_are_stored_in_sqlite_and_postgresql(catalog) -> None:
     assert routing["verdict"] == "now"  # the stored phase (Experimentierphase) opens its gate
     assert routing["gates"][0]["have"] == assessed["phase"]["key"] == "experiment"
     assert [m["id"] for m in matches[:2]] == ["sales-forecast", "condition-monitoring"]
+
+
+def test_success_criteria_are_written_the_way_poc_reads_them() -> None:
+    """``metric <=|>= value[%]`` with a metric the ``poc`` command knows (its Soll parser)."""
+    import re
+
+    known = {"wape", "mape", "mae", "recall", "precision", "trefferquote", "vorwarnquote",
+             "accuracy", "f1", "auc"}
+    pattern = re.compile(r"^(?P<metric>[\w-]+)(<=|>=)[\d.,]+%?$")
+    kinds = {"forecast", "anomaly", "classify", "regress", "text", "image"}
+    for c in library():
+        if "poc" not in c:
+            continue
+        assert c["poc"]["kind"] in kinds, c["id"]
+        found = pattern.match(c["poc"]["criterion"])
+        assert found and found["metric"].lower() in known, (c["id"], c["poc"]["criterion"])
+
+
+def test_predictive_maintenance_hands_the_failure_list_to_the_poc(catalog) -> None:
+    ids = build_company(catalog)
+    maintenance = by_id(match_all(ev.gather(catalog)))["predictive-maintenance"]
+    assert maintenance["poc"]["events"] == ids["failures"]
+    assert f"--events {ids['failures']}" in maintenance["poc"]["command"]

@@ -131,7 +131,7 @@ def _target_signal(d: Facts, spec: dict) -> str:
 def event_log(spec: dict, evidence: Evidence) -> Check:
     need = {"min_rows": spec.get("min_rows", 1)}
     checks = [Check("event_log", _share(d.rows or 0, need["min_rows"]), [d], need=need,
-                    have={"rows": d.rows or 0})
+                    have={"rows": d.rows or 0}, poc={"events": d.id})
               for d in evidence.originals
               if d.kind in ("table", "database") and _has_date(d) and _keywords(d, spec)]
     return _best(checks, "event_log", need, spec)

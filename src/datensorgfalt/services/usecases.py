@@ -166,8 +166,11 @@ def _poc(usecase: dict, checks: list[Check]) -> dict[str, Any] | None:
         return None
     poc = {"kind": spec["kind"], "criterion": spec.get("criterion"), "by": None, "text": None,
            "label": None, "target": None, "date": None} | source
+    events = next((c.poc["events"] for c in checks if c.poc.get("events")), None)
+    if events and spec["kind"] == "anomaly":
+        poc["events"] = events
     parts = ["datensorgfalt", "poc", poc["kind"], "--dataset", poc["dataset"]]
-    for option in ("target", "date", "by", "text", "label", "labels"):
+    for option in ("target", "date", "by", "text", "label", "labels", "events"):
         if poc.get(option):
             parts += [f"--{option}", _quote(str(poc[option]))]
     poc["command"] = " ".join(parts)
