@@ -198,3 +198,11 @@ def test_history_answer_is_compared_with_the_measured_months(catalog) -> None:
     too_modest = readiness.assess({"D3": "<1"}, evidence)
     found = {d["question"]: d for d in too_modest["disagreements"]}
     assert found["D3"]["direction"] == "lower" and "36 Monate" in found["D3"]["text"]
+
+
+def test_answers_stored_for_an_older_questionnaire_keep_what_still_fits(catalog) -> None:
+    from tests.company import add_result
+
+    add_result(catalog, "readiness", None, key="assessment", payload={
+        "answers": {"S1": 4, "S2": "vielleicht", "Z9": "ja", "_company": "Alt GmbH"}})
+    assert readiness.stored_answers(catalog) == {"S1": 4, "_company": "Alt GmbH"}

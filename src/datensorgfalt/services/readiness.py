@@ -327,4 +327,13 @@ def stored_answers(catalog: Any) -> dict[str, Any] | None:
     with catalog.session() as session:
         row = session.scalars(select(Result).where(Result.kind == "readiness")
                               .order_by(Result.id.desc()).limit(1)).first()
-        return dict(row.payload.get("answers") or {}) if row else None
+        stored = dict(row.payload.get("answers") or {}) if row else None
+    if stored is None:
+        return None
+    kept = {k: v for k, v in stored.items() if k.startswith("_")}
+    for qid, value in stored.items():  # answers to an older questionnaire: keep what still fits
+        try:
+            kept |= validate({qid: value})
+        except AnswersInvalid:
+            continue
+    return kept
