@@ -63,9 +63,17 @@ def _datamap(evidence: ev.Evidence) -> dict[str, Any]:
                   for name, rows in sorted(areas.items())],
         "duplicates": [{"title": d.title, "path": d.rel_path, "original": titles.get(d.copy_of)}
                        for d in evidence.datasets if d.copy_of],
-        "stale": [_row(d) for d in evidence.readable if (d.age_days or 0) > STALE_DAYS],
-        "unreadable": [_row(d) for d in evidence.datasets if not d.readable],
+        "stale": _per_file(d for d in evidence.readable if (d.age_days or 0) > STALE_DAYS),
+        "unreadable": _per_file(d for d in evidence.datasets if not d.readable),
     }
+
+
+def _per_file(datasets: Any) -> list[dict[str, Any]]:
+    """One row per file: the sheets of one workbook count once."""
+    rows: dict[str, dict[str, Any]] = {}
+    for d in datasets:
+        rows.setdefault(d.rel_path or d.location, _row(d))
+    return list(rows.values())
 
 
 def _quality(evidence: ev.Evidence) -> dict[str, Any]:
@@ -151,7 +159,8 @@ def _next_steps(data: dict[str, Any]) -> list[str]:
         first = now[0]
         steps.append(t("report.steps.start", title=first["title"]))
     if data["readiness"]:
-        steps += data["readiness"]["next_steps"]
+        trial = t("readiness.step.trial")
+        steps += [s for s in data["readiness"]["next_steps"] if not (now and s == trial)]
     else:
         steps.append(t("report.steps.readiness"))
     if data["datamap"]["duplicates"] or data["datamap"]["unreadable"]:
