@@ -206,3 +206,16 @@ def test_answers_stored_for_an_older_questionnaire_keep_what_still_fits(catalog)
     add_result(catalog, "readiness", None, key="assessment", payload={
         "answers": {"S1": 4, "S2": "vielleicht", "Z9": "ja", "_company": "Alt GmbH"}})
     assert readiness.stored_answers(catalog) == {"S1": 4, "_company": "Alt GmbH"}
+
+
+def test_data_dimension_as_a_whole_is_compared(catalog) -> None:
+    build_company(catalog)
+    evidence = ev.gather(catalog)
+    best = {q["id"]: v for q_id, v in answers_at("max").items()
+            for q in readiness.questionnaire()["questions"]
+            if q["id"] == q_id and q["dimension"] == "data"}
+    result = readiness.assess(best, evidence)
+    first = result["disagreements"][0]
+    assert first["dimension"] == "data" and first["direction"] == "higher"
+    assert first["self"] == 100 and first["evidence"] < 75
+    assert "der Katalog" in first["text"]

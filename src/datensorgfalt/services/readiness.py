@@ -159,7 +159,8 @@ def assess(answers: dict[str, Any], evidence: ev.Evidence) -> dict[str, Any]:
         "next_phase": _phase_view(spec["phases"], phase_index + 1) if next_phase else None,
         "gaps": gaps, "next_steps": _next_steps(spec, gaps, dimensions, measured),
         "measures": measured["measures"], "facts": measured["facts"],
-        "disagreements": _disagreements(spec, answers, measured),
+        "disagreements": _dimension_disagreement(spec, dimensions)
+        + _disagreements(spec, answers, measured),
     }
 
 
@@ -256,6 +257,22 @@ def _data_step(measured: dict) -> str:
         known["privacy_missing"] = 0.6
     weakest = min(known, key=known.get)
     return t(f"readiness.step.{weakest}")
+
+
+def _dimension_disagreement(spec: dict, dimensions: list[dict]) -> list[dict[str, Any]]:
+    """The data dimension as a whole: self-report against the measured score."""
+    data = next(d for d in dimensions if d["key"] == "data")
+    if data["evidence_score"] is None:
+        return []
+    gap = data["self_score"] - data["evidence_score"]
+    if abs(gap) < spec["evidence"]["disagreement"]:
+        return []
+    return [{"question": None, "dimension": "data", "self": round(data["self_score"]),
+             "evidence": round(data["evidence_score"]),
+             "direction": "higher" if gap > 0 else "lower",
+             "text": t("readiness.disagree.dimension", title=data["title"],
+                       self=round(data["self_score"]), evidence=round(data["evidence_score"]))
+             + " " + t(f"readiness.disagree.{'higher' if gap > 0 else 'lower'}")}]
 
 
 def _disagreements(spec: dict, answers: dict, measured: dict) -> list[dict[str, Any]]:
