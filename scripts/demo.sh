@@ -15,6 +15,7 @@ rc=0
 (cd "$DIR" && "$OLDPWD/$DS" scan .) || rc=$?
 [ "$rc" -le 1 ] || exit "$rc"
 "$DS" catalog list -w "$DIR"
+"$DS" catalog export -w "$DIR" --format dcat-ttl --out "$DIR/.datensorgfalt/export/katalog.ttl"
 echo "== Deutschen ERP-Export (cp1252, Semikolon, Dezimalkomma) als saubere CSV-Datei speichern"
 "$DS" convert "$DIR/vertrieb/erp_umsatz_2023-2025.csv" "$DIR/.datensorgfalt/export/erp_umsatz.csv"
 # (nach scan, quality und privacy: readiness und usecases lesen deren Ergebnisse)
