@@ -95,12 +95,14 @@ def violations(ctx: TableContext, deps: list[dict[str, Any]]
         if dep["broken"] == 0:
             continue
         lhs, rhs = ctx.column(dep["lhs"]), ctx.column(dep["rhs"])
-        bad = ctx.sql(f"""
+        groups = ctx.sql(f"""
             WITH g AS (SELECT {lhs.clean} AS a, {rhs.clean} AS b, count(*) AS c FROM {VIEW}
                        WHERE {lhs.clean} IS NOT NULL AND {rhs.clean} IS NOT NULL GROUP BY 1, 2),
                  r AS (SELECT a, b, c, max(c) OVER (PARTITION BY a) AS top,
                               count(*) OVER (PARTITION BY a) AS k FROM g)
-            SELECT a, b, c, top FROM r WHERE k > 1 AND c * 3 <= top AND top >= 2""")
+            SELECT a, b, c, top FROM r WHERE k > 1 ORDER BY a, c DESC LIMIT {MAX_CELLS}""")
+        bad = [g for g in groups if g[2] * 3 <= g[3] and g[3] >= 2]
+        found += _ambiguous(ctx, lhs, rhs, groups)
         if not bad:
             continue
         ctx.con.execute("CREATE OR REPLACE TEMP TABLE fd_bad(a VARCHAR, b VARCHAR)")
@@ -120,6 +122,31 @@ def violations(ctx: TableContext, deps: list[dict[str, Any]]
              "rows": [int(r[0]) for r in rows[:EXAMPLES]]},
             share=len(rows) / max(1, ctx.rows)))
     return found, cells
+
+
+def _ambiguous(ctx: TableContext, lhs: ColumnFacts, rhs: ColumnFacts,
+               groups: list[tuple]) -> list[QualityFinding]:
+    """Keys that stand for two things, each with real support (one article number for two
+    articles): no single cell is wrong, the key is."""
+    strong: dict[Any, list[tuple[Any, int]]] = {}
+    for a, b, c, top in groups:
+        if c * 3 > top and c >= 2:
+            strong.setdefault(a, []).append((b, c))
+    clashes = {a: values for a, values in strong.items() if len(values) > 1}
+    if not clashes:
+        return []
+    examples = [f"{a}: " + " / ".join(f"{b} ({c}×)" for b, c in values)
+                for a, values in list(clashes.items())[:EXAMPLES]]
+    keys = list(clashes)[:EXAMPLES]
+    ctx.con.execute("CREATE OR REPLACE TEMP TABLE fd_keys(a VARCHAR)")
+    ctx.con.executemany("INSERT INTO fd_keys VALUES (?)", [[str(a)] for a in keys])
+    rows = ctx.sql(f"SELECT min({ROW}) FROM {VIEW} WHERE CAST({lhs.clean} AS VARCHAR) IN "
+                   f"(SELECT a FROM fd_keys) GROUP BY {lhs.clean}, {rhs.clean} ORDER BY 1 "
+                   f"LIMIT {2 * EXAMPLES}")
+    return [QualityFinding("conflicting-key", "error", lhs.name,
+                           {"values": examples, "conflicting": len(clashes), "rhs": rhs.name,
+                            "count": len(clashes), "rows": [int(r[0]) for r in rows]},
+                           share=len(clashes) / max(1, ctx.rows))]
 
 
 def order_rules(ctx: TableContext) -> tuple[list[dict[str, Any]], list[QualityFinding],

@@ -29,6 +29,7 @@ LIMIT = 10_000
 MAX_BLOCK = 60
 NAME_SIMILARITY = 88
 ADDRESS_SIMILARITY = 80
+SIMILAR_VALUES = 92
 
 
 @lru_cache(maxsize=50_000)
@@ -119,3 +120,44 @@ def _same_entity(a: tuple, b: tuple, n_addresses: int) -> bool:
               if x and y]
     return bool(scores) and sum(s >= ADDRESS_SIMILARITY for s in scores) >= max(1,
                                                                            len(scores) // 2)
+
+
+def similar_values(ctx: TableContext) -> list[QualityFinding]:
+    """Two frequent spellings of one name inside a column (Schmidt / Schmitt Metallbau GmbH,
+    each on many order lines): the same customer under two names."""
+    found = []
+    for col in ctx.columns:
+        counts = col.stats.get("_counts")
+        if not counts or col.kind != "text" or not NAME.search(col.name) or len(counts) > 3000:
+            continue
+        pairs = _similar_pairs([(str(v), n) for v, n in counts if v is not None and n >= 2])
+        if pairs:
+            found.append(QualityFinding(
+                "near-duplicates", "warning", col.name,
+                {"count": len(pairs), "values": [f"{a} ({na}×) ≈ {b} ({nb}×)"
+                                                 for a, na, b, nb in pairs[:EXAMPLES]],
+                 "pairs": [[a, b] for a, _, b, _ in pairs[:20]]},
+                share=sum(min(na, nb) for _, na, _, nb in pairs) / max(1, ctx.rows)))
+    return found
+
+
+def _similar_pairs(values: list[tuple[str, int]]) -> list[tuple[str, int, str, int]]:
+    blocks: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for value, n in values:
+        norm = normalise(value)
+        for token in norm.split()[:3]:
+            if len(token) >= 4:
+                blocks[token[:4]].append((value, n))
+    pairs = set()
+    for members in blocks.values():
+        if len(members) > MAX_BLOCK:
+            continue
+        for (a, na), (b, nb) in combinations(members, 2):
+            norm_a, norm_b = normalise(a), normalise(b)
+            if a == b or re.sub(r"\d", "", norm_a) == re.sub(r"\d", "", norm_b) \
+                    and norm_a != norm_b:
+                continue
+            if fuzz.ratio(norm_a, norm_b) >= SIMILAR_VALUES:
+                first, second = sorted([(a, na), (b, nb)], key=lambda x: -x[1])
+                pairs.add((first[0], first[1], second[0], second[1]))
+    return sorted(pairs, key=lambda p: -p[3])
