@@ -23,7 +23,8 @@ from datensorgfalt.services.quality.context import (
 from datensorgfalt.services.quality.findings import QualityFinding
 
 MIN_GROUPS = 5
-MAX_BROKEN_SHARE = 0.08
+MAX_BROKEN_SHARE = 0.34
+MAX_G3 = 0.02
 MAX_LHS = 25
 MAX_CELLS = 10_000
 RULE_HOLDS = 0.99
@@ -80,11 +81,27 @@ def discover(ctx: TableContext) -> list[dict[str, Any]]:
         if groups < MIN_GROUPS:
             continue
         for col, broken in zip(rhs, row[1:], strict=True):
-            if broken / groups <= MAX_BROKEN_SHARE:
+            if broken == 0:
                 found.append({"lhs": lhs.name, "rhs": col.name, "groups": groups,
-                              "broken": broken})
+                              "broken": 0, "g3": 0.0})
+            elif broken / groups <= MAX_BROKEN_SHARE:
+                g3 = _g3(ctx, lhs, col)
+                if g3 <= MAX_G3:
+                    found.append({"lhs": lhs.name, "rhs": col.name, "groups": groups,
+                                  "broken": broken, "g3": round(g3, 4)})
     ctx.con.execute("DROP TABLE IF EXISTS fd_sample")
     return found
+
+
+def _g3(ctx: TableContext, lhs: ColumnFacts, rhs: ColumnFacts) -> float:
+    """Share of sample rows to change so that A -> B holds exactly (the g3 measure)."""
+    to_change, total = ctx.sql(f"""
+        SELECT sum(n - top), sum(n) FROM (
+            SELECT sum(c) AS n, max(c) AS top FROM (
+                SELECT {lhs.q} AS a, {rhs.q} AS b, count(*) AS c FROM fd_sample
+                WHERE {lhs.q} IS NOT NULL AND {rhs.q} IS NOT NULL GROUP BY 1, 2)
+            GROUP BY a)""")[0]
+    return (to_change or 0) / total if total else 1.0
 
 
 def violations(ctx: TableContext, deps: list[dict[str, Any]]

@@ -14,6 +14,7 @@ from itertools import combinations
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from datensorgfalt.services.quality.columns import EXAMPLES
 from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
@@ -38,6 +39,18 @@ def normalise(value: Any) -> str:
     text = text.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
     text = LEGAL.sub(" ", re.sub(r"[^\w&]+", " ", text))
     return " ".join(text.split())
+
+
+def names_match(norm_a: str, norm_b: str) -> bool:
+    """What differs between two normalised names is a small typo, not another name:
+    "schmidt" / "schmitt" (one letter) yes, "karge" / "kade" (two letters of five) no."""
+    tokens_a, tokens_b = norm_a.split(), norm_b.split()
+    rest_a = " ".join(t for t in tokens_a if t not in tokens_b)
+    rest_b = " ".join(t for t in tokens_b if t not in tokens_a)
+    if not rest_a or not rest_b:
+        return rest_a == rest_b or min(len(tokens_a), len(tokens_b)) >= 2
+    allowed = 1 if max(len(rest_a), len(rest_b)) < 8 else 2
+    return Levenshtein.distance(rest_a, rest_b) <= allowed
 
 
 def _name_column(ctx: TableContext) -> ColumnFacts | None:
@@ -112,7 +125,8 @@ def _same_entity(a: tuple, b: tuple, n_addresses: int) -> bool:
         return False
     if re.sub(r"\d", "", name_a) == re.sub(r"\d", "", name_b) and name_a != name_b:
         return False  # "Kunde 12" and "Kunde 13" are two customers
-    if fuzz.token_sort_ratio(name_a, name_b) < NAME_SIMILARITY:
+    if fuzz.token_sort_ratio(name_a, name_b) < NAME_SIMILARITY or \
+            not names_match(name_a, name_b):
         return False
     if n_addresses == 0:
         return name_a != name_b or str(a[1]) != str(b[1])
@@ -157,7 +171,7 @@ def _similar_pairs(values: list[tuple[str, int]]) -> list[tuple[str, int, str, i
             if a == b or re.sub(r"\d", "", norm_a) == re.sub(r"\d", "", norm_b) \
                     and norm_a != norm_b:
                 continue
-            if fuzz.ratio(norm_a, norm_b) >= SIMILAR_VALUES:
+            if fuzz.ratio(norm_a, norm_b) >= SIMILAR_VALUES and names_match(norm_a, norm_b):
                 first, second = sorted([(a, na), (b, nb)], key=lambda x: -x[1])
                 pairs.add((first[0], first[1], second[0], second[1]))
     return sorted(pairs, key=lambda p: -p[3])

@@ -56,11 +56,14 @@ def analyse(ctx: TableContext) -> tuple[dict[str, Any] | None, list[QualityFindi
     typical = median(s[0] for s in steps)
     freq = _frequency(typical)
     span = (end - start).total_seconds()
-    events = count / distinct > 1.5  # many rows per timestamp: transactions, not a series
+    regular = sum(1 for step in steps if abs(step[0] - typical) <= 0.01 * typical) / len(steps)
+    # many rows per timestamp, or no steady beat: transactions, not a measurement series
+    events = count / distinct > 1.5 or regular < 0.8
     series: dict[str, Any] = {"column": col.name, "frequency": freq, "step_seconds": typical,
                               "start": start.isoformat(), "end": end.isoformat(),
                               "periods": distinct, "rows_per_period": round(count / distinct, 2),
-                              "kind": "events" if events else "measurements"}
+                              "kind": "events" if events else "measurements",
+                              "regular_share": round(regular, 3)}
     if freq:
         season, length = SEASON[freq]
         series["season"] = season
