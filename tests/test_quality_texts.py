@@ -46,7 +46,7 @@ def test_every_listed_code_is_written_somewhere() -> None:
     literals = set()
     for path in SOURCE.glob("*.py"):
         if path.name != "findings.py":
-            literals |= set(re.findall(r"\"([a-z]+(?:-[a-z]+)*)\""', path.read_text("utf-8")))
+            literals |= set(re.findall(r'"([a-z]+(?:-[a-z]+)*)"', path.read_text("utf-8")))
     assert set(CODES) <= literals, set(CODES) - literals
 
 
