@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from openpyxl import Workbook
 
 from datensorgfalt.services import fingerprint
 from datensorgfalt.sources.locations import file_location, path_of
@@ -25,6 +26,20 @@ def _codes(catalog) -> dict[str, set[str]]:
     return codes
 
 
+def _encrypted_workbook(path: Path) -> None:
+    """A real password-protected workbook (msoffcrypto-tool encrypts like Excel does)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    book = Workbook()
+    book.active.append(["Name", "Gehalt"])
+    book.active.append(["Erika Muster", 4200])
+    plain = io.BytesIO()
+    book.save(plain)
+    plain.seek(0)
+    with open(path, "wb") as target:
+        OOXMLFile(plain).encrypt("geheim", target)
+
+
 def _bad_tree(root: Path) -> Path:
     root.mkdir()
     pq.write_table(SALES, root / "gut.parquet")
@@ -34,11 +49,7 @@ def _bad_tree(root: Path) -> Path:
     with zipfile.ZipFile(good, "w") as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>" * 200)
     (root / "abgeschnitten.xlsx").write_bytes(good.getvalue()[:150])
-    # an encrypted Office file is an OLE container with EncryptionInfo/EncryptedPackage streams
-    (root / "passwort.xlsx").write_bytes(
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-        + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 100
-        + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 2000)
+    _encrypted_workbook(root / "passwort.xlsx")
     (root / "kaputt.parquet").write_bytes(b"PAR1" + b"\x00" * 100)
     (root / "kaputt.json").write_text('[{"a": 1}, {"a": ', "utf-8")
     return root
@@ -134,3 +145,36 @@ def test_symlink_loops_and_odd_names(catalog, tmp_path: Path) -> None:
 def test_missing_target_is_reported(catalog, tmp_path: Path) -> None:
     report = run_scan(catalog, tmp_path, tmp_path / "gibt-es-nicht")
     assert report.exit_code == 1 and report.failures[0]["code"] == "file-vanished"
+
+
+def test_cli_with_odd_names(cli, tmp_path: Path) -> None:
+    root = tmp_path / "share"
+    root.mkdir()
+    buffer = io.BytesIO()
+    pq.write_table(SALES, buffer)
+    (root / os.fsdecode(b"Ums\xe4tze\nalt.parquet")).write_bytes(buffer.getvalue())
+    (root / os.fsdecode(b"leer \xff.csv")).write_bytes(b"")
+    result = cli("scan", str(root), cwd=tmp_path)
+    assert result.exit_code == 1 and "1 neu" in result.stdout
+    listed = cli("catalog", "list", cwd=tmp_path)
+    assert listed.exit_code == 0 and "Ums\ufffdtze" in listed.stdout
+
+
+def test_repaired_file_is_read_and_then_skipped(catalog, tmp_path: Path) -> None:
+    import sqlite3
+
+    root = tmp_path / "share"
+    root.mkdir()
+    database = root / "auftraege.sqlite"
+    database.write_bytes(b"SQLite format 3\x00" + b"\x00" * 50)  # truncated database
+    first = run_scan(catalog, tmp_path, root)
+    assert first.failed == 1
+    database.unlink()
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE auftraege (nr INTEGER)")
+    connection.close()
+    second = run_scan(catalog, tmp_path, root)
+    assert second.changed == 1 and second.failed == 0
+    assert [d.title for d in catalog.datasets()] == ["auftraege.sqlite (auftraege)"]
+    third = run_scan(catalog, tmp_path, root)
+    assert (third.unchanged, third.changed) == (1, 0)

@@ -51,6 +51,8 @@ def test_scan_postgres_database(company_db: str, catalog_url: str, tmp_path: Pat
         assert types["betrag"][0] == "decimal" and types["datum"] == ("date", "date")
         assert types["email"] == ("text", "email") and types["nr"][0] == "integer"
         assert datasets["public.maschinen"].row_count == 2
+        declared = {c.name: c.details["declared_type"] for c in orders.columns}
+        assert declared["betrag"] == "numeric" and declared["datum"] == "date"
         again = run_scan(catalog, tmp_path, company_db)
         assert again.unchanged == 1 and again.new == again.changed == 0
         with psycopg.connect(company_db, autocommit=True) as conn:

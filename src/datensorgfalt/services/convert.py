@@ -10,8 +10,21 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from datensorgfalt.sources.base import ReadError
+from datensorgfalt.sources.base import ReadError, TableSource
 from datensorgfalt.sources.tables import describe_issue, open_table_file
+
+
+def _write_csv(source: TableSource, target: Path) -> int:
+    rows = 0
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(source.header)
+        for batch in source.batches():
+            columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+            for row in zip(*columns, strict=True):
+                writer.writerow(["" if cell is None else cell for cell in row])
+            rows += batch.num_rows
+    return rows
 
 
 def convert(path: Path, out: Path, sheet: str | None = None) -> dict[str, Any]:
@@ -20,16 +33,13 @@ def convert(path: Path, out: Path, sheet: str | None = None) -> dict[str, Any]:
     if out.resolve() == path.resolve():
         raise ReadError("readers.error.same_file", path=str(path))
     source = open_table_file(path, sheet)
-    rows = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(source.header)
-        for batch in source.batches():
-            columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-            for row in zip(*columns, strict=True):
-                writer.writerow(["" if cell is None else cell for cell in row])
-            rows += batch.num_rows
+    try:
+        rows = _write_csv(source, tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(out)
     return {
         "input": str(path),

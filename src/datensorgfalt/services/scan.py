@@ -18,7 +18,7 @@ from datensorgfalt.catalog.store import Catalog, dataset_id_for
 from datensorgfalt.services import scan_store as store
 from datensorgfalt.services.discover import Discovery, Unit, discover
 from datensorgfalt.services.scan_units import UnitResult, scan_unit
-from datensorgfalt.sources.locations import file_location
+from datensorgfalt.sources.locations import file_location, safe_text
 from datensorgfalt.workspace import Workspace
 
 Progress = Callable[[int, int, str], None]
@@ -61,6 +61,7 @@ def scan(targets: list[str | Path], workspace: Workspace, catalog: Catalog,
          progress: Progress | None = None) -> ScanReport:
     """Scan files, folders and database URLs into the catalog."""
     names = [str(target) for target in targets]
+    store.fast_commits(catalog)
     store.mark_interrupted_runs(catalog)
     run_id = catalog.start_run("scan", {"targets": names})
     started = time.monotonic()
@@ -89,7 +90,7 @@ def scan(targets: list[str | Path], workspace: Workspace, catalog: Catalog,
 
 
 def _label(unit: Unit) -> str:
-    return unit.url if unit.url else (unit.path.name if unit.path else "")
+    return unit.url if unit.url else (safe_text(unit.path.name) if unit.path else "")
 
 
 def _mark_gone(catalog: Catalog, found: Discovery, known: dict[str, list[store.Known]],

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from datensorgfalt.catalog.models import Column, Dataset, Finding, Link, Run, utcnow
@@ -17,7 +17,7 @@ from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
 from datensorgfalt.services.table_profile import ColumnProfile
 from datensorgfalt.sources.base import Issue
-from datensorgfalt.sources.locations import safe_text
+from datensorgfalt.sources.locations import display_location, safe_text
 
 COPY_CODE = "same-data-elsewhere"
 
@@ -34,6 +34,7 @@ class Known:
     status: str
     sha256: str | None
     signature: str | None
+    problems: int = 0  # files of a folder that could not be read
 
 
 def known_datasets(catalog: Catalog) -> dict[str, list[Known]]:
@@ -47,8 +48,25 @@ def known_datasets(catalog: Catalog) -> dict[str, list[Known]]:
             details = details or {}
             source = details.get("source") or location
             by_source[source].append(Known(id_, location, source, size, modified, status,
-                                           details.get("sha256"), details.get("signature")))
+                                           details.get("sha256"), details.get("signature"),
+                                           len(details.get("problems", []))))
     return by_source
+
+
+def _synchronous_normal(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
+def fast_commits(catalog: Catalog) -> None:
+    """SQLite in WAL mode with ``synchronous=NORMAL``: a commit per file without waiting for
+    the disk each time. A killed scan still leaves every committed file in the catalog (only
+    a power cut may lose the last few, never corrupt it)."""
+    engine = catalog.engine
+    if engine.dialect.name != "sqlite" or event.contains(engine, "connect",
+                                                          _synchronous_normal):
+        return
+    event.listen(engine, "connect", _synchronous_normal)
+    engine.dispose()  # pooled connections are reopened with the setting
 
 
 def mark_interrupted_runs(catalog: Catalog) -> None:
@@ -185,15 +203,6 @@ def _link_group(session: Session, members: list[tuple[str, str]],
             dataset_id=id_, run_id=run_id, source="scan", code=COPY_CODE, severity="info",
             dimension="uniqueness",
             message=t("scan.finding.same_data_elsewhere", n=len(members),
-                      others=", ".join(_short(o) for o in others)),
+                      others=", ".join(display_location(o) for o in others)),
             evidence={"places": locations}))
     return {"places": len(members), "locations": locations, "original": locations[0]}
-
-
-def _short(location: str) -> str:
-    from datensorgfalt.sources.locations import path_of
-
-    try:
-        return safe_text(str(path_of(location)))
-    except ValueError:
-        return location

@@ -65,9 +65,10 @@ def _run_failure(catalog: Catalog, run_id: int, location: str, exc: BaseExceptio
 # -- table files -----------------------------------------------------------------------------
 
 def _unchanged(before: list[store.Known], size: int, modified=None, sha=None) -> bool:
-    if not before or any(k.status != "active" for k in before):
+    current = [k for k in before if k.status != "deleted"]  # parts removed earlier don't count
+    if not current or any(k.status != "active" for k in current):
         return False  # new, or it failed last time: read it again
-    first = before[0]
+    first = current[0]
     if first.byte_size != size:
         return False
     return first.modified_at == modified if sha is None else first.sha256 == sha
@@ -94,7 +95,7 @@ def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int) -> Unit
     base["details"]["sha256"] = sha
     if _unchanged(before, stat.st_size, sha=sha):
         with catalog.session() as session:
-            store.touch(session, [k.id for k in before], modified)
+            store.touch(session, [k.id for k in before if k.status == "active"], modified)
         return UnitResult("unchanged", {source})
     try:
         from datensorgfalt.sources.registry import open_tables
@@ -169,7 +170,8 @@ def _folder(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
     location = file_location(root, **unit.fragment)
     signature = folders.signature(root, unit.members)
     before = known.get(location, [])
-    if before and all(k.status == "active" and k.signature == signature for k in before):
+    if before and all(k.status == "active" and k.signature == signature and not k.problems
+                      for k in before):
         return UnitResult("unchanged", {location})
     if unit.kind == "documents":
         text_folder = workspace.folder / "text" / dataset_id_for(location)
@@ -186,7 +188,8 @@ def _folder(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
         "fingerprint": result.fingerprint if result.details["count"] else None,
         "row_count": None, "column_count": None,
         "status": "active" if result.details["count"] else "error",
-        "details": {**result.details, "source": location, "signature": signature},
+        "details": {**result.details, "source": location, "signature": signature,
+                    "problems": [safe_text(str(p.relative_to(root))) for p, _ in result.problems]},
     }
     with catalog.session() as session:
         store.upsert_dataset(session, location, fields, [], findings, run_id)

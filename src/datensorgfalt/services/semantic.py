@@ -23,7 +23,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
                  "bestand"),
     "measurement": ("temperatur", "vibration", "strom", "druck", "spannung", "gewicht",
                     "drehzahl", "messwert", "mm_s", "grad", "temp", "pressure", "voltage",
-                    "current", "weight", "länge", "breite", "höhe", "dauer"),
+                    "current", "weight", "länge", "breite", "höhe", "dauer", "mm", "kg", "bar",
+                    "hz", "rpm", "istwert", "sollwert", "toleranz", "stunden", "h", "min"),
     "identifier": ("id", "nr", "nummer", "kennung", "schlüssel", "key", "code", "no", "number",
                    "nummern", "belegnr", "steuer-id", "sv-nr", "uuid"),
 }
@@ -85,8 +86,8 @@ def semantic_type(header: str, inferred_type: str, values: Sequence[str | None])
                 return kind
         if any(("€" in v or "EUR" in v) for v in sample[:50]):
             return "amount"
-    if header_says(header, "identifier") and _mostly_distinct(sample):
-        return "identifier"
+    if header_says(header, "identifier") and (_mostly_distinct(sample) or len(set(sample)) > 20):
+        return "identifier"  # order lines repeat their order number: still an identifier
     if inferred_type in NUMERIC:
         return "measurement" if inferred_type == "decimal" else _integer_meaning(sample)
     if inferred_type == "boolean":

@@ -11,8 +11,8 @@ import pyarrow as pa
 from datensorgfalt.services.semantic import semantic_type
 from datensorgfalt.sources.base import TableSource
 
-SAMPLE_ROWS = 2_000
-BATCH_ROWS = 50_000
+SAMPLE_ROWS = 1_000
+BATCH_ROWS = 10_000
 
 
 @dataclass
@@ -53,6 +53,10 @@ def profile(source: TableSource) -> TableProfile:
         _column(index, str(name), types.get(index, pa.string()), samples.get(index, []))
         for index, name in enumerate(names)
     ]
+    declared = (source.dialect or {}).get("types") or {}
+    for column in columns:  # what a database says the column is (SQLite, PostgreSQL)
+        if declared.get(column.name):
+            column.details["declared_type"] = declared[column.name]
     return TableProfile(count, columns)
 
 

@@ -7,6 +7,7 @@ record batches of raw strings. Nothing but the sample is held in memory.
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,32 +18,12 @@ import pyarrow as pa
 from datensorgfalt.sources.base import BATCH_ROWS, Issue, ReadError
 from datensorgfalt.sources.dialect import Dialect, detect_dialect, record_delimiter
 from datensorgfalt.sources.encoding import Encoding, detect_encoding, read_sample
-from datensorgfalt.sources.layout import Layout, detect_layout
+from datensorgfalt.sources.layout import Layout, Profile, conforms, detect_layout, dominant_width
+from datensorgfalt.sources.records import LineFeed, records
 from datensorgfalt.sources.types import infer_column
 from datensorgfalt.sources.walker import TableWalker
 
 REPLACEMENT = "\ufffd"
-
-
-class _LineCounter:
-    """Passes lines through to the csv reader and counts those with undecodable bytes."""
-
-    def __init__(self, lines: Iterator[str]) -> None:
-        self._lines = lines
-        self.replaced = 0
-        self.first_replaced: int | None = None
-        self.number = 0
-
-    def __iter__(self) -> _LineCounter:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self.number += 1
-        if REPLACEMENT in line:
-            self.replaced += 1
-            self.first_replaced = self.first_replaced or self.number
-        return line
 
 
 def decode_sample(sample: bytes, encoding: Encoding, complete: bool) -> str:
@@ -86,18 +67,19 @@ class DelimitedSource:
         with handle:
             if self.encoding.bom and handle.read(1) != "\ufeff":
                 handle.seek(0)
-            lines = _LineCounter(iter(handle))
-            reader = self.csv_dialect.reader(lines)
-            walker = TableWalker(self.layout, joiner=self.csv_dialect.delimiter)
-            skip = self.layout.start + len(self.layout.header_rows)
-            for index, row in enumerate(reader):
+            feed = LineFeed(iter(handle))
+            layout = self.layout
+            walker = TableWalker(layout, joiner=self.csv_dialect.delimiter)
+            skip = layout.start + len(layout.header_rows)
+            stream = records(feed, self.csv_dialect, layout.width, layout.profile)
+            for index, (row, line) in enumerate(stream):
                 if index < skip:
                     continue
-                yield from walker.push(row, reader.line_num)
+                yield from walker.push(row, line)
                 if walker.ended:
                     break
             yield from walker.finish()
-        found = walker_issues(walker, lines.replaced, lines.first_replaced)
+        found = walker_issues(walker, feed.replaced, feed.first_replaced)
         self.issues = self._sample_issues + found
 
     def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
@@ -139,7 +121,12 @@ def walker_issues(walker: TableWalker, replaced: int, first_replaced: int | None
 
 
 def _sample_rows(text: str, dialect: Dialect) -> list[list[str]]:
-    return dialect.parse(text)
+    """The sample's records; a first plain reading gives the width that stray quotes break."""
+    plain = dialect.parse(text)
+    width = dominant_width(plain)
+    profile = Profile.learn([r for r in plain if conforms(r, width)], width)
+    feed = LineFeed(iter(io.StringIO(text, newline="")))
+    return [row for row, _line in records(feed, dialect, width, profile)]
 
 
 def column_conventions(rows: list[list[str]], layout: Layout) -> dict[str, Any]:

@@ -74,7 +74,7 @@ def _space_follows(text: str, delimiter: str) -> bool:
 
 def candidate_dialects(text: str) -> list[Dialect]:
     present = [d for d in DELIMITERS if d in text]
-    quotes = [q for q in QUOTES if q is None or q in text]
+    quotes = [q for q in QUOTES if q in (None, '"') or q in text]
     return [
         Dialect(d, q, e, _space_follows(text, d))
         for d in present or [","]
@@ -141,12 +141,32 @@ def score_sample(text: str) -> str:
     return text[: cut + 1] if cut > 0 else text[:SCORE_CHARS]
 
 
+def repaired_rows(sample: str, dialect: Dialect) -> list[list[str]]:
+    """The sample's first records read with ``dialect``, stray quotes repaired."""
+    from datensorgfalt.sources.layout import Profile, conforms
+    from datensorgfalt.sources.layout import dominant_width as table_width
+    from datensorgfalt.sources.records import LineFeed, records
+
+    plain = dialect.parse(sample, SCORE_ROWS)
+    width = table_width(plain)
+    if not dialect.quotechar or sum(len(r) == width for r in plain) < 0.5 * len(plain):
+        return plain  # no repair can save a dialect that reads most rows wrong
+    profile = Profile.learn([r for r in plain if conforms(r, width)], width)
+    feed = LineFeed(iter(io.StringIO(sample, newline="")))
+    rows = []
+    for row, _line in records(feed, dialect, width, profile):
+        rows.append(row)
+        if len(rows) >= SCORE_ROWS:
+            break
+    return rows
+
+
 def detect_dialect(text: str) -> Dialect:
     """The dialect that explains the sample best; ties go to the more common dialect."""
     sample = score_sample(text)
     best, best_score = Dialect(), -1.0
     for dialect in candidate_dialects(sample):
-        score = consistency(dialect.parse(sample, SCORE_ROWS), dialect)
+        score = consistency(repaired_rows(sample, dialect), dialect)
         margin = 1e-3 if dialect.escapechar else 1e-9  # escaping only when it clearly helps
         if score > best_score + margin:
             best, best_score = dialect, score

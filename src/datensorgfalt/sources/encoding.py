@@ -48,6 +48,9 @@ WESTERN = {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "mac_roman"
            "ascii", "cp437", "iso8859_9", "cp1254", "mac_latin2", "iso8859_16", "cp1257"}
 
 
+WESTERN_CHARS = set("€°§²³µ½¼¾±×÷«»„“”‚‘’–—…•·©®™")
+
+
 @dataclass
 class Encoding:
     name: str  # a Python codec name
@@ -136,8 +139,20 @@ def detect_encoding(sample: bytes) -> Encoding:
         return Encoding(utf16)
     if _decodes(sample, "utf-8"):
         return Encoding("utf-8")
+    western = "cp1252" if _decodes(sample, "cp1252") else "latin-1"
+    if _reads_as_western(sample, western):
+        return Encoding(western)
     guess = from_bytes(sample[:65536]).best()
-    name = guess.encoding if guess else "cp1252"
-    if name in WESTERN or name.startswith("utf"):
-        name = "cp1252" if _decodes(sample, "cp1252") else "latin-1"
+    name = guess.encoding if guess else western
+    if name in WESTERN or name.startswith(("utf", "mac")):
+        name = western
     return Encoding(name)
+
+
+def _reads_as_western(sample: bytes, name: str) -> bool:
+    """Most bytes above 127 decode to Western letters (ä, ß, é ...) or common signs (€, °)."""
+    high = [c for c in sample[:65536].decode(name, errors="replace") if ord(c) > 127]
+    if not high:
+        return True
+    good = sum(1 for c in high if c in WESTERN_CHARS or (c.isalpha() and ord(c) < 0x250))
+    return good >= 0.8 * len(high)

@@ -25,6 +25,8 @@ def cell_kind(cell: str | None) -> str:
     value = (cell or "").strip()
     if not value:
         return "empty"
+    if value[0].isalpha() and not value[-1].isdigit() and not is_null(value):
+        return "text"  # fast path for words
     if _NUMBER.fullmatch(value):
         return "number"
     if _DATE.fullmatch(value):
@@ -176,16 +178,22 @@ class Layout:
         return self.start
 
 
+def _near_width(row: list[str], width: int) -> bool:
+    """A header or first row may be a little ragged, but not a one-cell title line."""
+    cells = len(row) if len(row) <= width else max(width, fill(row))
+    return width <= 1 or (cells > 1 and cells >= width - max(1, width // 4))
+
+
 def table_start(rows: list[list[str]], width: int, profile: Profile) -> int:
     """First row that is followed by rows of the table's width (titles and notes above it are
     preamble)."""
     for i, row in enumerate(rows):
-        if is_blank(row) or is_sparse(row, profile):
+        if is_blank(row) or is_sparse(row, profile) or not _near_width(row, width):
             continue
         following = [r for r in rows[i + 1 : i + 8] if not is_blank(r)][:3]
         if conforms(row, width) and not following:
             return i
-        if following and all(conforms(r, width) for r in following):
+        if following and sum(conforms(r, width) for r in following) >= min(2, len(following)):
             return i
     return next((i for i, r in enumerate(rows) if not is_blank(r)), 0)
 

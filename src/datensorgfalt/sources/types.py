@@ -55,6 +55,8 @@ def is_null(value: str | None) -> bool:
 
 def _strip_unit(text: str) -> tuple[str, str | None]:
     """'12,50 €' -> ('12,50', '€'); '$74.69' -> ('74.69', '$')."""
+    if not text or text[-1].isdigit() and (text[0].isdigit() or text[0] in "+-."):
+        return text, None
     for unit in CURRENCY:
         if text.endswith(unit):
             return text[: -len(unit)].strip(), unit
@@ -160,7 +162,7 @@ def _best_formats(texts: Sequence[str], formats: Sequence[str], kind: str) -> tu
     while remaining and len(chosen) < 3:
         counts = {fmt: sum(_fits_format(t, fmt, kind) for t in remaining) for fmt in formats}
         fmt, count = max(counts.items(), key=lambda item: item[1])
-        if count == 0 or (chosen and count < max(2, 0.01 * len(texts))):
+        if count == 0:
             break
         chosen.append(fmt)
         fitted += count

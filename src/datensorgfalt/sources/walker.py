@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datensorgfalt.sources.layout import (
     Layout,
     conforms,
+    fill,
     fit_row,
     is_blank,
     is_sparse,
@@ -118,7 +119,9 @@ class TableWalker:
     def _other_table_start(self, row: list[str]) -> int | None:
         """A held-back header-like row of this row's width: a table of another shape begins."""
         odd = [(ln, r) for ln, r in self._pending if not is_blank(r)]
-        if odd and len(odd[-1][1]) == len(row) and self._header_like(odd[-1][1]):
+        if not odd or len(row) < 2 or len(odd[-1][1]) != len(row) or fill(odd[-1][1]) < 2:
+            return None
+        if self._header_like(odd[-1][1]):
             return odd[-1][0]
         return None
 
