@@ -17,5 +17,9 @@ rc=0
 "$DS" catalog list -w "$DIR"
 echo "== Deutschen ERP-Export (cp1252, Semikolon, Dezimalkomma) als saubere CSV-Datei speichern"
 "$DS" convert "$DIR/vertrieb/erp_umsatz_2023-2025.csv" "$DIR/.datensorgfalt/export/erp_umsatz.csv"
+echo "== Datenqualität aller Tabellen prüfen; die schwersten Befunde zuerst"
+"$DS" quality -w "$DIR"
+"$DS" quality show "erp_umsatz_2023-2025.csv" -w "$DIR" --cells "$DIR/.datensorgfalt/verdaechtige_zellen.csv"
+"$DS" quality show "presse_03.csv" -w "$DIR"
 echo
 echo "Fertig. Die Daten liegen in $DIR/, der Datenkatalog in $DIR/.datensorgfalt/."
