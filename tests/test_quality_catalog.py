@@ -201,3 +201,19 @@ def test_broken_rules_file_is_a_clear_error(tmp_path: Path, cli) -> None:
     result = cli("check", str(path), cwd=tmp_path)
     assert result.exit_code == 1
     assert "Regeldatei" in result.output
+
+
+def test_typed_frame_parses_german_numbers_and_dates(company: Path) -> None:
+    from datensorgfalt.engine import typed_frame
+
+    workspace, catalog = scanned(company)
+    try:
+        frame = typed_frame(workspace, catalog.dataset("sauber.csv"), ["Netto", "Datum"])
+        assert list(frame.columns) == ["Netto", "Datum"]
+        assert len(frame) == 120
+        assert frame["Netto"].dtype.kind == "f"
+        assert str(frame["Datum"].dtype).startswith("datetime64")
+        first = customers(120, seed=9)[0]
+        assert frame["Netto"][0] == pytest.approx(float(first[4].replace(",", ".")))
+    finally:
+        catalog.close()
