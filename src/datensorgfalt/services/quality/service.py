@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from sqlalchemy import select
 
 from datensorgfalt.catalog import Catalog
@@ -98,6 +99,10 @@ def profile_dataset(workspace: Any, dataset: Dataset, extra: list[QualityFinding
     con = connect(temp_directory=workspace.path("tmp", "duckdb"))
     try:
         profile = profile_parquet(path, infos, semantics, con=con, extra=extra)
+    except (duckdb.Error, ValueError, TypeError) as exc:  # one odd table never stops a run
+        return finish({"rows": None, "error": str(exc)[:300]},
+                      [QualityFinding("source-unreadable", "error", None,
+                                      {"reason": str(exc).splitlines()[0][:300]}, share=1.0)])
     finally:
         con.close()
     series = profile.payload.get("time_series")
