@@ -82,8 +82,13 @@ def stage_csv(con: duckdb.DuckDBPyConnection, csv: Path, target: Path,
     options = ["header=true", "all_varchar=true", f"encoding='{encoding}'"]
     if delimiter:
         options.append(f"delim='{sql_string(delimiter)}'")
-    con.execute(f"COPY (SELECT * FROM read_csv('{sql_string(str(csv))}', {', '.join(options)})) "
-                f"TO '{sql_string(str(target))}' (FORMAT parquet, COMPRESSION zstd)")
+    con.execute("SET preserve_insertion_order=true")  # row numbers must stay the file's
+    try:
+        con.execute(f"COPY (SELECT * FROM read_csv('{sql_string(str(csv))}', "
+                    f"{', '.join(options)})) TO '{sql_string(str(target))}' "
+                    f"(FORMAT parquet, COMPRESSION zstd)")
+    finally:
+        con.execute("SET preserve_insertion_order=false")
     return target
 
 
