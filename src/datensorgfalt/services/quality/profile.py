@@ -77,9 +77,14 @@ def finish(payload: dict[str, Any], found: list[QualityFinding]) -> Profile:
 
 
 def stage_csv(con: duckdb.DuckDBPyConnection, csv: Path, target: Path,
-              delimiter: str | None = None, encoding: str = "utf-8") -> Path:
-    """Copy a CSV DuckDB can read natively into Parquet, every value kept as written."""
-    options = ["header=true", "all_varchar=true", f"encoding='{encoding}'"]
+              delimiter: str | None = None, encoding: str = "utf-8",
+              raw: bool = False) -> Path:
+    """Copy a CSV DuckDB can read natively into Parquet. Column types come from DuckDB's
+    sniffer (a column with odd values stays text and is parsed by the profile); ``raw``
+    keeps every value as written."""
+    options = ["header=true", f"encoding='{encoding}'"]
+    if raw:
+        options.append("all_varchar=true")
     if delimiter:
         options.append(f"delim='{sql_string(delimiter)}'")
     con.execute("SET preserve_insertion_order=true")  # row numbers must stay the file's
