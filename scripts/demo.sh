@@ -18,6 +18,10 @@ rc=0
 "$DS" catalog export -w "$DIR" --format dcat-ttl --out "$DIR/.datensorgfalt/export/katalog.ttl"
 echo "== Deutschen ERP-Export (cp1252, Semikolon, Dezimalkomma) als saubere CSV-Datei speichern"
 "$DS" convert "$DIR/vertrieb/erp_umsatz_2023-2025.csv" "$DIR/.datensorgfalt/export/erp_umsatz.csv"
+echo "== Datenqualität aller Tabellen prüfen; die schwersten Befunde zuerst"
+"$DS" quality -w "$DIR"
+"$DS" quality show "erp_umsatz_2023-2025.csv" -w "$DIR" --cells "$DIR/.datensorgfalt/verdaechtige_zellen.csv"
+"$DS" quality show "presse_03.csv" -w "$DIR"
 # (nach scan, quality und privacy: readiness und usecases lesen deren Ergebnisse)
 echo "== KI-Reifegrad aus den Antworten der Musterfirma"
 "$DS" readiness -w "$DIR" --answers src/datensorgfalt/knowledge/answers-example.yaml
