@@ -136,7 +136,7 @@ SPECS = [
     Spec("PHONE", ["Telefon", "Tel.", "Mobil", "Telefonnummer", "Handy", "Tel. privat"],
          lambda f, r: r.choice([f.phone_number(), "0" + str(r.randint(2000, 9999)) + " "
                                 + str(r.randint(100000, 9999999)),
-                                "+49 1" + str(r.randint(50, 79)) + " " + str(r.randint(1000000, 99999999))]),
+                                f"+49 1{r.randint(50, 79)} {r.randint(1000000, 99999999)}"]),
          neutral_ok=True),
     Spec("ADDRESS", ["Straße", "Strasse und Hausnummer", "Anschrift", "Adresse", "Str."],
          lambda f, r: _street(f)),
@@ -184,7 +184,7 @@ SPECS = [
     Spec(None, ["Lieferdatum", "Belegdatum", "Prüfdatum"],
          lambda f, r: _date_text(date(2023, 1, 1) + timedelta(days=r.randint(0, 1000)), r)),
     Spec(None, ["Menge", "Stückzahl", "Preis", "Nettobetrag"],
-         lambda f, r: r.choice([str(r.randint(1, 5000)), f"{r.uniform(1, 9999):.2f}".replace(".", ",")])),
+         lambda f, r: r.choice([str(r.randint(1, 5000)), _de(r.uniform(1, 9999), 2)])),
     Spec(None, ["Artikel", "Bezeichnung", "Produkt"],
          lambda f, r: r.choice(["Tiefziehteil", "Flansch", "Halter", "Gehäuse", "Winkel",
                                 "Blechteil", "Stanzteil", "Biegeteil"]) + " "
@@ -303,7 +303,8 @@ def _letter(fake: Faker, rng: random.Random) -> Doc:
         f"{_de(rng.uniform(1, 99), 2)} EUR je Stück.",
         f"wie telefonisch besprochen senden wir Ihnen die Zeichnung für Auftrag "
         f"{rng.randint(4500000000, 4599999999)}. Die Toleranz liegt bei 0,{rng.randint(1, 9)} mm.",
-        f"leider verzögert sich die Lieferung der Charge {rng.randint(2023, 2025)}-{rng.randint(1, 300)} "
+        f"leider verzögert sich die Lieferung der Charge {rng.randint(2023, 2025)}-"
+        f"{rng.randint(1, 300)} "
         f"um {rng.randint(2, 6)} Wochen, da Presse {rng.randint(1, 4)} gewartet wird.",
     ]))
     if rng.random() < 0.5:
@@ -316,11 +317,12 @@ def _letter(fake: Faker, rng: random.Random) -> Doc:
             w.add(", BIC ").add(fake.swift(length=11), "BIC")
         w.add(".")
     if rng.random() < 0.3:
-        w.add(f"\nUSt-IdNr.: ").add(vat_id(rng), "VAT_ID").add(", Steuernummer ")
+        w.add("\nUSt-IdNr.: ").add(vat_id(rng), "VAT_ID").add(", Steuernummer ")
         w.add(tax_number(rng), "TAX_NUMBER")
     w.add("\n\n" + rng.choice(["Mit freundlichen Grüßen", "Freundliche Grüße",
                                "Mit freundlichem Gruß", "Beste Grüße"]) + "\n\n")
-    w.add(f"{sender_first} {sender_last}", "PERSON").add(f"\n{rng.choice(['Vertrieb', 'Einkauf', 'Geschäftsführung', 'Qualitätssicherung'])}\n")
+    department = rng.choice(["Vertrieb", "Einkauf", "Geschäftsführung", "Qualitätssicherung"])
+    w.add(f"{sender_first} {sender_last}", "PERSON").add(f"\n{department}\n")
     w.add("Tel. ").add(fake.phone_number(), "PHONE").add("\nE-Mail: ")
     w.add(fake.email(), "EMAIL").add("\n")
     return w.doc()
@@ -335,7 +337,7 @@ def _email(fake: Faker, rng: random.Random) -> Doc:
     w.add("Von: ").add(f"{first} {last}", "PERSON").add(" <").add(mail, "EMAIL").add(">\n")
     w.add("An: ").add(f"vertrieb@{fake.domain_name()}", "EMAIL").add("\n")
     w.add(f"Betreff: {rng.choice(['Anfrage', 'Reklamation', 'Rückruf', 'Lieferung', 'Termin'])} "
-          f"{rng.choice(['Flansch', 'Gehäuse', 'Charge 117', 'KW ' + str(rng.randint(1, 52))])}\n\n")
+          f"{rng.choice(['Flansch', 'Gehäuse', 'Charge 117', f'KW {rng.randint(1, 52)}'])}\n\n")
     w.add(rng.choice(["Hallo ", "Guten Tag ", "Liebe ", "Hi "]))
     w.add(to_first, "PERSON").add(",\n\n")
     w.add(rng.choice([
@@ -354,8 +356,9 @@ def _email(fake: Faker, rng: random.Random) -> Doc:
     if rng.random() < 0.3:
         w.add("Der Fahrer kommt mit dem Fahrzeug ").add(plate(rng), "LICENSE_PLATE").add(".\n")
     if rng.random() < 0.3:
-        w.add(f"Zugriff kam von der IP-Adresse ").add(fake.ipv4_public(), "IP_ADDRESS").add(".\n")
-    w.add(f"Bestellt sind {rng.randint(1, 900)} Stück, Gewicht {_de(rng.uniform(0.1, 50), 1)} kg.\n\n")
+        w.add("Zugriff kam von der IP-Adresse ").add(fake.ipv4_public(), "IP_ADDRESS").add(".\n")
+    weight = _de(rng.uniform(0.1, 50), 1)
+    w.add(f"Bestellt sind {rng.randint(1, 900)} Stück, Gewicht {weight} kg.\n\n")
     w.add(rng.choice(["Viele Grüße\n", "Gruß\n", "VG\n", "Danke und Gruß\n"]))
     w.add(first, "PERSON").add("\n")
     return w.doc()

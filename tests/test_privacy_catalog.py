@@ -40,7 +40,8 @@ def write_people(path: Path, rows=PEOPLE, header=HEADER, encoding: str = "cp1252
 
 
 def write_lookalikes(path: Path) -> Path:
-    rows = [(f"{4711 + i}-{i:04d}", f"A{100000000 + i * 7919}", f"45000{i:05d}", f"{i % 9},{i % 7}5",
+    rows = [(f"{4711 + i}-{i:04d}", f"A{100000000 + i * 7919}", f"45000{i:05d}",
+             f"{i % 9},{i % 7}5",
              f"{20 + i % 5},{i % 10}", f"Schulz Blechbearbeitung GmbH Werk {i % 3}",
              f"Industriestraße {i % 40 + 1}") for i in range(60)]
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -55,8 +56,8 @@ def test_column_verdicts_personal_and_lookalikes(tmp_path: Path) -> None:
     people = {name: [row[i] for row in PEOPLE] for i, name in enumerate(HEADER)}
     verdicts = classify_table(people)
     kinds = {name: vd.kinds for name, vd in verdicts.items()}
-    assert kinds == {"Kundennr": ["CUSTOMER_ID"], "Vorname": ["FIRST_NAME"],
-                     "Nachname": ["LAST_NAME"], "E-Mail": ["EMAIL"], "Telefon": ["PHONE"],
+    assert kinds == {"Kundennr": ["CUSTOMER_ID"], "Vorname": ["FIRST_NAME", "PERSON"],
+                     "Nachname": ["LAST_NAME", "PERSON"], "E-Mail": ["EMAIL"], "Telefon": ["PHONE"],
                      "Straße": ["ADDRESS"], "PLZ": ["POSTAL_CODE"],
                      "Geburtsdatum": ["DATE_OF_BIRTH"], "IBAN": ["IBAN"]}
     assert all("Anna" not in e for vd in verdicts.values() for e in vd.examples)
@@ -127,20 +128,12 @@ def test_cli_privacy_and_text_json_lines(cli, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "Fehler" in missing.output
 
 
-@pytest.fixture(scope="module")
-def demo_company(tmp_path_factory) -> tuple[Path, dict]:
-    from datensorgfalt.demo import generate
-
-    root = tmp_path_factory.mktemp("demo") / "firma"
-    generate(root)
-    return root, {}
-
-
 @pytest.mark.slow
 def test_demo_company_personal_data_found_without_false_alarms(demo_company, tmp_path) -> None:
     from datensorgfalt.catalog import Catalog
+    from datensorgfalt.demo import load_planted
 
-    root, _ = demo_company
+    root = demo_company
     catalog = Catalog.open(f"sqlite:///{tmp_path / 'c.sqlite'}")
     workspace = Workspace(tmp_path)
     workspace.folder.mkdir(exist_ok=True)
@@ -150,14 +143,35 @@ def test_demo_company_personal_data_found_without_false_alarms(demo_company, tmp
           root / "anfragen", root / "produktion" / "sensoren",
           root / "vertrieb" / "preisliste_2025.xlsx"], workspace, catalog)
     report = {d["title"]: d for d in scan_privacy(catalog).datasets}
-    customers = next(d for t, d in report.items() if t.startswith("kundenliste"))
-    assert {"PERSON", "EMAIL", "PHONE", "IBAN"} <= set(customers["kinds"])
+    planted = load_planted(root)
+    same = {"BIRTH_DATE": "DATE_OF_BIRTH", "RELIGION": "SPECIAL_CATEGORY",
+            "HEALTH": "SPECIAL_CATEGORY"}
+    for key, prefix in (("personal-data-customers", "kundenliste"),
+                        ("personal-data-hr", "mitarbeiter")):
+        found = next(d for t, d in report.items() if t.startswith(prefix))["columns"]
+        for column, kinds in planted[key]["columns"].items():
+            assert {same.get(k, k) for k in kinds} <= set(found[column]["kinds"]), column
     staff = next(d for t, d in report.items() if t.startswith("mitarbeiter"))
-    assert {"FIRST_NAME", "LAST_NAME", "DATE_OF_BIRTH", "IBAN", "TAX_ID",
-            "SOCIAL_SECURITY_NUMBER", "ADDRESS"} <= set(staff["kinds"])
+    assert set(staff["special_categories"]) == {"religion", "health"}
     mails = report["anfragen"]
     assert len(mails["documents"]) >= 0.9 * mails["documents_checked"]
-    assert {"PERSON", "EMAIL"} <= set(mails["kinds"])
+    assert set(planted["personal-data-requests"]["kinds"]) <= set(mails["kinds"])
+    with_iban = {Path(p).name for p, d in mails["documents"].items() if "IBAN" in d["kinds"]}
+    assert with_iban == {Path(p).name for p in planted["personal-data-requests"]["files_with_iban"]}
     quiet = [d for t, d in report.items() if t.startswith(("presse", "preisliste"))]
     assert quiet and all(d["kinds"] == [] for d in quiet), [d["kinds"] for d in quiet]
     catalog.close()
+
+
+def test_cli_text_hostile_input(cli, tmp_path: Path) -> None:
+    (tmp_path / "leer.txt").write_bytes(b"")
+    (tmp_path / "binaer.bin").write_bytes(bytes(range(256)) * 200)
+    text = "Grüße von Jürgen Weiß, Tel. 0221 1234567"
+    (tmp_path / "cp1252.txt").write_bytes(text.encode("cp1252"))
+    assert cli("privacy", "text", "leer.txt", "--json", cwd=tmp_path).output == ""
+    assert cli("privacy", "text", "-", "--json", cwd=tmp_path, input="").output == ""
+    assert cli("privacy", "text", "binaer.bin", "--json", cwd=tmp_path).exit_code == 0
+    lines = cli("privacy", "text", "cp1252.txt", "--json", cwd=tmp_path).output.splitlines()
+    assert [json.loads(line)["text"] for line in lines] == ["Jürgen Weiß", "0221 1234567"]
+    english = cli("--lang", "en", "privacy", "text", "leer.txt", cwd=tmp_path)
+    assert "No personal data" in english.output

@@ -105,3 +105,57 @@ def test_huge_text_positions_stay_right() -> None:
     phones = [e for e in found if e.type == "PHONE"]
     assert len(phones) == 4_000
     assert all(text[e.start:e.end] == "0221 1234567" for e in phones)
+
+
+def test_every_type_and_kind_is_documented() -> None:
+    from pathlib import Path
+
+    from datensorgfalt.services.privacy.lexicon import knowledge
+    from datensorgfalt.services.privacy.text import TEXT_TYPES
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "privacy.md").read_text("utf-8")
+    for kind in set(TEXT_TYPES) | set(knowledge("kinds.yaml")):
+        assert f"`{kind}`" in docs, kind
+
+
+def test_special_categories_in_text_need_a_person_nearby() -> None:
+    from datensorgfalt.services.privacy.special import (
+        special_categories_in,
+        special_category_of_header,
+    )
+
+    assert special_categories_in("Herr Wagner ist seit Montag krankgeschrieben.") == ["health"]
+    assert "union" in special_categories_in("Sie ist Mitglied der IG Metall.")
+    assert special_categories_in("Die Presse 3 hat einen Ölverlust.") == []
+    assert special_category_of_header("Konfession") == "religion"
+    assert special_category_of_header("Schwerbehinderung") == "health"
+    assert special_category_of_header("Artikelnr") is None
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Nachricht von Peter Lustig: bitte Rückruf.", ["Peter Lustig"]),
+    ("Teilnehmer: Müller, Hans; Özdemir, Cem", ["Müller, Hans", "Özdemir, Cem"]),
+    ("Gespräch mit Prof. Dr. med. Anna Weber.", ["Anna Weber"]),
+    ("Die Übergabe erfolgte an Frau Meier-Schulz.", ["Meier-Schulz"]),
+    ("Anwesend: M. Schneider", ["M. Schneider"]),
+    ("Kunden wie Frau von der Heide haben bestellt.", ["von der Heide"]),
+    ("Anrufer: Herr Hans Stoll von Flantz GmbH", ["Hans Stoll"]),
+    ("Unser Azubi Leon hat bestanden.", ["Leon"]),
+    ("Sehr geehrte Damen und Herren, anbei die Rechnung.", []),
+    ("Das Meeting findet im Raum Berlin statt, z. B. Datenschutz.", []),
+    ("Die Firma Hans Schmidt Transporte GmbH liefert nach Essen.", []),
+    ("Der Einsatz von Daten für KI-Anwendungen in KMU.", []),
+])
+def test_names_in_everyday_business_text(text: str, names: list[str]) -> None:
+    assert _types(text).get("PERSON", []) == names
+
+
+def test_more_number_formats() -> None:
+    text = ("Mobil: +49 (0) 151 / 2345 6789, geboren am 3. April 1975, "
+            "IBAN: de89 3704 0044 0532 0130 00, Steuernummer 5133081508159, "
+            "Bestellnummer 5133081508158")
+    found = _types(text)
+    assert found["PHONE"] == ["+49 (0) 151 / 2345 6789"]
+    assert found["DATE_OF_BIRTH"] == ["3. April 1975"]
+    assert found["IBAN"] == ["de89 3704 0044 0532 0130 00"]
+    assert found["TAX_NUMBER"] == ["5133081508159"]

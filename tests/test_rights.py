@@ -11,7 +11,18 @@ import yaml
 from datensorgfalt.services.rights import RightsError, normalise_licence, set_rights, show_rights
 from datensorgfalt.workspace import init_workspace
 from tests.scan_helpers import run_scan
+from tests.test_dcat import PROFILE, SPEZIFIKATION, violations
 from tests.test_privacy_catalog import write_people
+
+
+@pytest.fixture(scope="module")
+def dcat_shapes():
+    from rdflib import Graph
+
+    graph = Graph()
+    for name in SPEZIFIKATION:  # local files only
+        graph.parse(PROFILE / name, format="turtle")
+    return graph
 
 
 @pytest.mark.parametrize(("typed", "stored"), [
@@ -73,3 +84,35 @@ def test_rights_cli_set_import_show_and_catalog_show(cli, tmp_path: Path) -> Non
     (root / "kaputt.yaml").write_text("- dataset: kunden.csv\n  licence: erfunden\n", "utf-8")
     failed = cli("rights", "import", "kaputt.yaml", cwd=root)
     assert failed.exit_code == 1 and "erfunden" in failed.output
+
+
+def test_rights_from_the_cli_are_exported_in_dcat_and_validate(cli, tmp_path: Path,
+                                                                dcat_shapes) -> None:
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, RDFS
+
+    from datensorgfalt.catalog import Catalog
+    from datensorgfalt.services.dcat import export
+    root = tmp_path / "ws"
+    workspace = init_workspace(root)
+    write_people(root / "daten" / "kunden.csv")
+    cli("scan", "daten", "--json", cwd=root)
+    assert cli("rights", "set", "kunden.csv", "--licence", "dl-de/zero-2-0", "--source", "own",
+               "--legal-basis", "Art. 6 Abs. 1 lit. b DSGVO", "--access", "eingeschränkt",
+               "--owner", "Vertrieb", "--contact", "vertrieb@firma.de", cwd=root).exit_code == 0
+    catalog = Catalog.open(workspace.db_url)
+    try:
+        dataset = catalog.dataset("kunden.csv")
+        text = export(catalog, "dcat-ttl", publisher="Müller Umformtechnik GmbH")
+    finally:
+        catalog.close()
+    assert violations(text, dcat_shapes) == []
+    graph = Graph().parse(data=text, format="turtle")
+    node = URIRef(f"urn:datensorgfalt:dataset/{dataset.id}")
+    distribution = graph.value(node, DCAT.distribution)
+    assert str(graph.value(distribution, DCTERMS.license)) == \
+        "http://dcat-ap.de/def/licenses/dl-zero-de/2.0"
+    assert str(graph.value(node, DCTERMS.accessRights)).endswith("/RESTRICTED")
+    provenance = str(graph.value(graph.value(node, DCTERMS.provenance), RDFS.label))
+    assert "DSGVO" in provenance
+    assert cli("rights", "set", "kunden.csv", "--access", "geheim", cwd=root).exit_code == 1

@@ -32,7 +32,8 @@ SHARE_WITHOUT_HEADER = {
 }
 SHARE_WITH_HEADER = 0.5
 _ID_LIKE = re.compile(r"^[A-Za-z]{0,4}[-/ ]?\d{2,12}(?:[-/]\d{1,6})?$")
-_TITLE = r"(?:(?:Univ\.)?Prof\.|Dr\.(?:\s?(?:med|rer\.\s?nat|phil|jur|h\.\s?c)\.)?|Dipl\.-\w+\.?|Ing\.|Mag\.)"
+_TITLE = (r"(?:(?:Univ\.)?Prof\.|Dr\.(?:\s?(?:med|rer\.\s?nat|phil|jur|h\.\s?c)\.)?"
+          r"|Dipl\.-\w+\.?|Ing\.|Mag\.)")
 _NAME_SHAPE = re.compile(
     r"^(?:" + _TITLE + r"\s?)*[A-ZÄÖÜ][a-zäöüßéèáàçñ'’]+(?:-[A-ZÄÖÜ][a-zäöüß'’]+)?"
     r"(?:,?\s(?:von|van|de|zu|von der|van der|ter|ten)?\s?[A-ZÄÖÜ][a-zäöüßéèáàçñ'’]+"
@@ -107,7 +108,8 @@ def _share(sample: list[str], check) -> float:
     return sum(1 for x in sample if check(x)) / len(sample)
 
 
-def classify_column(header: str, values: list[str | None]) -> ColumnVerdict:
+def classify_column(header: str, values: list[str | None],
+                    rows_are_people: bool = False) -> ColumnVerdict:
     sample = _sample(values)
     present = sum(1 for x in values if x is not None and str(x).strip())
     hint = header_kind(header)
@@ -124,7 +126,8 @@ def classify_column(header: str, values: list[str | None]) -> ColumnVerdict:
         verdict.count = present
         verdict.examples = _examples(sample, verdict)
     decided = (_validated(hint, sample, verdict) or _names(hint, sample, verdict)
-               or _shaped(hint, sample, verdict) or _free_text(hint, sample, verdict))
+               or _shaped(hint, sample, verdict)
+               or _free_text(hint, sample, verdict, rows_are_people))
     if decided and verdict.kinds:
         share = verdict.evidence.get("share", 1.0)
         verdict.count = round(share * present)
@@ -268,7 +271,8 @@ def _shaped(hint: str | None, sample: list[str], verdict: ColumnVerdict) -> bool
     return False
 
 
-def _free_text(hint: str | None, sample: list[str], verdict: ColumnVerdict) -> bool:
+def _free_text(hint: str | None, sample: list[str], verdict: ColumnVerdict,
+               rows_are_people: bool = False) -> bool:
     long_values = _share(sample, lambda x: len(x) >= 25 and x.count(" ") >= 3)
     if hint != "FREE_TEXT" and long_values < 0.5:
         return False
@@ -279,13 +283,19 @@ def _free_text(hint: str | None, sample: list[str], verdict: ColumnVerdict) -> b
             rows_with += 1
         for entity in found:
             kinds[entity.type] = kinds.get(entity.type, 0) + 1
-    special = sorted({c for value in sample[:200] for c in special_categories_in(value)})
+    special = sorted({c for value in sample[:200]
+                      for c in special_categories_in(value, rows_are_people)})
     if special:
         verdict.special_categories.extend(c for c in special if c not in verdict.special_categories)
         if "SPECIAL_CATEGORY" not in verdict.kinds:
             verdict.kinds.append("SPECIAL_CATEGORY")
     if not rows_with:
-        return bool(special)
+        if special:
+            rows = sum(1 for value in sample[:200] if special_categories_in(value, rows_are_people))
+            verdict.count = rows
+            verdict.evidence["special_rows"] = rows
+            return _add(verdict, "SPECIAL_CATEGORY", rows / min(len(sample), 200), 0.7)
+        return False
     share = rows_with / min(len(sample), 200)
     verdict.kinds[:0] = [k for k in sorted(kinds, key=kinds.get, reverse=True)
                          if k not in verdict.kinds]
@@ -293,11 +303,25 @@ def _free_text(hint: str | None, sample: list[str], verdict: ColumnVerdict) -> b
     return _add(verdict, "FREE_TEXT", share, 0.5 + 0.4 * min(1.0, share * 2), free_text=True)
 
 
+PERSON_KINDS = {"PERSON", "FIRST_NAME", "LAST_NAME", "EMPLOYEE_ID", "DATE_OF_BIRTH",
+                "SOCIAL_SECURITY_NUMBER", "TAX_ID", "HEALTH_INSURANCE_NUMBER"}
+
+
 def classify_table(columns: dict[str, list[str | None]]) -> dict[str, ColumnVerdict]:
-    """Verdicts for all columns; addresses of companies are not personal data."""
+    """Verdicts for all columns. Addresses in a table of companies without any person column
+    are company addresses, not personal data; remarks in a table of people are about them."""
     verdicts = {name: classify_column(name, values) for name, values in columns.items()}
+    people = any(set(vd.kinds) & PERSON_KINDS for vd in verdicts.values())
+    if people:
+        for name, vd in verdicts.items():
+            if header_kind(name) == "FREE_TEXT" and "FREE_TEXT" not in vd.kinds:
+                verdicts[name] = classify_column(name, columns[name], rows_are_people=True)
+    for vd in verdicts.values():
+        for part, whole in (("FIRST_NAME", "PERSON"), ("LAST_NAME", "PERSON")):
+            if part in vd.kinds and whole not in vd.kinds:
+                vd.kinds.append(whole)  # a first or last name column holds person names
     companies = any(vd.company for vd in verdicts.values())
-    if companies:
+    if companies and not people:
         for vd in verdicts.values():
             company_address = [k for k in vd.kinds if k in ("ADDRESS", "POSTAL_CODE", "CITY")]
             if company_address:

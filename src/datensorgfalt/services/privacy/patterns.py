@@ -30,7 +30,9 @@ _E = r"(?![\w/-]|\.\w)"  # right boundary
 
 RECOGNISERS = [
     Recogniser("EMAIL", v.EMAIL_RE, None, 0.95),
-    Recogniser("IBAN", re.compile(_B + r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?" + _E),
+    Recogniser("IBAN",
+               re.compile(_B + r"[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?"
+                          + _E),
                v.is_iban, 0.95),
     Recogniser("BIC", re.compile(_B + r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?" + _E),
                v.is_bic, 0.85, "bic", context_required=True),
@@ -39,6 +41,8 @@ RECOGNISERS = [
                "tax_id"),
     Recogniser("TAX_NUMBER", re.compile(_B + r"\d{2,3}/\d{3,4}/\d{4,5}" + _E), v.is_tax_number,
                0.75, "tax_number"),
+    Recogniser("TAX_NUMBER", re.compile(_B + r"\d{13}" + _E), v.is_tax_number, 0.75,
+               "tax_number", context_required=True),
     Recogniser("SOCIAL_SECURITY_NUMBER",
                re.compile(_B + r"\d{2} ?\d{6} ?[A-Z] ?\d{3}" + _E),
                v.is_social_security_number, 0.9, "social_security"),
@@ -166,9 +170,11 @@ _STREET_SUFFIX = (r"(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufe
 _CAP = r"[A-ZÄÖÜ][a-zäöüß]+"
 _STREET_RE = re.compile(
     r"(?<![\w-])(?:(?:" + _CAP + r"[-\s])?(?:" + _CAP + r"-)*[A-ZÄÖÜ][a-zäöüß-]*" + _STREET_SUFFIX
-    + r"|(?:Am|An\sder|An\sden|Auf\sdem|Auf\sder|Im|In\sder|In\sden|Zum|Zur|Hinter\sder|Unter\sden|Alte|Alter|Neue|Neuer|Große|Kleine)\s"
-    + _CAP + r"(?:[-\s]" + _CAP + r")?"
-    + r"|(?:" + _CAP + r"[\s-])?" + _CAP + r"[\s-](?:Straße|Strasse|Str\.|Weg|Platz|Allee|Ring|Gasse|"
+    + r"|(?:Am|An\sder|An\sden|Auf\sdem|Auf\sder|Im|In\sder|In\sden|Zum|Zur|Hinter\sder|"
+    r"Unter\sden|Alte|Alter|Neue|Neuer|Große|Kleine)\s"
+    + _CAP + r"(?:[-\s]" + _CAP + r")?(?=\s(?!(?:19|20)\d\d\b)\d{1,3}(?!\d))"
+    + r"|(?:" + _CAP + r"[\s-])?" + _CAP
+    + r"[\s-](?:Straße|Strasse|Str\.|Weg|Platz|Allee|Ring|Gasse|"
     r"Damm|Ufer|Pfad|Steig|Markt|Hof|Berg|Chaussee|Promenade|Stieg|Kamp|Wall|Graben)"
     + r"|(?:" + _CAP + r"-){2,3}(?:Straße|Strasse|Str\.|Weg|Platz|Allee|Ring|Gasse|Damm|Ufer|Pfad))"
     r"\s\d{1,4}(?:\s?[a-zA-Z](?![\w]))?(?:\s?[-/]\s?\d{1,4}[a-z]?)?"
