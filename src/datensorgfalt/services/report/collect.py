@@ -58,7 +58,7 @@ def _datamap(evidence: ev.Evidence) -> dict[str, Any]:
     titles = {d.id: d.title for d in evidence.datasets}
     return {
         "count": len(evidence.datasets),
-        "areas": [{"name": name, "datasets": rows,
+        "areas": [{"name": _area_name(name), "datasets": rows,
                    "size": sum(r["size"] or 0 for r in rows)}
                   for name, rows in sorted(areas.items())],
         "duplicates": [{"title": d.title, "path": d.rel_path, "original": titles.get(d.copy_of)}
@@ -66,6 +66,15 @@ def _datamap(evidence: ev.Evidence) -> dict[str, Any]:
         "stale": _per_file(d for d in evidence.readable if (d.age_days or 0) > STALE_DAYS),
         "unreadable": _per_file(d for d in evidence.datasets if not d.readable),
     }
+
+
+def _area_name(area: str) -> str:
+    """Folder names as they are; the workspace's own copies and the top folder get words."""
+    if area == ".":
+        return t("report.datamap.top_folder")
+    if area == ".datensorgfalt":
+        return t("report.datamap.workspace")
+    return area
 
 
 def _per_file(datasets: Any) -> list[dict[str, Any]]:
