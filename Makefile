@@ -26,6 +26,7 @@ system-deps:
 	bash scripts/system-deps.sh
 
 demo: install
+	bash scripts/system-deps.sh report
 	bash scripts/demo.sh $(DEMO_DIR)
 
 test: install-dev system-deps
@@ -34,7 +35,8 @@ test: install-dev system-deps
 lint: install-dev
 	$(BIN)/ruff check .
 
-bench: install-dev
+bench: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
