@@ -217,3 +217,13 @@ def test_typed_frame_parses_german_numbers_and_dates(company: Path) -> None:
         assert frame["Netto"][0] == pytest.approx(float(first[4].replace(",", ".")))
     finally:
         catalog.close()
+
+
+def test_quality_with_dataset_names_means_run(company: Path, cli) -> None:
+    scanned(company)[1].close()
+    result = cli("quality", "sauber.csv", "--json", cwd=company)
+    assert result.exit_code == 0, result.output
+    assert [d["title"] for d in json.loads(result.output)["datasets"]] == ["sauber.csv"]
+    everything = cli("quality", "-w", str(company), "--json", cwd=company.parent)
+    assert everything.exit_code == 0, everything.output
+    assert len(json.loads(everything.output)["datasets"]) == 2
