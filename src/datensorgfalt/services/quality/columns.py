@@ -30,9 +30,8 @@ NUMBER_FAMILIES = {
 }
 # What a valid value looks like, per semantic type, as a predicate over the clean text {v}.
 PATTERN_SQL = {
-    "postal_code": "length({v}) = 5 AND TRY_CAST({v} AS UINTEGER) IS NOT NULL "
-                   "AND {v} NOT LIKE '%+%' AND {v} NOT LIKE '% %'",
-    "email": "{v} LIKE '%_@_%._%' AND {v} NOT LIKE '% %' AND {v} NOT LIKE '%@%@%'",
+    "postal_code": "strlen({v}) = 5 AND regexp_full_match({v}, '[0-9]{{5}}')",
+    "email": "{v} LIKE '%@%.%' AND NOT contains({v}, ' ') AND NOT starts_with({v}, '@')",
     "phone": "regexp_full_match({v}, '\\+?[0-9 /().-]{{6,}}')",
 }
 PATTERN_CODES = {"postal_code": "invalid-postal-code", "email": "invalid-email",
