@@ -134,8 +134,14 @@ def placeholder_regex(info: dict[str, Any]) -> str:
 
 
 def is_placeholder_sql(value: str, info: dict[str, Any]) -> str:
-    """True for blanks and placeholders (NULL stays NULL)."""
-    return f"regexp_full_match({value}, '{placeholder_regex(info)}')"
+    """True for blanks and placeholders (NULL stays NULL). Only values whose first character
+    can start a placeholder (or blank) reach the regular expression: ``ascii`` is cheap."""
+    starts = {0, 9, 10, 13, 32, 160}
+    for token in null_tokens(info):
+        starts |= {ord(token[0].lower()), ord(token[0].upper())}
+    codes = ", ".join(str(c) for c in sorted(starts))
+    return (f"(ascii({value}) IN ({codes}) AND "
+            f"regexp_full_match({value}, '{placeholder_regex(info)}'))")
 
 
 def null_tokens_sql(info: dict[str, Any]) -> str:
