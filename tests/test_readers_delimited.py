@@ -269,6 +269,7 @@ def test_original_is_never_modified(tmp_path):
     assert path.stat().st_mtime_ns == mtime
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_while_streaming(tmp_path):
     import tracemalloc
 
@@ -295,3 +296,39 @@ def test_title_above_a_narrow_table(tmp_path):
     assert header == ["Teil", "Menge"]
     assert rows == [["Blech", "12"], ["Rohr", "7"], ["Winkel", "3"]]
     assert source.dialect["preamble_lines"] == 2
+
+
+def test_unescaped_quote_inside_a_quoted_field_is_kept(tmp_path):
+    lines = ["id,text,n"] + [f"{i},'Teil {i}, rund',{i}" for i in range(10)]
+    lines[4] = "3,'Men's Stiefel, wasserdicht',3"
+    header, rows, source = read_all(write(tmp_path / "apo.csv", "\n".join(lines) + "\n"))
+    assert source.dialect["quotechar"] == "'"
+    assert rows[3] == ["3", "Men's Stiefel, wasserdicht", "3"]
+    assert any(i.code == "stray-quotes-repaired" for i in source.issues)
+
+
+def test_stray_empty_cell_is_removed_where_it_fits_the_columns(tmp_path):
+    rows = [["datum", "zeit", "menge", "text", "bemerkung"]] + [
+        [f"0{i % 9 + 1}.01.2024", f"1{i % 10}:00", str(i), f"Posten {i}", ""] for i in range(20)
+    ]
+    lines = [",".join(r) for r in rows]
+    lines[6] = "06.01.2024,15:00,,5,Posten 5,"  # an extra delimiter after the time
+    header, body, _source = read_all(write(tmp_path / "leer.csv", "\n".join(lines) + "\n"))
+    assert body[5] == ["06.01.2024", "15:00", "5", "Posten 5", ""]
+
+
+def test_semicolon_wins_over_decimal_commas_without_header(tmp_path):
+    text = "1,5;2,5\n3,25;4,75\n10,5;7,1\n2,0;3,3\n"
+    header, rows, source = read_all(write(tmp_path / "zahlen.csv", text))
+    assert source.dialect["delimiter"] == ";"
+    assert header == ["col_0", "col_1"]
+    assert rows[0] == ["1,5", "2,5"]
+
+
+def test_excel_separator_line_names_the_delimiter(tmp_path):
+    text = "sep=;\r\n" + table_text(newline="\r\n")
+    header, rows, source = read_all(write(tmp_path / "excel.csv", text, "utf-8-sig"))
+    assert source.dialect["delimiter"] == ";"
+    assert source.dialect["separator_line"] is True
+    assert header == ROWS[0]
+    assert rows == ROWS[1:]

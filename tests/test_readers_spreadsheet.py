@@ -167,3 +167,17 @@ def test_workbook_is_not_modified(tmp_path):
     for source in open_workbook(path):
         rows_of(source)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_merged_group_titles_above_the_header(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["", "Umsatz", None, "Menge"])
+    sheet.merge_cells("B1:C1")
+    sheet.append(["Artikel", "netto", "brutto", "Stück"])
+    for i in range(6):
+        sheet.append([f"A-{i}", 10.0 * i, 11.9 * i, i])
+    book.save(tmp_path / "gruppen.xlsx")
+    (source,) = open_workbook(tmp_path / "gruppen.xlsx")
+    assert source.header == ["Artikel", "Umsatz netto", "Umsatz brutto", "Menge Stück"]
+    assert len(rows_of(source)) == 6

@@ -16,7 +16,12 @@ from typing import Any
 import pyarrow as pa
 
 from datensorgfalt.sources.base import BATCH_ROWS, Issue, ReadError
-from datensorgfalt.sources.dialect import Dialect, detect_dialect, record_delimiter
+from datensorgfalt.sources.dialect import (
+    Dialect,
+    detect_dialect,
+    excel_separator_hint,
+    record_delimiter,
+)
 from datensorgfalt.sources.encoding import Encoding, detect_encoding, read_sample
 from datensorgfalt.sources.layout import Layout, Profile, conforms, detect_layout, dominant_width
 from datensorgfalt.sources.records import LineFeed, records
@@ -67,6 +72,8 @@ class DelimitedSource:
         with handle:
             if self.encoding.bom and handle.read(1) != "\ufeff":
                 handle.seek(0)
+            if self.dialect.get("separator_line"):
+                handle.readline()
             feed = LineFeed(iter(handle))
             layout = self.layout
             walker = TableWalker(layout, joiner=self.csv_dialect.delimiter)
@@ -80,6 +87,9 @@ class DelimitedSource:
                     break
             yield from walker.finish()
         found = walker_issues(walker, feed.replaced, feed.first_replaced)
+        if feed.repaired:
+            found.append(Issue("stray-quotes-repaired", "warning",
+                               {"count": len(feed.repaired), "lines": feed.repaired[:5]}))
         self.issues = self._sample_issues + found
 
     def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
@@ -120,13 +130,15 @@ def walker_issues(walker: TableWalker, replaced: int, first_replaced: int | None
     return issues
 
 
-def _sample_rows(text: str, dialect: Dialect) -> list[list[str]]:
-    """The sample's records; a first plain reading gives the width that stray quotes break."""
+def _sample_rows(text: str, dialect: Dialect) -> tuple[list[list[str]], list[int]]:
+    """The sample's records (a first plain reading gives the width that stray quotes break)
+    and the lines of records re-read because of a stray quote."""
     plain = dialect.parse(text)
     width = dominant_width(plain)
     profile = Profile.learn([r for r in plain if conforms(r, width)], width)
     feed = LineFeed(iter(io.StringIO(text, newline="")))
-    return [row for row, _line in records(feed, dialect, width, profile)]
+    rows = [row for row, _line in records(feed, dialect, width, profile)]
+    return rows, feed.repaired
 
 
 def column_conventions(rows: list[list[str]], layout: Layout) -> dict[str, Any]:
@@ -167,8 +179,13 @@ def open_delimited(path: Path) -> DelimitedSource:
     complete = len(sample) >= size
     encoding = detect_encoding(sample)
     text = decode_sample(sample, encoding, complete)
-    dialect = detect_dialect(text)
-    rows = _sample_rows(text, dialect)
+    hint = excel_separator_hint(text)
+    if hint:  # the 'sep=;' line is no part of the table
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    dialect = detect_dialect(text, hint)
+    if hint and dialect.delimiter != hint:
+        dialect = Dialect(hint, dialect.quotechar, dialect.escapechar, dialect.skipinitialspace)
+    rows, repaired = _sample_rows(text, dialect)
     layout = detect_layout(rows, joiner=dialect.delimiter)
     details: dict[str, Any] = {
         "encoding": encoding.name,
@@ -179,6 +196,7 @@ def open_delimited(path: Path) -> DelimitedSource:
         "doublequote": True,
         "skipinitialspace": dialect.skipinitialspace,
         "record_delimiter": record_delimiter(text),
+        "separator_line": bool(hint),
         "header_rows": len(layout.header_rows),
         "preamble_lines": layout.start,
         "columns": layout.width,
@@ -190,7 +208,10 @@ def open_delimited(path: Path) -> DelimitedSource:
     source = DelimitedSource(path, encoding, dialect, layout, details, issues)
     if complete:
         walker = _walk_sample(rows, layout, dialect)
-        source.issues = issues + [i for i in walker_issues(walker, 0, None)]
+        source.issues = issues + walker_issues(walker, 0, None)
+        if repaired:
+            source.issues.append(Issue("stray-quotes-repaired", "warning",
+                                       {"count": len(repaired), "lines": repaired[:5]}))
         details["footer_lines"] = walker.stats["footer"]
     return source
 

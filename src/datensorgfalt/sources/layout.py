@@ -141,11 +141,14 @@ def fit_row(row: list[str], width: int, profile: Profile, joiner: str) -> list[s
     """Bring a ragged row to ``width`` cells: drop trailing empties, then remove a stray empty
     cell, merge two cells split by an unquoted delimiter, or insert a missing cell - whichever
     fits the column kinds best (ties: at the end of the row)."""
-    if len(row) > width and is_blank(row[width:]):
-        return row[:width]
+    if len(row) == width:
+        return row
     cells = list(row)
+    options = [cells[:width]] if len(cells) > width and is_blank(cells[width:]) else []
     while len(cells) > width:
         cells = max(_shorter(cells, joiner), key=profile.fit)
+    if options:  # trailing delimiters, unless a stray empty cell further left fits better
+        return max([*options, cells], key=profile.fit)
     while len(cells) < width:
         cells = max(_longer(cells), key=profile.fit)
     return cells
@@ -198,8 +201,20 @@ def table_start(rows: list[list[str]], width: int, profile: Profile) -> int:
     return next((i for i, r in enumerate(rows) if not is_blank(r)), 0)
 
 
+def spread_group_titles(row: list[str]) -> list[str]:
+    """An upper header row from merged cells ('Umsatz' over 'netto' and 'brutto') leaves the
+    cells right of a title empty: they belong to that title."""
+    filled, current = [], ""
+    for cell in row:
+        current = (cell or "").strip() or current
+        filled.append(current)
+    return filled
+
+
 def column_names(header_rows: list[list[str]], width: int) -> list[str]:
     """Join several header rows per column; unnamed columns become col_0, col_1, ..."""
+    if len(header_rows) > 1:
+        header_rows = [spread_group_titles(r) for r in header_rows[:-1]] + header_rows[-1:]
     names: list[str] = []
     seen: Counter = Counter()
     for j in range(width):

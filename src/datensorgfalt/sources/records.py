@@ -10,11 +10,12 @@ again as records of their own.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterator
 
 from datensorgfalt.sources.dialect import Dialect
-from datensorgfalt.sources.layout import Profile, conforms
+from datensorgfalt.sources.layout import Profile, conforms, fit_row
 
 REPLACEMENT = "\ufffd"
 MAX_STRAY_CANDIDATES = 12
@@ -28,6 +29,7 @@ class LineFeed:
         self._lines = lines
         self._back: deque[str] = deque()
         self.taken: list[str] = []
+        self.repaired: list[int] = []  # first lines of records re-read because of a stray quote
         self.number = 0
         self.replaced = 0
         self.first_replaced: int | None = None
@@ -125,12 +127,26 @@ def lenient_candidates(line: str, dialect: Dialect) -> Iterator[list[str]]:
             yield lenient_split(line, dialect, frozenset({position}), pair_closes)
 
 
-def repair_line(line: str, dialect: Dialect, width: int, profile: Profile) -> list[str] | None:
-    """The reading of ``line`` that has the table's width and fits its columns best."""
+def repair_line(line: str, dialect: Dialect, width: int, profile: Profile,
+                to_beat: float = float("-inf")) -> list[str] | None:
+    """The reading of ``line`` that has the table's width and fits its columns best, if it
+    fits them at least as well as ``to_beat`` (honouring the quotes wins a tie)."""
     fitting = [c for c in lenient_candidates(line, dialect) if conforms(c, width)]
     if not fitting:
         return None
-    return max(fitting, key=lambda cells: profile.fit(cells[:width]))
+    best = max(fitting, key=lambda cells: profile.fit(cells[:width]))
+    return best if profile.fit(best[:width]) >= to_beat - 1e-9 else None
+
+
+def stray_quote_pattern(dialect: Dialect) -> re.Pattern[str]:
+    """A quote inside a word (not at a field's edge, not doubled, not escaped): the csv module
+    would silently drop it or split the field there."""
+    quote = re.escape(dialect.quotechar or '"')
+    edge = re.escape(dialect.delimiter) + quote + r"\r\n"
+    if dialect.escapechar:
+        edge += re.escape(dialect.escapechar)
+    after = re.escape(dialect.delimiter) + quote + r"\r\n"
+    return re.compile(rf"(?<=[^{edge}]){quote}(?=[^{after}])")
 
 
 def records(feed: LineFeed, dialect: Dialect, width: int = 0,
@@ -139,6 +155,7 @@ def records(feed: LineFeed, dialect: Dialect, width: int = 0,
     stray quote explains them."""
     reader = dialect.reader(feed)
     quote = dialect.quotechar
+    mid_quotes = stray_quote_pattern(dialect)
     while True:
         feed.taken = []
         try:
@@ -147,12 +164,15 @@ def records(feed: LineFeed, dialect: Dialect, width: int = 0,
             return
         taken = feed.taken
         first_line = feed.number - len(taken) + 1
-        if width and quote and taken and (len(taken) > 1 or not conforms(row, width)):
+        if width and quote and taken and (
+            len(taken) > 1 or not conforms(row, width) or mid_quotes.search(taken[0])
+        ):
             fixed = _repair_record(row, taken, dialect, width, profile or Profile())
             if fixed is not None:
                 if len(taken) > 1:
                     feed.push_back(taken[1:])
                 row = fixed
+                feed.repaired.append(first_line)
         yield row, first_line
 
 
@@ -165,9 +185,12 @@ def _repair_record(row: list[str], taken: list[str], dialect: Dialect, width: in
     other lines are complete records too (lines swallowed by a stray quote)."""
     if not any(dialect.quotechar in line for line in taken):
         return None
-    if conforms(row, width) and not _complete_records(taken[1:], dialect, width):
+    if len(taken) > 1 and conforms(row, width) and not _complete_records(taken[1:], dialect, width):
         return None  # a genuine field over several lines (the cheap test first)
-    return repair_line(taken[0], dialect, width, profile)
+    to_beat = float("-inf")
+    if len(taken) == 1:  # the repair must beat the row as read (aligned if need be)
+        to_beat = profile.fit(fit_row(row, width, profile, dialect.delimiter))
+    return repair_line(taken[0], dialect, width, profile, to_beat)
 
 
 def _complete_records(lines: list[str], dialect: Dialect, width: int) -> bool:

@@ -139,8 +139,10 @@ class TableWalker:
         width = self.layout.width
         self._rows_seen += 1
         if len(row) > width and is_blank(row[width:]):
-            self.stats["trailing_delimiters"] += 1
-            return row[:width]
+            fitted = fit_row(row, width, self.layout.profile, self.joiner)
+            if fitted == row[:width]:
+                self.stats["trailing_delimiters"] += 1
+                return fitted
         if len(row) != width:
             self.stats["ragged"] += 1
             if len(self.ragged_lines) < MAX_EXAMPLES:
