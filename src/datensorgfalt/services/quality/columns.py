@@ -45,7 +45,8 @@ EXAMPLES = 5
 def _inner(col: ColumnFacts, i: int) -> tuple[str, str]:
     """Projections computed once per row: raw text r, clean text c (placeholders NULL), typed t."""
     if not col.raw_text:
-        return f"{col.q} AS c{i}", f"c{i}, c{i} AS t{i}"
+        typed = typed_expr(col.name, col.info, col.duck_type, clean=f"c{i}")
+        return f"{col.q} AS c{i}", f"c{i}, {typed} AS t{i}"
     raw = col.q if col.duck_type.upper().startswith("VARCHAR") else f"CAST({col.q} AS VARCHAR)"
     if _deferred(col):  # blanks and placeholders are counted from its value counts later
         return f"{raw} AS r{i}, {raw} AS c{i}", f"r{i}, c{i}, c{i} AS t{i}"

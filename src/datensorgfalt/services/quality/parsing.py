@@ -159,7 +159,9 @@ def typed_expr(column: str, info: dict[str, Any], duck_type: str = "VARCHAR",
     """A DuckDB expression parsing the column per ``info``; unparseable values give NULL.
     ``clean`` names an already cleaned value (placeholders as NULL) to parse instead."""
     if native_type(duck_type) is not None:
-        return clean or quote(column)
+        base = clean or quote(column)
+        # DECIMAL (PostgreSQL numeric) computes as float: robust statistics need no Decimal
+        return f"CAST({base} AS DOUBLE)" if duck_type.upper().startswith("DECIMAL") else base
     kind = info.get("type", "text")
     value = f"trim({clean or clean_expr(column, info)})"
     if kind in ("integer", "decimal"):
