@@ -217,3 +217,38 @@ def test_typed_frame_parses_german_numbers_and_dates(company: Path) -> None:
         assert frame["Netto"][0] == pytest.approx(float(first[4].replace(",", ".")))
     finally:
         catalog.close()
+
+
+def test_quality_with_dataset_names_means_run(company: Path, cli) -> None:
+    scanned(company)[1].close()
+    result = cli("quality", "sauber.csv", "--json", cwd=company)
+    assert result.exit_code == 0, result.output
+    assert [d["title"] for d in json.loads(result.output)["datasets"]] == ["sauber.csv"]
+    everything = cli("quality", "-w", str(company), "--json", cwd=company.parent)
+    assert everything.exit_code == 0, everything.output
+    assert len(json.loads(everything.output)["datasets"]) == 2
+
+
+def test_postgresql_table_is_profiled(postgres, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalog keeps no credentials; libpq takes the user from PGUSER, as users do."""
+    import psycopg
+
+    url = postgres.new_database()
+    monkeypatch.setenv("PGUSER", url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[0])
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE kunden (nr int PRIMARY KEY, ort text, umsatz numeric(10,2))")
+        conn.execute("INSERT INTO kunden SELECT i, CASE WHEN i = 77 THEN 'Dortmnud' "
+                     "ELSE (ARRAY['Dortmund','Essen','Bochum'])[1 + i % 3] END, i * 2.5 "
+                     "FROM generate_series(1, 300) i")
+    workspace = init_workspace(tmp_path)
+    catalog = workspace.open_catalog()
+    try:
+        scan([url], workspace, catalog)
+        run = service.run_quality(workspace, catalog)
+        assert [o.error for o in run.outcomes] == [None]
+        payload = service.latest(catalog, run.outcomes[0].dataset_id).payload
+        assert payload["rows"] == 300 and payload["keys"] == ["nr"]
+        assert [76, "ort", "rare-spelling"] in payload["cells"]
+    finally:
+        catalog.close()

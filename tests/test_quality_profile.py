@@ -263,3 +263,60 @@ def test_parquet_with_native_types(tmp_path: Path) -> None:
     assert result.payload["columns"]["wert"]["type"] == "decimal"
     assert result.payload["time_series"]["frequency"] == "D"
     assert finding(result, "missing-values", "wert").evidence["rows"] == [99]
+
+
+def test_value_of_another_shape_is_out_of_pattern(tmp_path: Path) -> None:
+    rows = [[str(i), f"K{i % 50:02d}-{i % 9}"] for i in range(300)]
+    rows[17][1] = "K17/8 neu"
+    result = profile(tmp_path, ["Nr", "Lagerplatz"], rows)
+    odd = finding(result, "out-of-pattern", "Lagerplatz")
+    assert odd.evidence["values"] == ["K17/8 neu"]
+    assert [17, "Lagerplatz", "out-of-pattern"] in result.cells
+
+
+def test_repeated_key_with_equal_rows_is_a_duplicate_key(tmp_path: Path) -> None:
+    rows = [[f"B-{i:04d}", f"{i},00", "x" * (i % 3)] for i in range(200)]
+    rows[150][0] = "B-0010"
+    rows[150][1:] = rows[10][1:]
+    rows[150][2] = rows[10][2]
+    result = profile(tmp_path, ["Belegnr", "Betrag", "Notiz"], rows)
+    assert finding(result, "duplicate-rows").evidence["rows"] == [150]
+    assert finding(result, "duplicate-key", "Belegnr").evidence["values"] == ["B-0010"]
+
+
+def test_lasting_jump_without_unit_is_a_level_shift_hint(tmp_path: Path) -> None:
+    rng = random.Random(8)
+    rows = [[t.strftime("%Y-%m-%d %H:%M:%S"),
+             f"{(50 if t < datetime(2025, 4, 1) else 71) + rng.random():.2f}".replace(".", ",")]
+            for t in hourly(24 * 150)]
+    result = profile(tmp_path, ["Zeitstempel", "Druck_bar"], rows)
+    shift = finding(result, "level-shift", "Druck_bar")
+    assert shift.severity == "info"
+    assert shift.evidence["at"].startswith("2025-04-01")
+    assert "unit-change" not in codes(result)
+
+
+def test_short_history_of_daily_series(tmp_path: Path) -> None:
+    rows = [[(date(2025, 1, 1) + timedelta(days=i)).isoformat(), str(100 + i % 7)]
+            for i in range(200)]
+    result = profile(tmp_path, ["Datum", "Menge"], rows)
+    short = finding(result, "short-history", "Datum")
+    assert short.severity == "info" and short.evidence["cycles"] < 1
+
+
+def test_currentness_compares_files_and_data() -> None:
+    from datensorgfalt.services.quality import currentness
+
+    newest = datetime(2026, 1, 5, 8)
+    modified = {"a": newest, "b": newest - timedelta(days=3), "c": newest - timedelta(days=10),
+                "alt": newest - timedelta(days=447)}
+    found = currentness.catalog_findings(modified)
+    assert list(found) == ["alt"]
+    assert found["alt"][0].evidence["months"] == 15
+    assert currentness.catalog_findings(dict(list(modified.items())[:2])) == {}
+    series = {"column": "Zeit", "end": "2025-06-30T23:00:00", "frequency": "H",
+              "kind": "measurements"}
+    info, stale = currentness.dataset_findings(datetime(2025, 12, 31), series, newest)
+    assert [f.code for f in stale] == ["stale-data"] and info["data_lag_days"] > 180
+    _, fresh = currentness.dataset_findings(datetime(2025, 7, 1), series, newest)
+    assert fresh == []

@@ -1,18 +1,20 @@
-"""``datensorgfalt quality [run DATASET...] | show DATASET``.
+"""``datensorgfalt quality [DATASET...] | quality run [DATASET...] | quality show DATASET``.
 
-``quality`` is a group: ``quality`` alone checks every table (same as ``quality run``),
-``quality run A B`` checks the named datasets, ``quality show A`` renders the newest result.
-A group whose callback also took dataset arguments would swallow ``show`` as a dataset name,
-so the datasets go to ``run``.
+``quality`` is a group: ``quality`` alone checks every table, ``quality run A B`` (or just
+``quality A B``) checks the named datasets, ``quality show A`` renders the newest result. A
+group callback with dataset arguments would swallow ``show`` as a dataset name, so the group
+class sends anything that is not a subcommand to ``run`` instead.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 from datensorgfalt.cli.common import (
     console,
@@ -29,8 +31,23 @@ from datensorgfalt.services.quality.scores import dimensions_config
 SEVERITY_STYLE = {"critical": "bold red", "error": "red", "warning": "yellow", "info": "cyan"}
 
 
+class RunByDefault(TyperGroup):
+    """``quality A B`` means ``quality run A B``; ``quality show A`` stays ``show``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        words = [a for a in args if not a.startswith("-")]
+        if words and words[0] not in self.commands and words[0] not in _option_values(args):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+def _option_values(args: list[str]) -> set[str]:
+    """Values of options that take one (``-w DIR``), so they are not read as datasets."""
+    return {args[i + 1] for i, a in enumerate(args[:-1]) if a in ("-w", "--workspace")}
+
+
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(help=t("help.quality"), invoke_without_command=True)
+    group = typer.Typer(help=t("help.quality"), invoke_without_command=True, cls=RunByDefault)
     app.add_typer(group, name="quality")
 
     @group.callback()

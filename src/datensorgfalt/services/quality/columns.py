@@ -10,7 +10,12 @@ from schwifty.exceptions import SchwiftyException
 
 from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
 from datensorgfalt.services.quality.findings import QualityFinding
-from datensorgfalt.services.quality.parsing import clean_expr, is_placeholder_sql, typed_expr
+from datensorgfalt.services.quality.parsing import (
+    clean_expr,
+    is_placeholder_sql,
+    null_tokens,
+    typed_expr,
+)
 
 # Cheap LIKE predicates over the raw text {v}: which way a date or a number is written.
 DATE_FAMILIES = {
@@ -25,9 +30,8 @@ NUMBER_FAMILIES = {
 }
 # What a valid value looks like, per semantic type, as a predicate over the clean text {v}.
 PATTERN_SQL = {
-    "postal_code": "length({v}) = 5 AND TRY_CAST({v} AS UINTEGER) IS NOT NULL "
-                   "AND {v} NOT LIKE '%+%' AND {v} NOT LIKE '% %'",
-    "email": "{v} LIKE '%_@_%._%' AND {v} NOT LIKE '% %' AND {v} NOT LIKE '%@%@%'",
+    "postal_code": "strlen({v}) = 5 AND regexp_full_match({v}, '[0-9]{{5}}')",
+    "email": "{v} LIKE '%@%.%' AND NOT contains({v}, ' ') AND NOT starts_with({v}, '@')",
     "phone": "regexp_full_match({v}, '\\+?[0-9 /().-]{{6,}}')",
 }
 PATTERN_CODES = {"postal_code": "invalid-postal-code", "email": "invalid-email",
@@ -41,18 +45,31 @@ EXAMPLES = 5
 def _inner(col: ColumnFacts, i: int) -> tuple[str, str]:
     """Projections computed once per row: raw text r, clean text c (placeholders NULL), typed t."""
     if not col.raw_text:
-        return f"{col.q} AS c{i}", f"c{i}, c{i} AS t{i}"
+        typed = typed_expr(col.name, col.info, col.duck_type, clean=f"c{i}")
+        return f"{col.q} AS c{i}", f"c{i}, {typed} AS t{i}"
     raw = col.q if col.duck_type.upper().startswith("VARCHAR") else f"CAST({col.q} AS VARCHAR)"
+    if _deferred(col):  # blanks and placeholders are counted from its value counts later
+        return f"{raw} AS r{i}, {raw} AS c{i}", f"r{i}, c{i}, c{i} AS t{i}"
     first = f"{raw} AS r{i}, {clean_expr(col.name, col.info)} AS c{i}"
     typed = typed_expr(col.name, col.info, col.duck_type, clean=f"c{i}")
     return first, f"r{i}, c{i}, {typed} AS t{i}"
+
+
+def _deferred(col: ColumnFacts) -> bool:
+    """A text column with few values: its exact value counts come anyway, so the per-row
+    placeholder test is saved."""
+    return col.raw_text and col.kind == "text" and col.category_guess \
+        and col.semantic not in PATTERN_SQL
 
 
 def _pass_one_parts(col: ColumnFacts, i: int) -> list[str]:
     c, t = f"c{i}", f"t{i}"
     value = f"r{i}" if col.raw_text else c
     parts = [f"count({value}) AS n{i}", f"approx_count_distinct({value}) AS d{i}"]
-    if col.raw_text:
+    if col.raw_text and _deferred(col):
+        parts += [f"min(length(r{i})) AS lmin{i}", f"max(length(r{i})) AS lmax{i}",
+                  f"avg(length(r{i})) AS lavg{i}"]
+    elif col.raw_text:
         r = f"r{i}"
         parts += [
             f"count_if({c} IS NULL AND {r} IS NOT NULL AND trim({r}) = '') AS b{i}",
@@ -130,26 +147,67 @@ def _round(value: Any) -> Any:
 
 
 def pass_two(ctx: TableContext) -> None:
-    """Outlier counts (fences from the exact quartiles of pass one) and value counts of the
-    category columns pass one did not count; numeric columns only are read for the first."""
-    parts, owners = [], []
+    """Second scan: exact value counts of all category columns (``GROUPING SETS``) and, in
+    the same scan, outlier counts with fences from the exact quartiles of pass one."""
+    outliers = {}
     for i, col in enumerate(ctx.columns):
-        s = col.stats
         if _outlier_candidate(col, ctx.rows):
-            low, high = _fences(s)
-            parts.append(f"count_if({col.typed} < {low} OR {col.typed} > {high}) AS o{i}")
-            owners.append(i)
-    if parts:
-        row = ctx.con.execute(f"SELECT {', '.join(parts)} FROM {VIEW}").fetchone()
-        for i, value in zip(owners, row, strict=True):
-            ctx.columns[i].stats["outliers"] = value
-    late = [c for c in ctx.columns if "_counts" not in c.stats and c.stats["non_null"]
-            and c.stats["distinct_approx"] <= CATEGORY_LIMIT]
-    if late:
-        select = ", ".join(f"histogram({c.q})" for c in late)
-        row = ctx.con.execute(f"SELECT {select} FROM {VIEW}").fetchone()
-        for col, counts in zip(late, row, strict=True):
-            _store_counts(col.stats, counts)
+            low, high = _fences(col.stats)
+            outliers[i] = f"count_if({col.typed} < {low} OR {col.typed} > {high})"
+    categories = [c for c in ctx.columns if c.stats["non_null"]
+                  and c.stats["distinct_approx"] <= CATEGORY_LIMIT]
+    chunks = [categories[o:o + 100] for o in range(0, len(categories), 100)] or [[]]
+    for n, chunk in enumerate(chunks):
+        totals = _value_counts(ctx, chunk, list(outliers.values()) if n == 0 else [])
+        if n == 0:
+            for i, value in zip(outliers, totals, strict=True):
+                ctx.columns[i].stats["outliers"] = value
+    for col in ctx.columns:
+        if _deferred(col):
+            _placeholders_from_counts(col)
+
+
+def _value_counts(ctx: TableContext, cols: list[ColumnFacts], totals: list[str]) -> list:
+    """Exact value counts of several columns in one scan (GROUPING SETS); ``totals`` are
+    aggregates over the whole table computed in the same scan (the empty grouping set)."""
+    if not cols:
+        return list(ctx.sql(f"SELECT {', '.join(totals)} FROM {VIEW}")[0]) if totals else []
+    names = [f"v{i}" for i in range(len(cols))]
+    select = ", ".join(f"{c.q} AS {n}" for c, n in zip(cols, names, strict=True))
+    extra = ["*"] if totals else []
+    flags = ", ".join(f"grouping({n})" for n in names)
+    sets = ", ".join([f"({n})" for n in names] + (["()"] if totals else []))
+    aggregates = ", ".join(["count(*)", *totals])
+    source = f"(SELECT {', '.join([select, *extra])} FROM {VIEW})" if totals else \
+        f"(SELECT {select} FROM {VIEW})"
+    rows = ctx.sql(f"SELECT {', '.join(names)}, {flags}, {aggregates} FROM {source} "
+                   f"GROUP BY GROUPING SETS ({sets})")
+    width = len(cols)
+    found: list[list[tuple[Any, int]]] = [[] for _ in cols]
+    result: list = []
+    for row in rows:
+        flags_row = row[width:2 * width]
+        if all(flags_row):
+            result = list(row[2 * width + 1:])
+            continue
+        i = flags_row.index(0)
+        if row[i] is not None:
+            found[i].append((row[i], row[2 * width]))
+    for col, counts in zip(cols, found, strict=True):
+        _store_counts(col.stats, counts)
+    return result
+
+
+def _placeholders_from_counts(col: ColumnFacts) -> None:
+    tokens = set(null_tokens(col.info))
+    blanks = placeholders = 0
+    for value, n in col.stats.get("_counts") or []:
+        text = str(value).strip()
+        if not text:
+            blanks += n
+        elif text.lower() in tokens:
+            placeholders += n
+    col.stats["blanks"], col.stats["placeholders"] = blanks, placeholders
 
 
 def _outlier_candidate(col: ColumnFacts, rows: int) -> bool:
@@ -162,8 +220,8 @@ def _outlier_candidate(col: ColumnFacts, rows: int) -> bool:
     return not (col.kind == "integer" and s["distinct_approx"] >= 0.9 * max(1, s["non_null"]))
 
 
-def _store_counts(stats: dict[str, Any], histogram: dict | None) -> None:
-    counts = sorted((histogram or {}).items(), key=lambda kv: (-kv[1], str(kv[0])))
+def _store_counts(stats: dict[str, Any], pairs: list[tuple[Any, int]]) -> None:
+    counts = sorted(pairs, key=lambda kv: (-kv[1], str(kv[0])))
     stats["distinct"] = len(counts)
     stats["top"] = [[_plain(v), n] for v, n in counts[:TOP]]
     stats["_counts"] = counts

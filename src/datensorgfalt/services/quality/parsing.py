@@ -134,8 +134,14 @@ def placeholder_regex(info: dict[str, Any]) -> str:
 
 
 def is_placeholder_sql(value: str, info: dict[str, Any]) -> str:
-    """True for blanks and placeholders (NULL stays NULL)."""
-    return f"regexp_full_match({value}, '{placeholder_regex(info)}')"
+    """True for blanks and placeholders (NULL stays NULL). Only values whose first character
+    can start a placeholder (or blank) reach the regular expression: ``ascii`` is cheap."""
+    starts = {0, 9, 10, 13, 32, 160}
+    for token in null_tokens(info):
+        starts |= {ord(token[0].lower()), ord(token[0].upper())}
+    codes = ", ".join(str(c) for c in sorted(starts))
+    return (f"(ascii({value}) IN ({codes}) AND "
+            f"regexp_full_match({value}, '{placeholder_regex(info)}'))")
 
 
 def null_tokens_sql(info: dict[str, Any]) -> str:
@@ -153,7 +159,9 @@ def typed_expr(column: str, info: dict[str, Any], duck_type: str = "VARCHAR",
     """A DuckDB expression parsing the column per ``info``; unparseable values give NULL.
     ``clean`` names an already cleaned value (placeholders as NULL) to parse instead."""
     if native_type(duck_type) is not None:
-        return clean or quote(column)
+        base = clean or quote(column)
+        # DECIMAL (PostgreSQL numeric) computes as float: robust statistics need no Decimal
+        return f"CAST({base} AS DOUBLE)" if duck_type.upper().startswith("DECIMAL") else base
     kind = info.get("type", "text")
     value = f"trim({clean or clean_expr(column, info)})"
     if kind in ("integer", "decimal"):

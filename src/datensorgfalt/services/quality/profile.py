@@ -91,7 +91,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, csv: Path, target: Path,
     try:
         con.execute(f"COPY (SELECT * FROM read_csv('{sql_string(str(csv))}', "
                     f"{', '.join(options)})) TO '{sql_string(str(target))}' "
-                    f"(FORMAT parquet, COMPRESSION zstd)")
+                    f"(FORMAT parquet, COMPRESSION snappy)")
     finally:
         con.execute("SET preserve_insertion_order=false")
     return target
