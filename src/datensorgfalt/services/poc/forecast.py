@@ -1,0 +1,165 @@
+"""Forecast PoC: seasonal naive (or the company's plan) against statistical models, their
+ensemble and a LightGBM global model, judged by rolling-origin backtests (no look-ahead)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from datensorgfalt.services.poc import evaluation as ev
+from datensorgfalt.services.poc.budget import Deadline, run_step
+from datensorgfalt.services.poc.forecasters import (
+    LEVELS,
+    Ensemble,
+    Forecaster,
+    PerWorkingDay,
+    PlanColumn,
+    SeasonalNaiveModel,
+    optional_models,
+    statistical_models,
+)
+from datensorgfalt.services.poc.calendar import DEFAULT_STATE
+from datensorgfalt.services.poc.outcome import Outcome, Scored
+from datensorgfalt.services.poc.series import (
+    DEFAULT_HORIZON,
+    SeriesData,
+    both,
+    check_length,
+    required_length,
+)
+
+MAX_WINDOWS = 3
+ENSEMBLE = "Ensemble"
+
+
+def split(long: pd.DataFrame, h: int, window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train = all but the last ``window * h`` points of each series; test = next ``h``."""
+    from_end = long.groupby("unique_id").cumcount(ascending=False)
+    train = long[from_end >= window * h]
+    test = long[(from_end < window * h) & (from_end >= (window - 1) * h)]
+    return train, test
+
+
+def window_count(series: SeriesData, h: int) -> int:
+    spare = int(series.lengths().min()) - required_length(h, series.season)
+    return max(1, min(MAX_WINDOWS, 1 + spare // h))
+
+
+def backtest(forecaster: Forecaster, long: pd.DataFrame, h: int, windows: int,
+             season: int) -> pd.DataFrame:
+    """Forecasts from ``windows`` origins, each ``h`` apart, joined with the actuals."""
+    parts = []
+    for window in range(windows, 0, -1):
+        train, test = split(long, h, window)
+        forecast = forecaster.forecast(train, h)
+        joined = test.merge(forecast, on=["unique_id", "ds"], how="left")
+        joined["window"] = windows - window + 1
+        joined["step"] = joined.groupby("unique_id").cumcount() + 1
+        scales = train.groupby("unique_id")["y"].apply(
+            lambda y: ev.mase_scale(y.to_numpy(float), season))
+        joined["scale"] = joined["unique_id"].map(scales)
+        parts.append(joined)
+    return pd.concat(parts, ignore_index=True)
+
+
+def score(name: str, frame: pd.DataFrame) -> Scored:
+    frame = frame.dropna(subset=["yhat"])
+    y, f, s = (frame[c].to_numpy(float) for c in ("y", "yhat", "scale"))
+    metrics = ev.forecast_metrics(y, f, s)
+    groups = frame["unique_id"].to_numpy() if frame["unique_id"].nunique() >= 10 else None
+    intervals = {}
+    for metric in ("wape", "smape", "mase"):
+        def one(idx: np.ndarray, metric: str = metric) -> float:
+            return ev.forecast_metrics(y[idx], f[idx], s[idx])[metric]
+        intervals[metric] = list(ev.bootstrap_interval(one, len(y), groups=groups))
+    per_window = [ev.clean(ev.forecast_metrics(w["y"].to_numpy(float), w["yhat"].to_numpy(float),
+                                               w["scale"].to_numpy(float)))
+                  for _, w in frame.groupby("window")]
+    per_step = frame.assign(err=(frame["y"] - frame["yhat"]).abs()).groupby("step")["err"].mean()
+    return Scored(name, ev.clean(metrics), ev.clean(intervals),
+                  {"windows": per_window, "error_by_step": [round(float(v), 4) for v in per_step]})
+
+
+def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
+                 models: list[str] | None = None) -> Outcome:
+    h = horizon or DEFAULT_HORIZON[series.freq]
+    series = check_length(series, h)
+    long, freq, season = series.long, series.pandas_freq, series.season
+    windows = window_count(series, h)
+    base_model: Forecaster = (PlanColumn(series.plan) if series.plan is not None
+                              else SeasonalNaiveModel(freq, season))
+    base_bt = run_step(deadline, base_model.name, lambda: backtest(base_model, long, h, windows,
+                                                                   season), grace=30)
+    baseline = score(base_model.name, base_bt)
+    candidates = _candidates(series, models, h)
+    results: dict[str, pd.DataFrame] = {}
+    finals: dict[str, pd.DataFrame] = {}
+    for name, model in candidates.items():
+        estimate = deadline.durations.get(f"bt:{name}", 0) * (windows + 1) / max(windows, 1)
+        bt = run_step(deadline, f"bt:{name}",
+                      lambda m=model: backtest(m, long, h, windows, season), estimate=estimate)
+        if bt is None:
+            continue
+        final = run_step(deadline, f"fit:{name}", lambda m=model: m.forecast(long, h),
+                         estimate=deadline.durations[f"bt:{name}"] / windows)
+        if final is None:
+            continue
+        results[name], finals[name] = bt, final
+    chosen, model_bt, model_final = _choose(results, finals, base_bt)
+    scored = score(chosen, model_bt) if chosen else None
+    table = [score(n, bt).to_dict() for n, bt in results.items()]
+    if len(results) >= 2:
+        table.append(scored.to_dict() if chosen == ENSEMBLE else score(ENSEMBLE, model_bt).to_dict())
+    return Outcome(
+        kind="forecast",
+        columns={"freq": series.freq, "horizon": h, "season_length": season},
+        baseline=baseline, model=scored,
+        evaluation=both("poc.evaluation.backtest", windows=windows, h=h)["de"],
+        candidates=[{"name": c["name"], "metrics": c["metrics"]} for c in table],
+        notes=series.notes, features=["Verlauf", "Saison"],
+        artefact={"kind": "forecast", "freq": series.freq, "season": season, "horizon": h,
+                  "model": chosen, "members": sorted(finals) if chosen == ENSEMBLE else [chosen],
+                  "history_tail": long.groupby("unique_id").tail(max(3 * season, 3 * h))},
+        plots={"history": long, "backtest": model_bt, "baseline_backtest": base_bt,
+               "future": model_final},
+        extra={"future": model_final, "windows": windows},
+        skipped=list(deadline.skipped), rows=len(long),
+    )
+
+
+def _candidates(series: SeriesData, wanted: list[str] | None, h: int) -> dict[str, Forecaster]:
+    pool = statistical_models(series.pandas_freq, series.season)
+    extra = optional_models(series.pandas_freq, series.season)
+    from datensorgfalt.services.poc.lgbm_forecaster import LightGBMForecaster
+
+    lgbm = LightGBMForecaster(series.freq, series.season)
+    if wanted:
+        every = pool | extra | {lgbm.name: lgbm}
+        chosen = {name: every[name] for name in wanted if name in every}
+    else:
+        chosen = pool | ({lgbm.name: lgbm} if lgbm.useful(series.long, h) else {})
+    if series.per_working_day:
+        chosen = {name: m if name == lgbm.name else PerWorkingDay(m, series.freq, DEFAULT_STATE)
+                  for name, m in chosen.items()}
+    return chosen
+
+
+def _choose(results: dict[str, pd.DataFrame], finals: dict[str, pd.DataFrame],
+            base_bt: pd.DataFrame) -> tuple[str | None, pd.DataFrame, pd.DataFrame]:
+    """The pre-declared default is the median ensemble of every model that finished in time;
+    no picking of the winner on the test windows (that would flatter the result)."""
+    if not results:
+        return None, base_bt, pd.DataFrame()
+    if len(results) == 1:
+        name = next(iter(results))
+        return name, results[name], finals[name]
+    keys = ["unique_id", "ds"]
+    meta = next(iter(results.values()))[keys + ["y", "window", "step", "scale"]]
+    parts = [bt[keys + [c for c in bt.columns if c.startswith("yhat")]] for bt in results.values()]
+    combined_bt = meta.merge(Ensemble(ENSEMBLE, []).combine(parts), on=keys, how="left")
+    final = Ensemble(ENSEMBLE, []).combine(list(finals.values()))
+    return ENSEMBLE, combined_bt, final
+
+
+def level_columns() -> list[str]:
+    return [f"yhat_{side}_{level}" for level in LEVELS for side in ("lo", "hi")]
