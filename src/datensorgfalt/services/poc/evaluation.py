@@ -61,28 +61,51 @@ def forecast_metrics(y: np.ndarray, f: np.ndarray, scales: np.ndarray | None = N
 
 
 # -- tables ----------------------------------------------------------------------------------
+def binary_auc(truth: np.ndarray, score: np.ndarray) -> float:
+    """ROC AUC by the rank-sum (Mann-Whitney) formula; ties get average ranks."""
+    from scipy.stats import rankdata
+
+    truth = np.asarray(truth, bool)
+    positives, negatives = int(truth.sum()), int((~truth).sum())
+    if positives == 0 or negatives == 0:
+        return float("nan")
+    ranks = rankdata(score)
+    return float((ranks[truth].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
 def classification_metrics(y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None,
                            classes: list) -> dict:
+    """Accuracy, balanced accuracy, macro-F1, AUC (one-vs-rest for several classes) and, for
+    two classes, recall/precision/F1 of the second class (numpy: fast enough to bootstrap)."""
+    y, pred = np.asarray(y), np.asarray(pred)
+    recalls, f1s = [], []
+    per_class = {}
+    for cls in classes:
+        truth, said = y == cls, pred == cls
+        hit = int(np.sum(truth & said))
+        recall = hit / truth.sum() if truth.sum() else float("nan")
+        precision = hit / said.sum() if said.sum() else 0.0
+        rec0 = 0.0 if np.isnan(recall) else recall
+        f1 = 2 * precision * rec0 / (precision + rec0) if precision + rec0 > 0 else 0.0
+        per_class[cls] = (recall, precision, f1)
+        if truth.sum():
+            recalls.append(recall)
+            f1s.append(f1)
     out = {
-        "accuracy": float(skm.accuracy_score(y, pred)),
-        "balanced_accuracy": float(skm.balanced_accuracy_score(y, pred)),
-        "macro_f1": float(skm.f1_score(y, pred, average="macro", zero_division=0)),
+        "accuracy": float(np.mean(y == pred)) if len(y) else float("nan"),
+        "balanced_accuracy": float(np.mean(recalls)) if recalls else float("nan"),
+        "macro_f1": float(np.mean(f1s)) if f1s else float("nan"),
     }
-    if proba is not None and len(classes) >= 2 and len(set(y)) >= 2:
-        try:
-            if len(classes) == 2:
-                out["auc"] = float(skm.roc_auc_score(y == classes[1], proba[:, 1]))
-            else:
-                out["auc"] = float(skm.roc_auc_score(y, proba, multi_class="ovr",
-                                                     labels=classes))
-        except ValueError:
-            pass
+    if proba is not None and len(classes) >= 2:
+        if len(classes) == 2:
+            out["auc"] = binary_auc(y == classes[1], proba[:, 1])
+        else:
+            aucs = [binary_auc(y == c, proba[:, j]) for j, c in enumerate(classes)]
+            aucs = [a for a in aucs if np.isfinite(a)]
+            out["auc"] = float(np.mean(aucs)) if aucs else float("nan")
     if len(classes) == 2:
-        positive = classes[1]
-        out["recall"] = float(skm.recall_score(y, pred, pos_label=positive, zero_division=0))
-        out["precision"] = float(skm.precision_score(y, pred, pos_label=positive,
-                                                     zero_division=0))
-        out["f1"] = float(skm.f1_score(y, pred, pos_label=positive, zero_division=0))
+        recall, precision, f1 = per_class[classes[1]]
+        out |= {"recall": float(recall), "precision": float(precision), "f1": float(f1)}
     return out
 
 
@@ -101,19 +124,20 @@ def regression_metrics(y: np.ndarray, pred: np.ndarray) -> dict:
 
 def binary_detection_metrics(truth: np.ndarray, flagged: np.ndarray) -> dict:
     truth, flagged = np.asarray(truth, bool), np.asarray(flagged, bool)
-    return {
-        "precision": float(skm.precision_score(truth, flagged, zero_division=0)),
-        "recall": float(skm.recall_score(truth, flagged, zero_division=0)),
-        "f1": float(skm.f1_score(truth, flagged, zero_division=0)),
-    }
+    hit = float(np.sum(truth & flagged))
+    precision = hit / flagged.sum() if flagged.sum() else 0.0
+    recall = hit / truth.sum() if truth.sum() else float("nan")
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+    return {"precision": float(precision), "recall": float(recall), "f1": float(f1)}
 
 
 # -- intervals -------------------------------------------------------------------------------
-def bootstrap_interval(score: Callable[[np.ndarray], float], n: int, *, groups: np.ndarray | None
-                       = None, rounds: int = 200, level: float = 0.9) -> tuple[float, float]:
-    """Percentile bootstrap of ``score(indices)``; resamples whole groups when given."""
+def bootstrap_intervals(metrics: Callable[[np.ndarray], dict], n: int, keys: list[str], *,
+                        groups: np.ndarray | None = None, rounds: int = 200,
+                        level: float = 0.9) -> dict[str, list[float]]:
+    """Percentile bootstrap of several metrics at once; resamples whole groups when given."""
     rng = np.random.default_rng(SEED)
-    values = []
+    values: dict[str, list[float]] = {k: [] for k in keys}
     if groups is not None:
         unique = np.unique(groups)
         members = {g: np.flatnonzero(groups == g) for g in unique}
@@ -124,15 +148,16 @@ def bootstrap_interval(score: Callable[[np.ndarray], float], n: int, *, groups: 
         else:
             idx = rng.integers(0, n, size=n)
         try:
-            value = score(idx)
+            result = metrics(idx)
         except ValueError:
             continue
-        if np.isfinite(value):
-            values.append(value)
-    if not values:
-        return (float("nan"), float("nan"))
+        for key in keys:
+            value = result.get(key)
+            if value is not None and np.isfinite(value):
+                values[key].append(value)
     tail = (1 - level) / 2 * 100
-    return (float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail)))
+    return {k: [float(np.percentile(v, tail)), float(np.percentile(v, 100 - tail))]
+            for k, v in values.items() if v}
 
 
 def clean(metrics: dict) -> dict:

@@ -67,11 +67,9 @@ def score(name: str, frame: pd.DataFrame) -> Scored:
     y, f, s = (frame[c].to_numpy(float) for c in ("y", "yhat", "scale"))
     metrics = ev.forecast_metrics(y, f, s)
     groups = frame["unique_id"].to_numpy() if frame["unique_id"].nunique() >= 10 else None
-    intervals = {}
-    for metric in ("wape", "smape", "mase"):
-        def one(idx: np.ndarray, metric: str = metric) -> float:
-            return ev.forecast_metrics(y[idx], f[idx], s[idx])[metric]
-        intervals[metric] = list(ev.bootstrap_interval(one, len(y), groups=groups))
+    intervals = ev.bootstrap_intervals(
+        lambda idx: ev.forecast_metrics(y[idx], f[idx], s[idx]), len(y), ["wape", "smape", "mase"],
+        groups=groups)
     per_window = [ev.clean(ev.forecast_metrics(w["y"].to_numpy(float), w["yhat"].to_numpy(float),
                                                w["scale"].to_numpy(float)))
                   for _, w in frame.groupby("window")]
