@@ -12,7 +12,6 @@ from datensorgfalt.catalog import Catalog
 from tests.pg import PostgresCluster
 
 
-
 def _find_shared() -> Path:
     """``../shared`` beside the checkout (tests may read it; the tool never needs it)."""
     for folder in Path(__file__).resolve().parents:
@@ -88,3 +87,16 @@ def file_hashes(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and ".datensorgfalt" not in p.parts
     }
+
+
+@pytest.fixture(scope="session")
+def demo_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo company, generated once per test run. Read-only: copy it before changing it.
+
+    What was planted: ``datensorgfalt.demo.load_planted(demo_company)`` -> {id: entry}.
+    """
+    from datensorgfalt.demo import generate
+
+    root = tmp_path_factory.mktemp("demo") / "demo-firma"
+    generate(root)
+    return root
