@@ -9,5 +9,7 @@ rm -rf "$DIR"
 "$DS" demo "$DIR"
 echo "== 2. Arbeitsbereich mit Datenkatalog anlegen"
 "$DS" init "$DIR"
+echo "== Deutschen ERP-Export (cp1252, Semikolon, Dezimalkomma) als saubere CSV-Datei speichern"
+"$DS" convert "$DIR/vertrieb/erp_umsatz_2023-2025.csv" "$DIR/.datensorgfalt/export/erp_umsatz.csv"
 echo
 echo "Fertig. Die Daten liegen in $DIR/, der Datenkatalog in $DIR/.datensorgfalt/."

@@ -1,0 +1,208 @@
+"""Delimited text files (csv, tsv, txt, dat) with automatic detection of everything.
+
+``open_delimited(path)`` reads a sample (the first 256 KB), finds encoding, dialect and layout
+(preamble, header rows, width), and returns a ``DelimitedSource`` that streams the table in
+record batches of raw strings. Nothing but the sample is held in memory.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from datensorgfalt.sources.base import BATCH_ROWS, Issue, ReadError
+from datensorgfalt.sources.dialect import Dialect, detect_dialect, record_delimiter
+from datensorgfalt.sources.encoding import Encoding, detect_encoding, read_sample
+from datensorgfalt.sources.layout import Layout, Profile, conforms, detect_layout, dominant_width
+from datensorgfalt.sources.records import LineFeed, records
+from datensorgfalt.sources.types import infer_column
+from datensorgfalt.sources.walker import TableWalker
+
+REPLACEMENT = "\ufffd"
+
+
+def decode_sample(sample: bytes, encoding: Encoding, complete: bool) -> str:
+    text = sample.decode(encoding.name, errors="replace")
+    if encoding.bom and text.startswith("\ufeff"):
+        text = text[1:]
+    if not complete:  # drop the last, probably cut, line
+        cut = max(text.rfind("\n"), text.rfind("\r"))
+        if cut > 0:
+            text = text[: cut + 1]
+    return text
+
+
+class DelimitedSource:
+    """One table in a delimited text file."""
+
+    format = "csv"
+
+    def __init__(self, path: Path, encoding: Encoding, dialect: Dialect, layout: Layout,
+                 details: dict[str, Any], issues: list[Issue]) -> None:
+        self.path = path
+        self.location = path.resolve().as_uri()
+        self.name = path.stem
+        self.format = path.suffix.lower().lstrip(".") or "csv"
+        self.encoding = encoding
+        self.csv_dialect = dialect
+        self.layout = layout
+        self.header = layout.header
+        self.dialect = details
+        self.issues = issues
+        self._sample_issues = _layout_issues(layout)
+
+    def rows(self) -> Iterator[list[str]]:
+        """Data rows, each with exactly ``len(header)`` cells."""
+        try:
+            handle = self.path.open(encoding=self.encoding.name, errors="replace", newline="")
+        except FileNotFoundError as exc:
+            raise ReadError("readers.error.vanished", path=str(self.path)) from exc
+        except PermissionError as exc:
+            raise ReadError("readers.error.permission", path=str(self.path)) from exc
+        with handle:
+            if self.encoding.bom and handle.read(1) != "\ufeff":
+                handle.seek(0)
+            feed = LineFeed(iter(handle))
+            layout = self.layout
+            walker = TableWalker(layout, joiner=self.csv_dialect.delimiter)
+            skip = layout.start + len(layout.header_rows)
+            stream = records(feed, self.csv_dialect, layout.width, layout.profile)
+            for index, (row, line) in enumerate(stream):
+                if index < skip:
+                    continue
+                yield from walker.push(row, line)
+                if walker.ended:
+                    break
+            yield from walker.finish()
+        found = walker_issues(walker, feed.replaced, feed.first_replaced)
+        self.issues = self._sample_issues + found
+
+    def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+        buffer: list[list[str]] = []
+        emitted = False
+        for row in self.rows():
+            buffer.append(row)
+            if len(buffer) >= rows:
+                yield self._batch(buffer)
+                buffer, emitted = [], True
+        if buffer or not emitted:
+            yield self._batch(buffer)
+
+    def _batch(self, rows: list[list[str]]) -> pa.RecordBatch:
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(self.header)
+        arrays = [pa.array(list(col), type=pa.string()) for col in columns]
+        return pa.RecordBatch.from_arrays(arrays, names=self.header)
+
+
+def walker_issues(walker: TableWalker, replaced: int, first_replaced: int | None) -> list[Issue]:
+    """What the walk over the rows noticed, as issues (not errors: reading went on)."""
+    issues: list[Issue] = []
+    stats = walker.stats
+    if stats["ragged"]:
+        issues.append(Issue("ragged-rows", "warning",
+                            {"count": stats["ragged"], "lines": walker.ragged_lines}))
+    if stats["empty_lines"]:
+        issues.append(Issue("empty-lines", "info", {"count": stats["empty_lines"]}))
+    if stats["footer"]:
+        issues.append(Issue("footer-skipped", "info",
+                            {"count": stats["footer"], "line": stats["footer_line"]}))
+    if walker.ended:
+        issues.append(Issue("further-table-skipped", "warning",
+                            {"line": walker.end_line, "reason": walker.end_reason}))
+    if replaced:
+        issues.append(Issue("undecodable-bytes", "warning",
+                            {"lines": replaced, "line": first_replaced}))
+    return issues
+
+
+def _sample_rows(text: str, dialect: Dialect) -> list[list[str]]:
+    """The sample's records; a first plain reading gives the width that stray quotes break."""
+    plain = dialect.parse(text)
+    width = dominant_width(plain)
+    profile = Profile.learn([r for r in plain if conforms(r, width)], width)
+    feed = LineFeed(iter(io.StringIO(text, newline="")))
+    return [row for row, _line in records(feed, dialect, width, profile)]
+
+
+def column_conventions(rows: list[list[str]], layout: Layout) -> dict[str, Any]:
+    """Decimal separator, thousands separator and date format seen in the sample's columns."""
+    body = rows[layout.start + len(layout.header_rows) :][:2000]
+    decimal, thousands, dates = Counter(), Counter(), Counter()
+    for j in range(layout.width):
+        info = infer_column([r[j] if j < len(r) else None for r in body])
+        if info.get("decimal_sep"):
+            decimal[info["decimal_sep"]] += 1
+        if info.get("thousands_sep"):
+            thousands[info["thousands_sep"]] += 1
+        if info.get("date_format"):
+            dates[info["date_format"]] += 1
+    return {
+        "decimal_sep": decimal.most_common(1)[0][0] if decimal else None,
+        "thousands_sep": thousands.most_common(1)[0][0] if thousands else None,
+        "date_format": dates.most_common(1)[0][0] if dates else None,
+    }
+
+
+def _layout_issues(layout: Layout) -> list[Issue]:
+    issues = []
+    if layout.start:
+        issues.append(Issue("preamble-skipped", "info", {"count": layout.start}))
+    if not layout.header_rows:
+        issues.append(Issue("no-header", "info", {"columns": layout.width}))
+    elif len(layout.header_rows) > 1:
+        issues.append(Issue("header-rows-joined", "info", {"count": len(layout.header_rows)}))
+    return issues
+
+
+def open_delimited(path: Path) -> DelimitedSource:
+    """Detect encoding, dialect and layout of a delimited text file; ReadError if unreadable."""
+    path = Path(path)
+    sample = read_sample(path)
+    size = path.stat().st_size
+    complete = len(sample) >= size
+    encoding = detect_encoding(sample)
+    text = decode_sample(sample, encoding, complete)
+    dialect = detect_dialect(text)
+    rows = _sample_rows(text, dialect)
+    layout = detect_layout(rows, joiner=dialect.delimiter)
+    details: dict[str, Any] = {
+        "encoding": encoding.name,
+        "bom": encoding.bom,
+        "delimiter": dialect.delimiter,
+        "quotechar": dialect.quotechar,
+        "escapechar": dialect.escapechar,
+        "doublequote": True,
+        "skipinitialspace": dialect.skipinitialspace,
+        "record_delimiter": record_delimiter(text),
+        "header_rows": len(layout.header_rows),
+        "preamble_lines": layout.start,
+        "columns": layout.width,
+        **column_conventions(rows, layout),
+    }
+    issues = _layout_issues(layout)
+    if REPLACEMENT in text:
+        issues.append(Issue("undecodable-bytes", "warning", {"lines": text.count(REPLACEMENT)}))
+    source = DelimitedSource(path, encoding, dialect, layout, details, issues)
+    if complete:
+        walker = _walk_sample(rows, layout, dialect)
+        source.issues = issues + [i for i in walker_issues(walker, 0, None)]
+        details["footer_lines"] = walker.stats["footer"]
+    return source
+
+
+def _walk_sample(rows: list[list[str]], layout: Layout, dialect: Dialect) -> TableWalker:
+    walker = TableWalker(layout, joiner=dialect.delimiter)
+    for index, row in enumerate(rows[layout.start + len(layout.header_rows) :]):
+        walker.push(row, index + 1)
+        if walker.ended:
+            break
+    walker.finish()
+    return walker
+
+
+__all__ = ["DelimitedSource", "open_delimited"]

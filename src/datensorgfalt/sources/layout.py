@@ -1,0 +1,230 @@
+"""Where the table sits inside parsed rows: preamble, header rows, width, and ragged rows.
+
+Works on rows (lists of cell strings) from any source - delimited text or a spreadsheet sheet.
+Each heuristic is a small named function so it can be read and tested on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+
+from datensorgfalt.sources.types import is_null
+
+MAX_HEADER_ROWS = 4
+
+_NUMBER = re.compile(r"[+-]?[€$£]?\s?[+-]?(\d[\d.,' ]*)?\d\s?(%|€|\$|£|EUR)?-?")
+_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
+_TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
+
+
+def cell_kind(cell: str | None) -> str:
+    """empty | number | date | time | datetime | text - a coarse kind for layout decisions."""
+    value = (cell or "").strip()
+    if not value:
+        return "empty"
+    if value[0].isalpha() and not value[-1].isdigit() and not is_null(value):
+        return "text"  # fast path for words
+    if _NUMBER.fullmatch(value):
+        return "number"
+    if _DATE.fullmatch(value):
+        return "date"
+    if _TIME.fullmatch(value):
+        return "time"
+    if _DATE.match(value) and _TIME.search(value):
+        return "datetime"
+    if is_null(value):
+        return "empty"
+    return "text"
+
+
+def is_blank(row: list[str]) -> bool:
+    return all(not (cell or "").strip() for cell in row)
+
+
+def fill(row: list[str]) -> int:
+    return sum(1 for cell in row if (cell or "").strip())
+
+
+def dominant_width(rows: list[list[str]]) -> int:
+    """Most frequent width of non-blank rows; rows wider than one cell are preferred."""
+    widths = Counter(len(r) for r in rows if not is_blank(r))
+    if not widths:
+        return 0
+    wide = {w: n for w, n in widths.items() if w > 1}
+    if wide and sum(wide.values()) >= 0.2 * sum(widths.values()):
+        widths = Counter(wide)
+    return max(widths.items(), key=lambda item: (item[1], item[0]))[0]
+
+
+def conforms(row: list[str], width: int) -> bool:
+    """Exactly ``width`` cells, or more whose surplus is empty (trailing delimiters)."""
+    return len(row) == width or (len(row) > width and is_blank(row[width:]))
+
+
+@dataclass
+class Profile:
+    """What kinds of values each column holds, learned from body rows."""
+
+    kinds: list[Counter] = field(default_factory=list)
+    values: list[Counter] = field(default_factory=list)
+    median_fill: float = 0.0
+
+    @classmethod
+    def learn(cls, rows: list[list[str]], width: int) -> Profile:
+        kinds = [Counter() for _ in range(width)]
+        values: list[Counter] = [Counter() for _ in range(width)]
+        for row in rows:
+            for j, cell in enumerate(row[:width]):
+                kinds[j][cell_kind(cell)] += 1
+                values[j][(cell or "").strip()] += 1
+        fills = [fill(r) for r in rows] or [0]
+        return cls(kinds, values, float(median(fills)))
+
+    def share(self, j: int, kind: str) -> float:
+        total = sum(self.kinds[j].values()) if j < len(self.kinds) else 0
+        return self.kinds[j][kind] / total if total else 0.0
+
+    def typed_share(self, j: int) -> float:
+        """Share of typed values among the non-empty values of column ``j``."""
+        if j >= len(self.kinds):
+            return 0.0
+        counts = self.kinds[j]
+        filled = sum(counts.values()) - counts["empty"]
+        return (filled - counts["text"]) / filled if filled else 0.0
+
+    def fit(self, row: list[str]) -> float:
+        """How well a row's cells match the kinds of their columns (higher is better)."""
+        return sum(self.share(j, cell_kind(c)) for j, c in enumerate(row))
+
+    @property
+    def dense(self) -> bool:
+        return self.median_fill >= 3
+
+
+def is_sparse(row: list[str], profile: Profile) -> bool:
+    """Only one or two cells filled where table rows usually fill many: a title or a note."""
+    return profile.dense and fill(row) <= max(1, int(profile.median_fill / 3))
+
+
+def header_votes(row: list[str], profile: Profile) -> tuple[float, int]:
+    """(votes for 'this row names the columns', strong votes from typed columns)."""
+    votes, strong = 0.0, 0
+    for j, cell in enumerate(row):
+        value = (cell or "").strip()
+        if not value:
+            continue
+        if cell_kind(value) != "text":
+            votes -= 1
+        elif profile.typed_share(j) >= 0.7:
+            votes, strong = votes + 1, strong + 1
+        elif j < len(profile.values) and profile.values[j][value] > 1:
+            votes -= 1
+        elif j < len(profile.values) and profile.values[j][value] == 1:
+            continue
+        else:
+            votes += 0.25
+    return votes, strong
+
+
+def looks_like_header(row: list[str], profile: Profile, first: bool) -> bool:
+    votes, strong = header_votes(row, profile)
+    typed = sum(1 for c in row if cell_kind(c) not in ("text", "empty"))
+    if typed > fill(row) / 4 or votes <= 0:
+        return False
+    return first or strong > 0
+
+
+def fit_row(row: list[str], width: int, profile: Profile, joiner: str) -> list[str]:
+    """Bring a ragged row to ``width`` cells: drop trailing empties, then remove a stray empty
+    cell, merge two cells split by an unquoted delimiter, or insert a missing cell - whichever
+    fits the column kinds best (ties: at the end of the row)."""
+    if len(row) > width and is_blank(row[width:]):
+        return row[:width]
+    cells = list(row)
+    while len(cells) > width:
+        cells = max(_shorter(cells, joiner), key=profile.fit)
+    while len(cells) < width:
+        cells = max(_longer(cells), key=profile.fit)
+    return cells
+
+
+def _shorter(cells: list[str], joiner: str) -> list[list[str]]:
+    options = []
+    for j in range(len(cells) - 1, -1, -1):
+        if not (cells[j] or "").strip():
+            options.append(cells[:j] + cells[j + 1 :])
+    for j in range(len(cells) - 2, -1, -1):
+        options.append(cells[:j] + [f"{cells[j]}{joiner}{cells[j + 1]}"] + cells[j + 2 :])
+    return options
+
+
+def _longer(cells: list[str]) -> list[list[str]]:
+    return [cells[:j] + [""] + cells[j:] for j in range(len(cells), -1, -1)]
+
+
+@dataclass
+class Layout:
+    width: int
+    start: int  # index of the first header (or data) row among all rows
+    header_rows: list[list[str]]
+    header: list[str]
+    profile: Profile
+
+    @property
+    def preamble(self) -> int:
+        return self.start
+
+
+def _near_width(row: list[str], width: int) -> bool:
+    """A header or first row may be a little ragged, but not a one-cell title line."""
+    cells = len(row) if len(row) <= width else max(width, fill(row))
+    return width <= 1 or (cells > 1 and cells >= width - max(1, width // 4))
+
+
+def table_start(rows: list[list[str]], width: int, profile: Profile) -> int:
+    """First row that is followed by rows of the table's width (titles and notes above it are
+    preamble)."""
+    for i, row in enumerate(rows):
+        if is_blank(row) or is_sparse(row, profile) or not _near_width(row, width):
+            continue
+        following = [r for r in rows[i + 1 : i + 8] if not is_blank(r)][:3]
+        if conforms(row, width) and not following:
+            return i
+        if following and sum(conforms(r, width) for r in following) >= min(2, len(following)):
+            return i
+    return next((i for i, r in enumerate(rows) if not is_blank(r)), 0)
+
+
+def column_names(header_rows: list[list[str]], width: int) -> list[str]:
+    """Join several header rows per column; unnamed columns become col_0, col_1, ..."""
+    names: list[str] = []
+    seen: Counter = Counter()
+    for j in range(width):
+        parts = [(r[j] or "").strip() for r in header_rows if j < len(r)]
+        name = " ".join(p for p in parts if p) or f"col_{j}"
+        seen[name] += 1
+        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return names
+
+
+def detect_layout(rows: list[list[str]], joiner: str = ",") -> Layout:
+    """Preamble, header rows and width of the table in ``rows`` (a sample of the source)."""
+    width = dominant_width(rows)
+    body = [r for r in rows if conforms(r, width) and not is_blank(r)]
+    profile = Profile.learn(body[1:] or body, width)
+    start = table_start(rows, width, profile)
+    enough = len(rows) > start + 3 * MAX_HEADER_ROWS
+    below = rows[start + MAX_HEADER_ROWS :] if enough else rows[start + 1 :]
+    profile = Profile.learn([r for r in below if conforms(r, width)], width)
+    header_rows: list[list[str]] = []
+    i = start
+    while i < len(rows) and len(header_rows) < MAX_HEADER_ROWS:
+        row = fit_row(rows[i], width, profile, joiner)
+        if not looks_like_header(row, profile, first=not header_rows):
+            break
+        header_rows.append(row)
+        i += 1
+    return Layout(width, start, header_rows, column_names(header_rows, width), profile)
