@@ -9,6 +9,12 @@ rm -rf "$DIR"
 "$DS" demo "$DIR"
 echo "== 2. Arbeitsbereich mit Datenkatalog anlegen"
 "$DS" init "$DIR"
+echo "== 3. Daten durchsuchen und in den Katalog aufnehmen"
+# exit code 1 = some files could not be read: the demo company has broken files on purpose
+rc=0
+(cd "$DIR" && "$OLDPWD/$DS" scan .) || rc=$?
+[ "$rc" -le 1 ] || exit "$rc"
+"$DS" catalog list -w "$DIR"
 echo "== Deutschen ERP-Export (cp1252, Semikolon, Dezimalkomma) als saubere CSV-Datei speichern"
 "$DS" convert "$DIR/vertrieb/erp_umsatz_2023-2025.csv" "$DIR/.datensorgfalt/export/erp_umsatz.csv"
 echo

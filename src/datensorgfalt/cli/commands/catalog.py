@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -18,6 +19,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
+from datensorgfalt.services import dcat
 
 SEVERITY_STYLE = {"critical": "bold red", "error": "red", "warning": "yellow", "info": "cyan"}
 
@@ -57,6 +59,23 @@ def register(app: typer.Typer) -> None:
             print_json(data)
             return
         _render_dataset(data)
+
+    @group.command("export", help=t("dcat.help.export"))
+    @handles_errors
+    def export_(
+        fmt: str = typer.Option("dcat-ttl", "--format", "-f", help=t("dcat.help.format")),
+        out: Path = typer.Option(None, "--out", "-o", help=t("dcat.help.out")),
+        publisher: str = typer.Option(None, "--publisher", help=t("dcat.help.publisher")),
+        workspace: Path = workspace_option(),
+    ) -> None:
+        with open_catalog(workspace) as (ws, catalog):
+            name = publisher or ws.settings.get("company") or ws.root.name
+            text = dcat.export(catalog, fmt, publisher=name)
+        if out is None:
+            sys.stdout.write(text)
+            return
+        out.write_text(text, "utf-8")
+        console.print(t("dcat.written", path=out, n=dcat.export_summary(text, fmt)["datasets"]))
 
 
 def _list_table(datasets: list) -> Table:

@@ -1,0 +1,120 @@
+"""The scan: discover files, folders and databases, catalog every table, document folder and
+image folder, skip what did not change, mark what is gone, link identical copies.
+
+``scan(targets, workspace, catalog)`` returns a ``ScanReport``; the exit code is derived from
+it. Each file is written in its own transaction, so a scan killed half-way leaves a consistent
+catalog and the next scan picks up where it stopped (finished files are then unchanged).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from datensorgfalt.catalog.store import Catalog, dataset_id_for
+from datensorgfalt.services import scan_store as store
+from datensorgfalt.services.discover import Discovery, Unit, discover
+from datensorgfalt.services.scan_units import UnitResult, scan_unit
+from datensorgfalt.sources.locations import file_location, safe_text
+from datensorgfalt.workspace import Workspace
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class ScanReport:
+    run_id: int
+    targets: list[str]
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    failed: int = 0
+    datasets: int = 0
+    seconds: float = 0.0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    copies: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ok": self.ok, "exit_code": self.exit_code}
+
+    def add(self, result: UnitResult) -> None:
+        setattr(self, result.outcome, getattr(self, result.outcome) + 1)
+        self.datasets += result.datasets
+        self.failures.extend(result.failures)
+        if result.failures and result.outcome != "failed":
+            self.failed += 1
+
+
+def scan(targets: list[str | Path], workspace: Workspace, catalog: Catalog,
+         progress: Progress | None = None) -> ScanReport:
+    """Scan files, folders and database URLs into the catalog."""
+    names = [str(target) for target in targets]
+    store.fast_commits(catalog)
+    store.mark_interrupted_runs(catalog)
+    run_id = catalog.start_run("scan", {"targets": names})
+    started = time.monotonic()
+    report = ScanReport(run_id=run_id, targets=names)
+    status = "failed"
+    try:
+        found = discover(names, skip=workspace.folder)
+        known = store.known_datasets(catalog)
+        seen: set[str] = set()
+        for index, unit in enumerate(found.units):
+            if progress:
+                progress(index, len(found.units), _label(unit))
+            result = scan_unit(unit, workspace, catalog, known, run_id)
+            seen.update(result.sources)
+            report.add(result)
+        if progress:
+            progress(len(found.units), len(found.units), "")
+        report.deleted += _mark_gone(catalog, found, known, seen, run_id)
+        report.copies = store.link_copies(catalog, run_id)
+        status = "ok" if report.ok else "failed"
+    finally:
+        report.seconds = round(time.monotonic() - started, 3)
+        catalog.finish_run(run_id, status, {k: v for k, v in report.to_dict().items()
+                                            if k not in ("failures", "copies")})
+    return report
+
+
+def _label(unit: Unit) -> str:
+    return unit.url if unit.url else (safe_text(unit.path.name) if unit.path else "")
+
+
+def _mark_gone(catalog: Catalog, found: Discovery, known: dict[str, list[store.Known]],
+               seen: set[str], run_id: int) -> int:
+    """Sources below a scanned folder that were not found again are marked deleted."""
+    prefixes = [file_location(root) for root in found.roots]
+    prefixes += [_database_prefix(url) for url in found.urls]
+    gone = [
+        source for source, items in known.items()
+        if source not in seen and any(k.status != "deleted" for k in items)
+        and any(source == p or source.startswith(p.rstrip("/") + "/") for p in prefixes)
+    ]
+    if gone:
+        with catalog.session() as session:
+            ids = [k.id for source in gone for k in known[source]]
+            store.mark_deleted(session, ids, run_id)
+    return len(gone)
+
+
+def _database_prefix(url: str) -> str:
+    from datensorgfalt.sources.postgres import database_location
+
+    return database_location(url)
+
+
+def dataset_ids(locations: list[str]) -> list[str]:
+    return [dataset_id_for(location) for location in locations]

@@ -1,0 +1,246 @@
+"""Scanning one unit of work (a table file, a document folder, an image folder, a database)
+and writing it to the catalog in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from datensorgfalt.catalog.store import Catalog, dataset_id_for
+from datensorgfalt.i18n import t
+from datensorgfalt.services import folders
+from datensorgfalt.services import scan_store as store
+from datensorgfalt.services.discover import Unit
+from datensorgfalt.services.fingerprint import modified_at, part_fingerprint, sha256_file
+from datensorgfalt.services.table_profile import TableProfile, profile
+from datensorgfalt.sources.base import ReadError
+from datensorgfalt.sources.locations import display_name, file_location, safe_text
+from datensorgfalt.workspace import Workspace
+
+Known = dict[str, list[store.Known]]
+
+
+@dataclass
+class UnitResult:
+    outcome: str  # new | changed | unchanged | deleted | failed
+    sources: set[str] = field(default_factory=set)
+    datasets: int = 0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+
+def scan_unit(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
+              run_id: int) -> UnitResult:
+    """Never raises for a bad file: every problem becomes a finding and a failure."""
+    try:
+        if unit.kind == "database":
+            return _database(unit.url or "", catalog, known, run_id)
+        if unit.kind in ("documents", "images"):
+            return _folder(unit, workspace, catalog, known, run_id)
+        return _table_file(unit, catalog, known, run_id)
+    except Exception as exc:  # noqa: BLE001 - one bad unit must never stop the scan
+        location = unit.url or (file_location(unit.path) if unit.path else "")
+        return _run_failure(catalog, run_id, location, exc, known)
+
+
+def _failure(location: str, item) -> dict[str, Any]:
+    return {"location": safe_text(location), "code": item.code, "message": item.message}
+
+
+def _run_failure(catalog: Catalog, run_id: int, location: str, exc: BaseException,
+                 known: Known) -> UnitResult:
+    """A problem that leaves no dataset behind (the file vanished): a finding of the run."""
+    item = store.finding_for_error(exc, {"location": location})
+    item.run_id = run_id
+    with catalog.session() as session:
+        session.add(item)
+        before = [k.id for k in known.get(location, []) if k.status != "deleted"]
+        if before and isinstance(exc, FileNotFoundError):
+            store.mark_deleted(session, before, run_id)
+    return UnitResult("failed", {location}, 0, [_failure(location, item)])
+
+
+# -- table files -----------------------------------------------------------------------------
+
+def _unchanged(before: list[store.Known], size: int, modified=None, sha=None) -> bool:
+    if not before or any(k.status != "active" for k in before):
+        return False  # new, or it failed last time: read it again
+    first = before[0]
+    if first.byte_size != size:
+        return False
+    return first.modified_at == modified if sha is None else first.sha256 == sha
+
+
+def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int) -> UnitResult:
+    path = unit.path
+    source = file_location(path)
+    if unit.error is not None:
+        raise unit.error
+    stat = path.stat()
+    modified = modified_at(stat.st_mtime_ns)
+    before = known.get(source, [])
+    if _unchanged(before, stat.st_size, modified=modified):
+        return UnitResult("unchanged", {source})
+    base = {"byte_size": stat.st_size, "modified_at": modified,
+            "details": {"source": source}, "title": display_name(path)}
+    try:
+        sha = sha256_file(path)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        return _unreadable(catalog, run_id, source, path, base, exc, before)
+    base["details"]["sha256"] = sha
+    if _unchanged(before, stat.st_size, sha=sha):
+        with catalog.session() as session:
+            store.touch(session, [k.id for k in before], modified)
+        return UnitResult("unchanged", {source})
+    try:
+        from datensorgfalt.sources.registry import open_tables
+
+        tables = [(table, profile(table)) for table in open_tables(path)]
+    except FileNotFoundError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - readers and libraries raise many kinds
+        return _unreadable(catalog, run_id, source, path, base, exc, before)
+    outcome = "changed" if any(k.status != "deleted" for k in before) else "new"
+    with catalog.session() as session:
+        locations = []
+        for table, table_profile in tables:
+            fields = _table_fields(path, table, table_profile, base, sha)
+            findings = [store.finding_for_issue(issue) for issue in table.issues]
+            if table_profile.row_count == 0 and table_profile.columns:
+                findings.append(store.finding("no-rows", "warning",
+                                              t("scan.finding.no_rows")))
+            store.upsert_dataset(session, table.location, fields, table_profile.columns,
+                                 findings, run_id)
+            locations.append(table.location)
+        _forget_missing_parts(session, before, locations, run_id)
+    return UnitResult(outcome, {source}, len(tables))
+
+
+def _table_fields(path: Path, table, table_profile: TableProfile, base: dict,
+                  sha: str) -> dict[str, Any]:
+    part = table.location.split("#", 1)[1] if "#" in table.location else None
+    title = base["title"] if not part else f"{base['title']} ({safe_text(str(table.name))})"
+    if part and str(table.name).startswith(base["title"]):
+        title = safe_text(str(table.name))
+    return {
+        **base,
+        "details": {**base["details"], **({"part": part} if part else {})},
+        "title": title,
+        "kind": "table",
+        "format": table.format,
+        "dialect": dict(table.dialect),
+        "fingerprint": part_fingerprint(sha, part),
+        "row_count": table_profile.row_count,
+        "column_count": len(table_profile.columns),
+        "status": "active",
+    }
+
+
+def _forget_missing_parts(session, before: list[store.Known], locations: list[str],
+                          run_id: int) -> None:
+    """Sheets or tables that were in the file before and are gone now."""
+    gone = [k.id for k in before if k.location not in locations and k.status != "deleted"]
+    if gone:
+        store.mark_deleted(session, gone, run_id)
+
+
+def _unreadable(catalog: Catalog, run_id: int, source: str, path: Path, base: dict,
+                exc: BaseException, before: list[store.Known]) -> UnitResult:
+    item = store.finding_for_error(exc)
+    fields = {**base, "kind": "unreadable", "status": "error",
+              "format": path.suffix.lower().lstrip(".") or "unbekannt",
+              "fingerprint": base["details"].get("sha256"), "row_count": None,
+              "column_count": None, "dialect": {}}
+    with catalog.session() as session:
+        store.upsert_dataset(session, source, fields, [], [item], run_id)
+        _forget_missing_parts(session, before, [source], run_id)
+    return UnitResult("failed", {source}, 1, [_failure(source, item)])
+
+
+# -- folders of documents or images ------------------------------------------------------------
+
+def _folder(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
+            run_id: int) -> UnitResult:
+    root = unit.path
+    location = file_location(root, **unit.fragment)
+    signature = folders.signature(root, unit.members)
+    before = known.get(location, [])
+    if before and all(k.status == "active" and k.signature == signature and not k.problems
+                      for k in before):
+        return UnitResult("unchanged", {location})
+    if unit.kind == "documents":
+        text_folder = workspace.folder / "text" / dataset_id_for(location)
+        result = folders.profile_documents(root, unit.members, text_folder, sha256_file)
+    else:
+        result = folders.profile_images(root, unit.members, sha256_file)
+    findings = [store.finding_for_error(exc, {"file": str(path.relative_to(root))})
+                for path, exc in result.problems]
+    fields = {
+        "title": display_name(root), "kind": unit.kind, "format": _formats(result.details),
+        "dialect": {}, "byte_size": result.byte_size,
+        "modified_at": max((modified_at(p.stat().st_mtime_ns) for p in unit.members),
+                           default=None),
+        "fingerprint": result.fingerprint if result.details["count"] else None,
+        "row_count": None, "column_count": None,
+        "status": "active" if result.details["count"] else "error",
+        "details": {**result.details, "source": location, "signature": signature,
+                    "problems": [safe_text(str(p.relative_to(root))) for p, _ in result.problems]},
+    }
+    with catalog.session() as session:
+        store.upsert_dataset(session, location, fields, [], findings, run_id)
+    outcome = "changed" if any(k.status != "deleted" for k in before) else "new"
+    return UnitResult(outcome, {location}, 1, [_failure(location, f) for f in findings])
+
+
+def _formats(details: dict) -> str:
+    return ",".join(sorted(str(f).lower() for f in details.get("formats", {})))
+
+
+# -- databases --------------------------------------------------------------------------------
+
+def _database(url: str, catalog: Catalog, known: Known, run_id: int) -> UnitResult:
+    from datensorgfalt.sources.postgres import database_location, open_database
+
+    location = database_location(url)
+    before = known.get(location, [])
+    base = {"title": location.split("/")[-1], "kind": "database", "format": "postgresql",
+            "details": {"source": location}, "byte_size": None, "modified_at": None}
+    try:
+        tables = [(table, profile(table)) for table in open_database(url)]
+    except ReadError as exc:
+        item = store.finding_for_error(exc)
+        with catalog.session() as session:
+            store.upsert_dataset(session, location, {**base, "status": "error"}, [], [item],
+                                 run_id)
+        return UnitResult("failed", {location}, 1, [_failure(location, item)])
+    signatures, changed = {}, not before
+    with catalog.session() as session:
+        for table, table_profile in tables:
+            signature = _table_signature(table, table_profile)
+            signatures[table.location] = signature
+            changed |= not any(k.location == table.location and k.signature == signature
+                               and k.status == "active" for k in before)
+            store.upsert_dataset(session, table.location, {
+                "title": table.name, "kind": "table", "format": "postgresql",
+                "dialect": dict(table.dialect), "byte_size": None, "modified_at": None,
+                "fingerprint": None, "row_count": table_profile.row_count,
+                "column_count": len(table_profile.columns), "status": "active",
+                "details": {"source": location, "signature": signature},
+            }, table_profile.columns, [], run_id)
+        store.upsert_dataset(session, location, {
+            **base, "status": "active", "row_count": None, "column_count": None,
+            "details": {**base["details"], "tables": sorted(signatures)}}, [], [], run_id)
+        _forget_missing_parts(session, before, [location, *signatures], run_id)
+    changed |= any(k.location not in signatures and k.location != location
+                   and k.status == "active" for k in before)
+    outcome = "unchanged" if not changed else ("changed" if before else "new")
+    return UnitResult(outcome, {location}, len(tables) + 1)
+
+
+def _table_signature(table, table_profile: TableProfile) -> str:
+    data = [table_profile.row_count, [(c.name, c.inferred_type) for c in table_profile.columns]]
+    return hashlib.sha256(json.dumps(data).encode()).hexdigest()

@@ -1,0 +1,144 @@
+"""Which reader opens what: dispatch by URL scheme, file extension and magic bytes.
+
+``open_tables(target)`` gives every table in a file or database, ``open_location(location)``
+re-opens the one table a catalog ``Dataset.location`` names. ``classify(path)`` tells the scan
+whether a file is a table, a document, an image or something the tool does not read.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from datensorgfalt.sources import documents, images
+from datensorgfalt.sources.base import ReadError, TableSource
+from datensorgfalt.sources.locations import fragment_of, path_of
+from datensorgfalt.sources.sqlite import is_sqlite
+
+DELIMITED = {".csv", ".tsv", ".tab", ".dat", ".txt"}
+SPREADSHEET = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+PARQUET = {".parquet", ".pq"}
+JSON = {".json"}
+JSONL = {".jsonl", ".ndjson"}
+SQLITE = {".sqlite", ".sqlite3", ".db"}
+TABLE_EXTENSIONS = DELIMITED | SPREADSHEET | PARQUET | JSON | JSONL | SQLITE
+SNIFF_BYTES = 16_384
+DELIMITERS = (";", ",", "\t", "|")
+
+
+def classify(path: Path) -> str | None:
+    """``"table"``, ``"document"``, ``"image"`` or None (not something the scan reads)."""
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return "table" if looks_tabular(path) else "document"
+    if suffix in TABLE_EXTENSIONS:
+        return "table"
+    if suffix in documents.EXTENSIONS:
+        return "document"
+    if suffix in images.EXTENSIONS:
+        return "image"
+    if is_sqlite(path):
+        return "table"
+    return None
+
+
+def looks_tabular(path: Path) -> bool:
+    """A text file is a table when several lines share the same number of one delimiter."""
+    try:
+        with open(path, "rb") as handle:
+            head = documents.decode_text(handle.read(SNIFF_BYTES))
+    except OSError:
+        return True  # let the table reader report the problem
+    lines = [line for line in head.splitlines()[:30] if line.strip()]
+    if len(lines) < 2:
+        return False
+    for delimiter in DELIMITERS:
+        counts = [line.count(delimiter) for line in lines]
+        common = max(set(counts), key=counts.count)
+        if common < 1 or counts.count(common) < max(2, math.ceil(0.8 * len(lines))):
+            continue
+        fields = [field for line in lines for field in line.split(delimiter)]
+        if sum(len(f) for f in fields) / len(fields) <= 40:  # prose has long "fields"
+            return True
+    return False
+
+
+def open_tables(target: str | Path) -> list[TableSource]:
+    """Every table in a file (all sheets, all SQLite tables) or in a PostgreSQL database."""
+    from datensorgfalt.sources.postgres import is_database_url, open_database
+
+    if isinstance(target, str) and is_database_url(target):
+        return list(open_database(target))
+    if isinstance(target, str) and target.startswith("file://"):
+        return [open_location(target)]
+    return _open_file(Path(target))
+
+
+def open_location(location: str) -> TableSource:
+    """The one table a catalog location names (``#sheet=``, ``#table=``, ``#key=`` suffixes)."""
+    from datensorgfalt.sources.postgres import is_database_url, open_database
+
+    if is_database_url(location):
+        return open_database(location)[0]
+    path = path_of(location) if location.startswith("file://") else Path(location)
+    fragment = fragment_of(location) if location.startswith("file://") else {}
+    tables = _open_file(path)
+    if not fragment:
+        return tables[0]
+    key, value = next(iter(fragment.items()))
+    for table in tables:
+        if table.dialect.get(key) == value or fragment_of(table.location).get(key) == value:
+            return table
+    raise ReadError("scan.read.part_missing", part=value, path=str(path))
+
+
+def _open_file(path: Path) -> list[TableSource]:
+    if not path.exists():
+        raise FileNotFoundError(path)
+    if path.stat().st_size == 0:
+        raise ReadError("scan.read.empty_file")
+    suffix = path.suffix.lower()
+    if suffix in SQLITE or is_sqlite(path):
+        from datensorgfalt.sources.sqlite import open_sqlite
+
+        return list(open_sqlite(path))
+    if suffix in PARQUET:
+        from datensorgfalt.sources.parquet import open_parquet
+
+        return [open_parquet(path)]
+    if suffix in JSON:
+        from datensorgfalt.sources.jsonfile import open_json
+
+        return list(open_json(path))
+    if suffix in JSONL:
+        from datensorgfalt.sources.jsonfile import open_jsonl
+
+        return [open_jsonl(path)]
+    if suffix in SPREADSHEET:
+        return _open_workbook(path)
+    if suffix in DELIMITED:
+        return [_open_delimited(path)]
+    raise ReadError("scan.read.unknown_format", suffix=suffix or path.name)
+
+
+def _open_delimited(path: Path) -> TableSource:
+    from datensorgfalt.sources.delimited import open_delimited
+    from datensorgfalt.sources.locations import file_location
+
+    source = open_delimited(path)
+    source.location = file_location(path)  # the path as given: a symlink keeps its own place
+    return source
+
+
+def _open_workbook(path: Path) -> list[TableSource]:
+    from datensorgfalt.sources.locations import file_location
+    from datensorgfalt.sources.spreadsheet import open_workbook
+
+    sheets = list(open_workbook(path))
+    for sheet in sheets:  # one location scheme for every reader: file:///book.xlsx#sheet=NAME
+        name = sheet.dialect.get("sheet") or sheet.name
+        sheet.dialect.setdefault("sheet", name)
+        sheet.location = file_location(path, sheet=str(name))
+    if not sheets:
+        raise ReadError("scan.read.no_table_in_workbook")
+    return sheets
