@@ -12,9 +12,9 @@ import typer
 
 from datensorgfalt import i18n
 from datensorgfalt.cli import common
-from datensorgfalt.cli.commands import catalog, convert, demo, init, scan
+from datensorgfalt.cli.commands import catalog, check, convert, demo, init, quality, scan
 
-COMMAND_MODULES = [init, demo, catalog, convert, scan]
+COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:

@@ -1,0 +1,335 @@
+"""Per-column profile in two SQL passes: completeness, distinct values, type conformity,
+formats, patterns, robust outliers, top values and text length."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+
+from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
+from datensorgfalt.services.quality.findings import QualityFinding
+from datensorgfalt.services.quality.parsing import clean_expr, is_placeholder_sql, typed_expr
+
+# Cheap LIKE predicates over the raw text {v}: which way a date or a number is written.
+DATE_FAMILIES = {
+    "dd.mm.yyyy": "{v} LIKE '%_._%._%' AND {v} NOT LIKE '%-%'",
+    "yyyy-mm-dd": "{v} LIKE '____-__-__%'",
+    "dd/mm/yyyy": "{v} LIKE '%_/_%/_%'",
+    "yyyymmdd": "length({v}) = 8 AND TRY_CAST({v} AS UINTEGER) IS NOT NULL",
+}
+NUMBER_FAMILIES = {
+    "1.234,56": "({v} LIKE '%,_' OR {v} LIKE '%,__' OR {v} LIKE '%.%,%')",
+    "1,234.56": "({v} LIKE '%._' OR {v} LIKE '%.__' OR {v} LIKE '%,%.%') AND {v} NOT LIKE '%.%,%'",
+}
+# What a valid value looks like, per semantic type, as a predicate over the clean text {v}.
+PATTERN_SQL = {
+    "postal_code": "length({v}) = 5 AND TRY_CAST({v} AS UINTEGER) IS NOT NULL "
+                   "AND {v} NOT LIKE '%+%' AND {v} NOT LIKE '% %'",
+    "email": "{v} LIKE '%_@_%._%' AND {v} NOT LIKE '% %' AND {v} NOT LIKE '%@%@%'",
+    "phone": "regexp_full_match({v}, '\\+?[0-9 /().-]{{6,}}')",
+}
+PATTERN_CODES = {"postal_code": "invalid-postal-code", "email": "invalid-email",
+                 "phone": "invalid-phone", "iban": "invalid-iban"}
+IQR_FACTOR = 3.0
+CATEGORY_LIMIT = 5_000
+TOP = 5
+EXAMPLES = 5
+
+
+def _inner(col: ColumnFacts, i: int) -> tuple[str, str]:
+    """Projections computed once per row: raw text r, clean text c (placeholders NULL), typed t."""
+    if not col.raw_text:
+        return f"{col.q} AS c{i}", f"c{i}, c{i} AS t{i}"
+    raw = col.q if col.duck_type.upper().startswith("VARCHAR") else f"CAST({col.q} AS VARCHAR)"
+    first = f"{raw} AS r{i}, {clean_expr(col.name, col.info)} AS c{i}"
+    typed = typed_expr(col.name, col.info, col.duck_type, clean=f"c{i}")
+    return first, f"r{i}, c{i}, {typed} AS t{i}"
+
+
+def _pass_one_parts(col: ColumnFacts, i: int) -> list[str]:
+    c, t = f"c{i}", f"t{i}"
+    value = f"r{i}" if col.raw_text else c
+    parts = [f"count({value}) AS n{i}", f"approx_count_distinct({value}) AS d{i}"]
+    if col.raw_text:
+        r = f"r{i}"
+        parts += [
+            f"count_if({c} IS NULL AND {r} IS NOT NULL AND trim({r}) = '') AS b{i}",
+            f"count_if({c} IS NULL AND {r} IS NOT NULL AND trim({r}) <> '') AS p{i}",
+            f"min(length({r})) AS lmin{i}", f"max(length({r})) AS lmax{i}",
+            f"avg(length({r})) AS lavg{i}",
+        ]
+        if col.kind != "text":
+            parts.append(f"count({t}) AS ok{i}")
+        if col.temporal:
+            parts += [f"count_if({pat.format(v=c)}) AS df{i}_{k}"
+                      for k, pat in enumerate(DATE_FAMILIES.values())]
+        if col.kind == "decimal":
+            parts += [f"count_if({pat.format(v=c)}) AS nf{i}_{k}"
+                      for k, pat in enumerate(NUMBER_FAMILIES.values())]
+    if col.semantic in PATTERN_SQL:
+        text = f"CAST({c} AS VARCHAR)"
+        parts.append(f"count_if({c} IS NOT NULL AND NOT ({PATTERN_SQL[col.semantic].format(v=text)}"
+                     f")) AS pat{i}")
+    if col.numeric:
+        parts += [f"min({t}) AS min{i}", f"max({t}) AS max{i}", f"avg({t}) AS avg{i}",
+                  f"stddev_samp({t}) AS sd{i}",
+                  f"approx_quantile({t}, [0.25, 0.5, 0.75]) AS qs{i}"]
+    elif col.temporal:
+        parts += [f"min({t}) AS min{i}", f"max({t}) AS max{i}"]
+    return parts
+
+
+def pass_one(ctx: TableContext) -> None:
+    """One scan over the table computing the per-column aggregates; stored in ``col.stats``."""
+    for offset in range(0, len(ctx.columns), 200):
+        chunk = ctx.columns[offset:offset + 200]
+        inner = [_inner(col, offset + j) for j, col in enumerate(chunk)]
+        parts = [p for j, col in enumerate(chunk) for p in _pass_one_parts(col, offset + j)]
+        cursor = ctx.con.execute(
+            f"SELECT {', '.join(parts)} FROM (SELECT {', '.join(b for _, b in inner)} FROM "
+            f"(SELECT {', '.join(a for a, _ in inner)} FROM {VIEW}))")
+        names = [d[0] for d in cursor.description]
+        values = dict(zip(names, cursor.fetchone(), strict=True))
+        for j, col in enumerate(chunk):
+            col.stats = _stats_of(col, offset + j, values)
+
+
+def _stats_of(col: ColumnFacts, i: int, v: dict[str, Any]) -> dict[str, Any]:
+    stats: dict[str, Any] = {
+        "type": col.kind, "semantic": col.semantic, "non_null": v[f"n{i}"],
+        "distinct_approx": v[f"d{i}"], "blanks": v.get(f"b{i}", 0),
+        "placeholders": v.get(f"p{i}", 0),
+    }
+    if f"lmin{i}" in v:
+        stats["length"] = {"min": v[f"lmin{i}"], "max": v[f"lmax{i}"],
+                           "mean": _round(v[f"lavg{i}"])}
+    if f"ok{i}" in v:
+        stats["parsed"] = v[f"ok{i}"]
+    if col.temporal and f"df{i}_0" in v:
+        stats["date_formats"] = {k: v[f"df{i}_{n}"] for n, k in enumerate(DATE_FAMILIES)
+                                 if v[f"df{i}_{n}"]}
+    if f"nf{i}_0" in v:
+        stats["number_formats"] = {k: v[f"nf{i}_{n}"] for n, k in enumerate(NUMBER_FAMILIES)
+                                   if v[f"nf{i}_{n}"]}
+    if f"pat{i}" in v:
+        stats["pattern_violations"] = v[f"pat{i}"]
+    if f"min{i}" in v:
+        stats["min"], stats["max"] = v[f"min{i}"], v[f"max{i}"]
+    if f"avg{i}" in v:
+        stats["mean"], stats["std"] = _round(v[f"avg{i}"]), _round(v[f"sd{i}"])
+        qs = v[f"qs{i}"]
+        if qs:
+            stats["q1"], stats["median"], stats["q3"] = qs
+    return stats
+
+
+def _round(value: Any) -> Any:
+    return round(value, 6) if isinstance(value, float) else value
+
+
+def pass_two(ctx: TableContext) -> None:
+    """Outlier counts (fences from the exact quartiles of pass one) and value counts of the
+    category columns pass one did not count; numeric columns only are read for the first."""
+    parts, owners = [], []
+    for i, col in enumerate(ctx.columns):
+        s = col.stats
+        if _outlier_candidate(col, ctx.rows):
+            low, high = _fences(s)
+            parts.append(f"count_if({col.typed} < {low} OR {col.typed} > {high}) AS o{i}")
+            owners.append(i)
+    if parts:
+        row = ctx.con.execute(f"SELECT {', '.join(parts)} FROM {VIEW}").fetchone()
+        for i, value in zip(owners, row, strict=True):
+            ctx.columns[i].stats["outliers"] = value
+    late = [c for c in ctx.columns if "_counts" not in c.stats and c.stats["non_null"]
+            and c.stats["distinct_approx"] <= CATEGORY_LIMIT]
+    if late:
+        select = ", ".join(f"histogram({c.q})" for c in late)
+        row = ctx.con.execute(f"SELECT {select} FROM {VIEW}").fetchone()
+        for col, counts in zip(late, row, strict=True):
+            _store_counts(col.stats, counts)
+
+
+def _outlier_candidate(col: ColumnFacts, rows: int) -> bool:
+    """Measurements and amounts; not codes (postal codes) or running numbers (keys)."""
+    s = col.stats
+    if not col.numeric or s.get("q1") is None or s["q3"] <= s["q1"]:
+        return False
+    if col.semantic in ("postal_code", "phone", "identifier"):
+        return False
+    return not (col.kind == "integer" and s["distinct_approx"] >= 0.9 * max(1, s["non_null"]))
+
+
+def _store_counts(stats: dict[str, Any], histogram: dict | None) -> None:
+    counts = sorted((histogram or {}).items(), key=lambda kv: (-kv[1], str(kv[0])))
+    stats["distinct"] = len(counts)
+    stats["top"] = [[_plain(v), n] for v, n in counts[:TOP]]
+    stats["_counts"] = counts
+    if len(counts) <= 12:
+        stats["values"] = sorted(str(v) for v, _ in counts)
+
+
+def _fences(stats: dict[str, Any]) -> tuple[float, float]:
+    iqr = stats["q3"] - stats["q1"]
+    return stats["q1"] - IQR_FACTOR * iqr, stats["q3"] + IQR_FACTOR * iqr
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, int | float | str | bool):
+        return value
+    return str(value)
+
+
+def examples(ctx: TableContext, where: str, column: str | None = None,
+             limit: int = EXAMPLES) -> tuple[list[Any], list[int]]:
+    """Example values and 0-based row numbers of the rows matching ``where``."""
+    target = ctx.column(column).q if column else "NULL"
+    rows = ctx.sql(f"SELECT {target}, {ROW} FROM {VIEW} WHERE {where} ORDER BY {ROW} "
+                   f"LIMIT {limit}")
+    return [_plain(r[0]) for r in rows], [int(r[1]) for r in rows]
+
+
+def column_findings(ctx: TableContext) -> list[QualityFinding]:
+    found: list[QualityFinding] = []
+    for col in ctx.columns:
+        found += _completeness(ctx, col)
+        found += _conformity(ctx, col)
+        found += _formats(ctx, col)
+        found += _patterns(ctx, col)
+        found += _outliers(ctx, col)
+    return found
+
+
+def _completeness(ctx: TableContext, col: ColumnFacts) -> list[QualityFinding]:
+    s, n = col.stats, ctx.rows
+    if n == 0:
+        return []
+    missing = n - s["non_null"] + s["blanks"]
+    out = []
+    if s["non_null"] - s["blanks"] - s["placeholders"] <= 0:
+        return [QualityFinding("empty-column", "warning", col.name,
+                               {"rows": n, "missing": missing}, share=1.0)]
+    if missing:
+        share = missing / n
+        severity = "warning" if share >= 0.05 else "info"
+        where = f"{col.q} IS NULL OR trim(CAST({col.q} AS VARCHAR)) = ''"
+        _, rows = examples(ctx, where)
+        out.append(QualityFinding("missing-values", severity, col.name,
+                                  {"count": missing, "total": n, "percent": _pct(share),
+                                   "rows": rows}, share=share))
+    if s["placeholders"]:
+        share = s["placeholders"] / n
+        raw = f"CAST({col.q} AS VARCHAR)"
+        where = f"trim({raw}) <> '' AND {is_placeholder_sql(raw, col.info)}"
+        values, rows = examples(ctx, where, col.name, limit=20)
+        out.append(QualityFinding("placeholder-values", "warning", col.name,
+                                  {"count": s["placeholders"], "total": n,
+                                   "percent": _pct(share), "values": sorted(set(values)),
+                                   "rows": rows[:EXAMPLES]}, share=share))
+    return out
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.1f} %"
+
+
+def _conformity(ctx: TableContext, col: ColumnFacts) -> list[QualityFinding]:
+    s = col.stats
+    if "parsed" not in s:
+        return []
+    present = s["non_null"] - s["blanks"] - s["placeholders"]
+    bad = present - s["parsed"]
+    if bad <= 0 or present == 0:
+        return []
+    share = bad / max(1, ctx.rows)
+    values, rows = examples(ctx, f"{col.clean} IS NOT NULL AND {col.typed} IS NULL", col.name)
+    severity = "error" if bad / present > 0.05 else "warning"
+    return [QualityFinding("type-mismatch", severity, col.name,
+                           {"count": bad, "total": present, "type": col.kind,
+                            "values": values, "rows": rows}, share=share)]
+
+
+def _formats(ctx: TableContext, col: ColumnFacts) -> list[QualityFinding]:
+    out = []
+    for key, code, families in (("date_formats", "mixed-date-formats", DATE_FAMILIES),
+                                ("number_formats", "mixed-number-formats", NUMBER_FAMILIES)):
+        formats = col.stats.get(key) or {}
+        if len(formats) < 2:
+            continue
+        ranked = sorted(formats.items(), key=lambda kv: -kv[1])
+        minority = sum(n for _, n in ranked[1:])
+        text = f"CAST({col.clean} AS VARCHAR)"
+        minority_patterns = " OR ".join(f"({families[k].format(v=text)})"
+                                        for k, _ in ranked[1:])
+        values, rows = examples(ctx, minority_patterns, col.name)
+        out.append(QualityFinding(code, "warning", col.name,
+                                  {"formats": dict(ranked), "count": minority,
+                                   "main": ranked[0][0], "values": values, "rows": rows},
+                                  share=minority / max(1, ctx.rows)))
+    return out
+
+
+def _patterns(ctx: TableContext, col: ColumnFacts) -> list[QualityFinding]:
+    if col.semantic == "iban":
+        return _ibans(ctx, col)
+    bad = col.stats.get("pattern_violations") or 0
+    if not bad or col.semantic not in PATTERN_SQL:
+        return []
+    text = f"CAST({col.clean} AS VARCHAR)"
+    where = f"{col.clean} IS NOT NULL AND NOT ({PATTERN_SQL[col.semantic].format(v=text)})"
+    values, rows = examples(ctx, where, col.name)
+    return [QualityFinding(PATTERN_CODES[col.semantic], "warning", col.name,
+                           {"count": bad, "values": values, "rows": rows},
+                           share=bad / max(1, ctx.rows))]
+
+
+def _ibans(ctx: TableContext, col: ColumnFacts) -> list[QualityFinding]:
+    distinct = ctx.sql(f"SELECT DISTINCT {col.clean} FROM {VIEW} WHERE {col.clean} IS NOT NULL "
+                       "LIMIT 200000")
+    invalid = [v for (v,) in distinct if not _valid_iban(str(v))]
+    if not invalid:
+        return []
+    col.stats["pattern_violations"] = len(invalid)
+    ctx.con.execute("CREATE OR REPLACE TEMP TABLE bad_values(v VARCHAR)")
+    ctx.con.executemany("INSERT INTO bad_values VALUES (?)", [[v] for v in invalid[:10_000]])
+    where = f"{col.clean} IN (SELECT v FROM bad_values)"
+    count = ctx.sql(f"SELECT count(*) FROM {VIEW} WHERE {where}")[0][0]
+    values, rows = examples(ctx, where, col.name)
+    return [QualityFinding("invalid-iban", "warning", col.name,
+                           {"count": count, "values": values, "rows": rows},
+                           share=count / max(1, ctx.rows))]
+
+
+def _outliers(ctx: TableContext, col: ColumnFacts) -> list[QualityFinding]:
+    count = col.stats.get("outliers") or 0
+    if not count:
+        return []
+    low, high = _fences(col.stats)
+    share = count / max(1, ctx.rows)
+    values, rows = examples(ctx, f"{col.typed} < {low} OR {col.typed} > {high}", col.name)
+    severity = "warning" if share < 0.01 else "info"
+    return [QualityFinding("outliers", severity, col.name,
+                           {"count": count, "low": round(low, 4), "high": round(high, 4),
+                            "values": values, "rows": rows}, share=share)]
+
+
+def column_payload(col: ColumnFacts, rows: int) -> dict[str, Any]:
+    """What is stored per column in the quality result (JSON-safe)."""
+    stats = {k: _plain(v) if not isinstance(v, dict | list) else v
+             for k, v in col.stats.items() if not k.startswith("_")}
+    present = stats["non_null"] - stats["blanks"] - stats["placeholders"]
+    stats["completeness"] = round(present / rows, 4) if rows else 1.0
+    if "distinct" in stats:
+        stats["unique_ratio"] = round(stats["distinct"] / present, 4) if present else 0.0
+    return stats
+
+
+
+def _valid_iban(value: str) -> bool:
+    try:
+        IBAN(value)
+    except (SchwiftyException, ValueError):
+        return False
+    return True

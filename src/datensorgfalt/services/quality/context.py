@@ -1,0 +1,158 @@
+"""What every profiling step shares: the DuckDB connection, the table view and column facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from datensorgfalt.engine import quote, sql_string
+from datensorgfalt.services.quality.parsing import (
+    clean_expr,
+    infer_info,
+    native_type,
+    typed_expr,
+)
+
+ROW = "file_row_number"  # 0-based data row index DuckDB adds when reading Parquet
+SAMPLE_ROWS = 20_000
+FULL_SAMPLE_LIMIT = 300_000
+CATEGORY_GUESS = 2_500
+SEMANTIC_SAMPLE = 500
+INFER_SAMPLE = 500
+VIEW = "src"
+
+
+@dataclass
+class ColumnFacts:
+    name: str
+    duck_type: str
+    info: dict[str, Any]
+    semantic: str | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+    # few distinct values in the sample: count every value in the main pass already
+    category_guess: bool = False
+
+    @property
+    def kind(self) -> str:
+        return native_type(self.duck_type) or self.info.get("type", "text")
+
+    @property
+    def raw_text(self) -> bool:
+        return native_type(self.duck_type) is None
+
+    @property
+    def q(self) -> str:
+        return quote(self.name)
+
+    @property
+    def clean(self) -> str:
+        return clean_expr(self.name, self.info) if self.raw_text else self.q
+
+    @property
+    def typed(self) -> str:
+        return typed_expr(self.name, self.info, self.duck_type)
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("integer", "decimal")
+
+    @property
+    def temporal(self) -> bool:
+        return self.kind in ("date", "datetime")
+
+
+@dataclass
+class TableContext:
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    rows: int
+    columns: list[ColumnFacts]
+    sample: dict[str, list[Any]]
+
+    def sql(self, query: str, params: list[Any] | None = None) -> list[tuple]:
+        return self.con.execute(query, params or []).fetchall()
+
+    def column(self, name: str) -> ColumnFacts:
+        return next(c for c in self.columns if c.name == name)
+
+
+SEMANTIC_NAMES = {
+    "postal_code": r"plz|postleitzahl|zip|postal",
+    "email": r"e-?mail|mail",
+    "iban": r"iban",
+    "phone": r"tel|phone|telefon|mobil|handy|fax",
+}
+SEMANTIC_VALUES = {
+    "postal_code": r"\d{5}",
+    "email": r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}",
+    "iban": r"[A-Z]{2}\d{2}[A-Z0-9 ]{10,40}",
+    "phone": r"\+?[\d\s/().-]{6,}",
+}
+
+
+def guess_semantic(name: str, values: list[Any], given: str | None) -> str | None:
+    """The scan's semantic type when set, else one guessed from name and sample values."""
+    if given in SEMANTIC_VALUES:
+        return given
+    distinct = dict.fromkeys(str(v).strip() for v in values if v is not None)
+    texts = [v for v in distinct if v][:SEMANTIC_SAMPLE]
+    if len(texts) < 3:
+        return given
+    lowered = name.lower()
+    for semantic, name_pattern in SEMANTIC_NAMES.items():
+        named = re.search(name_pattern, lowered) is not None
+        if not named and semantic not in ("email", "iban"):
+            continue
+        pattern = re.compile(SEMANTIC_VALUES[semantic])
+        share = sum(1 for v in texts if pattern.fullmatch(v)) / len(texts)
+        if (named and share >= 0.6) or (semantic in ("email", "iban") and share >= 0.9):
+            return semantic
+    return given
+
+
+def open_context(con: duckdb.DuckDBPyConnection, path: Path,
+                 infos: dict[str, dict[str, Any]] | None = None,
+                 semantics: dict[str, str | None] | None = None) -> TableContext:
+    """A view ``src`` over the Parquet file (with row numbers), the column types and a sample."""
+    infos, semantics = infos or {}, semantics or {}
+    con.execute(f"CREATE OR REPLACE VIEW {VIEW} AS SELECT * FROM "
+                f"read_parquet('{sql_string(str(path))}', file_row_number=true)")
+    described = con.execute(f"DESCRIBE {VIEW}").fetchall()
+    names = [(row[0], row[1]) for row in described if row[0] != ROW]
+    rows = con.execute(f"SELECT count(*) FROM read_parquet('{sql_string(str(path))}')")\
+        .fetchone()[0]
+    sample = _sample(con, [n for n, _ in names], rows)
+    columns = []
+    for name, duck_type in names:
+        info = dict(infos.get(name) or {})
+        if native_type(duck_type) is None and not info.get("type"):
+            distinct = dict.fromkeys(v for v in sample[name] if v is not None)
+            info = infer_info(list(distinct)[:INFER_SAMPLE])
+        semantic = guess_semantic(name, sample[name], semantics.get(name))
+        facts = ColumnFacts(name, duck_type, info, semantic)
+        values = sample[name]
+        facts.category_guess = rows <= SAMPLE_ROWS or \
+            len(set(values)) <= min(CATEGORY_GUESS, 0.25 * len(values))
+        columns.append(facts)
+    return TableContext(con, path, rows, columns, sample)
+
+
+def _sample(con: duckdb.DuckDBPyConnection, names: list[str], rows: int) -> dict[str, list]:
+    """A table ``smp`` of ``SAMPLE_ROWS`` rows and its values per column: drawn at random
+    from medium tables, the first rows of large ones (random sampling costs a full scan)."""
+    if rows > FULL_SAMPLE_LIMIT:
+        clause = f"LIMIT {SAMPLE_ROWS}"
+    elif rows > SAMPLE_ROWS:
+        clause = f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)"
+    else:
+        clause = ""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE smp AS SELECT * FROM {VIEW} {clause}")
+    if not names:
+        return {}
+    select = ", ".join(quote(n) for n in names)
+    result = con.execute(f"SELECT {select} FROM smp").fetchall()
+    return {name: [row[i] for row in result] for i, name in enumerate(names)}

@@ -1,0 +1,177 @@
+"""Rules the table itself almost always follows, and the rows that break them.
+
+- Functional dependencies A -> B that hold for nearly all groups of A (postal code -> city,
+  article number -> article); the minority values inside a broken group are suspicious cells.
+- Order rules between two numeric or two date columns (end >= start, net <= gross).
+Discovery runs on the profile's sample table ``smp``; the violating rows are then looked up
+in the full table.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+from datensorgfalt.services.quality.columns import EXAMPLES
+from datensorgfalt.services.quality.context import (
+    ROW,
+    SAMPLE_ROWS,
+    VIEW,
+    ColumnFacts,
+    TableContext,
+)
+from datensorgfalt.services.quality.findings import QualityFinding
+
+MIN_GROUPS = 5
+MAX_BROKEN_SHARE = 0.08
+MAX_LHS = 25
+MAX_CELLS = 10_000
+RULE_HOLDS = 0.99
+MAX_RULE_COLUMNS = 20
+
+
+def _present(col: ColumnFacts) -> int:
+    s = col.stats
+    return s["non_null"] - s["blanks"] - s["placeholders"]
+
+
+def _category_like(col: ColumnFacts, rows: int) -> bool:
+    distinct = col.stats.get("distinct", col.stats["distinct_approx"])
+    return col.kind not in ("decimal", "boolean", "date", "datetime", "time") \
+        and 2 <= distinct < 0.5 * min(max(1, _present(col)), SAMPLE_ROWS) \
+        and _present(col) >= 0.5 * rows
+
+
+def _near_constant(col: ColumnFacts) -> bool:
+    top = col.stats.get("top") or []
+    present = _present(col)
+    return bool(top) and top[0][1] is not None and present > 0 and top[0][1] >= 0.9 * present
+
+
+def _rhs_candidates(ctx: TableContext, lhs: ColumnFacts) -> list[ColumnFacts]:
+    return [c for c in ctx.columns if c is not lhs and _present(c) >= 0.5 * ctx.rows
+            and c.stats.get("distinct", c.stats["distinct_approx"]) >= 2
+            and not _near_constant(c) and c.kind != "boolean"]
+
+
+def discover(ctx: TableContext) -> list[dict[str, Any]]:
+    """Dependencies A -> B measured on a sample: groups with several rows, broken groups."""
+    if ctx.rows < 10:
+        return []
+    lhs_cols = [c for c in ctx.columns if _category_like(c, ctx.rows)][:MAX_LHS]
+    if not lhs_cols:
+        return []
+    names = {c.name for c in lhs_cols} | {c.name for lhs in lhs_cols
+                                          for c in _rhs_candidates(ctx, lhs)}
+    cols = [c for c in ctx.columns if c.name in names]
+    select = ", ".join(c.q for c in cols)
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE fd_sample AS SELECT {select} FROM smp")
+    found = []
+    for lhs in lhs_cols:
+        rhs = _rhs_candidates(ctx, lhs)
+        if not rhs:
+            continue
+        # a group breaks A -> B when it holds two different B values: min(B) <> max(B)
+        inner = ", ".join(f"min({c.q}) AS lo{i}, max({c.q}) AS hi{i}" for i, c in enumerate(rhs))
+        outer = ", ".join(f"count_if(n > 1 AND lo{i} <> hi{i})" for i in range(len(rhs)))
+        row = ctx.sql(f"SELECT count_if(n > 1), {outer} FROM (SELECT count(*) AS n, {inner} "
+                      f"FROM fd_sample WHERE {lhs.q} IS NOT NULL GROUP BY {lhs.q})")[0]
+        groups = row[0]
+        if groups < MIN_GROUPS:
+            continue
+        for col, broken in zip(rhs, row[1:], strict=True):
+            if broken / groups <= MAX_BROKEN_SHARE:
+                found.append({"lhs": lhs.name, "rhs": col.name, "groups": groups,
+                              "broken": broken})
+    ctx.con.execute("DROP TABLE IF EXISTS fd_sample")
+    return found
+
+
+def violations(ctx: TableContext, deps: list[dict[str, Any]]
+               ) -> tuple[list[QualityFinding], list[tuple[int, str, str]]]:
+    """Findings and suspicious cells for the dependencies that almost hold."""
+    found, cells = [], []
+    for dep in deps:
+        if dep["broken"] == 0:
+            continue
+        lhs, rhs = ctx.column(dep["lhs"]), ctx.column(dep["rhs"])
+        bad = ctx.sql(f"""
+            WITH g AS (SELECT {lhs.clean} AS a, {rhs.clean} AS b, count(*) AS c FROM {VIEW}
+                       WHERE {lhs.clean} IS NOT NULL AND {rhs.clean} IS NOT NULL GROUP BY 1, 2),
+                 r AS (SELECT a, b, c, max(c) OVER (PARTITION BY a) AS top,
+                              count(*) OVER (PARTITION BY a) AS k FROM g)
+            SELECT a, b, c, top FROM r WHERE k > 1 AND c * 3 <= top AND top >= 2""")
+        if not bad:
+            continue
+        ctx.con.execute("CREATE OR REPLACE TEMP TABLE fd_bad(a VARCHAR, b VARCHAR)")
+        ctx.con.executemany("INSERT INTO fd_bad VALUES (?, ?)",
+                            [[str(a), str(b)] for a, b, _, _ in bad[:MAX_CELLS]])
+        rows = ctx.sql(f"SELECT {ROW}, CAST({lhs.clean} AS VARCHAR), "
+                       f"CAST({rhs.clean} AS VARCHAR) FROM {VIEW} "
+                       f"SEMI JOIN fd_bad ON CAST({lhs.clean} AS VARCHAR) = fd_bad.a "
+                       f"AND CAST({rhs.clean} AS VARCHAR) = fd_bad.b ORDER BY {ROW} "
+                       f"LIMIT {MAX_CELLS}")
+        cells += [(int(r[0]), rhs.name, "dependency-violation") for r in rows]
+        found.append(QualityFinding(
+            "dependency-violation", "warning", rhs.name,
+            {"lhs": lhs.name, "rhs": rhs.name, "count": len(rows), "groups": dep["groups"],
+             "broken_groups": dep["broken"],
+             "values": [f"{r[1]} -> {r[2]}" for r in rows[:EXAMPLES]],
+             "rows": [int(r[0]) for r in rows[:EXAMPLES]]},
+            share=len(rows) / max(1, ctx.rows)))
+    return found, cells
+
+
+def order_rules(ctx: TableContext) -> tuple[list[dict[str, Any]], list[QualityFinding],
+                                           list[tuple[int, str, str]]]:
+    """Pairs ``a <= b`` that hold for at least 99 % of rows (and are not trivially equal)."""
+    numeric = [c for c in ctx.columns if c.numeric][:MAX_RULE_COLUMNS]
+    dates = [c for c in ctx.columns if c.temporal][:MAX_RULE_COLUMNS]
+    pairs = [(a, b) for group in (numeric, dates) for a, b in combinations(group, 2)
+             if _comparable(a, b)]
+    if not pairs or ctx.rows < 20:
+        return [], [], []
+    parts = []
+    for a, b in pairs:
+        parts += [f"count_if({a.typed} < {b.typed})", f"count_if({a.typed} > {b.typed})",
+                  f"count_if({a.typed} = {b.typed})"]
+    row = ctx.sql(f"SELECT {', '.join(parts)} FROM {VIEW}")[0]
+    rules, found, cells = [], [], []
+    for n, (a, b) in enumerate(pairs):
+        less, more, equal = row[3 * n: 3 * n + 3]
+        total = less + more + equal
+        if total < 20:
+            continue
+        for low, high, good, bad in ((a, b, less + equal, more), (b, a, more + equal, less)):
+            if good / total < RULE_HOLDS or (good - equal) < 0.5 * total:
+                continue
+            rules.append({"rule": f"{low.name} <= {high.name}", "holds": good, "broken": bad})
+            if bad:
+                finding, rule_cells = _rule_violation(ctx, low, high, bad, total)
+                found.append(finding)
+                cells += rule_cells
+    return rules, found, cells
+
+
+def _comparable(a: ColumnFacts, b: ColumnFacts) -> bool:
+    """Numbers of the same magnitude (net and gross), or two dates."""
+    if a.temporal:
+        return True
+    ma, mb = a.stats.get("median"), b.stats.get("median")
+    if not ma or not mb or ma <= 0 or mb <= 0:
+        return False
+    return 0.4 <= ma / mb <= 2.5
+
+
+def _rule_violation(ctx: TableContext, low: ColumnFacts, high: ColumnFacts, bad: int,
+                    total: int) -> tuple[QualityFinding, list[tuple[int, str, str]]]:
+    rows = ctx.sql(f"SELECT {ROW}, {low.typed}, {high.typed} FROM {VIEW} "
+                   f"WHERE {low.typed} > {high.typed} ORDER BY {ROW} LIMIT {MAX_CELLS}")
+    finding = QualityFinding(
+        "rule-violation", "warning", high.name,
+        {"rule": f"{low.name} <= {high.name}", "count": bad, "total": total,
+         "values": [f"{r[1]} > {r[2]}" for r in rows[:EXAMPLES]],
+         "rows": [int(r[0]) for r in rows[:EXAMPLES]]},
+        share=bad / max(1, ctx.rows))
+    cells = [(int(r[0]), c, "rule-violation") for r in rows for c in (low.name, high.name)]
+    return finding, cells

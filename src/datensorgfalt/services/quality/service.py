@@ -1,0 +1,222 @@
+"""``quality`` over the catalog: profile every tabular dataset, store results with history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from datensorgfalt.catalog import Catalog
+from datensorgfalt.catalog.models import Dataset, Finding, Result
+from datensorgfalt.engine import (
+    SourceUnreadable,
+    SourceVanished,
+    connect,
+    file_path,
+    staged_parquet,
+)
+from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.services.quality import currentness
+from datensorgfalt.services.quality.findings import QualityFinding, message
+from datensorgfalt.services.quality.profile import Profile, finish, profile_parquet
+
+KIND = "quality"
+TABULAR = ("table",)
+
+
+@dataclass
+class DatasetOutcome:
+    dataset_id: str
+    title: str
+    score: int | None
+    findings: int
+    worst: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class QualityRun:
+    run_id: int
+    outcomes: list[DatasetOutcome]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "datasets": [o.__dict__ for o in self.outcomes]}
+
+
+def _now() -> datetime:
+    return datetime.now()
+
+
+def select_datasets(catalog: Catalog, selectors: list[str] | None) -> list[Dataset]:
+    if selectors:
+        return [catalog.dataset(s) for s in selectors]
+    return [d for d in catalog.datasets() if d.kind in TABULAR]
+
+
+def _file_age_days(dataset: Dataset, now: datetime) -> float | None:
+    path = file_path(dataset.location)
+    if path is not None and path.exists():
+        return (now - datetime.fromtimestamp(path.stat().st_mtime)).total_seconds() / 86400
+    if dataset.modified_at is not None:
+        return (now - dataset.modified_at).total_seconds() / 86400
+    return None
+
+
+def outdated_by_dataset(catalog: Catalog, now: datetime) -> dict[str, list[QualityFinding]]:
+    """Compare file ages across the catalog, one vote per file (sheets share their file)."""
+    by_file: dict[str, tuple[float, list[str]]] = {}
+    for dataset in catalog.datasets():
+        if dataset.kind not in TABULAR:
+            continue
+        age = _file_age_days(dataset, now)
+        if age is None:
+            continue
+        key = dataset.location.split("#", 1)[0]
+        ids = by_file.get(key, (age, []))[1]
+        by_file[key] = (age, [*ids, dataset.id])
+    found = currentness.catalog_findings({k: a for k, (a, _) in by_file.items()})
+    return {i: found[k] for k, (_, ids) in by_file.items() if k in found for i in ids}
+
+
+def profile_dataset(workspace: Any, dataset: Dataset, extra: list[QualityFinding],
+                    now: datetime) -> Profile:
+    """The profile of one dataset; a vanished or unreadable file becomes a finding."""
+    try:
+        path = staged_parquet(workspace, dataset)
+    except SourceVanished as exc:
+        return finish({"rows": None, "error": str(exc)},
+                      [QualityFinding("source-vanished", "critical", None,
+                                      {"path": exc.values.get("path")}, share=1.0)])
+    except (SourceUnreadable, DatensorgfaltError) as exc:
+        return finish({"rows": None, "error": str(exc)},
+                      [QualityFinding("source-unreadable", "critical", None,
+                                      {"reason": str(exc)}, share=1.0)])
+    infos = {c.name: dict(c.details or {}) for c in dataset.columns}
+    for column in dataset.columns:
+        infos[column.name].setdefault("type", column.inferred_type)
+    semantics = {c.name: c.semantic_type for c in dataset.columns}
+    con = connect(temp_directory=workspace.path("tmp", "duckdb"))
+    try:
+        profile = profile_parquet(path, infos, semantics, con=con, extra=extra)
+    finally:
+        con.close()
+    series = profile.payload.get("time_series")
+    info, found = currentness.dataset_findings(dataset.modified_at, series, now)
+    if found:
+        profile = finish(profile.payload, profile.findings + found)
+    profile.payload["currentness"] = info
+    profile.payload["staged"] = Path(path).name
+    return profile
+
+
+def store(catalog: Catalog, dataset: Dataset, run_id: int, profile: Profile) -> None:
+    """One transaction per dataset: the result and its findings (older runs are kept)."""
+    with catalog.session() as session:
+        session.add(Result(kind=KIND, dataset_id=dataset.id, run_id=run_id,
+                           payload=_json_safe(profile.payload)))
+        for f in profile.findings:
+            session.add(Finding(dataset_id=dataset.id, run_id=run_id, source=KIND, code=f.code,
+                                severity=f.severity, dimension=f.dimension,
+                                column_name=f.column, message=message(f, "de"),
+                                evidence=_json_safe(f.evidence)))
+
+
+def run_quality(workspace: Any, catalog: Catalog, selectors: list[str] | None = None,
+                progress: Callable[[str, int, int], None] | None = None) -> QualityRun:
+    datasets = select_datasets(catalog, selectors)
+    run_id = catalog.start_run(KIND, {"datasets": selectors or []})
+    now = _now()
+    outdated = outdated_by_dataset(catalog, now)
+    outcomes = []
+    status = "ok"
+    try:
+        for index, dataset in enumerate(datasets):
+            if progress:
+                progress(dataset.title, index, len(datasets))
+            profile = profile_dataset(workspace, dataset, outdated.get(dataset.id, []), now)
+            store(catalog, dataset, run_id, profile)
+            outcomes.append(_outcome(dataset, profile))
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        catalog.finish_run(run_id, status, {"datasets": len(outcomes)})
+    return QualityRun(run_id, outcomes)
+
+
+def _outcome(dataset: Dataset, profile: Profile) -> DatasetOutcome:
+    worst = [{"code": f.code, "severity": f.severity, "column": f.column,
+              "message": message(f)} for f in profile.findings if f.severity != "info"][:3]
+    return DatasetOutcome(dataset.id, dataset.title, profile.payload.get("score"),
+                          len(profile.findings), worst, profile.payload.get("error"))
+
+
+def history(catalog: Catalog, dataset_id: str) -> list[Result]:
+    with catalog.session() as session:
+        rows = session.scalars(select(Result).where(Result.kind == KIND,
+                                                    Result.dataset_id == dataset_id)
+                               .order_by(Result.id))
+        return list(rows)
+
+
+def latest(catalog: Catalog, dataset_id: str) -> Result | None:
+    results = history(catalog, dataset_id)
+    return results[-1] if results else None
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    if value is None or isinstance(value, int | float | str | bool):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def report(catalog: Catalog, selector: str) -> dict[str, Any]:
+    """The newest quality result of a dataset, worst findings first, with score history."""
+    from datensorgfalt.services.quality.findings import finding_text
+    from datensorgfalt.services.quality.profile import SEVERITY_ORDER
+
+    dataset = catalog.dataset(selector)
+    results = history(catalog, dataset.id)
+    if not results:
+        raise NoQualityResult("quality.error.no_result", id=dataset.id)
+    payload = dict(results[-1].payload)
+    findings = sorted(payload.get("findings", []),
+                      key=lambda f: (SEVERITY_ORDER[f["severity"]], -f.get("share", 0)))
+    for f in findings:
+        f["title"] = finding_text(f["code"])
+        f["message"] = message(QualityFinding(f["code"], f["severity"], f.get("column"),
+                                              f.get("evidence", {}), f.get("share", 0)))
+        f["todo"] = finding_text(f["code"], "todo")
+    payload["findings"] = findings
+    return {"dataset": {"id": dataset.id, "title": dataset.title,
+                        "location": dataset.location},
+            "run_id": results[-1].run_id, "result": payload,
+            "history": [{"run_id": r.run_id, "created_at": r.created_at.isoformat(),
+                         "score": r.payload.get("score")} for r in results]}
+
+
+def write_cells(target: Path, cells: list[list[Any]]) -> int:
+    """Every suspicious cell as ``row,column,finding`` (row = 0-based data row index)."""
+    import csv
+
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["row", "column", "finding"])
+        writer.writerows(cells)
+    return len(cells)
+
+
+class NoQualityResult(DatensorgfaltError):
+    """The dataset has not been profiled yet."""

@@ -1,0 +1,123 @@
+"""Per-table checks: exact duplicate rows, candidate keys and duplicate keys."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from datensorgfalt.services.quality.columns import EXAMPLES
+from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
+from datensorgfalt.services.quality.findings import QualityFinding
+
+KEY_NAME = re.compile(r"(^id$|_id$|^id_|nr\.?$|nummer|^key|schl(ü|ue)ssel|code$|^no\.?$|"
+                      r"number$|belegnr|artikelnr|kundennr)", re.IGNORECASE)
+MAX_HASH_COLUMNS = 400
+
+
+def duplicate_rows(ctx: TableContext, keys: list[str]) -> list[QualityFinding]:
+    """Rows that are exactly equal in every column (none can be when a column is a key)."""
+    if ctx.rows < 2 or not ctx.columns or keys:
+        return []
+    hashed = f"hash({', '.join(c.q for c in ctx.columns[:MAX_HASH_COLUMNS])})"
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE dup_hashes AS SELECT {hashed} AS h, "
+                    f"count(*) AS n FROM {VIEW} GROUP BY 1 HAVING count(*) > 1")
+    extra, n_groups = ctx.sql("SELECT coalesce(sum(n - 1), 0), count(*) FROM dup_hashes")[0]
+    if not extra:
+        return []
+    groups = ctx.sql(
+        f"SELECT count(*), list({ROW} ORDER BY {ROW})[1:{EXAMPLES}] FROM {VIEW} "
+        f"WHERE {hashed} IN (SELECT h FROM (SELECT h FROM dup_hashes LIMIT 1000)) "
+        f"GROUP BY {hashed} ORDER BY min({ROW}) LIMIT {EXAMPLES}")
+    share = extra / ctx.rows
+    severity = "warning" if share >= 0.001 else "info"
+    return [QualityFinding("duplicate-rows", severity, None,
+                           {"count": int(extra), "groups": n_groups, "total": ctx.rows,
+                            "percent": f"{share * 100:.1f} %",
+                            "row_groups": [rows for _, rows in groups[:EXAMPLES]],
+                            "rows": [r for _, rows in groups[:EXAMPLES] for r in rows[1:]]},
+                           share=share)]
+
+
+def key_candidates(ctx: TableContext) -> list[ColumnFacts]:
+    """Columns that look like a key: (almost) one distinct value per row."""
+    out = []
+    for col in ctx.columns:
+        s = col.stats
+        present = s["non_null"] - s["blanks"] - s["placeholders"]
+        if ctx.rows < 3 or present < 0.95 * ctx.rows or col.kind in ("decimal", "boolean"):
+            continue
+        if col.temporal and not KEY_NAME.search(col.name):
+            continue
+        if s["distinct_approx"] >= 0.9 * present:
+            out.append(col)
+    return out
+
+
+def exact_distinct(ctx: TableContext, cols: list[ColumnFacts]) -> None:
+    """Exact distinct counts of the given columns, in one scan."""
+    todo = [c for c in cols if "distinct" not in c.stats]
+    if not todo:
+        return
+    select = ", ".join(f"count(DISTINCT {c.clean})" for c in todo)
+    for col, value in zip(todo, ctx.sql(f"SELECT {select} FROM {VIEW}")[0], strict=True):
+        col.stats["distinct"] = value
+
+
+def duplicate_keys(ctx: TableContext) -> tuple[list[str], list[QualityFinding]]:
+    """Inferred keys (unique columns) and key-like columns with a few repeated values.
+
+    A repeated key whose rows also differ elsewhere is a ``conflicting-key`` (the same
+    article number for two different articles); repeated keys with equal rows are
+    ``duplicate-key``.
+    """
+    keys, found = [], []
+    candidates = key_candidates(ctx)
+    exact_distinct(ctx, candidates)
+    for col in candidates:
+        present = col.stats["non_null"] - col.stats["blanks"] - col.stats["placeholders"]
+        distinct = col.stats["distinct"]
+        if distinct == present:
+            keys.append(col.name)
+            continue
+        repeated = present - distinct
+        named = KEY_NAME.search(col.name) is not None or col is ctx.columns[0]
+        if not named or repeated > 0.02 * present:
+            continue
+        found.append(_repeated_key(ctx, col, repeated, present))
+    return keys, found
+
+
+def _repeated_key(ctx: TableContext, col: ColumnFacts, repeated: int,
+                  present: int) -> QualityFinding:
+    others = [c for c in ctx.columns if c is not col][:MAX_HASH_COLUMNS]
+    rest = f"hash({', '.join(c.q for c in others)})" if others else "0"
+    groups = ctx.sql(
+        f"SELECT {col.clean} AS k, count(*), count(DISTINCT {rest}), "
+        f"list({ROW} ORDER BY {ROW}) FROM {VIEW} WHERE {col.clean} IS NOT NULL "
+        f"GROUP BY 1 HAVING count(*) > 1 ORDER BY min({ROW}) LIMIT 1000")
+    conflicting = [g for g in groups if g[2] > 1]
+    code = "conflicting-key" if conflicting else "duplicate-key"
+    shown = conflicting or groups
+    evidence: dict[str, Any] = {
+        "count": repeated, "total": present, "values": [_plain(g[0]) for g in shown[:EXAMPLES]],
+        "rows": [r for g in shown[:EXAMPLES] for r in g[3][:EXAMPLES]],
+        "conflicting": len(conflicting),
+    }
+    if conflicting:
+        evidence["differences"] = _differences(ctx, col, conflicting[0][3][:EXAMPLES])
+    return QualityFinding(code, "error" if conflicting else "warning", col.name, evidence,
+                          share=repeated / max(1, ctx.rows))
+
+
+def _differences(ctx: TableContext, key: ColumnFacts, rows: list[int]) -> dict[str, list]:
+    """For the rows of one repeated key: the columns whose values differ, with the values."""
+    names = [c for c in ctx.columns if c is not key][:50]
+    select = ", ".join(c.q for c in names)
+    found = ctx.sql(f"SELECT {select} FROM {VIEW} WHERE {ROW} IN "
+                    f"({', '.join(map(str, rows))}) ORDER BY {ROW}")
+    return {c.name: [_plain(r[i]) for r in found] for i, c in enumerate(names)
+            if len({r[i] for r in found}) > 1}
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, int | float | str | bool) else str(value)
