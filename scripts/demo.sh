@@ -17,5 +17,12 @@ rc=0
 "$DS" catalog list -w "$DIR"
 echo "== Deutschen ERP-Export (cp1252, Semikolon, Dezimalkomma) als saubere CSV-Datei speichern"
 "$DS" convert "$DIR/vertrieb/erp_umsatz_2023-2025.csv" "$DIR/.datensorgfalt/export/erp_umsatz.csv"
+# (nach scan, quality und privacy: readiness und usecases lesen deren Ergebnisse)
+echo "== KI-Reifegrad aus den Antworten der Musterfirma"
+"$DS" readiness -w "$DIR" --answers src/datensorgfalt/knowledge/answers-example.yaml
+echo "== Passende KI-Anwendungsfälle"
+"$DS" usecases -w "$DIR"
+echo "== Bericht für die Geschäftsführung"
+"$DS" report -w "$DIR"
 echo
 echo "Fertig. Die Daten liegen in $DIR/, der Datenkatalog in $DIR/.datensorgfalt/."

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system programs the tests use (a bare CI machine has none of them):
-# PostgreSQL server binaries for the throwaway test cluster.
+# PostgreSQL server binaries for the throwaway test cluster; pango (WeasyPrint, the PDF report)
+# and poppler-utils (pdftoppm/pdftotext: the report tests look at the PDF pages).
 set -euo pipefail
 
 need=()
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then need+=(postgresql); fi
+if ! ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so"; then need+=(libpango-1.0-0 libpangoft2-1.0-0); fi
+if ! fc-list 2>/dev/null | grep -qi "DejaVu"; then need+=(fonts-dejavu-core); fi
+if ! command -v pdftoppm >/dev/null; then need+=(poppler-utils); fi
 
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then

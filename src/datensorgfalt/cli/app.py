@@ -12,9 +12,24 @@ import typer
 
 from datensorgfalt import i18n
 from datensorgfalt.cli import common
-from datensorgfalt.cli.commands import catalog, check, convert, demo, init, quality, scan
+from datensorgfalt.cli.commands import (
+    catalog,
+    check,
+    convert,
+    demo,
+    init,
+    privacy,
+    protect,
+    quality,
+    readiness,
+    report,
+    rights,
+    scan,
+    usecases,
+)
 
-COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check]
+COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
+                   readiness, usecases, report]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:

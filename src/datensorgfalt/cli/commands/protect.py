@@ -1,0 +1,68 @@
+"""``datensorgfalt protect DATASET --out DIR``: a protected copy; the original stays as it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+import yaml
+
+from datensorgfalt.cli.common import (
+    console,
+    handles_errors,
+    json_option,
+    open_catalog,
+    print_json,
+    workspace_option,
+)
+from datensorgfalt.i18n import t
+from datensorgfalt.services.privacy.protect.protect import ProtectReport, protect, suggested_plan
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("protect", help=t("protect.help.command"))
+    @handles_errors
+    def protect_command(
+        dataset: str = typer.Argument(..., help=t("protect.help.dataset")),
+        out: Path = typer.Option(None, "--out", "-o", help=t("protect.help.out")),
+        plan: Path = typer.Option(None, "--plan", help=t("protect.help.plan")),
+        k: int = typer.Option(None, "--k", "-k", help=t("protect.help.k")),
+        quasi: list[str] = typer.Option(None, "--quasi", help=t("protect.help.quasi")),
+        sensitive: list[str] = typer.Option(None, "--sensitive", help=t("protect.help.sensitive")),
+        write_plan: Path = typer.Option(None, "--write-plan", help=t("protect.help.write_plan")),
+        workspace: Path = workspace_option(),
+        as_json: bool = json_option(),
+    ) -> None:
+        with open_catalog(workspace) as (ws, catalog):
+            if write_plan:
+                text = yaml.safe_dump(suggested_plan(catalog, dataset, k or 5),
+                                      allow_unicode=True, sort_keys=False)
+                write_plan.write_text(text, "utf-8")
+                console.print(t("protect.cli.plan_written", path=write_plan))
+                return
+            if out is None:
+                raise typer.BadParameter("--out", param_hint="--out")
+            report = protect(ws, catalog, dataset, out, plan, k, quasi or None,
+                             sensitive or None)
+        print_json(report.to_dict()) if as_json else _render(report)
+
+
+def _render(report: ProtectReport) -> None:
+    console.print(t("protect.cli.done", path=report.path, rows=report.rows))
+    for column, entry in report.plan["columns"].items():
+        if entry["treatment"] != "keep":
+            console.print(t("protect.cli.treatment", column=column,
+                            treatment=t(f"protect.treatment.{entry['treatment']}")), markup=False)
+    k = report.k
+    if k["quasi_identifiers"]:
+        console.print(t("protect.cli.k", before=k["before"], after=k["after"], target=k["target"],
+                        suppressed=k["suppressed_rows"],
+                        loss=round(100 * k["information_loss"], 1)))
+        for before_after in (report.risk_before, report.risk_after):
+            console.print(t("protect.cli.risk", unique=round(100 * before_after["unique_share"], 1),
+                            smallest=before_after["k"]))
+    else:
+        console.print(t("protect.cli.k_none"))
+    for column, value in report.l_diversity.items():
+        console.print(t("protect.cli.l", column=column, l=value))
+    console.print(t("protect.cli.original"))

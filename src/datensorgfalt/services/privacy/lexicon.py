@@ -1,0 +1,125 @@
+"""Word lists for telling names from nouns, loaded from registry packages (no models).
+
+- ``german-nouns`` (Wiktionary DE, CC BY-SA 4.0): ~100,000 German nouns, and the entries
+  Wiktionary marks as ``Vorname`` (first name) and ``Nachname`` (surname).
+- ``gender-guesser`` ships ``nam_dict.txt`` (Jörg Michael's name dictionary, GNU FDL): first
+  names with their frequency per country; names common in Germany, Austria, Switzerland and
+  the countries most immigrants to Germany come from are taken.
+
+Both are read once and cached. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+# Column offsets of countries in nam_dict.txt (its own documented layout: one character per
+# country starting at column 30; the value is a frequency class 1-D, blank = not used).
+_NAM_DICT_COUNTRIES = {
+    "germany": 12, "austria": 13, "swiss": 14, "poland": 23, "czech_republic": 24,
+    "italy": 3, "turkey": 46, "greece": 37, "russia": 38, "croatia": 30, "serbia": 34,
+    "romania": 27, "the_netherlands": 10, "france": 7, "spain": 6, "portugal": 5,
+    "albania": 36,
+}
+_NAM_DICT_MIN_FREQUENCY = 2  # frequency classes start at 1 ("rare")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    first_names: frozenset[str]
+    surnames: frozenset[str]
+    nouns: frozenset[str]
+    function_words: frozenset[str]
+
+    def is_first_name(self, word: str) -> bool:
+        parts = word.split("-")
+        return all(p in self.first_names for p in parts if p)
+
+    def is_surname(self, word: str) -> bool:
+        return word in self.surnames
+
+    def is_noun(self, word: str) -> bool:
+        return word in self.nouns
+
+    def is_function_word(self, word: str) -> bool:
+        return word.lower() in self.function_words
+
+
+def knowledge(name: str) -> dict:
+    path = resources.files("datensorgfalt").joinpath("knowledge", "privacy", name)
+    return yaml.safe_load(path.read_text("utf-8")) or {}
+
+
+def _package_file(package: str, *parts: str) -> Path | None:
+    try:
+        path = Path(str(resources.files(package).joinpath(*parts)))
+    except ModuleNotFoundError:
+        return None
+    return path if path.exists() else None
+
+
+def _wiktionary() -> tuple[set[str], set[str], set[str]]:
+    first, last, nouns = set(), set(), set()
+    path = _package_file("german_nouns", "nouns.csv")
+    if path is None:
+        return first, last, nouns
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        for row in reader:
+            if len(row) < 2 or not row[0]:
+                continue
+            word, pos = row[0], set(row[1].split(","))
+            if "Vorname" in pos:
+                first.add(word)
+            elif "Nachname" in pos:
+                last.add(word)
+            elif "Substantiv" in pos and "Toponym" not in pos and "Eigenname" not in pos:
+                nouns.add(word)
+                nouns.update(v for v in row[7:] if v and v[:1].isupper() and " " not in v)
+    return first, last, nouns
+
+
+def _nam_dict() -> set[str]:
+    path = _package_file("gender_guesser", "data", "nam_dict.txt")
+    names: set[str] = set()
+    if path is None:
+        return names
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if not line or line[0] in "#=" or len(line) < 31:
+                continue
+            values = line[30:]
+            if not any(_frequency(values, i) >= _NAM_DICT_MIN_FREQUENCY
+                       for i in _NAM_DICT_COUNTRIES.values()):
+                continue
+            name = line[3:29].strip()
+            if name and "+" not in name and " " not in name:
+                names.add(name)
+            elif "+" in name:
+                names.add(name.replace("+", "-"))
+    return names
+
+
+def _frequency(values: str, index: int) -> int:
+    if index >= len(values) or values[index] in " $\n":
+        return 0
+    char = values[index]
+    return int(char, 16) if char in "0123456789ABCDEF" else 0
+
+
+@cache
+def lexicon() -> Lexicon:
+    first, last, nouns = _wiktionary()
+    first |= _nam_dict()
+    words = knowledge("function_words.yaml")
+    function_words = {w.lower() for w in words.get("words", [])}
+    first = {n for n in first if n.lower() not in function_words and len(n) > 1}
+    last = {n for n in last if n.lower() not in function_words and len(n) > 1}
+    return Lexicon(frozenset(first), frozenset(last), frozenset(nouns), frozenset(function_words))

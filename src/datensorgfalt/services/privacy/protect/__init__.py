@@ -1,0 +1,1 @@
+"""Safe copies: pseudonyms, masking, generalisation, suppression and k-anonymity."""

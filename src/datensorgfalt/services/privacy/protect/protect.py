@@ -1,0 +1,184 @@
+"""``protect``: write a protected copy of a table as a new dataset; the original is only read.
+
+The copy is a UTF-8 CSV (``;``) in the target folder, with the plan (YAML) and a protection
+report (JSON) beside it. The catalog gets the new dataset, a ``derived_from`` link to the
+original and a ``Result(kind="protect")`` with plan, k, l and the re-identification risk.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from datensorgfalt.catalog import Catalog
+from datensorgfalt.catalog.models import Column, Dataset, Link, Result
+from datensorgfalt.catalog.store import dataset_id_for
+from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.services.fingerprint import sha256_file
+from datensorgfalt.services.privacy.columns import classify_table
+from datensorgfalt.services.privacy.protect import treatments as tr
+from datensorgfalt.services.privacy.protect.kanon import anonymise, l_diversity, risk
+from datensorgfalt.services.privacy.protect.plan import load_plan, merge_plan, suggest_plan
+from datensorgfalt.services.privacy.protect.secret import workspace_key
+from datensorgfalt.services.privacy.reading import read_columns
+from datensorgfalt.services.privacy.scan import privacy_result, table_payload
+from datensorgfalt.sources.locations import file_location, path_of
+from datensorgfalt.workspace import Workspace
+
+
+class ProtectError(DatensorgfaltError):
+    """The dataset cannot be protected (not a table, target is the original ...)."""
+
+
+@dataclass
+class ProtectReport:
+    dataset_id: str
+    original_id: str
+    path: Path
+    plan_path: Path
+    rows: int
+    plan: dict[str, Any]
+    k: dict[str, Any]
+    risk_before: dict[str, Any]
+    risk_after: dict[str, Any]
+    l_diversity: dict[str, int | None]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dataset_id": self.dataset_id, "original_id": self.original_id,
+                "path": str(self.path), "plan_path": str(self.plan_path), "rows": self.rows,
+                "plan": self.plan, "k": self.k, "risk_before": self.risk_before,
+                "risk_after": self.risk_after, "l_diversity": self.l_diversity}
+
+
+def suggested_plan(catalog: Catalog, selector: str, k: int = 5) -> dict[str, Any]:
+    dataset = _table(catalog, selector)
+    columns, rows = read_columns(dataset.location, max_rows=None)
+    return suggest_plan(list(columns), _privacy(catalog, dataset, columns, rows), k)
+
+
+def protect(workspace: Workspace, catalog: Catalog, selector: str, out_dir: Path,
+            plan_file: Path | None = None, k: int | None = None,
+            quasi: list[str] | None = None, sensitive: list[str] | None = None) -> ProtectReport:
+    dataset = _table(catalog, selector)
+    if k is not None and k < 1:
+        raise ProtectError("protect.error.k")
+    columns, rows = read_columns(dataset.location, max_rows=None)
+    names = list(columns)
+    plan = suggest_plan(names, _privacy(catalog, dataset, columns, rows), k or 5)
+    plan = merge_plan(plan, load_plan(plan_file) if plan_file else {}, names)
+    plan = merge_plan(plan, {key: value for key, value in (
+        ("k", k), ("quasi_identifiers", quasi), ("sensitive", sensitive)) if value}, names)
+    target = _target(dataset, out_dir)
+    treated, kinds = _treat(columns, plan, workspace_key(workspace))
+    qis = [q for q in plan["quasi_identifiers"] if q in treated]
+    start = {q: int(plan["columns"].get(q, {}).get("level", 0))
+             if plan["columns"].get(q, {}).get("treatment") == "generalise" else 0 for q in qis}
+    sens = [s for s in plan.get("sensitive", []) if s in treated]
+    result = anonymise(treated, qis, kinds, int(plan["k"]), start,
+                       l_target=plan.get("l"), sensitive=sens[0] if sens else None)
+    _write_csv(target, result.columns, result.rows)
+    k_info = {"target": int(plan["k"]), "before": result.k_before, "after": result.k_after,
+              "suppressed_rows": result.suppressed, "information_loss": result.loss,
+              "levels": result.levels, "quasi_identifiers": qis}
+    report = ProtectReport(
+        dataset_id_for(file_location(target)), dataset.id, target,
+        target.with_name(target.stem + "_plan.yaml"), len(result.rows), plan, k_info,
+        risk(columns, qis), risk(result.columns, qis, result.rows),
+        {s: l_diversity(result.columns, qis, s, result.rows) for s in sens})
+    _write_side_files(report)
+    _catalog(catalog, dataset, report, list(result.columns))
+    return report
+
+
+def _table(catalog: Catalog, selector: str) -> Dataset:
+    dataset = catalog.dataset(selector)
+    if dataset.kind != "table":
+        raise ProtectError("protect.error.not_table", title=dataset.title)
+    return dataset
+
+
+def _privacy(catalog: Catalog, dataset: Dataset, columns: dict, rows: int) -> dict[str, Any]:
+    return privacy_result(catalog, dataset.id) or table_payload(classify_table(columns), rows)
+
+
+def _target(dataset: Dataset, out_dir: Path) -> Path:
+    out_dir = Path(out_dir).resolve()
+    stem = dataset.title.rsplit(".", 1)[0] if "." in dataset.title else dataset.title
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)
+    target = out_dir / f"{stem}_geschuetzt.csv"
+    if dataset.location.startswith("file://") and path_of(dataset.location).resolve() == target:
+        raise ProtectError("protect.error.out_is_source")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def _treat(columns: dict[str, list], plan: dict[str, Any],
+           key: bytes) -> tuple[dict[str, list], dict[str, str | None]]:
+    treated: dict[str, list] = {}
+    kinds: dict[str, str | None] = {}
+    for name, values in columns.items():
+        entry = plan["columns"].get(name, {"treatment": "keep"})
+        kind, treatment = entry.get("kind"), entry["treatment"]
+        kinds[name] = kind
+        if treatment == "suppress":
+            continue
+        if treatment == "pseudonym":
+            values = [tr.pseudonym(v, key, kind) for v in values]
+        elif treatment == "mask":
+            values = [tr.mask_value(v, kind) for v in values]
+        elif treatment == "text":
+            values = [tr.placeholders(v) for v in values]
+        elif treatment == "generalise" and name not in plan.get("quasi_identifiers", []):
+            level = int(entry.get("level", tr.START_LEVEL.get(kind or "", 1)))
+            values = [tr.generalise(v, kind, level) for v in values]
+        treated[name] = values
+    return treated, kinds
+
+
+def _write_csv(target: Path, columns: dict[str, list], rows: list[int]) -> None:
+    names = list(columns)
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow(["" if columns[n][row] is None else columns[n][row] for n in names])
+
+
+def _write_side_files(report: ProtectReport) -> None:
+    report.plan_path.write_text(yaml.safe_dump(report.plan, allow_unicode=True, sort_keys=False),
+                                "utf-8")
+    side = report.path.with_name(report.path.stem + "_bericht.json")
+    side.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str),
+                    "utf-8")
+
+
+def _catalog(catalog: Catalog, original: Dataset, report: ProtectReport,
+             names: list[str]) -> None:
+    location = file_location(report.path)
+    payload = {key: value for key, value in report.to_dict().items() if key != "path"}
+    with catalog.session() as session:
+        copy = session.get(Dataset, report.dataset_id)
+        if copy is None:
+            copy = Dataset(id=report.dataset_id, location=location, kind="table")
+            session.add(copy)
+        copy.title = report.path.name
+        copy.format, copy.dialect = "csv", {"encoding": "utf-8", "delimiter": ";"}
+        copy.byte_size = report.path.stat().st_size
+        copy.fingerprint = sha256_file(report.path)
+        copy.row_count, copy.column_count, copy.status = report.rows, len(names), "active"
+        copy.details = {"protected_from": original.id, "k": report.k,
+                        "risk": report.risk_after}
+        copy.columns.clear()
+        session.flush()
+        copy.columns.extend(Column(position=i, name=n, inferred_type="text")
+                            for i, n in enumerate(names))
+        if not session.query(Link).filter_by(source_id=copy.id, target_id=original.id,
+                                             kind="derived_from").first():
+            session.add(Link(source_id=copy.id, target_id=original.id, kind="derived_from",
+                             details={"by": "protect"}))
+        session.add(Result(kind="protect", key=copy.id, dataset_id=original.id, payload=payload))

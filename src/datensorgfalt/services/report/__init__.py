@@ -1,0 +1,10 @@
+"""The managing-director report: one self-contained HTML file and a PDF.
+
+``build_report(catalog, workspace, out_dir)`` collects everything from the catalog
+(:mod:`.collect`), draws the charts (:mod:`.charts`), renders the Jinja2 template
+``templates/report.html.j2`` and writes the PDF with WeasyPrint (:mod:`.render`).
+"""
+
+from datensorgfalt.services.report.render import SECTIONS, build_report
+
+__all__ = ["SECTIONS", "build_report"]

@@ -1,0 +1,118 @@
+"""Charts as inline SVG (matplotlib, offline): maturity, quality, data landscape, history."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from datensorgfalt.i18n import t  # noqa: E402
+
+GREEN, YELLOW, RED, BLUE, GREY = "#2e7d32", "#f9a825", "#c62828", "#1f4e79", "#9e9e9e"
+AGE_COLOURS = {"recent": GREEN, "year": YELLOW, "old": RED, "unknown": GREY}
+STYLE = {"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none",
+         "axes.spines.top": False, "axes.spines.right": False, "svg.hashsalt": "datensorgfalt"}
+
+
+def _svg(fig: Any) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _score_colour(score: float) -> str:
+    return GREEN if score >= 70 else YELLOW if score >= 45 else RED
+
+
+def _height(n: int) -> float:
+    return max(1.6, 0.32 * n + 0.8)
+
+
+def maturity(readiness: dict[str, Any]) -> str:
+    dims = readiness["dimensions"][::-1]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.4, _height(len(dims))))
+        ax.barh([d["title"] for d in dims], [d["score"] for d in dims],
+                color=[_score_colour(d["score"]) for d in dims], height=0.6)
+        for i, d in enumerate(dims):
+            ax.text(d["score"] + 1, i, f"{d['score']:.0f}", va="center")
+            if d["evidence_score"] is not None:
+                ax.plot([d["self_score"]], [i], marker="v", color=BLUE, markersize=7,
+                        label=t("report.chart.self"))
+        nxt = readiness.get("next_phase")
+        if nxt:
+            ax.axvline(nxt["min_score"], color=BLUE, linestyle="--", linewidth=1)
+            ax.text(nxt["min_score"], len(dims) - 0.4, " " + nxt["title"], color=BLUE,
+                    fontsize=8, va="bottom")
+        if any(d["evidence_score"] is not None for d in dims):
+            ax.legend(loc="lower right", frameon=False, fontsize=8)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(t("report.chart.points"))
+        return _svg(fig)
+
+
+def quality(rows: list[dict[str, Any]]) -> str:
+    rows = [r for r in rows if r["score"] is not None][:14][::-1]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.4, _height(len(rows))))
+        ax.barh([r["title"] for r in rows], [r["score"] for r in rows],
+                color=[_score_colour(r["score"]) for r in rows], height=0.6)
+        for i, r in enumerate(rows):
+            ax.text(r["score"] + 1, i, f"{r['score']:.0f}", va="center")
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(t("report.chart.quality"))
+        return _svg(fig)
+
+
+def landscape(areas: list[dict[str, Any]]) -> str:
+    """Datasets per area, stacked by age (recent, within a year, older, unknown)."""
+    names = [a["name"] for a in areas][::-1]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.4, _height(len(names))))
+        left = [0] * len(names)
+        for bucket, colour in AGE_COLOURS.items():
+            counts = [sum(r["age"] == bucket for r in a["datasets"]) for a in areas][::-1]
+            if not any(counts):
+                continue
+            ax.barh(names, counts, left=left, color=colour, height=0.6,
+                    label=t(f"report.age.{bucket}"))
+            left = [x + y for x, y in zip(left, counts, strict=True)]
+        ax.set_xlabel(t("report.chart.datasets"))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.legend(loc="lower right", frameon=False, fontsize=8)
+        return _svg(fig)
+
+
+def history(series: list[dict[str, Any]], min_months: int = 24) -> str:
+    series = series[:14][::-1]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.4, _height(len(series))))
+        ax.barh([s["title"] for s in series], [s["months"] for s in series],
+                color=[GREEN if s["months"] >= min_months else YELLOW for s in series],
+                height=0.6)
+        for i, s in enumerate(series):
+            ax.text(s["months"] + 0.3, i, f"{s['months']:.0f}", va="center")
+        ax.axvline(min_months, color=BLUE, linestyle="--", linewidth=1)
+        ax.text(min_months, len(series) - 0.4, " " + t("report.chart.min_months", n=min_months),
+                color=BLUE, fontsize=8, va="bottom")
+        ax.set_xlabel(t("report.chart.months"))
+        return _svg(fig)
+
+
+def draw_all(data: dict[str, Any]) -> dict[str, str]:
+    charts = {}
+    if data["readiness"]:
+        charts["maturity"] = maturity(data["readiness"])
+    if any(r["score"] is not None for r in data["quality"]["rows"]):
+        charts["quality"] = quality(data["quality"]["rows"])
+    if data["datamap"]["areas"]:
+        charts["landscape"] = landscape(data["datamap"]["areas"])
+    if data["series"]:
+        charts["history"] = history(data["series"])
+    return charts

@@ -1,0 +1,183 @@
+"""Everything the report shows, read from the catalog, as plain data in the report's language."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from datensorgfalt.i18n import t
+from datensorgfalt.services import evidence as ev
+from datensorgfalt.services.readiness import assess, stored_answers
+from datensorgfalt.services.usecases import match_all
+
+STALE_DAYS = 365
+RECENT_DAYS = 90
+QUALITY_DIMENSIONS = ("completeness", "uniqueness", "validity", "accuracy", "consistency",
+                      "currentness", "regularity")
+
+
+def collect(catalog: Any, workspace: Any = None) -> dict[str, Any]:
+    evidence = ev.gather(catalog, workspace)
+    answers = stored_answers(catalog)
+    readiness = assess(answers, evidence) if answers is not None else None
+    matches = match_all(evidence, readiness)
+    company = (readiness or {}).get("company") or (workspace.root.name if workspace else "")
+    data = {
+        "company": company, "date": date.today().isoformat(),
+        "datamap": _datamap(evidence), "quality": _quality(evidence),
+        "privacy": _privacy(evidence), "readiness": readiness,
+        "usecases": _usecases(matches), "pocs": _pocs(evidence),
+    }
+    data["next_steps"] = _next_steps(data)
+    data["summary"] = _summary(data, evidence)
+    data["series"] = _series(evidence)
+    return data
+
+
+def _age_bucket(days: int | None) -> str:
+    if days is None:
+        return "unknown"
+    if days <= RECENT_DAYS:
+        return "recent"
+    return "year" if days <= STALE_DAYS else "old"
+
+
+def _row(d: ev.Facts) -> dict[str, Any]:
+    return {"id": d.id, "title": d.title, "area": d.area, "kind": d.kind, "format": d.format,
+            "rows": d.rows, "size": d.byte_size, "age_days": d.age_days,
+            "age": _age_bucket(d.age_days), "path": d.rel_path or d.location,
+            "modified": d.modified_at.date().isoformat() if d.modified_at else "-",
+            "readable": d.readable, "copy_of": d.copy_of}
+
+
+def _datamap(evidence: ev.Evidence) -> dict[str, Any]:
+    areas: dict[str, list] = defaultdict(list)
+    for d in evidence.datasets:
+        areas[d.area].append(_row(d))
+    titles = {d.id: d.title for d in evidence.datasets}
+    return {
+        "count": len(evidence.datasets),
+        "areas": [{"name": name, "datasets": rows,
+                   "size": sum(r["size"] or 0 for r in rows)}
+                  for name, rows in sorted(areas.items())],
+        "duplicates": [{"title": d.title, "path": d.rel_path, "original": titles.get(d.copy_of)}
+                       for d in evidence.datasets if d.copy_of],
+        "stale": [_row(d) for d in evidence.readable if (d.age_days or 0) > STALE_DAYS],
+        "unreadable": [_row(d) for d in evidence.datasets if not d.readable],
+    }
+
+
+def _quality(evidence: ev.Evidence) -> dict[str, Any]:
+    rows = []
+    for d in evidence.originals:
+        if d.kind not in ("table", "database"):
+            continue
+        q = d.quality or {}
+        scores = q.get("scores") or {}
+        weakest = min((k for k in QUALITY_DIMENSIONS if scores.get(k) is not None),
+                      key=lambda k: scores[k], default=None)
+        rows.append({"title": d.title, "area": d.area, "score": q.get("score"),
+                     "weakest": t(f"report.dimension.{weakest}") if weakest else "-",
+                     "findings": d.findings, "rows": d.rows})
+    rows.sort(key=lambda r: (r["score"] is None, r["score"] or 0))
+    scored = [r["score"] for r in rows if r["score"] is not None]
+    return {"run": evidence.quality_run, "rows": rows,
+            "mean": round(sum(scored) / len(scored)) if scored else None,
+            "poor": [r for r in rows if r["score"] is not None and r["score"] < 60]}
+
+
+def _privacy(evidence: ev.Evidence) -> dict[str, Any]:
+    personal = []
+    for d in evidence.originals:
+        if not d.personal:
+            continue
+        kinds = (d.privacy or {}).get("kinds") or []
+        special = (d.privacy or {}).get("special_categories") or []
+        personal.append({"title": d.title, "area": d.area, "kinds": ", ".join(kinds) or "-",
+                         "special": ", ".join(special), "legal_basis": (d.rights or {}).get(
+                             "legal_basis") or "-"})
+    known = [d for d in evidence.originals if d.rights_known]
+    return {"run": evidence.privacy_run, "personal": personal,
+            "rights_known": len(known), "total": len(evidence.originals),
+            "rights": [{"title": d.title, **(d.rights or {})} for d in known]}
+
+
+def _usecases(matches: list[dict]) -> dict[str, Any]:
+    now = [m for m in matches if m["verdict"] == "now"]
+    after = [m for m in matches if m["verdict"] == "after"]
+    not_yet = [m for m in matches if m["verdict"] == "not_yet"
+               and m["flags"]["ai_act"] != "prohibited" and m["fit"] > 0]
+    return {"now": now[:5], "after": after[:4], "not_yet": not_yet[:4],
+            "counts": {"now": len(now), "after": len(after),
+                       "not_yet": len(matches) - len(now) - len(after)},
+            "total": len(matches)}
+
+
+def _pocs(evidence: ev.Evidence) -> list[dict[str, Any]]:
+    from datensorgfalt.i18n import language
+
+    pocs = []
+    for p in evidence.pocs:
+        sentence = p.get("sentence") or {}
+        text = sentence.get(language()) or sentence.get("de") if isinstance(
+            sentence, dict) else str(sentence)
+        pocs.append({"key": p.get("key"), "kind": p.get("kind"), "dataset": p.get("dataset"),
+                     "criterion": p.get("criterion"), "met": p.get("met"), "sentence": text,
+                     "baseline": p.get("baseline") or {}, "model": p.get("model") or {}})
+    return pocs
+
+
+def _series(evidence: ev.Evidence) -> list[dict[str, Any]]:
+    return sorted(({"title": d.title, "months": d.series.months, "kind": d.series.kind}
+                   for d in evidence.originals if d.series and d.series.months),
+                  key=lambda s: -s["months"])
+
+
+def _next_steps(data: dict[str, Any]) -> list[str]:
+    steps = []
+    now = data["usecases"]["now"]
+    if now:
+        first = now[0]
+        steps.append(t("report.steps.start", title=first["title"]))
+    if data["readiness"]:
+        steps += data["readiness"]["next_steps"]
+    else:
+        steps.append(t("report.steps.readiness"))
+    if data["datamap"]["duplicates"] or data["datamap"]["unreadable"]:
+        steps.append(t("report.steps.cleanup", n=len(data["datamap"]["duplicates"])
+                       + len(data["datamap"]["unreadable"])))
+    if not data["datamap"]["count"]:
+        steps.insert(0, t("report.steps.scan"))
+    return list(dict.fromkeys(steps))[:5]
+
+
+def _summary(data: dict[str, Any], evidence: ev.Evidence) -> list[str]:
+    """Short sentences for the managing director: what there is, how good, where to start."""
+    dm = data["datamap"]
+    if not dm["count"]:
+        return [t("report.summary.empty"), t("report.summary.empty_next")]
+    lines = [t("report.summary.data", n=dm["count"], areas=len(dm["areas"])),
+             t("report.summary.mess", dup=len(dm["duplicates"]), stale=len(dm["stale"]),
+               broken=len(dm["unreadable"]))]
+    q = data["quality"]
+    lines.append(t("report.summary.quality", score=q["mean"]) if q["mean"] is not None
+                 else t("report.summary.no_quality"))
+    p = data["privacy"]
+    lines.append(t("report.summary.personal", n=len(p["personal"])) if p["run"]
+                 else t("report.summary.no_privacy"))
+    r = data["readiness"]
+    lines.append(t("report.summary.phase", phase=r["phase"]["title"]) if r
+                 else t("report.summary.no_readiness"))
+    now = data["usecases"]["now"]
+    if now:
+        names = [m["title"] for m in now[:2]]
+        lines.append(t("report.summary.start", first=names[0], second=names[-1])
+                     if len(names) > 1 else t("report.summary.start_one", first=names[0]))
+    else:
+        lines.append(t("report.summary.no_start"))
+    blocked = [m for m in data["usecases"]["not_yet"] if m["method"] == "image"]
+    if blocked:
+        lines.append(t("report.summary.blocked", title=blocked[0]["title"],
+                       what=blocked[0]["missing"][0] if blocked[0]["missing"] else "-"))
+    return lines

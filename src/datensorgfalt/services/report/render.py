@@ -1,0 +1,90 @@
+"""Render the report: Jinja2 template -> one self-contained HTML file -> PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from datensorgfalt import i18n
+from datensorgfalt.services.knowledge import load, loc
+from datensorgfalt.services.report.charts import draw_all
+from datensorgfalt.services.report.collect import collect
+
+SECTIONS = ("summary", "datamap", "quality", "privacy", "maturity", "usecases", "nextsteps",
+            "poc")
+
+
+@contextmanager
+def _language(lang: str | None):
+    previous = i18n._current
+    if lang:
+        i18n.set_language(lang)
+    try:
+        yield
+    finally:
+        i18n.set_language(previous)
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "-"
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TB"
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("datensorgfalt", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                      lstrip_blocks=True)
+    env.globals["t"] = i18n.t
+    env.globals["phase_titles"] = lambda r: [
+        {"title": loc(p["title"]), "here": p["key"] == r["phase"]["key"]}
+        for p in load("readiness")["phases"]]
+    env.filters["size"] = human_size
+    env.filters["number"] = lambda n: "-" if n is None else f"{int(n):,}".replace(
+        ",", "." if i18n.language() == "de" else ",")
+    return env
+
+
+def render_html(data: dict[str, Any]) -> str:
+    return _environment().get_template("report.html.j2").render(
+        data=data, sections=SECTIONS, lang=i18n.language())
+
+
+def build_report(catalog: Any, workspace: Any, out_dir: Path | None = None,
+                 lang: str | None = None) -> dict[str, Any]:
+    """Write ``bericht.html`` and ``bericht.pdf`` (``report.*`` in English) into ``out_dir``."""
+    with _language(lang):
+        data = collect(catalog, workspace)
+        data["charts"] = draw_all(data)
+        html = render_html(data)
+        name = i18n.t("report.file_name")
+        current = i18n.language()
+    out = Path(out_dir) if out_dir else workspace.path("report", "x").parent
+    out.mkdir(parents=True, exist_ok=True)
+    html_path, pdf_path = out / f"{name}.html", out / f"{name}.pdf"
+    html_path.write_text(html, "utf-8")
+    pages = write_pdf(html, pdf_path)
+    return {"html": str(html_path), "pdf": str(pdf_path), "pages": pages, "lang": current,
+            "sections": list(SECTIONS), "company": data["company"],
+            "usecases_now": [m["id"] for m in data["usecases"]["now"]],
+            "phase": data["readiness"]["phase"]["key"] if data["readiness"] else None}
+
+
+def write_pdf(html: str, path: Path) -> int:
+    """The PDF via WeasyPrint; returns the number of pages."""
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    document = HTML(string=html, base_url=str(path.parent)).render()
+    document.write_pdf(path)
+    return len(document.pages)
