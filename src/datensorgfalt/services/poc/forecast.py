@@ -161,3 +161,14 @@ def _choose(results: dict[str, pd.DataFrame], finals: dict[str, pd.DataFrame],
 
 def level_columns() -> list[str]:
     return [f"yhat_{side}_{level}" for level in LEVELS for side in ("lo", "hi")]
+
+
+def forecast_future(series: SeriesData, artefact: dict) -> pd.DataFrame:
+    """The saved forecast recipe (models, horizon) applied to new history."""
+    h = artefact["horizon"]
+    names = [n for n in artefact["members"] if n]
+    candidates = _candidates(series, names or None, h)
+    parts = [model.forecast(series.long, h) for model in candidates.values()]
+    if not parts:
+        return SeasonalNaiveModel(series.pandas_freq, series.season).forecast(series.long, h)
+    return parts[0] if len(parts) == 1 else Ensemble(ENSEMBLE, []).combine(parts)
