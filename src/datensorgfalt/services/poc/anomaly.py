@@ -21,6 +21,7 @@ from datensorgfalt.services.poc.series import both
 
 REFERENCE_SHARE = 0.3
 Z_LIMIT = 4.0
+PERSIST = 3
 SEED = 5
 
 
@@ -46,12 +47,56 @@ def setup_for(times: pd.Series, lead_hours: float | None = None) -> Setup:
                                                                      pd.Timedelta(hours=6)))
 
 
-def robust_features(frame: pd.DataFrame, channels: list[str], setup: Setup) -> pd.DataFrame:
-    """Per channel: distance of the short-window mean from the past median, in robust units
-    (median absolute deviation), and the short-window spread. Past-only windows."""
-    out = pd.DataFrame(index=frame.index)
+def operating_state(frame: pd.DataFrame, channels: list[str]) -> tuple[np.ndarray, dict]:
+    """Readings taken while the machine runs. Machines that stop at night or at weekends show
+    two clearly separated levels on some channel (e.g. current 1 A idle, 40 A running); the
+    split is the threshold that best separates the two groups (Otsu). No such channel: all."""
+    best, best_gap = None, 0.0
     for name in channels:
-        x = frame[name].astype(float).interpolate(limit_direction="both")
+        x = frame[name].astype(float).dropna().to_numpy()
+        if len(x) < 50:
+            continue
+        values = np.sort(x)
+        cut, gap = _two_groups(values)
+        low, high = values[values <= cut], values[values > cut]
+        if min(len(low), len(high)) < 0.1 * len(values):
+            continue
+        spread = np.sqrt((low.var() * len(low) + high.var() * len(high)) / len(values))
+        separation = (high.mean() - low.mean()) / (spread + 1e-9)
+        if separation > 6 and separation > best_gap:
+            best, best_gap = (name, cut), separation
+    if best is None:
+        return np.ones(len(frame), bool), {}
+    name, cut = best
+    running = (frame[name].astype(float) > cut).to_numpy()
+    return running, {"channel": name, "threshold": round(float(cut), 4)}
+
+
+def _two_groups(values: np.ndarray) -> tuple[float, float]:
+    """Otsu threshold on sorted values: the cut with the largest between-group variance."""
+    edges = np.quantile(values, np.linspace(0.05, 0.95, 91))
+    best_cut, best_score = edges[0], -1.0
+    for cut in np.unique(edges):
+        low = values <= cut
+        share = low.mean()
+        if share in (0.0, 1.0):
+            continue
+        score = share * (1 - share) * (values[low].mean() - values[~low].mean()) ** 2
+        if score > best_score:
+            best_cut, best_score = cut, score
+    return float(best_cut), best_score
+
+
+def robust_features(frame: pd.DataFrame, channels: list[str], setup: Setup,
+                    running: np.ndarray | None = None) -> pd.DataFrame:
+    """Per channel: distance of the short-window mean from the past median, in robust units
+    (median absolute deviation), and the short-window spread. Past-only windows, computed
+    over the readings taken while the machine runs."""
+    out = pd.DataFrame(index=frame.index)
+    keep = np.ones(len(frame), bool) if running is None else running
+    for name in channels:
+        x = frame[name].astype(float).where(keep).interpolate(limit_direction="both",
+                                                              limit_area="inside")
         past = x.shift(1).rolling(setup.window, min_periods=setup.window // 3)
         median = past.median()
         mad = (x.shift(1) - median).abs().rolling(setup.window,
@@ -62,6 +107,7 @@ def robust_features(frame: pd.DataFrame, channels: list[str], setup: Setup) -> p
         out[f"{name}_trend"] = ((short_mean - median) / scale).fillna(0.0).clip(-50, 50)
         out[f"{name}_spread"] = (x.rolling(setup.short, min_periods=2).std() / scale
                                  ).fillna(0.0).clip(0, 50)
+    out[~keep] = 0.0
     return out
 
 
@@ -79,15 +125,25 @@ def fixed_limits(frame: pd.DataFrame, channels: list[str], reference: np.ndarray
 
 def model_alarms(features: pd.DataFrame, reference: np.ndarray, deadline: Deadline
                  ) -> tuple[np.ndarray, np.ndarray, object | None]:
-    """Robust rolling statistics (|trend| over the limit) or the IsolationForest's verdict."""
+    """Robust rolling statistics (a reading that rose more than ``Z_LIMIT`` robust units above
+    its recent normal, for ``PERSIST`` readings in a row) or the IsolationForest's verdict
+    (confirmed the same way)."""
     trend_cols = [c for c in features.columns if c.endswith("_trend")]
-    robust = (features[trend_cols].abs() > Z_LIMIT).any(axis=1).to_numpy()
+    rise = features[trend_cols].max(axis=1).to_numpy()
+    robust = persistent(rise > Z_LIMIT)
     forest = run_step(deadline, "isolation-forest", lambda: _forest(features, reference))
     if forest is None:
-        return robust, features[trend_cols].abs().max(axis=1).to_numpy(), None
+        return robust, rise, None
     model, threshold = forest
     score = -model.score_samples(features.to_numpy(float))
-    return robust | (score > threshold), score, (model, threshold)
+    return robust | persistent((score > threshold) & (rise > Z_LIMIT / 2)), score, \
+        (model, threshold)
+
+
+def persistent(flags: np.ndarray, length: int = 3) -> np.ndarray:
+    """Only flags that hold for ``length`` readings in a row (one odd reading is no warning)."""
+    run = pd.Series(flags.astype(int)).rolling(length, min_periods=length).sum()
+    return (run >= length).to_numpy()
 
 
 def _forest(features: pd.DataFrame, reference: np.ndarray) -> tuple[object, float]:
@@ -163,9 +219,11 @@ def run_anomaly(frame: pd.DataFrame, time_col: str, channels: list[str], deadlin
     setup = setup_for(times, lead_hours)
     reference = _reference(times, events, setup)
     after = times[reference].max()
-    features = robust_features(frame, channels, setup)
+    running, state = operating_state(frame, channels)
+    features = robust_features(frame, channels, setup, running)
     base_alarm = fixed_limits(frame, channels, reference)
-    alarm, score, model = model_alarms(features, reference, deadline)
+    alarm, score, model = model_alarms(features, reference & running, deadline)
+    alarm &= running
     after_mask = (times > after).to_numpy()
     if events:
         measure = lambda a: lead_time_metrics(times, a, events, setup, after)  # noqa: E731
@@ -183,11 +241,15 @@ def run_anomaly(frame: pd.DataFrame, time_col: str, channels: list[str], deadlin
     scored = Scored("Robuste gleitende Statistik + IsolationForest" if model else
                     "Robuste gleitende Statistik", ev.clean(measure(alarm)))
     notes = [both("poc.note.reference", until=str(after)[:16])]
+    if state:
+        notes.append(both("poc.note.running", channel=state["channel"],
+                          threshold=state["threshold"]))
     return Outcome(
         kind="anomaly", columns={"time": time_col, "channels": channels, "label": label},
         baseline=baseline, model=scored, evaluation=evaluation,
         notes=notes, features=list(features.columns),
         artefact={"kind": "anomaly", "time": time_col, "channels": channels, "setup": setup,
+                  "state": state,
                   "forest": model, "reference": frame.loc[reference, channels]},
         plots={"times": times, "values": frame[channels], "alarm": alarm,
                "base_alarm": base_alarm, "events": events or [], "score": score},
@@ -214,12 +276,17 @@ def score_new(artefact: dict, frame: pd.DataFrame) -> pd.DataFrame:
     data = frame.copy()
     data[time_col] = pd.to_datetime(data[time_col], errors="coerce")
     joined = pd.concat([history, data[[time_col] + channels]], ignore_index=True)
-    features = robust_features(joined, channels, setup).iloc[len(history):]
+    state = artefact.get("state") or {}
+    running = (joined[state["channel"]].astype(float) > state["threshold"]).to_numpy() \
+        if state else None
+    features = robust_features(joined, channels, setup, running).iloc[len(history):]
     trend_cols = [c for c in features.columns if c.endswith("_trend")]
-    alarm = (features[trend_cols].abs() > Z_LIMIT).any(axis=1).to_numpy()
-    score = features[trend_cols].abs().max(axis=1).to_numpy()
+    rise = features[trend_cols].max(axis=1).to_numpy()
+    alarm, score = persistent(rise > Z_LIMIT), rise
     if artefact.get("forest"):
         model, threshold = artefact["forest"]
         score = -model.score_samples(features.to_numpy(float))
-        alarm |= score > threshold
+        alarm |= persistent((score > threshold) & (rise > Z_LIMIT / 2))
+    if running is not None:
+        alarm &= running[len(history):]
     return frame.assign(prediction=alarm.astype(int), score=np.round(score, 4))
