@@ -29,6 +29,8 @@ from datensorgfalt.services.poc.series import (
 )
 
 MAX_WINDOWS = 3
+MAX_BACKTEST_SERIES = 300
+SEED = 17
 ENSEMBLE = "Ensemble"
 
 
@@ -78,30 +80,44 @@ def score(name: str, frame: pd.DataFrame) -> Scored:
                   {"windows": per_window, "error_by_step": [round(float(v), 4) for v in per_step]})
 
 
+def backtest_sample(series: SeriesData, h: int) -> pd.DataFrame:
+    """The series long enough for a backtest; at most ``MAX_BACKTEST_SERIES`` of them (a
+    random sample, fixed seed), so that a panel of thousands of series stays within budget."""
+    lengths = series.lengths()
+    ids = lengths[lengths >= required_length(h, series.season)].index.to_numpy()
+    if len(ids) > MAX_BACKTEST_SERIES:
+        ids = np.random.default_rng(SEED).choice(ids, MAX_BACKTEST_SERIES, replace=False)
+    return series.long[series.long["unique_id"].isin(ids)]
+
+
 def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
                  models: list[str] | None = None) -> Outcome:
     h = horizon or DEFAULT_HORIZON[series.freq]
     series = check_length(series, h)
     long, freq, season = series.long, series.pandas_freq, series.season
-    windows = window_count(series, h)
+    bt_long = backtest_sample(series, h)
+    windows = window_count(SeriesData(bt_long, series.freq, season), h)
+    share = long["unique_id"].nunique() / max(bt_long["unique_id"].nunique(), 1)
     base_model: Forecaster = (PlanColumn(series.plan) if series.plan is not None
                               else SeasonalNaiveModel(freq, season))
-    base_bt = run_step(deadline, base_model.name, lambda: backtest(base_model, long, h, windows,
-                                                                   season), grace=30)
+    base_bt = backtest(base_model, bt_long, h, windows, season)
     baseline = score(base_model.name, base_bt)
     candidates = _candidates(series, models, h)
     results: dict[str, pd.DataFrame] = {}
     finals: dict[str, pd.DataFrame] = {}
+    spent: list[float] = []
     for name, model in candidates.items():
-        estimate = deadline.durations.get(f"bt:{name}", 0) * (windows + 1) / max(windows, 1)
+        guess = float(np.mean(spent)) if spent else 0.0
         bt = run_step(deadline, f"bt:{name}",
-                      lambda m=model: backtest(m, long, h, windows, season), estimate=estimate)
+                      lambda m=model: backtest(m, bt_long, h, windows, season), estimate=guess)
         if bt is None:
             continue
+        took = deadline.durations[f"bt:{name}"]
         final = run_step(deadline, f"fit:{name}", lambda m=model: m.forecast(long, h),
-                         estimate=deadline.durations[f"bt:{name}"] / windows)
+                         estimate=took * share / windows)
         if final is None:
             continue
+        spent.append(took + deadline.durations[f"fit:{name}"])
         results[name], finals[name] = bt, final
     chosen, model_bt, model_final = _choose(results, finals, base_bt)
     scored = score(chosen, model_bt) if chosen else None
@@ -120,7 +136,9 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
                   "history_tail": long.groupby("unique_id").tail(max(3 * season, 3 * h))},
         plots={"history": long, "backtest": model_bt, "baseline_backtest": base_bt,
                "future": model_final},
-        extra={"future": model_final, "windows": windows},
+        extra={"future": model_final, "windows": windows,
+               "members": {n: f for n, f in finals.items()},
+               "backtest_series": int(bt_long["unique_id"].nunique())},
         skipped=list(deadline.skipped), rows=len(long),
     )
 

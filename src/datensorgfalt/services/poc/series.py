@@ -178,27 +178,32 @@ def _drop_partial(long: pd.DataFrame, freq: str, first: pd.Series, last: pd.Seri
 
 
 def required_length(horizon: int, season: int) -> int:
-    """History needed: the test horizon plus two and a half seasonal cycles (seasonal models
-    need more than two to see the pattern), at least twice the horizon and 8 points."""
-    return horizon + max(int(2.5 * season) if season > 1 else 0, 2 * horizon, 8)
+    """History needed for one backtest window: the horizon plus two and a half seasonal
+    cycles before it (seasonal models need more than two to see the pattern), at least the
+    horizon itself and 8 points."""
+    return horizon + max(int(2.5 * season) if season > 1 else 0, horizon, 8)
+
+
+MIN_POINTS = 8
 
 
 def check_length(series: SeriesData, horizon: int) -> SeriesData:
-    """Keep the series long enough for ``horizon``; a clear error when none is."""
+    """A clear error when no series is long enough for ``horizon``; series too short to be
+    forecast at all (fewer than 8 points) are left out with a note."""
     need = required_length(horizon, series.season)
     lengths = series.lengths()
     if lengths.empty:
         raise NoSeries("poc.error.no_series")
-    long_enough = lengths[lengths >= need].index
-    if len(long_enough) == 0:
+    if int(lengths.max()) < need:
         have = int(lengths.max())
         raise SeriesTooShort(
             "poc.error.too_short", horizon=horizon, need=need, have=have, missing=need - have,
             unit=period_word(series.freq, 2), unit_h=period_word(series.freq, horizon))
-    if len(long_enough) < len(lengths):
-        series.notes.append(both("poc.note.short_dropped", n=len(lengths) - len(long_enough),
-                                 need=need))
-        series.long = series.long[series.long["unique_id"].isin(long_enough)]
+    usable = lengths[lengths >= MIN_POINTS].index
+    if len(usable) < len(lengths):
+        series.notes.append(both("poc.note.short_dropped", n=len(lengths) - len(usable),
+                                 need=MIN_POINTS))
+        series.long = series.long[series.long["unique_id"].isin(usable)]
         if series.plan is not None:
-            series.plan = series.plan[series.plan["unique_id"].isin(long_enough)]
+            series.plan = series.plan[series.plan["unique_id"].isin(usable)]
     return series

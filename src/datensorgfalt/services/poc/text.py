@@ -44,16 +44,17 @@ def _clean(texts: Any) -> list[str]:
     return ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in texts]
 
 
-def make_pipeline(c: float) -> Any:
-    """Word uni- and bigrams (TF-IDF, sublinear) + logistic regression (liblinear: fast on
-    sparse text; several labels are handled one-against-the-rest)."""
+def make_pipeline(c: float, classes: int = 2) -> Any:
+    """Word uni- and bigrams (TF-IDF, sublinear) + logistic regression (liblinear for two
+    labels: fast on sparse text; lbfgs, multinomial, for more)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline as chain
 
     words = TfidfVectorizer(lowercase=True, strip_accents="unicode", ngram_range=(1, 2),
                             sublinear_tf=True, max_features=50_000)
-    return chain(words, LogisticRegression(C=c, solver="liblinear", class_weight="balanced",
+    solver = "liblinear" if classes <= 2 else "lbfgs"
+    return chain(words, LogisticRegression(C=c, solver=solver, class_weight="balanced",
                                            max_iter=2000))
 
 
@@ -88,7 +89,7 @@ def fit_text(texts: list[str], labels: np.ndarray, deadline: Deadline) -> tuple[
     if not trials:
         return None, trials
     best = max(trials, key=lambda t: t["score"])
-    pipeline = make_pipeline(best["params"]["C"]).fit(texts, labels)
+    pipeline = make_pipeline(best["params"]["C"], len(classes)).fit(texts, labels)
     return TextModel(pipeline, classes), trials
 
 
@@ -96,7 +97,7 @@ def _cv(texts: list[str], labels: np.ndarray, c: float, folds: list, classes: li
     pred = np.empty(len(labels), dtype=object)
     data = np.asarray(texts, dtype=object)
     for train_idx, test_idx in folds:
-        model = make_pipeline(c).fit(list(data[train_idx]), labels[train_idx])
+        model = make_pipeline(c, len(classes)).fit(list(data[train_idx]), labels[train_idx])
         pred[test_idx] = model.predict(list(data[test_idx]))
     return ev.classification_metrics(labels, pred, None, classes)["macro_f1"]
 
@@ -114,7 +115,8 @@ def cross_predict(texts: list[str], labels: np.ndarray, c: float, deadline: Dead
 
     def work() -> np.ndarray:
         for train_idx, test_idx in folds:
-            model = TextModel(make_pipeline(c).fit(list(data[train_idx]), labels[train_idx]),
+            model = TextModel(make_pipeline(c, len(classes)).fit(list(data[train_idx]),
+                                                              labels[train_idx]),
                               classes)
             proba[test_idx] = model.predict_proba(list(data[test_idx]))
         return proba
