@@ -17,7 +17,7 @@ def customers(n: int = 400, seed: int = 2) -> pd.DataFrame:
     minutes = rng.normal(200, 50, n)
     plan = rng.choice(["basis", "plus"], n)
     risk = 0.6 * (calls >= 4) + 0.3 * (minutes > 260) + 0.1 * (plan == "plus")
-    churn = np.where(rng.random(n) < risk, "ja", "nein")
+    churn = np.where(rng.random(n) < risk, "gekündigt", "aktiv")
     return pd.DataFrame({"Kundennr": np.arange(10000, 10000 + n), "Anrufe": calls,
                          "Minuten": minutes.round(1), "Tarif": plan, "Kündigung": churn})
 
@@ -34,7 +34,8 @@ def test_classification_beats_the_majority_class() -> None:
 def test_regression_beats_the_mean() -> None:
     rng = np.random.default_rng(5)
     frame = pd.DataFrame({"Zement": rng.uniform(100, 500, 300), "Alter": rng.integers(1, 90, 300)})
-    frame["Festigkeit"] = 0.08 * frame["Zement"] + 8 * np.log(frame["Alter"]) + rng.normal(0, 2, 300)
+    noise = rng.normal(0, 2, 300)
+    frame["Festigkeit"] = 0.08 * frame["Zement"] + 8 * np.log(frame["Alter"]) + noise
     outcome = run_table(frame, "Festigkeit", "regress", Deadline(20))
     assert outcome.model.metrics["mae"] < 0.5 * outcome.baseline.metrics["mae"]
 

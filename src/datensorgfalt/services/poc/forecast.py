@@ -8,6 +8,7 @@ import pandas as pd
 
 from datensorgfalt.services.poc import evaluation as ev
 from datensorgfalt.services.poc.budget import Deadline, run_step
+from datensorgfalt.services.poc.calendar import DEFAULT_STATE
 from datensorgfalt.services.poc.forecasters import (
     LEVELS,
     Ensemble,
@@ -18,7 +19,6 @@ from datensorgfalt.services.poc.forecasters import (
     optional_models,
     statistical_models,
 )
-from datensorgfalt.services.poc.calendar import DEFAULT_STATE
 from datensorgfalt.services.poc.outcome import Outcome, Scored
 from datensorgfalt.services.poc.series import (
     DEFAULT_HORIZON,
@@ -123,7 +123,8 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
     scored = score(chosen, model_bt) if chosen else None
     table = [score(n, bt).to_dict() for n, bt in results.items()]
     if len(results) >= 2:
-        table.append(scored.to_dict() if chosen == ENSEMBLE else score(ENSEMBLE, model_bt).to_dict())
+        table.append(scored.to_dict() if chosen == ENSEMBLE
+                     else score(ENSEMBLE, model_bt).to_dict())
     return Outcome(
         kind="forecast",
         columns={"freq": series.freq, "horizon": h, "season_length": season},

@@ -45,7 +45,8 @@ def markdown(payload: dict[str, Any], lang: str = "de") -> str:
              f"## {t('poc.card.data', lang=lang)}", ""]
     for d in c["data"]:
         lines.append(f"- `{d['id']}` {d['title']} ({d['location']}), "
-                     f"{t('poc.card.fingerprint', lang=lang)} `{(d.get('fingerprint') or '-')[:16]}`"
+                     f"{t('poc.card.fingerprint', lang=lang)} "
+                     f"`{(d.get('fingerprint') or '-')[:16]}`"
                      f", {t('poc.card.rows', lang=lang)} {d.get('rows')}")
     lines += ["", f"## {t('poc.card.features', lang=lang)}", "",
               ", ".join(map(str, c["features"])) or "-", "",

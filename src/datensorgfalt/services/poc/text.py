@@ -14,7 +14,7 @@ from sklearn.model_selection import StratifiedKFold
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.poc import evaluation as ev
 from datensorgfalt.services.poc.budget import Deadline, run_step
-from datensorgfalt.services.poc.outcome import Outcome, Scored
+from datensorgfalt.services.poc.outcome import Outcome
 from datensorgfalt.services.poc.tables import TargetUnusable, scored
 
 SEED = 13
