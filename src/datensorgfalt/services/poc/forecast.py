@@ -153,8 +153,11 @@ def _candidates(series: SeriesData, wanted: list[str] | None, h: int) -> dict[st
     if wanted:
         every = pool | extra | {lgbm.name: lgbm}
         chosen = {name: every[name] for name in wanted if name in every}
+    elif lgbm.useful(series.long, h):
+        # enough history for a global model: it is the third, most different view
+        chosen = {k: v for k, v in pool.items() if k != "AutoCES"} | {lgbm.name: lgbm}
     else:
-        chosen = pool | ({lgbm.name: lgbm} if lgbm.useful(series.long, h) else {})
+        chosen = pool
     if series.per_working_day:
         chosen = {name: m if name == lgbm.name else PerWorkingDay(m, series.freq, DEFAULT_STATE)
                   for name, m in chosen.items()}
@@ -163,7 +166,7 @@ def _candidates(series: SeriesData, wanted: list[str] | None, h: int) -> dict[st
 
 def _choose(results: dict[str, pd.DataFrame], finals: dict[str, pd.DataFrame],
             base_bt: pd.DataFrame) -> tuple[str | None, pd.DataFrame, pd.DataFrame]:
-    """The pre-declared default is the median ensemble of every model that finished in time;
+    """The pre-declared default is the mean ensemble of every model that finished in time;
     no picking of the winner on the test windows (that would flatter the result)."""
     if not results:
         return None, base_bt, pd.DataFrame()

@@ -63,7 +63,8 @@ class StatsModel:
 
 @dataclass
 class Ensemble:
-    """Median of its members' forecasts (bounds: mean of the members' bounds)."""
+    """Mean of its members' forecasts and of their interval bounds (the classic equal-weight
+    forecast combination; with three members a median would throw away information)."""
 
     name: str
     members: list[Forecaster]
@@ -73,9 +74,7 @@ class Ensemble:
         keys = ["unique_id", "ds"]
         stacked = pd.concat([p.set_index(keys) for p in parts], keys=range(len(parts)))
         grouped = stacked.groupby(level=[1, 2])
-        out = grouped.mean()
-        out["yhat"] = grouped["yhat"].median()
-        return out.reset_index()
+        return grouped.mean().reset_index()
 
     def forecast(self, train: pd.DataFrame, h: int) -> pd.DataFrame:
         parts = []
