@@ -53,7 +53,7 @@ class TableModel:
 
 def _lgbm_space(rng: np.random.Generator, first: bool) -> dict:
     if first:
-        return {"num_leaves": 31, "learning_rate": 0.05, "n_estimators": 300,
+        return {"num_leaves": 31, "learning_rate": 0.05, "n_estimators": 500,
                 "min_child_samples": 20, "subsample": 0.9, "colsample_bytree": 0.8,
                 "reg_lambda": 1.0}
     return {
@@ -154,7 +154,7 @@ def search(train: pd.DataFrame, target: str, kind: str, deadline: Deadline,
         step = f"lightgbm-{len(trials)}"
         result = run_step(deadline, step, lambda p=params: _cv_score(
             lambda: _make_lgbm(kind, p, len(y)), X, y, kind, folds, classes, deadline),
-            estimate=estimate * 1.2 + deadline.budget * 0.1, grace=3)
+            estimate=estimate * 1.2 + 1.0, grace=3)
         first = False
         if result is None:
             break
