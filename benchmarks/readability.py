@@ -29,7 +29,8 @@ def demo_workspace(folder: Path):
 
     runner = CliRunner()
     target = folder / "demo-firma"
-    for args in (["demo", str(target)], ["init", str(target)], ["scan", str(target)],
+    for args in (["demo", str(target)], ["init", str(target)],
+                 ["scan", "-w", str(target), str(target)],
                  ["quality", "-w", str(target)], ["privacy", "-w", str(target)],
                  ["readiness", "-w", str(target), "--answers", str(ANSWERS)]):
         result = runner.invoke(build_app(), args)

@@ -19,7 +19,6 @@ import io
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -141,19 +140,23 @@ import resource, sys, time
 from pathlib import Path
 from datensorgfalt.services.scan import scan
 from datensorgfalt.workspace import init_workspace
+result = "0 0 True"
 if sys.argv[1] != "-":
     ws = init_workspace(Path(sys.argv[1]).parent)
     catalog = ws.open_catalog()
     started = time.perf_counter()
     report = scan([sys.argv[1]], ws, catalog)
-    print(f"{time.perf_counter() - started:.1f} {catalog.datasets()[0].row_count} {report.ok}")
+    result = f"{time.perf_counter() - started:.1f} {catalog.datasets()[0].row_count} {report.ok}"
+print(result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
 def _child(target: str) -> tuple[str, int]:
+    """Run the probe in a fresh process; its own peak RSS (KB) comes back with its output."""
     result = subprocess.run([sys.executable, "-c", PROBE, target], capture_output=True,
                             text=True, check=True)
-    return result.stdout.strip(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    output, peak = result.stdout.strip().rsplit(" ", 1)
+    return output, int(peak)
 
 
 def write_big_csv(path: Path, gigabytes: float) -> int:

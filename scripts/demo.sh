@@ -15,8 +15,19 @@ rc=0
 (cd "$DIR" && "$OLDPWD/$DS" scan .) || rc=$?
 [ "$rc" -le 1 ] || exit "$rc"
 "$DS" catalog list -w "$DIR"
+"$DS" catalog export -w "$DIR" --format dcat-ttl --out "$DIR/.datensorgfalt/export/katalog.ttl"
 echo "== Deutschen ERP-Export (cp1252, Semikolon, Dezimalkomma) als saubere CSV-Datei speichern"
 "$DS" convert "$DIR/vertrieb/erp_umsatz_2023-2025.csv" "$DIR/.datensorgfalt/export/erp_umsatz.csv"
+echo "== Datenqualität aller Tabellen prüfen; die schwersten Befunde zuerst"
+"$DS" quality -w "$DIR"
+"$DS" quality show "erp_umsatz_2023-2025.csv" -w "$DIR" --cells "$DIR/.datensorgfalt/verdaechtige_zellen.csv"
+"$DS" quality show "presse_03.csv" -w "$DIR"
+echo "== Personenbezogene Daten finden (DSGVO), Rechte festhalten, geschützte Kopie erzeugen"
+"$DS" privacy -w "$DIR"
+"$DS" rights set "kundenliste.xlsx (Kunden)" --licence proprietary --source own --owner Vertrieb \
+    --restriction "nur intern" --legal-basis "Art. 6 Abs. 1 lit. b DSGVO" --ai-training no -w "$DIR"
+"$DS" protect "kundenliste.xlsx (Kunden)" --out "$DIR/.datensorgfalt/geschuetzt" --k 3 -w "$DIR"
+"$DS" catalog export -w "$DIR" --format dcat-ttl --out "$DIR/.datensorgfalt/export/katalog.ttl"
 # (nach scan, quality und privacy: readiness und usecases lesen deren Ergebnisse)
 echo "== KI-Reifegrad aus den Antworten der Musterfirma"
 "$DS" readiness -w "$DIR" --answers src/datensorgfalt/knowledge/answers-example.yaml

@@ -7,6 +7,7 @@ set -euo pipefail
 need=()
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then need+=(postgresql); fi
 if ! ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so"; then need+=(libpango-1.0-0 libpangoft2-1.0-0); fi
+if ! ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so"; then need+=(libharfbuzz-subset0); fi
 if ! fc-list 2>/dev/null | grep -qi "DejaVu"; then need+=(fonts-dejavu-core); fi
 if ! command -v pdftoppm >/dev/null; then need+=(poppler-utils); fi
 

@@ -188,3 +188,34 @@ def test_interactive_questionnaire_in_the_terminal(tmp_path: Path, cli, lang: st
                                                                              "datenbank"]
     phase = readiness.assess(answers, ev.Evidence())["phase"]["title"]
     assert "Phase:" in result.output and phase in result.output
+
+
+def test_history_answer_is_compared_with_the_measured_months(catalog) -> None:
+    build_company(catalog)  # the longest series covers 36 months
+    evidence = ev.gather(catalog)
+    fits = readiness.assess({"D3": "2-5"}, evidence)
+    assert "D3" not in {d["question"] for d in fits["disagreements"]}
+    too_modest = readiness.assess({"D3": "<1"}, evidence)
+    found = {d["question"]: d for d in too_modest["disagreements"]}
+    assert found["D3"]["direction"] == "lower" and "36 Monate" in found["D3"]["text"]
+
+
+def test_answers_stored_for_an_older_questionnaire_keep_what_still_fits(catalog) -> None:
+    from tests.company import add_result
+
+    add_result(catalog, "readiness", None, key="assessment", payload={
+        "answers": {"S1": 4, "S2": "vielleicht", "Z9": "ja", "_company": "Alt GmbH"}})
+    assert readiness.stored_answers(catalog) == {"S1": 4, "_company": "Alt GmbH"}
+
+
+def test_data_dimension_as_a_whole_is_compared(catalog) -> None:
+    build_company(catalog)
+    evidence = ev.gather(catalog)
+    best = {q["id"]: v for q_id, v in answers_at("max").items()
+            for q in readiness.questionnaire()["questions"]
+            if q["id"] == q_id and q["dimension"] == "data"}
+    result = readiness.assess(best, evidence)
+    first = result["disagreements"][0]
+    assert first["dimension"] == "data" and first["direction"] == "higher"
+    assert first["self"] == 100 and first["evidence"] < 75
+    assert "der Katalog" in first["text"]

@@ -158,3 +158,23 @@ def test_cli_with_odd_names(cli, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "1 neu" in result.stdout
     listed = cli("catalog", "list", cwd=tmp_path)
     assert listed.exit_code == 0 and "Ums\ufffdtze" in listed.stdout
+
+
+def test_repaired_file_is_read_and_then_skipped(catalog, tmp_path: Path) -> None:
+    import sqlite3
+
+    root = tmp_path / "share"
+    root.mkdir()
+    database = root / "auftraege.sqlite"
+    database.write_bytes(b"SQLite format 3\x00" + b"\x00" * 50)  # truncated database
+    first = run_scan(catalog, tmp_path, root)
+    assert first.failed == 1
+    database.unlink()
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE auftraege (nr INTEGER)")
+    connection.close()
+    second = run_scan(catalog, tmp_path, root)
+    assert second.changed == 1 and second.failed == 0
+    assert [d.title for d in catalog.datasets()] == ["auftraege.sqlite (auftraege)"]
+    third = run_scan(catalog, tmp_path, root)
+    assert (third.unchanged, third.changed) == (1, 0)

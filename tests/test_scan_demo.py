@@ -9,7 +9,6 @@ import pytest
 from rdflib import Graph
 
 from datensorgfalt.catalog.models import Link
-from datensorgfalt.demo import generate
 from datensorgfalt.services.dcat import export
 from datensorgfalt.sources.locations import file_location
 from tests.conftest import file_hashes
@@ -19,11 +18,10 @@ from tests.test_dcat import PROFILE, SPEZIFIKATION, violations
 NOT_DATA = {"GEPFLANZT.md"}  # the planted list for people; .demo/ is hidden
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("demo") / "firma"
-    generate(root, seed=42)
-    return root
+@pytest.fixture
+def demo(demo_company: Path) -> Path:
+    """The shared demo company (generated once per test run; the scan only reads it)."""
+    return demo_company
 
 
 def _covered(catalog) -> set[str]:

@@ -171,6 +171,7 @@ def typed_frame(workspace: Any, dataset: Any, columns: list[str] | None = None) 
     infos = {c.name: (c.details or {}) for c in dataset.columns}
     source = table_sql(workspace, dataset)
     con = connect()
+    con.execute("SET preserve_insertion_order=true")  # rows in file order (time series)
     try:
         names = [d[0] for d in con.execute(f"SELECT * FROM {source} LIMIT 0").description]
         wanted = [n for n in names if columns is None or n in columns]

@@ -96,7 +96,8 @@ class Facts:
     def text(self) -> str:
         """Title, location and column names in lower case, for keyword predicates."""
         names = " ".join(c["name"] for c in self.columns)
-        docs = " ".join(os.path.basename(d.get("path", "")) for d in self.details.get("documents", [])[:200])
+        documents = self.details.get("documents", [])[:200]
+        docs = " ".join(os.path.basename(d.get("path", "")) for d in documents)
         labels = " ".join(self.details.get("labels", {}) or {})
         where = self.rel_path or unquote(self.location)
         return f"{self.title} {where} {names} {docs} {labels}".lower()

@@ -20,6 +20,13 @@ LABEL_COLUMN = re.compile(r"label|kategorie|category|schl[uü]ssel|key|klasse|cl
                           r"abteilung|zuordnung|ziel|target", re.I)
 
 
+# a category target is an outcome (result, class, defect), never a person
+OUTCOME_COLUMN = re.compile(r"ergebnis|result|status|klasse|class|label|bewertung|befund|"
+                            r"ausschuss|defekt|fehler|ok", re.I)
+PERSON_COLUMN = re.compile(r"pr[uü]fer|mitarbeiter|bearbeiter|name|person|ansprech|kunde|"
+                           r"employee|inspector|operator", re.I)
+
+
 @dataclass
 class Check:
     """Outcome of one requirement."""
@@ -124,7 +131,7 @@ def _target_signal(d: Facts, spec: dict) -> str:
 def event_log(spec: dict, evidence: Evidence) -> Check:
     need = {"min_rows": spec.get("min_rows", 1)}
     checks = [Check("event_log", _share(d.rows or 0, need["min_rows"]), [d], need=need,
-                    have={"rows": d.rows or 0})
+                    have={"rows": d.rows or 0}, poc={"events": d.id})
               for d in evidence.originals
               if d.kind in ("table", "database") and _has_date(d) and _keywords(d, spec)]
     return _best(checks, "event_log", need, spec)
@@ -233,10 +240,12 @@ def _table_target(d: Facts, kind: str | None) -> str | None:
         numeric = numeric_columns(d.columns)
         return numeric[-1]["name"] if numeric else None
     if kind == "category":
-        cats = [c for c in d.columns if c["semantic"] == "category"] or [
-            c for c in d.columns if c["type"] in ("text", "boolean")
-            and c["semantic"] not in ("free_text", "email", "phone", "iban", "identifier")]
-        return cats[-1]["name"] if cats else None
+        cats = [c for c in d.columns if c["type"] in ("text", "boolean")
+                and c["semantic"] not in ("free_text", "email", "phone", "iban", "identifier")
+                and not PERSON_COLUMN.search(c["name"])]
+        cats.sort(key=lambda c: (bool(OUTCOME_COLUMN.search(c["name"])),
+                                 c["semantic"] == "category"), reverse=True)
+        return cats[0]["name"] if cats else None
     return None
 
 

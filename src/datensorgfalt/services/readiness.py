@@ -159,7 +159,8 @@ def assess(answers: dict[str, Any], evidence: ev.Evidence) -> dict[str, Any]:
         "next_phase": _phase_view(spec["phases"], phase_index + 1) if next_phase else None,
         "gaps": gaps, "next_steps": _next_steps(spec, gaps, dimensions, measured),
         "measures": measured["measures"], "facts": measured["facts"],
-        "disagreements": _disagreements(spec, answers, measured),
+        "disagreements": _dimension_disagreement(spec, dimensions)
+        + _disagreements(spec, answers, measured),
     }
 
 
@@ -258,6 +259,22 @@ def _data_step(measured: dict) -> str:
     return t(f"readiness.step.{weakest}")
 
 
+def _dimension_disagreement(spec: dict, dimensions: list[dict]) -> list[dict[str, Any]]:
+    """The data dimension as a whole: self-report against the measured score."""
+    data = next(d for d in dimensions if d["key"] == "data")
+    if data["evidence_score"] is None:
+        return []
+    gap = data["self_score"] - data["evidence_score"]
+    if abs(gap) < spec["evidence"]["disagreement"]:
+        return []
+    return [{"question": None, "dimension": "data", "self": round(data["self_score"]),
+             "evidence": round(data["evidence_score"]),
+             "direction": "higher" if gap > 0 else "lower",
+             "text": t("readiness.disagree.dimension", title=data["title"],
+                       self=round(data["self_score"]), evidence=round(data["evidence_score"]))
+             + " " + t(f"readiness.disagree.{'higher' if gap > 0 else 'lower'}")}]
+
+
 def _disagreements(spec: dict, answers: dict, measured: dict) -> list[dict[str, Any]]:
     """Questions whose answer and the catalog's measurement differ by the threshold or more."""
     if not measured["facts"]["datasets"]:
@@ -267,6 +284,8 @@ def _disagreements(spec: dict, answers: dict, measured: dict) -> list[dict[str, 
     for question in spec["questions"]:
         key = question.get("evidence")
         value = measured["measures"].get(key) if key else None
+        if key == "history" and value is not None:
+            value = _history_answer(question, measured["facts"]["longest_months"])
         if value is None or question["id"] not in answers:
             continue
         said = points(question, answers[question["id"]]) / spec["max_points"]
@@ -280,6 +299,15 @@ def _disagreements(spec: dict, answers: dict, measured: dict) -> list[dict[str, 
                                                   **_finding_values(measured))),
             })
     return found
+
+
+HISTORY_BUCKETS = ((0, "keine"), (0.1, "<1"), (12, "1-2"), (24, "2-5"), (60, ">5"))
+
+
+def _history_answer(question: dict, months: float) -> float:
+    """The share of points the history question would get for the measured months."""
+    value = [v for low, v in HISTORY_BUCKETS if months >= low][-1]
+    return points(question, value) / questionnaire()["max_points"]
 
 
 def _label(question: dict, value: Any) -> str:
@@ -316,4 +344,13 @@ def stored_answers(catalog: Any) -> dict[str, Any] | None:
     with catalog.session() as session:
         row = session.scalars(select(Result).where(Result.kind == "readiness")
                               .order_by(Result.id.desc()).limit(1)).first()
-        return dict(row.payload.get("answers") or {}) if row else None
+        stored = dict(row.payload.get("answers") or {}) if row else None
+    if stored is None:
+        return None
+    kept = {k: v for k, v in stored.items() if k.startswith("_")}
+    for qid, value in stored.items():  # answers to an older questionnaire: keep what still fits
+        try:
+            kept |= validate({qid: value})
+        except AnswersInvalid:
+            continue
+    return kept

@@ -15,7 +15,12 @@ from datensorgfalt.catalog.serialize import rights_to_dict
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.privacy.lexicon import knowledge
 
-FIELDS = ("licence", "source", "owner", "contact", "restrictions", "legal_basis", "ai_training")
+FIELDS = ("licence", "source", "owner", "contact", "restrictions", "legal_basis", "ai_training",
+          "access")
+ACCESS = {"public": "public", "öffentlich": "public", "offen": "public",
+          "restricted": "restricted", "eingeschränkt": "restricted",
+          "non_public": "non_public", "non-public": "non_public", "intern": "non_public",
+          "nicht öffentlich": "non_public", "nicht-öffentlich": "non_public"}
 YES = {"yes", "ja", "true", "1", "y", "j"}
 NO = {"no", "nein", "false", "0", "n"}
 
@@ -97,6 +102,12 @@ def validated(values: dict[str, Any]) -> dict[str, Any]:
         clean["restrictions"] = _restrictions(values["restrictions"])
     if values.get("ai_training") is not None:
         clean["ai_training_allowed"] = parse_yes_no(values["ai_training"])
+    if values.get("access") is not None:
+        access = ACCESS.get(str(values["access"]).strip().lower())
+        if access is None:
+            raise RightsError("rights.error.access", value=values["access"],
+                              allowed="public, restricted, non_public")
+        clean["access"] = access
     return clean
 
 
@@ -108,6 +119,11 @@ def set_rights(catalog: Catalog, selector: str, **values: Any) -> dict[str, Any]
         if rights is None:
             rights = Rights(dataset_id=dataset.id, restrictions={})
             session.add(rights)
+        restrictions = dict(rights.restrictions or {})
+        restrictions.update(clean.pop("restrictions", {}))
+        if "access" in clean:
+            restrictions["access"] = clean.pop("access")  # read by the DCAT export
+        rights.restrictions = restrictions
         for key, value in clean.items():
             setattr(rights, key, value)
         session.flush()

@@ -17,7 +17,7 @@ from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
 from datensorgfalt.services.table_profile import ColumnProfile
 from datensorgfalt.sources.base import Issue
-from datensorgfalt.sources.locations import safe_text
+from datensorgfalt.sources.locations import display_location, safe_text
 
 COPY_CODE = "same-data-elsewhere"
 
@@ -203,15 +203,6 @@ def _link_group(session: Session, members: list[tuple[str, str]],
             dataset_id=id_, run_id=run_id, source="scan", code=COPY_CODE, severity="info",
             dimension="uniqueness",
             message=t("scan.finding.same_data_elsewhere", n=len(members),
-                      others=", ".join(_short(o) for o in others)),
+                      others=", ".join(display_location(o) for o in others)),
             evidence={"places": locations}))
     return {"places": len(members), "locations": locations, "original": locations[0]}
-
-
-def _short(location: str) -> str:
-    from datensorgfalt.sources.locations import path_of
-
-    try:
-        return safe_text(str(path_of(location)))
-    except ValueError:
-        return location

@@ -65,9 +65,10 @@ def _run_failure(catalog: Catalog, run_id: int, location: str, exc: BaseExceptio
 # -- table files -----------------------------------------------------------------------------
 
 def _unchanged(before: list[store.Known], size: int, modified=None, sha=None) -> bool:
-    if not before or any(k.status != "active" for k in before):
+    current = [k for k in before if k.status != "deleted"]  # parts removed earlier don't count
+    if not current or any(k.status != "active" for k in current):
         return False  # new, or it failed last time: read it again
-    first = before[0]
+    first = current[0]
     if first.byte_size != size:
         return False
     return first.modified_at == modified if sha is None else first.sha256 == sha
@@ -94,7 +95,7 @@ def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int) -> Unit
     base["details"]["sha256"] = sha
     if _unchanged(before, stat.st_size, sha=sha):
         with catalog.session() as session:
-            store.touch(session, [k.id for k in before], modified)
+            store.touch(session, [k.id for k in before if k.status == "active"], modified)
         return UnitResult("unchanged", {source})
     try:
         from datensorgfalt.sources.registry import open_tables

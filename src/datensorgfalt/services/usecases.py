@@ -79,8 +79,8 @@ def _describe(requirement: dict[str, Any], check: Check) -> dict[str, Any]:
     how = loc(spec.get("how")) or t(f"usecases.how.{name}", **values)
     return {
         "predicate": name, "ok": check.ok, "ratio": round(check.ratio, 2),
-        "need": t(f"usecases.need.{name}", **values),
-        "have": t(f"usecases.have.{name}", **values) if check.datasets else t(
+        "need": t(f"usecases.need.{_need_key(name, spec)}", **values),
+        "have": t(f"usecases.have.{_need_key(name, spec)}", **values) if check.datasets else t(
             "usecases.have.nothing"),
         "datasets": [{"id": d.id, "title": d.title, "area": d.area} for d in check.datasets],
         "missing": "" if check.ok else t(f"usecases.missing.{name}", **values),
@@ -104,9 +104,19 @@ def _text_values(spec: dict[str, Any], check: Check) -> dict[str, Any]:
         "target": have.get("target", "-"), "date": have.get("date", "-"),
         "label": have.get("label", "-"), "labelled": have.get("labelled", 0),
         "what": loc(spec.get("what")) or "-",
-        "keywords": ", ".join(str(k) for k in (spec.get("keywords") or [])[:3]) or "-",
+        "keywords": _first_word(spec),
         "datasets": ", ".join(d.title for d in check.datasets[:3]) or "-",
     }
+
+
+def _need_key(name: str, spec: dict[str, Any]) -> str:
+    return "texts_labelled" if name == "texts" and spec.get("label_column") else name
+
+
+def _first_word(spec: dict[str, Any]) -> str:
+    """The first keyword, as a word a person reads (``lager`` -> ``„Lager“``)."""
+    words = spec.get("keywords") or []
+    return t("usecases.keyword", word=str(words[0]).capitalize()) if words else "-"
 
 
 def _gates(gates: dict[str, Any], readiness: dict | None) -> list[dict[str, Any]]:
@@ -166,8 +176,11 @@ def _poc(usecase: dict, checks: list[Check]) -> dict[str, Any] | None:
         return None
     poc = {"kind": spec["kind"], "criterion": spec.get("criterion"), "by": None, "text": None,
            "label": None, "target": None, "date": None} | source
+    events = next((c.poc["events"] for c in checks if c.poc.get("events")), None)
+    if events and spec["kind"] == "anomaly":
+        poc["events"] = events
     parts = ["datensorgfalt", "poc", poc["kind"], "--dataset", poc["dataset"]]
-    for option in ("target", "date", "by", "text", "label", "labels"):
+    for option in ("target", "date", "by", "text", "label", "labels", "events"):
         if poc.get(option):
             parts += [f"--{option}", _quote(str(poc[option]))]
     poc["command"] = " ".join(parts)

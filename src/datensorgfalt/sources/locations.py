@@ -43,3 +43,12 @@ def display_name(path: Path) -> str:
 def safe_text(text: str) -> str:
     """``text`` without lone surrogates (from undecodable file names), valid UTF-8."""
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def display_location(location: str) -> str:
+    """A location as people read it: the plain path (with its sheet or table), or the URL."""
+    if not location.startswith("file://"):
+        return location
+    fragment = fragment_of(location)
+    suffix = "".join(f" [{value}]" for value in fragment.values())
+    return safe_text(str(path_of(location))) + suffix

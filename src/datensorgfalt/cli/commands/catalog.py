@@ -74,6 +74,7 @@ def register(app: typer.Typer) -> None:
         if out is None:
             sys.stdout.write(text)
             return
+        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, "utf-8")
         console.print(t("dcat.written", path=out, n=dcat.export_summary(text, fmt)["datasets"]))
 

@@ -106,11 +106,11 @@ def _table(data: dict) -> Table:
     table = Table(show_lines=False)
     for key in ("column", "kinds", "count", "confidence", "examples"):
         table.add_column(t(f"privacy.cli.col.{key}"), overflow="fold")
-    rows = [(name, c["kinds"], c["count"], c["confidence"], c["examples"])
-            for name, c in data["columns"].items()]
-    rows += [(Path(path).name, d["kinds"], sum(d["counts"].values()), d["confidence"],
-              d["examples"]) for path, d in data["documents"].items()]
-    for name, kinds, count, confidence, examples in rows:
-        table.add_row(name, kind_labels(kinds), str(count), f"{confidence:.2f}",
-                      ", ".join(examples))
+    rows = [(name, c, c["count"]) for name, c in data["columns"].items()]
+    rows += [(Path(path).name, d, sum(d["counts"].values()))
+             for path, d in data["documents"].items()]
+    for name, entry, count in rows:
+        labels = kind_labels(entry["kinds"], entry.get("special_categories"))
+        table.add_row(name, labels, str(count), f"{entry['confidence']:.2f}",
+                      ", ".join(entry["examples"]))
     return table

@@ -55,14 +55,20 @@ def _render(report: ProtectReport) -> None:
                             treatment=t(f"protect.treatment.{entry['treatment']}")), markup=False)
     k = report.k
     if k["quasi_identifiers"]:
-        console.print(t("protect.cli.k", before=k["before"], after=k["after"], target=k["target"],
+        console.print(t("protect.cli.k", before=_n(k["before"]), after=_n(k["after"]),
+                        target=k["target"],
                         suppressed=k["suppressed_rows"],
                         loss=round(100 * k["information_loss"], 1)))
-        for before_after in (report.risk_before, report.risk_after):
-            console.print(t("protect.cli.risk", unique=round(100 * before_after["unique_share"], 1),
-                            smallest=before_after["k"]))
+        for when, risk in (("before", report.risk_before), ("after", report.risk_after)):
+            console.print(t("protect.cli.risk", when=t(f"protect.cli.{when}"),
+                            unique=round(100 * risk["unique_share"], 1),
+                            smallest=_n(risk["k"])))
     else:
         console.print(t("protect.cli.k_none"))
     for column, value in report.l_diversity.items():
         console.print(t("protect.cli.l", column=column, l=value))
     console.print(t("protect.cli.original"))
+
+
+def _n(value: int | None) -> str:
+    return "-" if value is None else str(value)

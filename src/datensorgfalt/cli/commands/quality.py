@@ -124,7 +124,8 @@ def render_report(data: dict, show_all: bool = False) -> None:
         for f in findings:
             rows = f.get("evidence", {}).get("rows")
             where = f"\n[dim]rows {rows[:5]}[/]" if rows else ""
-            table.add_row(f"[{SEVERITY_STYLE[f['severity']]}]{f['severity']}[/]",
+            severity = t(f"quality.severity.{f['severity']}")
+            table.add_row(f"[{SEVERITY_STYLE[f['severity']]}]{severity}[/]",
                           f["message"] + where, f["todo"])
         console.print(table)
     hidden = len(result.get("findings", [])) - len(findings)

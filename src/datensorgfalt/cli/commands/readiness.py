@@ -50,7 +50,8 @@ def _asker(out: Any):
         opts = readiness.options(question)
         dimension = next(d for d in readiness.questionnaire()["dimensions"]
                          if d["key"] == question["dimension"])
-        out.print(f"\n[dim]{t('readiness.question', n=number, total=total, dimension=loc(dimension['title']))}[/]")
+        title = t("readiness.question", n=number, total=total, dimension=loc(dimension["title"]))
+        out.print(f"\n[dim]{title}[/]")
         out.print(f"[bold]{loc(question['text'])}[/]")
         for i, option in enumerate(opts, 1):
             out.print(f"  {i}) {loc(option['label'])}")

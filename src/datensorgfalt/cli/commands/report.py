@@ -28,9 +28,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = json_option(),
     ) -> None:
         lang = (lang or language())[:2].lower()
-        with open_catalog(workspace) as (ws, catalog):
-            with console.status(t("report.help")):
-                result = build_report(catalog, ws, out, lang if lang in ("de", "en") else None)
+        with open_catalog(workspace) as (ws, catalog), console.status(t("report.help")):
+            result = build_report(catalog, ws, out, lang if lang in ("de", "en") else None)
         if as_json:
             print_json(result)
             return

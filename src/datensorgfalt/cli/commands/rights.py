@@ -35,13 +35,15 @@ def register(app: typer.Typer) -> None:
                                               help=t("rights.help.restriction")),
         legal_basis: str = typer.Option(None, "--legal-basis", help=t("rights.help.legal_basis")),
         ai_training: str = typer.Option(None, "--ai-training", help=t("rights.help.ai_training")),
+        access: str = typer.Option(None, "--access", help=t("rights.help.access")),
         workspace: Path = workspace_option(),
         as_json: bool = json_option(),
     ) -> None:
         with open_catalog(workspace) as (_, catalog):
             saved = set_rights(catalog, dataset, licence=licence, source=source, owner=owner,
                                contact=contact, restrictions=restriction or None,
-                               legal_basis=legal_basis, ai_training=ai_training)
+                               legal_basis=legal_basis, ai_training=ai_training,
+                               access=access)
         print_json(saved) if as_json else console.print(t("rights.cli.saved", title=saved["title"]))
 
     @group.command("import", help=t("rights.help.import"))
@@ -81,5 +83,5 @@ def _table(rows: list[dict]) -> Table:
         allowed = row.get("ai_training_allowed")
         table.add_row(row["title"], row.get("source") or "-", row.get("licence") or "-",
                       row.get("owner") or "-", restrictions or "-", row.get("legal_basis") or "-",
-                      "-" if allowed is None else t("rights.cli.yes" if allowed else "rights.cli.no"))
+                      "-" if allowed is None else t(f"rights.cli.{'yes' if allowed else 'no'}"))
     return table

@@ -12,6 +12,7 @@ from datensorgfalt.cli.common import console, err_console, handles_errors, json_
 from datensorgfalt.errors import NoWorkspace
 from datensorgfalt.i18n import t
 from datensorgfalt.services.scan import ScanReport, scan
+from datensorgfalt.sources.locations import display_location
 from datensorgfalt.workspace import find_workspace, init_workspace
 
 
@@ -53,12 +54,13 @@ def _render(report: ScanReport) -> None:
     for copy in report.copies:
         console.print(t("scan.cli.copies", n=copy["places"]))
         for location in copy["locations"]:
-            console.print(f"    {location}")
+            console.print(f"    {display_location(location)}", markup=False)
     if report.failures:
         table = Table(title=t("scan.cli.failures_title"))
         for key in ("location", "code", "message"):
             table.add_column(t(f"scan.cli.col.{key}"), overflow="fold")
         for failure in report.failures:
-            table.add_row(failure["location"], failure["code"], failure["message"])
+            table.add_row(display_location(failure["location"]), failure["code"],
+                          failure["message"])
         console.print(table)
     console.print(t("scan.cli.next"))

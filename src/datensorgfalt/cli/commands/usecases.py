@@ -50,7 +50,7 @@ def render(shown: list[dict], matches: list[dict]) -> None:
     console.print(table)
     counts = {v: sum(m["verdict"] == v for m in matches) for v in STYLE}
     console.print(t("usecases.summary", **counts))
-    if not any(m["gates"] and m["gates"][0]["have"] for m in matches if m["gates"]):
+    if all(gate["have"] is None for m in matches for gate in m["gates"]):
         console.print(f"[dim]{t('usecases.no_readiness')}[/]")
     now = [m for m in shown if m["verdict"] == "now" and m["poc"]]
     if now:

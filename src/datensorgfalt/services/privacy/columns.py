@@ -32,7 +32,8 @@ SHARE_WITHOUT_HEADER = {
 }
 SHARE_WITH_HEADER = 0.5
 _ID_LIKE = re.compile(r"^[A-Za-z]{0,4}[-/ ]?\d{2,12}(?:[-/]\d{1,6})?$")
-_TITLE = r"(?:(?:Univ\.)?Prof\.|Dr\.(?:\s?(?:med|rer\.\s?nat|phil|jur|h\.\s?c)\.)?|Dipl\.-\w+\.?|Ing\.|Mag\.)"
+_TITLE = (r"(?:(?:Univ\.)?Prof\.|Dr\.(?:\s?(?:med|rer\.\s?nat|phil|jur|h\.\s?c)\.)?"
+          r"|Dipl\.-\w+\.?|Ing\.|Mag\.)")
 _NAME_SHAPE = re.compile(
     r"^(?:" + _TITLE + r"\s?)*[A-ZÄÖÜ][a-zäöüßéèáàçñ'’]+(?:-[A-ZÄÖÜ][a-zäöüß'’]+)?"
     r"(?:,?\s(?:von|van|de|zu|von der|van der|ter|ten)?\s?[A-ZÄÖÜ][a-zäöüßéèáàçñ'’]+"
@@ -83,6 +84,10 @@ def header_kind(header: str) -> str | None:
     words = _header_words()
     if norm in words:
         return words[norm]
+    parts = [normalise_header(w) for w in re.split(r"[\s()/,;:_]+", str(header))]
+    known = sorted((p for p in parts if p in words), key=len, reverse=True)
+    if known:
+        return words[known[0]]
     for word, kind in sorted(words.items(), key=lambda item: -len(item[0])):
         if len(word) >= 5 and (norm.startswith(word) or norm.endswith(word)):
             return kind
@@ -103,7 +108,8 @@ def _share(sample: list[str], check) -> float:
     return sum(1 for x in sample if check(x)) / len(sample)
 
 
-def classify_column(header: str, values: list[str | None]) -> ColumnVerdict:
+def classify_column(header: str, values: list[str | None],
+                    rows_are_people: bool = False) -> ColumnVerdict:
     sample = _sample(values)
     present = sum(1 for x in values if x is not None and str(x).strip())
     hint = header_kind(header)
@@ -120,7 +126,8 @@ def classify_column(header: str, values: list[str | None]) -> ColumnVerdict:
         verdict.count = present
         verdict.examples = _examples(sample, verdict)
     decided = (_validated(hint, sample, verdict) or _names(hint, sample, verdict)
-               or _shaped(hint, sample, verdict) or _free_text(hint, sample, verdict))
+               or _shaped(hint, sample, verdict)
+               or _free_text(hint, sample, verdict, rows_are_people))
     if decided and verdict.kinds:
         share = verdict.evidence.get("share", 1.0)
         verdict.count = round(share * present)
@@ -160,6 +167,9 @@ def _validated(hint: str | None, sample: list[str], verdict: ColumnVerdict) -> b
         share = _share(sample, v.VALIDATORS[hint])
         if share >= SHARE_WITH_HEADER:
             return _add(verdict, hint, share, 0.6 + 0.4 * share, validator=hint)
+    if hint is None and _phone_column(sample):
+        share = _share(sample, v.is_phone)
+        return _add(verdict, "PHONE", share, 0.5 + 0.4 * share, validator="PHONE")
     if best_kind and best_share >= SHARE_WITHOUT_HEADER[best_kind] and (
             hint is None or hint in ("PERSON", "FREE_TEXT", best_kind, "CUSTOMER_ID",
                                      "EMPLOYEE_ID", "ID_CARD", "PASSPORT")):
@@ -170,6 +180,16 @@ def _validated(hint: str | None, sample: list[str], verdict: ColumnVerdict) -> b
         if share >= SHARE_WITH_HEADER:
             return _add(verdict, hint, share, 0.5 + 0.4 * share, validator=hint)
     return False
+
+
+_PHONE_SHAPE = re.compile(r"^(?:\+\d{2}\s?(?:\(0\)\s?)?|\(0\d{2,5}\)\s?|0)\d[\d /-]{4,16}\d$")
+
+
+def _phone_column(sample: list[str]) -> bool:
+    """Phone-shaped values (+49 ..., 0xxxx ...) with 9+ digits, most of them valid numbers."""
+    shaped = _share(sample, lambda x: _PHONE_SHAPE.match(x) is not None
+                    and len(re.sub(r"\D", "", x)) >= 9)
+    return shaped >= 0.9 and _share(sample, v.is_phone) >= 0.6
 
 
 def _is_company(value: str) -> bool:
@@ -251,7 +271,8 @@ def _shaped(hint: str | None, sample: list[str], verdict: ColumnVerdict) -> bool
     return False
 
 
-def _free_text(hint: str | None, sample: list[str], verdict: ColumnVerdict) -> bool:
+def _free_text(hint: str | None, sample: list[str], verdict: ColumnVerdict,
+               rows_are_people: bool = False) -> bool:
     long_values = _share(sample, lambda x: len(x) >= 25 and x.count(" ") >= 3)
     if hint != "FREE_TEXT" and long_values < 0.5:
         return False
@@ -262,13 +283,19 @@ def _free_text(hint: str | None, sample: list[str], verdict: ColumnVerdict) -> b
             rows_with += 1
         for entity in found:
             kinds[entity.type] = kinds.get(entity.type, 0) + 1
-    special = sorted({c for value in sample[:200] for c in special_categories_in(value)})
+    special = sorted({c for value in sample[:200]
+                      for c in special_categories_in(value, rows_are_people)})
     if special:
         verdict.special_categories.extend(c for c in special if c not in verdict.special_categories)
         if "SPECIAL_CATEGORY" not in verdict.kinds:
             verdict.kinds.append("SPECIAL_CATEGORY")
     if not rows_with:
-        return bool(special)
+        if special:
+            rows = sum(1 for value in sample[:200] if special_categories_in(value, rows_are_people))
+            verdict.count = rows
+            verdict.evidence["special_rows"] = rows
+            return _add(verdict, "SPECIAL_CATEGORY", rows / min(len(sample), 200), 0.7)
+        return False
     share = rows_with / min(len(sample), 200)
     verdict.kinds[:0] = [k for k in sorted(kinds, key=kinds.get, reverse=True)
                          if k not in verdict.kinds]
@@ -276,11 +303,25 @@ def _free_text(hint: str | None, sample: list[str], verdict: ColumnVerdict) -> b
     return _add(verdict, "FREE_TEXT", share, 0.5 + 0.4 * min(1.0, share * 2), free_text=True)
 
 
+PERSON_KINDS = {"PERSON", "FIRST_NAME", "LAST_NAME", "EMPLOYEE_ID", "DATE_OF_BIRTH",
+                "SOCIAL_SECURITY_NUMBER", "TAX_ID", "HEALTH_INSURANCE_NUMBER"}
+
+
 def classify_table(columns: dict[str, list[str | None]]) -> dict[str, ColumnVerdict]:
-    """Verdicts for all columns; addresses of companies are not personal data."""
+    """Verdicts for all columns. Addresses in a table of companies without any person column
+    are company addresses, not personal data; remarks in a table of people are about them."""
     verdicts = {name: classify_column(name, values) for name, values in columns.items()}
+    people = any(set(vd.kinds) & PERSON_KINDS for vd in verdicts.values())
+    if people:
+        for name, vd in verdicts.items():
+            if header_kind(name) == "FREE_TEXT" and "FREE_TEXT" not in vd.kinds:
+                verdicts[name] = classify_column(name, columns[name], rows_are_people=True)
+    for vd in verdicts.values():
+        for part, whole in (("FIRST_NAME", "PERSON"), ("LAST_NAME", "PERSON")):
+            if part in vd.kinds and whole not in vd.kinds:
+                vd.kinds.append(whole)  # a first or last name column holds person names
     companies = any(vd.company for vd in verdicts.values())
-    if companies:
+    if companies and not people:
         for vd in verdicts.values():
             company_address = [k for k in vd.kinds if k in ("ADDRESS", "POSTAL_CODE", "CITY")]
             if company_address:

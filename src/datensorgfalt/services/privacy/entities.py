@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass
 
 
@@ -22,11 +23,17 @@ class Entity:
 def resolve_overlaps(entities: list[Entity]) -> list[Entity]:
     """Keep the best of overlapping entities: higher score first, then the longer span."""
     ranked = sorted(entities, key=lambda e: (-e.score, -(e.end - e.start), e.start))
+    starts: list[int] = []  # kept spans, sorted and disjoint
     kept: list[Entity] = []
     for entity in ranked:
-        if all(entity.end <= k.start or entity.start >= k.end for k in kept):
-            kept.append(entity)
-    return sorted(kept)
+        index = bisect.bisect_right(starts, entity.start)
+        if index > 0 and kept[index - 1].end > entity.start:
+            continue
+        if index < len(kept) and kept[index].start < entity.end:
+            continue
+        starts.insert(index, entity.start)
+        kept.insert(index, entity)
+    return kept
 
 
 def mask(value: str) -> str:

@@ -12,6 +12,9 @@ Both are read once and cached. Nothing is downloaded.
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -36,6 +39,7 @@ class Lexicon:
     surnames: frozenset[str]
     nouns: frozenset[str]
     function_words: frozenset[str]
+    places: frozenset[str] = frozenset()
 
     def is_first_name(self, word: str) -> bool:
         parts = word.split("-")
@@ -51,7 +55,9 @@ class Lexicon:
         return word.lower() in self.function_words
 
 
+@cache
 def knowledge(name: str) -> dict:
+    """A file of ``knowledge/privacy/`` (read once; callers must not change it)."""
     path = resources.files("datensorgfalt").joinpath("knowledge", "privacy", name)
     return yaml.safe_load(path.read_text("utf-8")) or {}
 
@@ -64,11 +70,11 @@ def _package_file(package: str, *parts: str) -> Path | None:
     return path if path.exists() else None
 
 
-def _wiktionary() -> tuple[set[str], set[str], set[str]]:
-    first, last, nouns = set(), set(), set()
+def _wiktionary() -> tuple[set[str], set[str], set[str], set[str]]:
+    first, last, nouns, places = set(), set(), set(), set()
     path = _package_file("german_nouns", "nouns.csv")
     if path is None:
-        return first, last, nouns
+        return first, last, nouns, places
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         next(reader, None)
@@ -76,6 +82,8 @@ def _wiktionary() -> tuple[set[str], set[str], set[str]]:
             if len(row) < 2 or not row[0]:
                 continue
             word, pos = row[0], set(row[1].split(","))
+            if "Toponym" in pos:
+                places.add(word)
             if "Vorname" in pos:
                 first.add(word)
             elif "Nachname" in pos:
@@ -83,7 +91,7 @@ def _wiktionary() -> tuple[set[str], set[str], set[str]]:
             elif "Substantiv" in pos and "Toponym" not in pos and "Eigenname" not in pos:
                 nouns.add(word)
                 nouns.update(v for v in row[7:] if v and v[:1].isupper() and " " not in v)
-    return first, last, nouns
+    return first, last, nouns, places
 
 
 def _nam_dict() -> set[str]:
@@ -116,10 +124,50 @@ def _frequency(values: str, index: int) -> int:
 
 @cache
 def lexicon() -> Lexicon:
-    first, last, nouns = _wiktionary()
+    """The word lists; a pickled copy in the user's cache folder makes later starts fast."""
+    path = _cache_path()
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, Lexicon):
+                return cached
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass
+    built = _build()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as handle:
+                pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(path)
+        except OSError:
+            pass  # a read-only home folder only costs time
+    return built
+
+
+def _cache_path() -> Path | None:
+    """Keyed by the source files and the function-word list, so a change rebuilds it."""
+    sources = [_package_file("german_nouns", "nouns.csv"),
+               _package_file("gender_guesser", "data", "nam_dict.txt"),
+               Path(str(resources.files("datensorgfalt").joinpath(
+                   "knowledge", "privacy", "function_words.yaml")))]
+    digest = hashlib.sha256()
+    for source in sources:
+        if source is not None and source.exists():
+            stat = source.stat()
+            digest.update(f"{source}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "datensorgfalt" / f"lexicon-{digest.hexdigest()[:16]}.pickle"
+
+
+def _build() -> Lexicon:
+    first, last, nouns, places = _wiktionary()
     first |= _nam_dict()
     words = knowledge("function_words.yaml")
     function_words = {w.lower() for w in words.get("words", [])}
     first = {n for n in first if n.lower() not in function_words and len(n) > 1}
     last = {n for n in last if n.lower() not in function_words and len(n) > 1}
-    return Lexicon(frozenset(first), frozenset(last), frozenset(nouns), frozenset(function_words))
+    return Lexicon(frozenset(first), frozenset(last), frozenset(nouns), frozenset(function_words),
+                   frozenset(places))

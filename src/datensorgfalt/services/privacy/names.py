@@ -19,7 +19,8 @@ from datensorgfalt.services.privacy.entities import Entity
 from datensorgfalt.services.privacy.lexicon import Lexicon, lexicon
 from datensorgfalt.services.privacy.patterns import context_words
 
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’]*(?:-[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’]*)*\.?")
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
+_WORD = re.compile(rf"[{_LETTER}][{_LETTER}'’]*(?:-[{_LETTER}][{_LETTER}'’]*)*\.?")
 _GAP = re.compile(r"[ \t]+")  # words of one name stand on one line
 
 
@@ -35,8 +36,9 @@ class Token:
 
     @property
     def capitalised(self) -> bool:
-        return self.text[:1].isupper() and not self.text.isupper() or (
-            len(self.text) > 1 and self.text[0].isupper() and self.text[1:2].islower())
+        """Upper-case first letter, not an all-caps abbreviation (single initials count)."""
+        word = self.word
+        return word[:1].isupper() and (len(word) == 1 or not word.isupper())
 
 
 @cache
@@ -44,6 +46,7 @@ def _config() -> dict[str, frozenset[str]]:
     ctx = context_words()
     return {
         "titles": frozenset(ctx["titles"]),
+        "greetings": frozenset(ctx["greetings"]),
         "academic": frozenset(ctx["academic"]),
         "particles": frozenset(ctx["name_particles"]),
         "lead": frozenset(ctx["name_lead"]),
@@ -62,10 +65,13 @@ def _chains(text: str, toks: list[Token]) -> Iterator[list[int]]:
     for i, tok in enumerate(toks):
         lower = tok.text.lower()
         joinable = tok.capitalised or lower in conf["particles"] or lower in conf["academic"]
+        if _is_initial(tok.text) and i and _is_abbreviation_part(toks[i - 1].text):
+            joinable = False  # "z. B.", "u. A.", "i. d. R."
         adjacent = run and _GAP.fullmatch(text[toks[run[-1]].end:tok.start]) is not None
-        if joinable and (not run or adjacent) and not (run and toks[run[-1]].text.endswith(".")
-                                                       and toks[run[-1]].text.lower()
-                                                       not in conf["academic"] | conf["titles"]):
+        previous = toks[run[-1]].text if run else ""
+        stops = previous.endswith(".") and previous.lower() not in (
+            conf["academic"] | conf["titles"]) and not _is_initial(previous)
+        if joinable and (not run or adjacent) and not stops:
             run.append(i)
             continue
         if run:
@@ -75,19 +81,63 @@ def _chains(text: str, toks: list[Token]) -> Iterator[list[int]]:
         yield run
 
 
+def _is_abbreviation_part(text: str) -> bool:
+    return len(text) == 2 and text[0].islower() and text[1] == "."
+
+
+def _is_initial(text: str) -> bool:
+    return len(text) == 2 and text[0].isupper() and text[1] == "."
+
+
 def find_names(text: str) -> list[Entity]:
     lex = lexicon()
     toks = tokens(text)
     found: list[Entity] = []
+    titles = _config()["titles"]
     for chain in _chains(text, toks):
-        found.extend(_names_in_chain(text, toks, chain, lex))
+        for part in _split_at_titles(chain, toks, titles):
+            found.extend(_names_in_chain(text, toks, part, lex))
+    found += list(_inverted(text, toks, found, lex))
     return found + list(_repeated(text, toks, found, lex))
 
 
+def _inverted(text: str, toks: list[Token], found: list[Entity], lex: Lexicon) -> Iterator[Entity]:
+    """"Müller, Hans" (surname, comma, first name) as in lists and forms."""
+    covered = {i for e in found for i in range(e.start, e.end)}
+    for left, right in zip(toks, toks[1:], strict=False):
+        if text[left.end:right.start] != ", " or not left.capitalised or not right.capitalised:
+            continue
+        if left.text.endswith(".") or lex.is_function_word(left.word):
+            continue
+        if _kind(right.word, lex) not in "Ff" or _kind(left.word, lex) not in "LUN":
+            continue
+        if _kind(left.word, lex) == "N" and not lex.is_surname(left.word):
+            continue
+        if left.start in covered and right.start in covered:
+            continue
+        yield Entity(left.start, right.start + len(right.word), "PERSON", "", 0.88)
+
+
+def _split_at_titles(chain: list[int], toks: list[Token],
+                     titles: frozenset[str]) -> list[list[int]]:
+    """"Ansprechpartner Frau Meier" -> "Ansprechpartner" | "Frau Meier"."""
+    parts: list[list[int]] = [[]]
+    for index in chain:
+        if toks[index].text.lower() in titles and parts[-1]:
+            parts.append([])
+        parts[-1].append(index)
+    return parts
+
+
 def _lead_before(text: str, start: int) -> bool:
-    before = text[max(0, start - 40):start].lower().rstrip(" \t\n\r,:;-–")
-    return any(before.endswith(lead.rstrip(":")) and _word_start(before, lead.rstrip(":"))
-               for lead in _config()["lead"])
+    """A lead phrase right before: "Mit freundlichen Grüßen\n", "Ansprechpartner:", "Hallo"."""
+    raw = text[max(0, start - 40):start].lower().rstrip(" \t\n\r")
+    loose = raw.rstrip(",;:-–")
+    for lead in _config()["lead"]:
+        target = raw if lead.endswith(":") else loose
+        if target.endswith(lead) and _word_start(target, lead):
+            return True
+    return False
 
 
 def _word_start(before: str, lead: str) -> bool:
@@ -116,21 +166,34 @@ def _names_in_chain(text: str, toks: list[Token], chain: list[int], lex: Lexicon
                      or words[0].text.lower() in conf["academic"]):
         trigger = 0.9
         words = words[1:]
+    while words and words[0].word.lower() in conf["greetings"]:
+        trigger = max(trigger, 0.85)
+        words = words[1:]
     while words and lex.is_function_word(words[0].word) and words[0].word.lower() not in (
             conf["particles"]):
+        words = words[1:]
+    while words and not trigger and words[0].text in conf["particles"]:
         words = words[1:]
     while words and words[-1].text.lower() in conf["particles"]:
         words = words[:-1]
     if not words:
         return []
     if _is_company(text, words[-1].end, [w.word for w in words]):
-        return []
+        # "Herr Hans Stoll von Flantz GmbH": the company starts at the particle
+        cut = next((i for i, w in enumerate(words) if i and w.text in conf["particles"]), None)
+        if cut is None or _is_company(text, words[cut - 1].end, [w.word for w in words[:cut]]):
+            return []
+        words = words[:cut]
     if not trigger and _lead_before(text, words[0].start):
         trigger = 0.85
     return _decide(words, trigger, lex)
 
 
 def _kind(word: str, lex: Lexicon) -> str:
+    if word in _config()["particles"]:
+        return "p"
+    if len(word) == 1 and word.isupper():
+        return "I"
     if lex.is_function_word(word):
         return "W"
     first = lex.is_first_name(word)
@@ -162,9 +225,21 @@ def _decide(words: list[Token], trigger: float, lex: Lexicon) -> list[Entity]:
                 results.append(_entity(words[i:], span, 0.85))
                 i += span[1]
                 continue
-            if kind == "F" and len(words) == 1:
-                results.append(_entity(words, (0, 1), 0.6))
-        elif kind == "L" and not lex.is_noun(words[i].word):
+            if kind == "F":  # a first name alone ("Unser Azubi Leon", "Hallo Jörg")
+                results.append(_entity(words[i:], (0, 1), 0.6))
+        elif kind == "I" and i + 1 < len(words) and kinds[i + 1] in "FfLU":
+            span = _take_name(words[i + 1:], kinds[i + 1:], allow_noun_first=True)
+            if span:
+                results.append(_entity(words[i:], (0, span[1] + 1), 0.8))
+                i += span[1] + 1
+                continue
+        elif (kind == "U" and i + 1 < len(kinds) and kinds[i + 1] == "L"
+              and not lex.is_noun(words[i + 1].word)):
+            # an unknown given name before a known surname ("Xiaoming Li")
+            results.append(_entity(words[i:], (0, 2), 0.75))
+            i += 2
+            continue
+        elif kind == "L" and not lex.is_noun(words[i].word) and words[i].word not in lex.places:
             span = _take_name(words[i:], kinds[i:], allow_noun_first=True)
             results.append(_entity(words[i:], span or (0, 1), 0.65))
             i += span[1] if span else 1
@@ -173,12 +248,13 @@ def _decide(words: list[Token], trigger: float, lex: Lexicon) -> list[Entity]:
     return results
 
 
-def _take_name(words: list[Token], kinds: list[str], allow_noun_first: bool) -> tuple[int, int] | None:
+def _take_name(words: list[Token], kinds: list[str],
+               allow_noun_first: bool) -> tuple[int, int] | None:
     """The longest run from the start that reads as a name (max. 4 words + particles)."""
     end = 0
     names = 0
     for index, kind in enumerate(kinds):
-        if kind == "p" and index + 1 < len(kinds):
+        if kind in "pI" and index + 1 < len(kinds):
             end = index + 1
             continue
         if kind in "FfLU" or (kind == "N" and allow_noun_first and names == 0):
@@ -194,7 +270,7 @@ def _take_name(words: list[Token], kinds: list[str], allow_noun_first: bool) -> 
             break
     if names == 0:
         return None
-    while end > 0 and kinds[end - 1] == "p":
+    while end > 0 and kinds[end - 1] in "pI":
         end -= 1
     return (0, end)
 
@@ -210,8 +286,10 @@ def _repeated(text: str, toks: list[Token], found: list[Entity], lex: Lexicon) -
     known = set()
     for entity in found:
         parts = text[entity.start:entity.end].split()
-        if len(parts) >= 2 or entity.score >= 0.85:
-            known.add(parts[-1])
+        last = parts[-1] if parts else ""
+        if (len(parts) >= 2 or entity.score >= 0.85) and len(last) > 2 and (
+                lex.is_surname(last) or not lex.is_noun(last)):
+            known.add(last)
     if not known:
         return
     covered = set()
@@ -219,7 +297,7 @@ def _repeated(text: str, toks: list[Token], found: list[Entity], lex: Lexicon) -
         covered.update(range(entity.start, entity.end))
     for tok in toks:
         if tok.word in known and tok.start not in covered:
-            if lex.is_function_word(tok.word):
+            if lex.is_function_word(tok.word) or _is_company(text, tok.end, [tok.word]):
                 continue
             yield Entity(tok.start, tok.start + len(tok.word), "PERSON", "", 0.7)
 

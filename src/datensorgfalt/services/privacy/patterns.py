@@ -30,7 +30,9 @@ _E = r"(?![\w/-]|\.\w)"  # right boundary
 
 RECOGNISERS = [
     Recogniser("EMAIL", v.EMAIL_RE, None, 0.95),
-    Recogniser("IBAN", re.compile(_B + r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?" + _E),
+    Recogniser("IBAN",
+               re.compile(_B + r"[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?"
+                          + _E),
                v.is_iban, 0.95),
     Recogniser("BIC", re.compile(_B + r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?" + _E),
                v.is_bic, 0.85, "bic", context_required=True),
@@ -39,6 +41,8 @@ RECOGNISERS = [
                "tax_id"),
     Recogniser("TAX_NUMBER", re.compile(_B + r"\d{2,3}/\d{3,4}/\d{4,5}" + _E), v.is_tax_number,
                0.75, "tax_number"),
+    Recogniser("TAX_NUMBER", re.compile(_B + r"\d{13}" + _E), v.is_tax_number, 0.75,
+               "tax_number", context_required=True),
     Recogniser("SOCIAL_SECURITY_NUMBER",
                re.compile(_B + r"\d{2} ?\d{6} ?[A-Z] ?\d{3}" + _E),
                v.is_social_security_number, 0.9, "social_security"),
@@ -83,6 +87,7 @@ def find_patterns(text: str) -> Iterator[Entity]:
             if entity is not None:
                 yield entity
     yield from find_phones(text)
+    yield from find_phone_shapes(text)
     yield from find_birth_dates(text)
     yield from find_addresses(text)
 
@@ -129,6 +134,20 @@ def find_phones(text: str) -> Iterator[Entity]:
         yield Entity(match.start, match.end, "PHONE", raw, score)
 
 
+_PHONE_SHAPE = re.compile(
+    r"(?<![\w+])(?:\+\d{2}\s?(?:\(0\)\s?)?\d|\(0\d{2,5}\)\s?\d|0\d)[\d /-]{4,16}\d(?![\w-])"
+)
+
+
+def find_phone_shapes(text: str) -> Iterator[Entity]:
+    """Phone-shaped numbers right after a phone word, even if no valid number (typos)."""
+    for match in _PHONE_SHAPE.finditer(text):
+        raw = match.group()
+        if len(re.sub(r"\D", "", raw)) >= 7 and not _DATE_RE.fullmatch(raw) and has_context(
+                text, match.start(), "phone_words", window=25):
+            yield Entity(match.start(), match.end(), "PHONE", raw, 0.6)
+
+
 _MONTHS = ("Januar|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|November|"
            "Dezember|Jan\\.|Feb\\.|Mär\\.|Apr\\.|Jun\\.|Jul\\.|Aug\\.|Sep\\.|Sept\\.|Okt\\.|"
            "Nov\\.|Dez\\.")
@@ -151,9 +170,11 @@ _STREET_SUFFIX = (r"(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufe
 _CAP = r"[A-ZÄÖÜ][a-zäöüß]+"
 _STREET_RE = re.compile(
     r"(?<![\w-])(?:(?:" + _CAP + r"[-\s])?(?:" + _CAP + r"-)*[A-ZÄÖÜ][a-zäöüß-]*" + _STREET_SUFFIX
-    + r"|(?:Am|An\sder|An\sden|Auf\sdem|Auf\sder|Im|In\sder|In\sden|Zum|Zur|Hinter\sder|Unter\sden|Alte|Alter|Neue|Neuer|Große|Kleine)\s"
-    + _CAP + r"(?:[-\s]" + _CAP + r")?"
-    + r"|(?:" + _CAP + r"[\s-])?" + _CAP + r"[\s-](?:Straße|Strasse|Str\.|Weg|Platz|Allee|Ring|Gasse|"
+    + r"|(?:Am|An\sder|An\sden|Auf\sdem|Auf\sder|Im|In\sder|In\sden|Zum|Zur|Hinter\sder|"
+    r"Unter\sden|Alte|Alter|Neue|Neuer|Große|Kleine)\s"
+    + _CAP + r"(?:[-\s]" + _CAP + r")?(?=\s(?!(?:19|20)\d\d\b)\d{1,3}(?!\d))"
+    + r"|(?:" + _CAP + r"[\s-])?" + _CAP
+    + r"[\s-](?:Straße|Strasse|Str\.|Weg|Platz|Allee|Ring|Gasse|"
     r"Damm|Ufer|Pfad|Steig|Markt|Hof|Berg|Chaussee|Promenade|Stieg|Kamp|Wall|Graben)"
     + r"|(?:" + _CAP + r"-){2,3}(?:Straße|Strasse|Str\.|Weg|Platz|Allee|Ring|Gasse|Damm|Ufer|Pfad))"
     r"\s\d{1,4}(?:\s?[a-zA-Z](?![\w]))?(?:\s?[-/]\s?\d{1,4}[a-z]?)?"

@@ -140,9 +140,10 @@ def _findings(payload: dict[str, Any]) -> list[Finding]:
         code = "special-category-data" if "SPECIAL_CATEGORY" in kinds else (
             "identifier-column" if set(kinds) <= {"CUSTOMER_ID", "EMPLOYEE_ID"}
             else "personal-data")
+        labels = kind_labels(kinds, column.get("special_categories", []))
         found.append(Finding(source="privacy", code=code, severity=severity_of(kinds),
                              dimension="privacy", column_name=name,
-                             message=t(f"privacy.finding.{code}", kinds=kind_labels(kinds),
+                             message=t(f"privacy.finding.{code}", kinds=labels,
                                        n=column["count"]),
                              evidence={k: column[k] for k in ("kinds", "confidence", "examples",
                                                               "evidence")}))
@@ -150,16 +151,23 @@ def _findings(payload: dict[str, Any]) -> list[Finding]:
         found.append(Finding(source="privacy", code="personal-data-in-document",
                              severity=severity_of(doc["kinds"]), dimension="privacy",
                              message=t("privacy.finding.personal-data-in-document",
-                                       kinds=kind_labels(doc["kinds"]), path=Path(path).name),
+                                       kinds=kind_labels(doc["kinds"],
+                                                         doc["special_categories"]),
+                                       path=Path(path).name),
                              evidence={"path": path, **doc}))
     return found
 
 
-def kind_labels(kinds: list[str]) -> str:
+def kind_labels(kinds: list[str], special: list[str] | None = None) -> str:
+    """Plain-language names of the kinds; special categories named (e.g. "Gesundheitsdaten")."""
     from datensorgfalt.i18n import language
+    from datensorgfalt.services.privacy.special import categories
 
-    info = kind_info()
-    return ", ".join(info.get(k, {}).get(language(), k) for k in kinds)
+    info, lang = kind_info(), language()
+    labels = [info.get(k, {}).get(lang, k) for k in kinds if not (special and
+                                                                 k == "SPECIAL_CATEGORY")]
+    labels += [categories().get(c, {}).get(lang, c) for c in special or []]
+    return ", ".join(labels)
 
 
 def _unreadable(dataset: Dataset, exc: BaseException) -> Finding:

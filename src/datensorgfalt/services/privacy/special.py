@@ -50,13 +50,14 @@ def find_special_terms(text: str, window: int = 120) -> list[Entity]:
     return found
 
 
-def special_categories_in(text: str) -> list[str]:
-    """The Art. 9 categories whose vocabulary occurs near a person in ``text``."""
+def special_categories_in(text: str, about_a_person: bool = False) -> list[str]:
+    """The Art. 9 categories whose vocabulary occurs near a person in ``text`` (anywhere when
+    the text is already ``about_a_person``, e.g. a remark in a row of a staff list)."""
     hits = []
     for key, pattern in _term_patterns():
         for match in pattern.finditer(text):
             around = text[max(0, match.start() - 120):match.end() + 120]
-            if _PERSONAL_CONTEXT.search(around):
+            if about_a_person or _PERSONAL_CONTEXT.search(around):
                 hits.append(key)
                 break
     return hits

@@ -25,6 +25,7 @@ EMAIL_RE = re.compile(
 _PLATE_RE = re.compile(
     r"^[A-ZÄÖÜ]{1,3}[- ][A-Z]{1,2}[- ]?[1-9][0-9]{0,3}[EH]?$"
 )
+_PHONE_TEXT = re.compile(r"[+(]?[\d ()/.+-]{6,}(?:\s*(?:x|-|durchwahl)\s*\d+)?")
 _ID_ALPHABET = "CFGHJKLMNPRTVWXYZ0123456789"
 _PASSPORT_FIRST = "CFGHJK"
 
@@ -157,7 +158,7 @@ def is_ip_address(value: str) -> bool:
 
 def is_phone(value: str) -> bool:
     text = value.strip()
-    if len(re.sub(r"\D", "", text)) < 6 or not re.fullmatch(r"[+(]?[\d ()/.+-]{6,}(?:\s*(?:x|-|durchwahl)\s*\d+)?", text):
+    if len(re.sub(r"\D", "", text)) < 6 or not _PHONE_TEXT.fullmatch(text):
         return False
     if not (text.startswith(("+", "0", "(0"))):
         return False

@@ -99,14 +99,14 @@ def pass_one(ctx: TableContext) -> None:
 def _stats_of(col: ColumnFacts, i: int, v: dict[str, Any]) -> dict[str, Any]:
     stats: dict[str, Any] = {
         "type": col.kind, "semantic": col.semantic, "non_null": v[f"n{i}"],
-        "distinct_approx": v[f"d{i}"], "blanks": v.get(f"b{i}", 0),
-        "placeholders": v.get(f"p{i}", 0),
+        "distinct_approx": v[f"d{i}"], "blanks": v.get(f"b{i}") or 0,
+        "placeholders": v.get(f"p{i}") or 0,
     }
     if f"lmin{i}" in v:
         stats["length"] = {"min": v[f"lmin{i}"], "max": v[f"lmax{i}"],
                            "mean": _round(v[f"lavg{i}"])}
     if f"ok{i}" in v:
-        stats["parsed"] = v[f"ok{i}"]
+        stats["parsed"] = v[f"ok{i}"] or 0
     if col.temporal and f"df{i}_0" in v:
         stats["date_formats"] = {k: v[f"df{i}_{n}"] for n, k in enumerate(DATE_FAMILIES)
                                  if v[f"df{i}_{n}"]}

@@ -52,18 +52,23 @@ def dataset_findings(modified_at: datetime | None, series: dict[str, Any] | None
     return info, found
 
 
-def catalog_findings(ages: dict[str, float]) -> dict[str, list[QualityFinding]]:
-    """Datasets much older than the rest of the catalog ("vor 14 Monaten, die anderen
-    monatlich"). ``ages`` maps dataset id -> file age in days."""
+def catalog_findings(modified: dict[str, datetime]) -> dict[str, list[QualityFinding]]:
+    """Files far older than the rest of the catalog ("zuletzt vor 14 Monaten geändert, die
+    anderen monatlich"). ``modified`` maps a file to its modification time; ages are measured
+    from the newest file, so a catalog scanned later does not make everything look old."""
     out: dict[str, list[QualityFinding]] = {}
-    if len(ages) < 3:
+    if len(modified) < 3:
         return out
-    for dataset_id, age in ages.items():
-        others = [a for other, a in ages.items() if other != dataset_id]
+    newest = max(modified.values())
+    lags = {key: (newest - when).total_seconds() / DAY for key, when in modified.items()}
+    for key, lag in lags.items():
+        others = [a for other, a in lags.items() if other != key]
         typical = median(others)
-        if age >= OUTDATED_MIN_DAYS and age >= OUTDATED_FACTOR * max(typical, 30):
-            out[dataset_id] = [QualityFinding(
+        if lag >= OUTDATED_MIN_DAYS and lag >= OUTDATED_FACTOR * max(typical, 30):
+            out[key] = [QualityFinding(
                 "outdated-dataset", "warning", None,
-                {"months": months(age), "days": round(age), "others_days": round(typical),
-                 "others_months": months(typical), "rhythm": rhythm(others)}, share=0.5)]
+                {"months": months(lag), "days": round(lag),
+                 "modified": modified[key].date().isoformat(),
+                 "others_days": round(typical), "others_months": months(typical),
+                 "rhythm": rhythm(others)}, share=0.5)]
     return out

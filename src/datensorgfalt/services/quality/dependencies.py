@@ -23,7 +23,8 @@ from datensorgfalt.services.quality.context import (
 from datensorgfalt.services.quality.findings import QualityFinding
 
 MIN_GROUPS = 5
-MAX_BROKEN_SHARE = 0.08
+MAX_BROKEN_SHARE = 0.34
+MAX_G3 = 0.02
 MAX_LHS = 25
 MAX_CELLS = 10_000
 RULE_HOLDS = 0.99
@@ -80,11 +81,27 @@ def discover(ctx: TableContext) -> list[dict[str, Any]]:
         if groups < MIN_GROUPS:
             continue
         for col, broken in zip(rhs, row[1:], strict=True):
-            if broken / groups <= MAX_BROKEN_SHARE:
+            if broken == 0:
                 found.append({"lhs": lhs.name, "rhs": col.name, "groups": groups,
-                              "broken": broken})
+                              "broken": 0, "g3": 0.0})
+            elif broken / groups <= MAX_BROKEN_SHARE:
+                g3 = _g3(ctx, lhs, col)
+                if g3 <= MAX_G3:
+                    found.append({"lhs": lhs.name, "rhs": col.name, "groups": groups,
+                                  "broken": broken, "g3": round(g3, 4)})
     ctx.con.execute("DROP TABLE IF EXISTS fd_sample")
     return found
+
+
+def _g3(ctx: TableContext, lhs: ColumnFacts, rhs: ColumnFacts) -> float:
+    """Share of sample rows to change so that A -> B holds exactly (the g3 measure)."""
+    to_change, total = ctx.sql(f"""
+        SELECT sum(n - top), sum(n) FROM (
+            SELECT sum(c) AS n, max(c) AS top FROM (
+                SELECT {lhs.q} AS a, {rhs.q} AS b, count(*) AS c FROM fd_sample
+                WHERE {lhs.q} IS NOT NULL AND {rhs.q} IS NOT NULL GROUP BY 1, 2)
+            GROUP BY a)""")[0]
+    return (to_change or 0) / total if total else 1.0
 
 
 def violations(ctx: TableContext, deps: list[dict[str, Any]]
@@ -95,12 +112,14 @@ def violations(ctx: TableContext, deps: list[dict[str, Any]]
         if dep["broken"] == 0:
             continue
         lhs, rhs = ctx.column(dep["lhs"]), ctx.column(dep["rhs"])
-        bad = ctx.sql(f"""
+        groups = ctx.sql(f"""
             WITH g AS (SELECT {lhs.clean} AS a, {rhs.clean} AS b, count(*) AS c FROM {VIEW}
                        WHERE {lhs.clean} IS NOT NULL AND {rhs.clean} IS NOT NULL GROUP BY 1, 2),
                  r AS (SELECT a, b, c, max(c) OVER (PARTITION BY a) AS top,
                               count(*) OVER (PARTITION BY a) AS k FROM g)
-            SELECT a, b, c, top FROM r WHERE k > 1 AND c * 3 <= top AND top >= 2""")
+            SELECT a, b, c, top FROM r WHERE k > 1 ORDER BY a, c DESC LIMIT {MAX_CELLS}""")
+        bad = [g for g in groups if g[2] * 3 <= g[3] and g[3] >= 2]
+        found += _ambiguous(ctx, lhs, rhs, groups)
         if not bad:
             continue
         ctx.con.execute("CREATE OR REPLACE TEMP TABLE fd_bad(a VARCHAR, b VARCHAR)")
@@ -120,6 +139,31 @@ def violations(ctx: TableContext, deps: list[dict[str, Any]]
              "rows": [int(r[0]) for r in rows[:EXAMPLES]]},
             share=len(rows) / max(1, ctx.rows)))
     return found, cells
+
+
+def _ambiguous(ctx: TableContext, lhs: ColumnFacts, rhs: ColumnFacts,
+               groups: list[tuple]) -> list[QualityFinding]:
+    """Keys that stand for two things, each with real support (one article number for two
+    articles): no single cell is wrong, the key is."""
+    strong: dict[Any, list[tuple[Any, int]]] = {}
+    for a, b, c, top in groups:
+        if c * 3 > top and c >= 2:
+            strong.setdefault(a, []).append((b, c))
+    clashes = {a: values for a, values in strong.items() if len(values) > 1}
+    if not clashes:
+        return []
+    examples = [f"{a}: " + " / ".join(f"{b} ({c}×)" for b, c in values)
+                for a, values in list(clashes.items())[:EXAMPLES]]
+    keys = list(clashes)[:EXAMPLES]
+    ctx.con.execute("CREATE OR REPLACE TEMP TABLE fd_keys(a VARCHAR)")
+    ctx.con.executemany("INSERT INTO fd_keys VALUES (?)", [[str(a)] for a in keys])
+    rows = ctx.sql(f"SELECT min({ROW}) FROM {VIEW} WHERE CAST({lhs.clean} AS VARCHAR) IN "
+                   f"(SELECT a FROM fd_keys) GROUP BY {lhs.clean}, {rhs.clean} ORDER BY 1 "
+                   f"LIMIT {2 * EXAMPLES}")
+    return [QualityFinding("conflicting-key", "error", lhs.name,
+                           {"values": examples, "conflicting": len(clashes), "rhs": rhs.name,
+                            "count": len(clashes), "rows": [int(r[0]) for r in rows]},
+                           share=len(clashes) / max(1, ctx.rows))]
 
 
 def order_rules(ctx: TableContext) -> tuple[list[dict[str, Any]], list[QualityFinding],

@@ -14,6 +14,7 @@ from itertools import combinations
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from datensorgfalt.services.quality.columns import EXAMPLES
 from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
@@ -29,6 +30,7 @@ LIMIT = 10_000
 MAX_BLOCK = 60
 NAME_SIMILARITY = 88
 ADDRESS_SIMILARITY = 80
+SIMILAR_VALUES = 92
 
 
 @lru_cache(maxsize=50_000)
@@ -37,6 +39,18 @@ def normalise(value: Any) -> str:
     text = text.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
     text = LEGAL.sub(" ", re.sub(r"[^\w&]+", " ", text))
     return " ".join(text.split())
+
+
+def names_match(norm_a: str, norm_b: str) -> bool:
+    """What differs between two normalised names is a small typo, not another name:
+    "schmidt" / "schmitt" (one letter) yes, "karge" / "kade" (two letters of five) no."""
+    tokens_a, tokens_b = norm_a.split(), norm_b.split()
+    rest_a = " ".join(t for t in tokens_a if t not in tokens_b)
+    rest_b = " ".join(t for t in tokens_b if t not in tokens_a)
+    if not rest_a or not rest_b:
+        return rest_a == rest_b or min(len(tokens_a), len(tokens_b)) >= 2
+    allowed = 1 if max(len(rest_a), len(rest_b)) < 8 else 2
+    return Levenshtein.distance(rest_a, rest_b) <= allowed
 
 
 def _name_column(ctx: TableContext) -> ColumnFacts | None:
@@ -111,7 +125,8 @@ def _same_entity(a: tuple, b: tuple, n_addresses: int) -> bool:
         return False
     if re.sub(r"\d", "", name_a) == re.sub(r"\d", "", name_b) and name_a != name_b:
         return False  # "Kunde 12" and "Kunde 13" are two customers
-    if fuzz.token_sort_ratio(name_a, name_b) < NAME_SIMILARITY:
+    if fuzz.token_sort_ratio(name_a, name_b) < NAME_SIMILARITY or \
+            not names_match(name_a, name_b):
         return False
     if n_addresses == 0:
         return name_a != name_b or str(a[1]) != str(b[1])
@@ -119,3 +134,44 @@ def _same_entity(a: tuple, b: tuple, n_addresses: int) -> bool:
               if x and y]
     return bool(scores) and sum(s >= ADDRESS_SIMILARITY for s in scores) >= max(1,
                                                                            len(scores) // 2)
+
+
+def similar_values(ctx: TableContext) -> list[QualityFinding]:
+    """Two frequent spellings of one name inside a column (Schmidt / Schmitt Metallbau GmbH,
+    each on many order lines): the same customer under two names."""
+    found = []
+    for col in ctx.columns:
+        counts = col.stats.get("_counts")
+        if not counts or col.kind != "text" or not NAME.search(col.name) or len(counts) > 3000:
+            continue
+        pairs = _similar_pairs([(str(v), n) for v, n in counts if v is not None and n >= 2])
+        if pairs:
+            found.append(QualityFinding(
+                "near-duplicates", "warning", col.name,
+                {"count": len(pairs), "values": [f"{a} ({na}×) ≈ {b} ({nb}×)"
+                                                 for a, na, b, nb in pairs[:EXAMPLES]],
+                 "pairs": [[a, b] for a, _, b, _ in pairs[:20]]},
+                share=sum(min(na, nb) for _, na, _, nb in pairs) / max(1, ctx.rows)))
+    return found
+
+
+def _similar_pairs(values: list[tuple[str, int]]) -> list[tuple[str, int, str, int]]:
+    blocks: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for value, n in values:
+        norm = normalise(value)
+        for token in norm.split()[:3]:
+            if len(token) >= 4:
+                blocks[token[:4]].append((value, n))
+    pairs = set()
+    for members in blocks.values():
+        if len(members) > MAX_BLOCK:
+            continue
+        for (a, na), (b, nb) in combinations(members, 2):
+            norm_a, norm_b = normalise(a), normalise(b)
+            if a == b or re.sub(r"\d", "", norm_a) == re.sub(r"\d", "", norm_b) \
+                    and norm_a != norm_b:
+                continue
+            if fuzz.ratio(norm_a, norm_b) >= SIMILAR_VALUES and names_match(norm_a, norm_b):
+                first, second = sorted([(a, na), (b, nb)], key=lambda x: -x[1])
+                pairs.add((first[0], first[1], second[0], second[1]))
+    return sorted(pairs, key=lambda p: -p[3])

@@ -48,7 +48,7 @@ def profile_parquet(path: Path, infos: dict[str, dict[str, Any]] | None = None,
         found = columns.column_findings(ctx)
         keys, key_findings = tables.duplicate_keys(ctx)
         found += tables.duplicate_rows(ctx, keys) + key_findings
-        found += duplicates.near_duplicates(ctx, keys)
+        found += duplicates.near_duplicates(ctx, keys) + duplicates.similar_values(ctx)
         deps = dependencies.discover(ctx)
         dep_findings, dep_cells = dependencies.violations(ctx, deps)
         rules, rule_findings, rule_cells = dependencies.order_rules(ctx)
@@ -77,13 +77,23 @@ def finish(payload: dict[str, Any], found: list[QualityFinding]) -> Profile:
 
 
 def stage_csv(con: duckdb.DuckDBPyConnection, csv: Path, target: Path,
-              delimiter: str | None = None, encoding: str = "utf-8") -> Path:
-    """Copy a CSV DuckDB can read natively into Parquet, every value kept as written."""
-    options = ["header=true", "all_varchar=true", f"encoding='{encoding}'"]
+              delimiter: str | None = None, encoding: str = "utf-8",
+              raw: bool = False) -> Path:
+    """Copy a CSV DuckDB can read natively into Parquet. Column types come from DuckDB's
+    sniffer (a column with odd values stays text and is parsed by the profile); ``raw``
+    keeps every value as written."""
+    options = ["header=true", f"encoding='{encoding}'"]
+    if raw:
+        options.append("all_varchar=true")
     if delimiter:
         options.append(f"delim='{sql_string(delimiter)}'")
-    con.execute(f"COPY (SELECT * FROM read_csv('{sql_string(str(csv))}', {', '.join(options)})) "
-                f"TO '{sql_string(str(target))}' (FORMAT parquet, COMPRESSION zstd)")
+    con.execute("SET preserve_insertion_order=true")  # row numbers must stay the file's
+    try:
+        con.execute(f"COPY (SELECT * FROM read_csv('{sql_string(str(csv))}', "
+                    f"{', '.join(options)})) TO '{sql_string(str(target))}' "
+                    f"(FORMAT parquet, COMPRESSION zstd)")
+    finally:
+        con.execute("SET preserve_insertion_order=false")
     return target
 
 

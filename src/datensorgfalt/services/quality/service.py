@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from sqlalchemy import select
 
 from datensorgfalt.catalog import Catalog
@@ -57,28 +58,24 @@ def select_datasets(catalog: Catalog, selectors: list[str] | None) -> list[Datas
     return [d for d in catalog.datasets() if d.kind in TABULAR]
 
 
-def _file_age_days(dataset: Dataset, now: datetime) -> float | None:
+def _modified(dataset: Dataset) -> datetime | None:
     path = file_path(dataset.location)
     if path is not None and path.exists():
-        return (now - datetime.fromtimestamp(path.stat().st_mtime)).total_seconds() / 86400
-    if dataset.modified_at is not None:
-        return (now - dataset.modified_at).total_seconds() / 86400
-    return None
+        return datetime.fromtimestamp(path.stat().st_mtime)
+    return dataset.modified_at
 
 
-def outdated_by_dataset(catalog: Catalog, now: datetime) -> dict[str, list[QualityFinding]]:
-    """Compare file ages across the catalog, one vote per file (sheets share their file)."""
-    by_file: dict[str, tuple[float, list[str]]] = {}
+def outdated_by_dataset(catalog: Catalog) -> dict[str, list[QualityFinding]]:
+    """Compare file dates across the catalog, one vote per file (sheets share their file)."""
+    by_file: dict[str, tuple[datetime, list[str]]] = {}
     for dataset in catalog.datasets():
-        if dataset.kind not in TABULAR:
-            continue
-        age = _file_age_days(dataset, now)
-        if age is None:
+        when = _modified(dataset) if dataset.kind in TABULAR else None
+        if when is None:
             continue
         key = dataset.location.split("#", 1)[0]
-        ids = by_file.get(key, (age, []))[1]
-        by_file[key] = (age, [*ids, dataset.id])
-    found = currentness.catalog_findings({k: a for k, (a, _) in by_file.items()})
+        ids = by_file.get(key, (when, []))[1]
+        by_file[key] = (when, [*ids, dataset.id])
+    found = currentness.catalog_findings({k: w for k, (w, _) in by_file.items()})
     return {i: found[k] for k, (_, ids) in by_file.items() if k in found for i in ids}
 
 
@@ -102,6 +99,10 @@ def profile_dataset(workspace: Any, dataset: Dataset, extra: list[QualityFinding
     con = connect(temp_directory=workspace.path("tmp", "duckdb"))
     try:
         profile = profile_parquet(path, infos, semantics, con=con, extra=extra)
+    except (duckdb.Error, ValueError, TypeError) as exc:  # one odd table never stops a run
+        return finish({"rows": None, "error": str(exc)[:300]},
+                      [QualityFinding("source-unreadable", "error", None,
+                                      {"reason": str(exc).splitlines()[0][:300]}, share=1.0)])
     finally:
         con.close()
     series = profile.payload.get("time_series")
@@ -130,7 +131,7 @@ def run_quality(workspace: Any, catalog: Catalog, selectors: list[str] | None = 
     datasets = select_datasets(catalog, selectors)
     run_id = catalog.start_run(KIND, {"datasets": selectors or []})
     now = _now()
-    outdated = outdated_by_dataset(catalog, now)
+    outdated = outdated_by_dataset(catalog)
     outcomes = []
     status = "ok"
     try:

@@ -12,6 +12,9 @@ from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, Table
 from datensorgfalt.services.quality.findings import QualityFinding
 
 TIME_NAME = re.compile(r"zeit|datum|date|time|stamp|tag|monat|periode|day", re.IGNORECASE)
+STAMP_NAME = re.compile(r"zeit|time|stamp", re.IGNORECASE)
+NOT_TIME_NAME = re.compile(r"geburt|birth|seit|since|eintritt|austritt|gültig|valid",
+                           re.IGNORECASE)
 FREQUENCIES = (("H", 3600), ("D", 86400), ("W", 7 * 86400), ("M", 30.44 * 86400))
 SEASON = {"H": ("day", 86400), "D": ("year", 365.25 * 86400), "W": ("year", 365.25 * 86400),
           "M": ("year", 365.25 * 86400)}
@@ -23,7 +26,8 @@ UNIT_RATIOS = {"× 1000": 1000.0, "÷ 1000": 0.001, "× 100": 100.0, "÷ 100": 0
 
 
 def time_column(ctx: TableContext) -> ColumnFacts | None:
-    temporal = [c for c in ctx.columns if c.temporal and c.stats.get("min") is not None]
+    temporal = [c for c in ctx.columns if c.temporal and c.stats.get("min") is not None
+                and not NOT_TIME_NAME.search(c.name)]
     named = [c for c in temporal if TIME_NAME.search(c.name)]
     return (named or temporal or [None])[0]
 
@@ -52,25 +56,27 @@ def analyse(ctx: TableContext) -> tuple[dict[str, Any] | None, list[QualityFindi
     typical = median(s[0] for s in steps)
     freq = _frequency(typical)
     span = (end - start).total_seconds()
-    events = count / distinct > 1.5  # many rows per timestamp: transactions, not a series
+    regular = sum(1 for step in steps if abs(step[0] - typical) <= 0.01 * typical) / len(steps)
+    # many rows per timestamp, or no steady beat: transactions, not a measurement series
+    events = count / distinct > 1.5 or regular < 0.8
     series: dict[str, Any] = {"column": col.name, "frequency": freq, "step_seconds": typical,
                               "start": start.isoformat(), "end": end.isoformat(),
                               "periods": distinct, "rows_per_period": round(count / distinct, 2),
-                              "kind": "events" if events else "measurements"}
+                              "kind": "events" if events else "measurements",
+                              "regular_share": round(regular, 3)}
     if freq:
         season, length = SEASON[freq]
         series["season"] = season
         series["seasonal_cycles"] = round(span / length, 2)
-    found = _gaps(steps, typical, events, col, span)
-    if not events:
+    found = _gaps(steps, typical, events, col, span) if freq else []
+    if not events and freq:
         found += _duplicate_timestamps(ctx, col, t, count, distinct)
-        if freq:
-            found += _level_shifts(ctx, t, freq)
+        found += _level_shifts(ctx, t, freq)
     if freq and series.get("seasonal_cycles", 0) < 2 and series["season"] == "year":
         found.append(QualityFinding("short-history", "info", col.name,
                                     {"cycles": series["seasonal_cycles"], "season": "year",
                                      "start": series["start"][:10], "end": series["end"][:10]}))
-    if freq is None and not events and distinct >= 10:
+    if freq is None and not events and distinct >= 200 and STAMP_NAME.search(col.name):
         found.append(QualityFinding("irregular-series", "info", col.name,
                                     {"step_seconds": typical}))
     return series, found
@@ -166,4 +172,5 @@ def _shift_finding(col: ColumnFacts, shift: dict[str, Any]) -> QualityFinding:
     if unit:
         return QualityFinding("unit-change", "error", col.name, evidence | {"unit": unit},
                               share=0.5)
-    return QualityFinding("level-shift", "warning", col.name, evidence, share=0.2)
+    # a jump without a unit explanation may be real (repair, new tool): a hint, not a defect
+    return QualityFinding("level-shift", "info", col.name, evidence, share=0.2)

@@ -31,13 +31,13 @@ def _score_colour(score: float) -> str:
 
 
 def _height(n: int) -> float:
-    return max(1.6, 0.32 * n + 0.8)
+    return max(1.5, 0.26 * n + 0.7)
 
 
 def maturity(readiness: dict[str, Any]) -> str:
     dims = readiness["dimensions"][::-1]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(6.4, _height(len(dims))))
+        fig, ax = plt.subplots(figsize=(6.0, _height(len(dims))))
         ax.barh([d["title"] for d in dims], [d["score"] for d in dims],
                 color=[_score_colour(d["score"]) for d in dims], height=0.6)
         for i, d in enumerate(dims):
@@ -45,11 +45,6 @@ def maturity(readiness: dict[str, Any]) -> str:
             if d["evidence_score"] is not None:
                 ax.plot([d["self_score"]], [i], marker="v", color=BLUE, markersize=7,
                         label=t("report.chart.self"))
-        nxt = readiness.get("next_phase")
-        if nxt:
-            ax.axvline(nxt["min_score"], color=BLUE, linestyle="--", linewidth=1)
-            ax.text(nxt["min_score"], len(dims) - 0.4, " " + nxt["title"], color=BLUE,
-                    fontsize=8, va="bottom")
         if any(d["evidence_score"] is not None for d in dims):
             ax.legend(loc="lower right", frameon=False, fontsize=8)
         ax.set_xlim(0, 100)
@@ -85,7 +80,8 @@ def landscape(areas: list[dict[str, Any]]) -> str:
             left = [x + y for x, y in zip(left, counts, strict=True)]
         ax.set_xlabel(t("report.chart.datasets"))
         ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.legend(loc="lower right", frameon=False, fontsize=8)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=4, frameon=False,
+                  fontsize=8)
         return _svg(fig)
 
 

@@ -58,14 +58,31 @@ def _datamap(evidence: ev.Evidence) -> dict[str, Any]:
     titles = {d.id: d.title for d in evidence.datasets}
     return {
         "count": len(evidence.datasets),
-        "areas": [{"name": name, "datasets": rows,
+        "areas": [{"name": _area_name(name), "datasets": rows,
                    "size": sum(r["size"] or 0 for r in rows)}
                   for name, rows in sorted(areas.items())],
         "duplicates": [{"title": d.title, "path": d.rel_path, "original": titles.get(d.copy_of)}
                        for d in evidence.datasets if d.copy_of],
-        "stale": [_row(d) for d in evidence.readable if (d.age_days or 0) > STALE_DAYS],
-        "unreadable": [_row(d) for d in evidence.datasets if not d.readable],
+        "stale": _per_file(d for d in evidence.readable if (d.age_days or 0) > STALE_DAYS),
+        "unreadable": _per_file(d for d in evidence.datasets if not d.readable),
     }
+
+
+def _area_name(area: str) -> str:
+    """Folder names as they are; the workspace's own copies and the top folder get words."""
+    if area == ".":
+        return t("report.datamap.top_folder")
+    if area == ".datensorgfalt":
+        return t("report.datamap.workspace")
+    return area
+
+
+def _per_file(datasets: Any) -> list[dict[str, Any]]:
+    """One row per file: the sheets of one workbook count once."""
+    rows: dict[str, dict[str, Any]] = {}
+    for d in datasets:
+        rows.setdefault(d.rel_path or d.location, _row(d))
+    return list(rows.values())
 
 
 def _quality(evidence: ev.Evidence) -> dict[str, Any]:
@@ -94,13 +111,22 @@ def _privacy(evidence: ev.Evidence) -> dict[str, Any]:
             continue
         kinds = (d.privacy or {}).get("kinds") or []
         special = (d.privacy or {}).get("special_categories") or []
-        personal.append({"title": d.title, "area": d.area, "kinds": ", ".join(kinds) or "-",
-                         "special": ", ".join(special), "legal_basis": (d.rights or {}).get(
-                             "legal_basis") or "-"})
+        personal.append({"title": d.title, "area": d.area,
+                         "kinds": ", ".join(dict.fromkeys(_word(k) for k in kinds)) or "-",
+                         "special": ", ".join(_word(s) for s in special),
+                         "legal_basis": (d.rights or {}).get("legal_basis") or "-"})
     known = [d for d in evidence.originals if d.rights_known]
     return {"run": evidence.privacy_run, "personal": personal,
             "rights_known": len(known), "total": len(evidence.originals),
             "rights": [{"title": d.title, **(d.rights or {})} for d in known]}
+
+
+def _word(code: str) -> str:
+    """A plain word for a privacy code (``EMAIL`` -> ``E-Mail``); unknown codes stay."""
+    from datensorgfalt.i18n import keys, language
+
+    key = f"report.pii.{str(code).lower()}"
+    return t(key) if key in keys(language()) else str(code)
 
 
 def _usecases(matches: list[dict]) -> dict[str, Any]:
@@ -108,7 +134,8 @@ def _usecases(matches: list[dict]) -> dict[str, Any]:
     after = [m for m in matches if m["verdict"] == "after"]
     not_yet = [m for m in matches if m["verdict"] == "not_yet"
                and m["flags"]["ai_act"] != "prohibited" and m["fit"] > 0]
-    return {"now": now[:5], "after": after[:4], "not_yet": not_yet[:4],
+    not_yet.sort(key=lambda m: (m["benefit"] != "high", not m["practice"], -m["fit"]))
+    return {"now": now[:5], "after": after[:4], "not_yet": not_yet[:8],
             "counts": {"now": len(now), "after": len(after),
                        "not_yet": len(matches) - len(now) - len(after)},
             "total": len(matches)}
@@ -141,7 +168,8 @@ def _next_steps(data: dict[str, Any]) -> list[str]:
         first = now[0]
         steps.append(t("report.steps.start", title=first["title"]))
     if data["readiness"]:
-        steps += data["readiness"]["next_steps"]
+        trial = t("readiness.step.trial")
+        steps += [s for s in data["readiness"]["next_steps"] if not (now and s == trial)]
     else:
         steps.append(t("report.steps.readiness"))
     if data["datamap"]["duplicates"] or data["datamap"]["unreadable"]:

@@ -49,6 +49,9 @@ def _environment() -> Environment:
         {"title": loc(p["title"]), "here": p["key"] == r["phase"]["key"]}
         for p in load("readiness")["phases"]]
     env.filters["size"] = human_size
+    env.filters["metrics"] = lambda m: ", ".join(
+        f"{k.upper()} {v:.2f}" if isinstance(v, float) else f"{k.upper()} {v}"
+        for k, v in list((m or {}).items())[:2]) or "-"
     env.filters["number"] = lambda n: "-" if n is None else f"{int(n):,}".replace(
         ",", "." if i18n.language() == "de" else ",")
     return env
@@ -68,7 +71,9 @@ def build_report(catalog: Any, workspace: Any, out_dir: Path | None = None,
         html = render_html(data)
         name = i18n.t("report.file_name")
         current = i18n.language()
-    out = Path(out_dir) if out_dir else workspace.path("report", "x").parent
+    if out_dir is None and workspace is None:
+        raise ValueError("out_dir is needed without a workspace")
+    out = Path(out_dir) if out_dir else workspace.folder / "report"
     out.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = out / f"{name}.html", out / f"{name}.pdf"
     html_path.write_text(html, "utf-8")

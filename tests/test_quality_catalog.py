@@ -1,0 +1,219 @@
+"""The quality run over a catalog (SQLite and PostgreSQL), history, changed and vanished
+files, and the ``quality`` and ``check`` commands."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from datensorgfalt.catalog.models import Finding, Result
+from datensorgfalt.services.quality import service
+from datensorgfalt.services.scan import scan
+from datensorgfalt.workspace import init_workspace
+from tests.test_quality_profile import HEADER, customers
+
+
+def write_customers(path: Path, rows: list[list]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+
+
+@pytest.fixture
+def company(tmp_path: Path) -> Path:
+    root = tmp_path / "firma"
+    root.mkdir()
+    rows = customers()
+    index = next(i for i, r in enumerate(rows) if r[3] == "Dortmund")
+    rows[index][3] = "Dortmnud"
+    write_customers(root / "kunden.csv", rows)
+    write_customers(root / "sauber.csv", customers(120, seed=9))
+    (root / "typo_row.txt").write_text(str(index), "utf-8")
+    return root
+
+
+def scanned(root: Path, url: str | None = None):
+    workspace = init_workspace(root, url)
+    catalog = workspace.open_catalog()
+    scan([root], workspace, catalog)
+    return workspace, catalog
+
+
+def test_run_stores_results_and_keeps_history(company: Path, catalog_url: str) -> None:
+    workspace, catalog = scanned(company, catalog_url)
+    try:
+        first = service.run_quality(workspace, catalog)
+        second = service.run_quality(workspace, catalog, ["kunden.csv"])
+        kunden = catalog.dataset("kunden.csv")
+        history = service.history(catalog, kunden.id)
+        assert [r.run_id for r in history] == [first.run_id, second.run_id]
+        assert {o.title for o in first.outcomes} == {"kunden.csv", "sauber.csv"}
+        with catalog.session() as session:
+            findings = session.query(Finding).filter_by(dataset_id=kunden.id,
+                                                        source="quality").all()
+            assert {f.run_id for f in findings} == {first.run_id, second.run_id}
+            rare = [f for f in findings if f.code == "rare-spelling"]
+            assert len(rare) == 2 and rare[0].dimension == "accuracy"
+            assert rare[0].column_name == "Ort" and "Dortmnud" in rare[0].message
+            assert session.query(Result).filter_by(kind="quality").count() == 3
+        report = service.report(catalog, "kunden.csv")
+        typo_row = int((company / "typo_row.txt").read_text())
+        assert report["run_id"] == second.run_id
+        assert [typo_row, "Ort", "rare-spelling"] in report["result"]["cells"]
+        assert report["result"]["findings"][0]["severity"] in ("error", "warning")
+        assert len(report["history"]) == 2
+    finally:
+        catalog.close()
+
+
+def test_file_changed_since_scan_is_read_again(company: Path, catalog_url: str) -> None:
+    workspace, catalog = scanned(company, catalog_url)
+    try:
+        service.run_quality(workspace, catalog, ["sauber.csv"])
+        before = service.latest(catalog, catalog.dataset("sauber.csv").id).payload
+        write_customers(company / "sauber.csv", customers(150, seed=9))
+        os.utime(company / "sauber.csv", (1_700_000_000, 1_700_000_000))
+        service.run_quality(workspace, catalog, ["sauber.csv"])
+        after = service.latest(catalog, catalog.dataset("sauber.csv").id).payload
+        assert (before["rows"], after["rows"]) == (120, 150)
+        assert before["staged"] != after["staged"]
+        staged = list((workspace.folder / "staged").glob("*.parquet"))
+        assert after["staged"] in {p.name for p in staged}
+        assert before["staged"] not in {p.name for p in staged}
+    finally:
+        catalog.close()
+
+
+def test_vanished_file_becomes_a_finding(company: Path, catalog_url: str) -> None:
+    workspace, catalog = scanned(company, catalog_url)
+    try:
+        (company / "kunden.csv").unlink()
+        run = service.run_quality(workspace, catalog)
+        outcomes = {o.title: o for o in run.outcomes}
+        assert outcomes["sauber.csv"].score is not None
+        assert outcomes["kunden.csv"].worst[0]["code"] == "source-vanished"
+        findings = catalog.findings(catalog.dataset("kunden.csv").id, ["quality"])
+        assert [(f.code, f.severity) for f in findings] == [("source-vanished", "critical")]
+        assert "kunden.csv" in findings[0].message
+    finally:
+        catalog.close()
+
+
+def test_quality_command_json_show_and_cells(company: Path, cli) -> None:
+    scanned(company)[1].close()
+    result = cli("quality", "--json", cwd=company)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {d["title"] for d in data["datasets"]} == {"kunden.csv", "sauber.csv"}
+    cells = company / "zellen.csv"
+    shown = cli("quality", "show", "kunden.csv", "--cells", str(cells), cwd=company)
+    assert shown.exit_code == 0, shown.output
+    assert "Seltene Schreibweise" in shown.output and "Dortmnud" in shown.output
+    rows = list(csv.reader(cells.open(encoding="utf-8")))
+    typo_row = (company / "typo_row.txt").read_text()
+    assert rows[0] == ["row", "column", "finding"]
+    assert [typo_row, "Ort", "rare-spelling"] in rows
+    as_json = json.loads(cli("quality", "show", "kunden.csv", "--json", cwd=company).output)
+    assert as_json["result"]["cells"] == [[int(r[0]), r[1], r[2]] for r in rows[1:]]
+    english = cli("--lang", "en", "quality", "show", "kunden.csv", cwd=company)
+    assert "Rare spelling" in english.output and "Overall score" in english.output
+
+
+def test_quality_run_with_named_dataset_and_unknown_one(company: Path, cli) -> None:
+    scanned(company)[1].close()
+    result = cli("quality", "run", "sauber.csv", "--json", cwd=company)
+    assert [d["title"] for d in json.loads(result.output)["datasets"]] == ["sauber.csv"]
+    missing = cli("quality", "run", "gibtsnicht.csv", cwd=company)
+    assert missing.exit_code == 1
+    assert "Fehler:" in missing.output
+    unseen = cli("quality", "show", "kunden.csv", cwd=company)
+    assert unseen.exit_code == 1 and "noch kein Prüfergebnis" in unseen.output
+
+
+def rules_file(folder: Path, checks: list) -> Path:
+    path = folder / "regeln.yaml"
+    path.write_text(yaml.safe_dump({"datasets": [{"dataset": "kunden.csv", "checks": checks}]},
+                                   allow_unicode=True), "utf-8")
+    return path
+
+
+def test_check_passes_and_fails_with_exit_codes(company: Path, cli) -> None:
+    scanned(company)[1].close()
+    good = rules_file(company, [
+        {"not_null": "Kundennr"}, {"unique": "Kundennr"},
+        {"between": {"column": "Netto", "min": 0, "max": 2000}},
+        {"regex": {"column": "PLZ", "pattern": r"\d{5}"}},
+        {"row_count": {"min": 100}},
+        {"freshness": {"column": "Datum", "max_age_days": 100_000}},
+        {"sql": {"name": "netto <= brutto", "expect": 0,
+                 "query": "SELECT count(*) FROM data WHERE Netto > Brutto"}},
+    ])
+    passed = cli("check", str(good), "--json", cwd=company)
+    assert passed.exit_code == 0, passed.output
+    assert {r["status"] for r in json.loads(passed.output)} == {"passed"}
+    bad = rules_file(company, [
+        {"in_set": {"column": "Ort", "values": ["Dortmund", "Essen", "Düsseldorf", "Köln",
+                                                 "Münster", "Bielefeld"]}},
+        {"freshness": {"column": "Datum", "max_age_days": 1}},
+        {"not_null": "Fehlt"},
+    ])
+    failed = cli("check", str(bad), "--json", cwd=company)
+    assert failed.exit_code == 1
+    results = json.loads(failed.output)
+    assert [r["status"] for r in results] == ["failed", "failed", "error"]
+    assert results[0]["detail"]["values"] == ["Dortmnud"]
+    shown = cli("check", str(bad), cwd=company)
+    assert shown.exit_code == 1 and "verletzt" in shown.output
+
+
+def test_suggested_rules_hold_on_todays_data(company: Path, cli) -> None:
+    scanned(company)[1].close()
+    suggested = cli("check", "--suggest", "sauber.csv", cwd=company)
+    assert suggested.exit_code == 0, suggested.output
+    document = yaml.safe_load(suggested.output)
+    kinds = {next(iter(c)) for c in document["datasets"][0]["checks"]}
+    assert {"row_count", "not_null", "unique", "between", "in_set", "sql"} <= kinds
+    path = company / "vorschlag.yaml"
+    path.write_text(suggested.output, "utf-8")
+    result = cli("check", str(path), "--json", cwd=company)
+    assert result.exit_code == 0, result.output
+
+
+def test_check_on_a_plain_file_without_workspace(tmp_path: Path, cli) -> None:
+    write_customers(tmp_path / "export.csv", customers(50))
+    path = tmp_path / "regeln.yaml"
+    path.write_text(yaml.safe_dump({"datasets": [{"file": "export.csv", "checks": [
+        {"row_count": {"min": 60}}, {"unique": "Kundennr"}]}]}), "utf-8")
+    result = cli("check", str(path), "--json", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert [r["status"] for r in json.loads(result.output)] == ["failed", "passed"]
+
+
+def test_broken_rules_file_is_a_clear_error(tmp_path: Path, cli) -> None:
+    path = tmp_path / "kaputt.yaml"
+    path.write_text("datasets: [unclosed", "utf-8")
+    result = cli("check", str(path), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "Regeldatei" in result.output
+
+
+def test_typed_frame_parses_german_numbers_and_dates(company: Path) -> None:
+    from datensorgfalt.engine import typed_frame
+
+    workspace, catalog = scanned(company)
+    try:
+        frame = typed_frame(workspace, catalog.dataset("sauber.csv"), ["Netto", "Datum"])
+        assert list(frame.columns) == ["Netto", "Datum"]
+        assert len(frame) == 120
+        assert frame["Netto"].dtype.kind == "f"
+        assert str(frame["Datum"].dtype).startswith("datetime64")
+        first = customers(120, seed=9)[0]
+        assert frame["Netto"][0] == pytest.approx(float(first[4].replace(",", ".")))
+    finally:
+        catalog.close()
