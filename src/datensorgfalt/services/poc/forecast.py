@@ -120,7 +120,8 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
         spent.append(took + deadline.durations[f"fit:{name}"])
         results[name], finals[name] = bt, final
     chosen, model_bt, model_final = _choose(results, finals, base_bt)
-    scored = score(chosen, model_bt) if chosen else None
+    label = f"{ENSEMBLE} ({', '.join(finals)})" if chosen == ENSEMBLE else chosen
+    scored = score(label, model_bt) if chosen else None
     table = [score(n, bt).to_dict() for n, bt in results.items()]
     if len(results) >= 2:
         table.append(scored.to_dict() if chosen == ENSEMBLE

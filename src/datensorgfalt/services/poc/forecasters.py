@@ -91,7 +91,7 @@ class SeasonalNaiveModel:
 
     freq: str
     season: int
-    name: str = "SeasonalNaive"
+    name: str = "Saisonal naiv (Wert eine Saison zuvor)"
 
     def forecast(self, train: pd.DataFrame, h: int) -> pd.DataFrame:
         from statsforecast.models import Naive, SeasonalNaive
