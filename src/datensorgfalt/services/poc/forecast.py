@@ -132,7 +132,9 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
         baseline=baseline, model=scored,
         evaluation=both("poc.evaluation.backtest", windows=windows, h=h)["de"],
         candidates=[{"name": c["name"], "metrics": c["metrics"]} for c in table],
-        notes=series.notes, features=["Verlauf", "Saison"],
+        notes=series.notes, features=["Verlauf", "Saison"] + (
+            ["Arbeitstage je Periode (Feiertage NRW)"] if series.per_working_day else []) + (
+            ["Kalender und Feiertage (LightGBM)"] if "LightGBM" in finals else []),
         artefact={"kind": "forecast", "freq": series.freq, "season": season, "horizon": h,
                   "model": chosen, "members": sorted(finals) if chosen == ENSEMBLE else [chosen],
                   "history_tail": long.groupby("unique_id").tail(max(3 * season, 3 * h))},

@@ -70,9 +70,11 @@ def check_texts(texts: list[str], labels: list[str], column: str, target: str) -
                              n=int(counts.min()))
 
 
-def fit_text(texts: list[str], labels: np.ndarray, deadline: Deadline) -> tuple[TextModel | None,
-                                                                                 list[dict]]:
-    """Choose C by stratified CV within the budget; refit on everything given."""
+def fit_text(texts: list[str], labels: np.ndarray, deadline: Deadline
+             ) -> tuple[TextModel | None, list[dict]]:
+    """Try a few regularisation strengths by stratified cross-validation within the budget
+    (the first one always, it also gives the honest out-of-fold judgement); refit the best on
+    everything. Each trial keeps its out-of-fold probabilities (``trial["proba"]``)."""
     classes = sorted(set(labels), key=str)
     smallest = int(pd.Series(labels).value_counts().min())
     wanted = 3 if len(labels) >= 1000 else 5
@@ -80,12 +82,15 @@ def fit_text(texts: list[str], labels: np.ndarray, deadline: Deadline) -> tuple[
                                  random_state=SEED).split(np.zeros(len(labels)), labels))
     trials = []
     for c in (2.0, 0.5, 8.0):
+        took = max((t["seconds"] for t in trials), default=0.0)
         result = run_step(deadline, f"tfidf-C{c}", lambda c=c: _cv(texts, labels, c, folds,
                                                                    classes),
-                          estimate=2 * max(deadline.durations.values(), default=0.0), grace=3)
+                          estimate=took * 1.5 if trials else 0.0, grace=5 if not trials else 2)
         if result is None:
             break
-        trials.append({"name": "tfidf-logreg", "params": {"C": c}, "score": result})
+        score, proba = result
+        trials.append({"name": "tfidf-logreg", "params": {"C": c}, "score": score,
+                       "proba": proba, "seconds": deadline.durations[f"tfidf-C{c}"]})
     if not trials:
         return None, trials
     best = max(trials, key=lambda t: t["score"])
@@ -93,38 +98,17 @@ def fit_text(texts: list[str], labels: np.ndarray, deadline: Deadline) -> tuple[
     return TextModel(pipeline, classes), trials
 
 
-def _cv(texts: list[str], labels: np.ndarray, c: float, folds: list, classes: list) -> float:
-    pred = np.empty(len(labels), dtype=object)
+def _cv(texts: list[str], labels: np.ndarray, c: float, folds: list, classes: list
+        ) -> tuple[float, np.ndarray]:
+    """Macro-F1 and probabilities out of fold: every text judged by a model that never saw it."""
+    proba = np.zeros((len(labels), len(classes)))
     data = np.asarray(texts, dtype=object)
     for train_idx, test_idx in folds:
-        model = make_pipeline(c, len(classes)).fit(list(data[train_idx]), labels[train_idx])
-        pred[test_idx] = model.predict(list(data[test_idx]))
-    return ev.classification_metrics(labels, pred, None, classes)["macro_f1"]
-
-
-def cross_predict(texts: list[str], labels: np.ndarray, c: float, deadline: Deadline
-                  ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Out-of-fold predictions and probabilities (every text judged by a model that never
-    saw it): the honest measure for small text collections."""
-    classes = sorted(set(labels), key=str)
-    smallest = int(pd.Series(labels).value_counts().min())
-    folds = StratifiedKFold(n_splits=max(2, min(5, smallest)), shuffle=True,
-                            random_state=SEED + 1).split(np.zeros(len(labels)), labels)
-    data = np.asarray(texts, dtype=object)
-    proba = np.zeros((len(labels), len(classes)))
-
-    def work() -> np.ndarray:
-        for train_idx, test_idx in folds:
-            model = TextModel(make_pipeline(c, len(classes)).fit(list(data[train_idx]),
-                                                              labels[train_idx]),
-                              classes)
-            proba[test_idx] = model.predict_proba(list(data[test_idx]))
-        return proba
-
-    result = run_step(deadline, "cross-predict", work, grace=3)
-    if result is None:
-        return None
-    return np.asarray(classes, dtype=object)[result.argmax(1)], result
+        model = TextModel(make_pipeline(c, len(classes)).fit(list(data[train_idx]),
+                                                             labels[train_idx]), classes)
+        proba[test_idx] = model.predict_proba(list(data[test_idx]))
+    pred = np.asarray(classes, dtype=object)[proba.argmax(1)]
+    return ev.classification_metrics(labels, pred, None, classes)["macro_f1"], proba
 
 
 def run_text(texts: list[str], labels: list[str], deadline: Deadline, column: str = "text",
@@ -143,20 +127,19 @@ def run_text(texts: list[str], labels: list[str], deadline: Deadline, column: st
     model, trials = fit_text(texts, labels_arr, deadline)
     model_scored, plots = None, {}
     if model is not None:
-        best_c = max(trials, key=lambda t: t["score"])["params"]["C"]
-        oof = cross_predict(texts, labels_arr, best_c, deadline)
-        if oof is not None:
-            pred, proba = oof
-            model_scored = scored("TF-IDF + logistische Regression", labels_arr, pred, proba,
-                                  "classify", classes)
-            model_scored.details = {"C": best_c}
-            plots = {"y_test": labels_arr, "pred": pred, "classes": classes}
+        best = max(trials, key=lambda t: t["score"])
+        proba = best["proba"]
+        pred = np.asarray(classes, dtype=object)[proba.argmax(1)]
+        model_scored = scored("TF-IDF + logistische Regression", labels_arr, pred, proba,
+                              "classify", classes)
+        model_scored.details = {"C": best["params"]["C"]}
+        plots = {"y_test": labels_arr, "pred": pred, "classes": classes}
     return Outcome(
         kind="text", columns={"text": column, "target": target} | (source or {}),
         baseline=baseline, model=model_scored, evaluation="cross-validation-stratified",
         candidates=[{"name": f"C={t['params']['C']}", "cv_score": round(t["score"], 4)}
                     for t in trials],
-        features=["TF-IDF Wörter (1-2)", "TF-IDF Zeichen (2-5)"],
+        features=["TF-IDF: Wörter und Wortpaare"],
         artefact={"kind": "text", "model": model, "classes": classes, "column": column},
         plots=plots, skipped=list(deadline.skipped), rows=len(texts),
     )
