@@ -121,3 +121,32 @@ def test_predict_writes_rows_with_prediction_and_probabilities(cli, tmp_path: Pa
     assert {"prediction", "proba_gekündigt", "proba_aktiv"} <= set(written.columns)
     assert set(written["prediction"]) <= {"gekündigt", "aktiv"}
     assert ((written["proba_gekündigt"] + written["proba_aktiv"]).round(3) == 1).all()
+
+
+def test_poc_result_lands_in_sqlite_and_postgresql_catalogs(cli, tmp_path: Path,
+                                                            catalog_url: str) -> None:
+    from datensorgfalt.catalog import Catalog
+    from datensorgfalt.services.scan import scan
+
+    folder = tmp_path / "absatz"
+    folder.mkdir()
+    months = pd.date_range("2021-01-01", periods=48, freq="MS")
+    values = [1000 + 10 * i + 200 * ((i % 12) in (2, 3, 4)) for i in range(48)]
+    pd.DataFrame({"Monat": months.strftime("%d.%m.%Y"), "Menge": values}).to_csv(
+        folder / "absatz.csv", sep=";", index=False)
+    workspace = init_workspace(folder, catalog_url)
+    catalog = workspace.open_catalog()
+    try:
+        scan([folder], workspace, catalog)
+    finally:
+        catalog.close()
+    data = _poc(cli, folder, "forecast", "--dataset", "absatz.csv", "--budget", "20s")
+    assert data["columns"]["target"] == "Menge" and data["columns"]["freq"] == "M"
+    store = Catalog.open(catalog_url)
+    try:
+        with store.session() as session:
+            row = session.query(Result).filter(Result.key == data["id"]).one()
+            assert row.kind == "poc" and row.payload["met"] == data["met"]
+            assert row.payload["baseline"]["metrics"]["wape"] is not None
+    finally:
+        store.close()
