@@ -54,6 +54,9 @@ def forecast_metrics(y: np.ndarray, f: np.ndarray, scales: np.ndarray | None = N
         "rmse": float(np.sqrt(np.mean((y - f) ** 2))),
         "bias": float(np.mean(f - y)),
     }
+    nonzero = np.abs(y) > 1e-9
+    out["mape"] = float(100 * np.mean(np.abs((y[nonzero] - f[nonzero]) / y[nonzero]))) \
+        if nonzero.any() else float("nan")
     if scales is not None:
         scaled = np.abs(y - f) / scales
         out["mase"] = float(np.nanmean(scaled)) if np.isfinite(scaled).any() else float("nan")
