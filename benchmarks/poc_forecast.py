@@ -78,7 +78,7 @@ def cpu() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--budget", type=float, default=170.0)
+    parser.add_argument("--budget", type=float, default=400.0)
     parser.add_argument("--arima", action="store_true")
     parser.add_argument("--separate", action="store_true")
     args = parser.parse_args()
@@ -112,6 +112,7 @@ def main() -> None:
     poc = rows[0][1]
     print(f"poc forecast: wall {poc_seconds:.0f} s, cpu {poc_cpu:.0f} s; skipped: "
           f"{outcome.skipped or '-'}; backtest on {outcome.extra['backtest_series']} series")
+    print(f"steps (s): {outcome.extra['durations']}")
     print(f"target sMAPE <= 13.5: {'met' if poc['smape'] <= 13.5 else 'NOT met'} "
           f"({poc['smape']:.2f}); MASE <= 0.84: {'met' if poc['mase'] <= 0.84 else 'NOT met'} "
           f"({poc['mase']:.3f}); < 180 s: {'met' if poc_seconds < 180 else 'NOT met'}")

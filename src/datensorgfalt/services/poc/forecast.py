@@ -142,7 +142,8 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
                "future": model_final},
         extra={"future": model_final, "windows": windows,
                "members": {n: f for n, f in finals.items()},
-               "backtest_series": int(bt_long["unique_id"].nunique())},
+               "backtest_series": int(bt_long["unique_id"].nunique()),
+               "durations": {k: round(v, 1) for k, v in deadline.durations.items()}},
         skipped=list(deadline.skipped), rows=len(long),
     )
 
