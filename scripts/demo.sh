@@ -33,6 +33,9 @@ echo "== KI-Reifegrad aus den Antworten der Musterfirma"
 "$DS" readiness -w "$DIR" --answers src/datensorgfalt/knowledge/answers-example.yaml
 echo "== Passende KI-Anwendungsfälle"
 "$DS" usecases -w "$DIR"
+echo "== Machbarkeitsnachweis: Absatzprognose (Ist: Vorjahreswert, Soll aus dem Anwendungsfall)"
+"$DS" poc --usecase sales-forecast -w "$DIR" --yes --budget 60s \
+  --forecast-out "$DIR/.datensorgfalt/export/absatzprognose.csv"
 echo "== Bericht für die Geschäftsführung"
 "$DS" report -w "$DIR"
 echo

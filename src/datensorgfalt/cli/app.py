@@ -18,6 +18,7 @@ from datensorgfalt.cli.commands import (
     convert,
     demo,
     init,
+    poc,
     privacy,
     protect,
     quality,
@@ -29,7 +30,7 @@ from datensorgfalt.cli.commands import (
 )
 
 COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
-                   readiness, usecases, report]
+                   readiness, usecases, poc, report]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:

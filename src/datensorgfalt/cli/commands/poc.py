@@ -1,0 +1,127 @@
+"""``datensorgfalt poc KIND`` and ``datensorgfalt predict POC_ID NEW_DATA``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.prompt import Confirm
+from rich.table import Table
+
+from datensorgfalt.cli.common import (
+    console,
+    err_console,
+    handles_errors,
+    json_option,
+    open_catalog,
+    print_json,
+    workspace_option,
+)
+from datensorgfalt.i18n import language, t
+from datensorgfalt.services.poc import service
+from datensorgfalt.services.poc.budget import parse_budget
+from datensorgfalt.services.poc.predict import predict as predict_service
+from datensorgfalt.services.poc.sentence import fmt
+
+SHOWN = {"forecast": ["wape", "smape", "mase"], "classify": ["auc", "accuracy", "macro_f1",
+         "recall"], "regress": ["mae", "rmse", "r2"], "anomaly": ["event_recall", "recall",
+         "precision", "f1", "lead_time_hours", "false_alarms_per_30d"],
+         "text": ["accuracy", "macro_f1"]}
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("poc", help=t("poc.help.poc"))
+    @handles_errors
+    def poc(
+        kind: str = typer.Argument(None, help=t("poc.help.kind")),
+        dataset: str = typer.Option(None, "--dataset", "-d", help=t("poc.help.dataset")),
+        usecase: str = typer.Option(None, "--usecase", help=t("poc.help.usecase")),
+        target: str = typer.Option(None, "--target", help=t("poc.help.target")),
+        date: str = typer.Option(None, "--date", help=t("poc.help.date")),
+        by: str = typer.Option(None, "--by", help=t("poc.help.by")),
+        text: str = typer.Option(None, "--text", help=t("poc.help.text")),
+        label: str = typer.Option(None, "--label", help=t("poc.help.label")),
+        labels: str = typer.Option(None, "--labels", help=t("poc.help.labels")),
+        events: str = typer.Option(None, "--events", help=t("poc.help.events")),
+        horizon: int = typer.Option(None, "--horizon", min=1, help=t("poc.help.horizon")),
+        freq: str = typer.Option("auto", "--freq", help=t("poc.help.freq")),
+        soll: str = typer.Option(None, "--soll", help=t("poc.help.soll")),
+        budget: str = typer.Option("60s", "--budget", help=t("poc.help.budget")),
+        yes: bool = typer.Option(False, "--yes", "-y", help=t("poc.help.yes")),
+        forecast_out: Path = typer.Option(None, "--forecast-out", help=t("poc.help.out")),
+        workspace: Path = workspace_option(),
+        as_json: bool = json_option(),
+    ) -> None:
+        request = service.PocRequest(
+            kind=kind, dataset=dataset, target=target, date=date, by=by, text=text, label=label,
+            labels=labels, events=events, horizon=horizon, freq=freq, soll=soll,
+            budget=parse_budget(budget), usecase=usecase)
+        with open_catalog(workspace) as (ws, catalog):
+            plan = service.prepare(ws, catalog, request)
+            _confirm(plan, yes)
+            with err_console.status(t("poc.working")) as status:
+                payload = service.run(ws, catalog, plan, lambda step: status.update(
+                    t("poc.step", step=step)), forecast_out)
+        if as_json:
+            print_json(_summary(payload))
+            return
+        render(payload)
+
+    @app.command("predict", help=t("poc.help.predict"))
+    @handles_errors
+    def predict(
+        poc_id: str = typer.Argument(..., help=t("poc.help.poc_id")),
+        new_data: Path = typer.Argument(..., exists=True, help=t("poc.help.new_data")),
+        out: Path = typer.Option(..., "--out", "-o", help=t("poc.help.predict_out")),
+        workspace: Path = workspace_option(),
+        as_json: bool = json_option(),
+    ) -> None:
+        with open_catalog(workspace) as (ws, _):
+            result = predict_service(ws, poc_id, new_data, out)
+        if as_json:
+            print_json(result)
+            return
+        console.print(t("poc.predicted", n=result["rows"], out=result["out"]))
+
+
+def _confirm(plan: service.Plan, yes: bool) -> None:
+    if not plan.guessed or yes:
+        return
+    err_console.print(t("poc.guessed"))
+    for key in plan.guessed:
+        err_console.print(f"  {key}: [bold]{plan.columns.get(key)}[/]")
+    if not sys.stdin.isatty():
+        raise service.PocError("poc.error.confirm")
+    if not Confirm.ask(t("poc.confirm"), console=err_console, default=True):
+        raise typer.Exit(1)
+
+
+def _summary(payload: dict) -> dict:
+    keys = ("id", "kind", "dataset", "columns", "baseline", "model", "criterion", "metric",
+            "met", "sentence", "evaluation", "notes", "candidates", "seconds", "plots",
+            "model_card", "model_path", "forecast_path", "usecase")
+    return {k: payload.get(k) for k in keys}
+
+
+def render(payload: dict) -> None:
+    lang = language()
+    table = Table(title=t("poc.title", id=payload["id"], title=payload["dataset_title"]))
+    table.add_column(t("poc.col.metric"))
+    table.add_column(f"Ist: {payload['baseline']['name']}", overflow="fold")
+    model = payload.get("model") or {"name": "-", "metrics": {}}
+    table.add_column(t("poc.col.model", name=model["name"]), overflow="fold")
+    for metric in SHOWN[payload["kind"]]:
+        base = payload["baseline"]["metrics"].get(metric)
+        mine = model["metrics"].get(metric)
+        if base is None and mine is None:
+            continue
+        table.add_row(t(f"poc.metric.{metric}"), fmt(metric, base, lang), fmt(metric, mine, lang))
+    console.print(table)
+    style = {True: "bold green", False: "bold red", None: "yellow"}[payload["met"]]
+    console.print(f"[{style}]{payload['sentence'][lang]}[/]")
+    for note in payload.get("notes") or []:
+        console.print(f"[dim]- {note[lang]}[/]")
+    console.print(t("poc.files", card=payload["model_card"], model=payload["model_path"]))
+    if payload.get("forecast_path"):
+        console.print(t("poc.forecast_file", path=payload["forecast_path"]))

@@ -1,0 +1,200 @@
+"""Forecast PoC: seasonal naive (or the company's plan) against statistical models, their
+ensemble and a LightGBM global model, judged by rolling-origin backtests (no look-ahead)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from datensorgfalt.services.poc import evaluation as ev
+from datensorgfalt.services.poc.budget import Deadline, run_step
+from datensorgfalt.services.poc.calendar import DEFAULT_STATE
+from datensorgfalt.services.poc.forecasters import (
+    LEVELS,
+    Ensemble,
+    Forecaster,
+    PerWorkingDay,
+    PlanColumn,
+    SeasonalNaiveModel,
+    optional_models,
+    statistical_models,
+)
+from datensorgfalt.services.poc.outcome import Outcome, Scored
+from datensorgfalt.services.poc.series import (
+    DEFAULT_HORIZON,
+    SeriesData,
+    both,
+    check_length,
+    required_length,
+)
+
+MAX_WINDOWS = 3
+MAX_BACKTEST_SERIES = 300
+SEED = 17
+ENSEMBLE = "Ensemble"
+
+
+def split(long: pd.DataFrame, h: int, window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train = all but the last ``window * h`` points of each series; test = next ``h``."""
+    from_end = long.groupby("unique_id").cumcount(ascending=False)
+    train = long[from_end >= window * h]
+    test = long[(from_end < window * h) & (from_end >= (window - 1) * h)]
+    return train, test
+
+
+def window_count(series: SeriesData, h: int) -> int:
+    spare = int(series.lengths().min()) - required_length(h, series.season)
+    return max(1, min(MAX_WINDOWS, 1 + spare // h))
+
+
+def backtest(forecaster: Forecaster, long: pd.DataFrame, h: int, windows: int,
+             season: int) -> pd.DataFrame:
+    """Forecasts from ``windows`` origins, each ``h`` apart, joined with the actuals."""
+    parts = []
+    for window in range(windows, 0, -1):
+        train, test = split(long, h, window)
+        forecast = forecaster.forecast(train, h)
+        joined = test.merge(forecast, on=["unique_id", "ds"], how="left")
+        joined["window"] = windows - window + 1
+        joined["step"] = joined.groupby("unique_id").cumcount() + 1
+        scales = train.groupby("unique_id")["y"].apply(
+            lambda y: ev.mase_scale(y.to_numpy(float), season))
+        joined["scale"] = joined["unique_id"].map(scales)
+        parts.append(joined)
+    return pd.concat(parts, ignore_index=True)
+
+
+def score(name: str, frame: pd.DataFrame) -> Scored:
+    frame = frame.dropna(subset=["yhat"])
+    y, f, s = (frame[c].to_numpy(float) for c in ("y", "yhat", "scale"))
+    metrics = ev.forecast_metrics(y, f, s)
+    groups = frame["unique_id"].to_numpy() if frame["unique_id"].nunique() >= 10 else None
+    intervals = ev.bootstrap_intervals(
+        lambda idx: ev.forecast_metrics(y[idx], f[idx], s[idx]), len(y), ["wape", "smape", "mase"],
+        groups=groups)
+    per_window = [ev.clean(ev.forecast_metrics(w["y"].to_numpy(float), w["yhat"].to_numpy(float),
+                                               w["scale"].to_numpy(float)))
+                  for _, w in frame.groupby("window")]
+    per_step = frame.assign(err=(frame["y"] - frame["yhat"]).abs()).groupby("step")["err"].mean()
+    return Scored(name, ev.clean(metrics), ev.clean(intervals),
+                  {"windows": per_window, "error_by_step": [round(float(v), 4) for v in per_step]})
+
+
+def backtest_sample(series: SeriesData, h: int) -> pd.DataFrame:
+    """The series long enough for a backtest; at most ``MAX_BACKTEST_SERIES`` of them (a
+    random sample, fixed seed), so that a panel of thousands of series stays within budget."""
+    lengths = series.lengths()
+    ids = lengths[lengths >= required_length(h, series.season)].index.to_numpy()
+    if len(ids) > MAX_BACKTEST_SERIES:
+        ids = np.random.default_rng(SEED).choice(ids, MAX_BACKTEST_SERIES, replace=False)
+    return series.long[series.long["unique_id"].isin(ids)]
+
+
+def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
+                 models: list[str] | None = None) -> Outcome:
+    h = horizon or DEFAULT_HORIZON[series.freq]
+    series = check_length(series, h)
+    long, freq, season = series.long, series.pandas_freq, series.season
+    bt_long = backtest_sample(series, h)
+    windows = window_count(SeriesData(bt_long, series.freq, season), h)
+    share = long["unique_id"].nunique() / max(bt_long["unique_id"].nunique(), 1)
+    base_model: Forecaster = (PlanColumn(series.plan) if series.plan is not None
+                              else SeasonalNaiveModel(freq, season))
+    base_bt = backtest(base_model, bt_long, h, windows, season)
+    baseline = score(base_model.name, base_bt)
+    candidates = _candidates(series, models, h)
+    results: dict[str, pd.DataFrame] = {}
+    finals: dict[str, pd.DataFrame] = {}
+    spent: list[float] = []
+    for name, model in candidates.items():
+        guess = float(np.mean(spent)) if spent else 0.0
+        bt = run_step(deadline, f"bt:{name}",
+                      lambda m=model: backtest(m, bt_long, h, windows, season), estimate=guess)
+        if bt is None:
+            continue
+        took = deadline.durations[f"bt:{name}"]
+        final = run_step(deadline, f"fit:{name}", lambda m=model: m.forecast(long, h),
+                         estimate=took * share / windows)
+        if final is None:
+            continue
+        spent.append(took + deadline.durations[f"fit:{name}"])
+        results[name], finals[name] = bt, final
+    chosen, model_bt, model_final = _choose(results, finals, base_bt)
+    label = f"{ENSEMBLE} ({', '.join(finals)})" if chosen == ENSEMBLE else chosen
+    scored = score(label, model_bt) if chosen else None
+    table = [score(n, bt).to_dict() for n, bt in results.items()]
+    if len(results) >= 2:
+        table.append(scored.to_dict() if chosen == ENSEMBLE
+                     else score(ENSEMBLE, model_bt).to_dict())
+    return Outcome(
+        kind="forecast",
+        columns={"freq": series.freq, "horizon": h, "season_length": season},
+        baseline=baseline, model=scored,
+        evaluation=both("poc.evaluation.backtest", windows=windows, h=h)["de"],
+        candidates=[{"name": c["name"], "metrics": c["metrics"]} for c in table],
+        notes=series.notes, features=["Verlauf", "Saison"] + (
+            ["Arbeitstage je Periode (Feiertage NRW)"] if series.per_working_day else []) + (
+            ["Kalender und Feiertage (LightGBM)"] if "LightGBM" in finals else []),
+        artefact={"kind": "forecast", "freq": series.freq, "season": season, "horizon": h,
+                  "model": chosen, "members": sorted(finals) if chosen == ENSEMBLE else [chosen],
+                  "history_tail": long.groupby("unique_id").tail(max(3 * season, 3 * h))},
+        plots={"history": long, "backtest": model_bt, "baseline_backtest": base_bt,
+               "future": model_final},
+        extra={"future": model_final, "windows": windows,
+               "members": {n: f for n, f in finals.items()},
+               "backtest_series": int(bt_long["unique_id"].nunique()),
+               "durations": {k: round(v, 1) for k, v in deadline.durations.items()}},
+        skipped=list(deadline.skipped), rows=len(long),
+    )
+
+
+def _candidates(series: SeriesData, wanted: list[str] | None, h: int) -> dict[str, Forecaster]:
+    pool = statistical_models(series.pandas_freq, series.season)
+    extra = optional_models(series.pandas_freq, series.season)
+    from datensorgfalt.services.poc.lgbm_forecaster import LightGBMForecaster
+
+    lgbm = LightGBMForecaster(series.freq, series.season)
+    if wanted:
+        every = pool | extra | {lgbm.name: lgbm}
+        chosen = {name: every[name] for name in wanted if name in every}
+    elif lgbm.useful(series.long, h):
+        # enough history for a global model: it is the third, most different view
+        chosen = {k: v for k, v in pool.items() if k != "AutoCES"} | {lgbm.name: lgbm}
+    else:
+        chosen = pool
+    if series.per_working_day:
+        chosen = {name: m if name == lgbm.name else PerWorkingDay(m, series.freq, DEFAULT_STATE)
+                  for name, m in chosen.items()}
+    return chosen
+
+
+def _choose(results: dict[str, pd.DataFrame], finals: dict[str, pd.DataFrame],
+            base_bt: pd.DataFrame) -> tuple[str | None, pd.DataFrame, pd.DataFrame]:
+    """The pre-declared default is the mean ensemble of every model that finished in time;
+    no picking of the winner on the test windows (that would flatter the result)."""
+    if not results:
+        return None, base_bt, pd.DataFrame()
+    if len(results) == 1:
+        name = next(iter(results))
+        return name, results[name], finals[name]
+    keys = ["unique_id", "ds"]
+    meta = next(iter(results.values()))[keys + ["y", "window", "step", "scale"]]
+    parts = [bt[keys + [c for c in bt.columns if c.startswith("yhat")]] for bt in results.values()]
+    combined_bt = meta.merge(Ensemble(ENSEMBLE, []).combine(parts), on=keys, how="left")
+    final = Ensemble(ENSEMBLE, []).combine(list(finals.values()))
+    return ENSEMBLE, combined_bt, final
+
+
+def level_columns() -> list[str]:
+    return [f"yhat_{side}_{level}" for level in LEVELS for side in ("lo", "hi")]
+
+
+def forecast_future(series: SeriesData, artefact: dict) -> pd.DataFrame:
+    """The saved forecast recipe (models, horizon) applied to new history."""
+    h = artefact["horizon"]
+    names = [n for n in artefact["members"] if n]
+    candidates = _candidates(series, names or None, h)
+    parts = [model.forecast(series.long, h) for model in candidates.values()]
+    if not parts:
+        return SeasonalNaiveModel(series.pandas_freq, series.season).forecast(series.long, h)
+    return parts[0] if len(parts) == 1 else Ensemble(ENSEMBLE, []).combine(parts)

@@ -1,0 +1,94 @@
+"""``predict``: apply a saved PoC model to new data and write the rows with ``prediction``
+(and ``proba_<class>`` for classes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.services.poc.data import read_new_data, require_columns
+
+
+class PocNotFound(DatensorgfaltError):
+    """No saved PoC model with this id."""
+
+
+def load_bundle(workspace: Any, poc_id: str) -> dict[str, Any]:
+    folder = workspace.folder / "poc"
+    matches = sorted(p for p in folder.glob(f"{poc_id}*/modell.joblib")) if folder.exists() \
+        else []
+    if len(matches) != 1:
+        raise PocNotFound("poc.error.poc_not_found", id=poc_id)
+    return joblib.load(matches[0])
+
+
+def predict(workspace: Any, poc_id: str, new_data: Path, out: Path) -> dict[str, Any]:
+    bundle = load_bundle(workspace, poc_id)
+    frame = read_new_data(Path(new_data))
+    kind, artefact, columns = bundle["kind"], bundle["artefact"], bundle["columns"]
+    if kind in ("classify", "regress"):
+        result = _predict_table(artefact, frame)
+    elif kind == "text":
+        result = _predict_text(artefact, frame, columns)
+    elif kind == "anomaly":
+        from datensorgfalt.services.poc.anomaly import score_new
+
+        require_columns(frame, [artefact["time"], *artefact["channels"]], str(new_data))
+        result = score_new(artefact, frame)
+    else:
+        result = _predict_forecast(artefact, frame, columns)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.to_csv(out, index=False)
+    return {"id": bundle["id"], "kind": kind, "rows": len(result), "out": str(out),
+            "columns": list(result.columns)}
+
+
+def _predict_table(artefact: dict, frame: pd.DataFrame) -> pd.DataFrame:
+    model = artefact["model"]
+    if model is None:
+        raise PocNotFound("poc.error.no_model_saved")
+    out = frame.copy()
+    out["prediction"] = model.predict(frame)
+    if artefact["kind"] == "classify":
+        from datensorgfalt.services.poc.tables import _full_proba
+
+        proba = _full_proba(model.estimator, model._x(frame), artefact["classes"])
+        for j, cls in enumerate(artefact["classes"]):
+            out[f"proba_{cls}"] = np.round(proba[:, j], 4)
+    return out
+
+
+def _predict_text(artefact: dict, frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
+    model = artefact["model"]
+    if model is None:
+        raise PocNotFound("poc.error.no_model_saved")
+    column = columns.get("text") if columns.get("text") in frame.columns else None
+    if column is None or "documents" in columns:
+        texts = [c for c in frame.columns if frame[c].dtype == object]
+        column = max(texts, key=lambda c: frame[c].astype(str).str.len().mean()) if texts \
+            else None
+    require_columns(frame, [column or "text"], "NEW_DATA")
+    out = frame.copy()
+    proba = model.predict_proba(frame[column].tolist())
+    out["prediction"] = np.asarray(model.classes, dtype=object)[proba.argmax(1)]
+    for j, cls in enumerate(model.classes):
+        out[f"proba_{cls}"] = np.round(proba[:, j], 4)
+    return out
+
+
+def _predict_forecast(artefact: dict, frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
+    """New history in the same layout -> forecast of the next periods with the same models."""
+    from datensorgfalt.services.poc.forecast import forecast_future
+    from datensorgfalt.services.poc.series import build_series
+
+    require_columns(frame, [columns["date"], columns["target"]], "NEW_DATA")
+    series = build_series(frame, columns["date"], columns["target"], columns.get("by"),
+                          artefact["freq"])
+    future = forecast_future(series, artefact)
+    return future.rename(columns={"yhat": "prediction"})

@@ -1,0 +1,360 @@
+"""``poc``: from a cataloged dataset (or a use-case match) to a judged proof of concept.
+
+``prepare`` resolves the dataset(s) and guesses the columns (the CLI shows them for
+confirmation); ``run`` trains baseline and model within the budget, judges the Soll, writes
+model, plots and model card to ``.datensorgfalt/poc/<id>/`` and stores ``Result(kind="poc")``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import joblib
+import pandas as pd
+from sqlalchemy import select
+
+from datensorgfalt.catalog import Result
+from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.i18n import t
+from datensorgfalt.services.poc import data as d
+from datensorgfalt.services.poc import detect, modelcard, plots
+from datensorgfalt.services.poc.budget import Deadline, Progress
+from datensorgfalt.services.poc.evaluation import clean
+from datensorgfalt.services.poc.outcome import Outcome
+from datensorgfalt.services.poc.sentence import sentence
+from datensorgfalt.services.poc.series import both
+from datensorgfalt.services.poc.soll import Soll, parse_soll
+
+KINDS = ("forecast", "classify", "regress", "anomaly", "text")
+EVENT_WORDS = ("stoerung", "störung", "ausfall", "ausfälle", "wartung", "failure", "event",
+               "incident", "defekt")
+
+
+class PocError(DatensorgfaltError):
+    """A PoC request that cannot be carried out as asked."""
+
+
+@dataclass
+class PocRequest:
+    kind: str | None = None
+    dataset: str | None = None
+    target: str | None = None
+    date: str | None = None
+    by: str | None = None
+    text: str | None = None
+    label: str | None = None
+    labels: str | None = None
+    events: str | None = None
+    horizon: int | None = None
+    freq: str = "auto"
+    soll: str | None = None
+    budget: float = 60.0
+    usecase: str | None = None
+    models: list[str] | None = None
+
+
+@dataclass
+class Plan:
+    request: PocRequest
+    sources: list[Any]
+    columns: dict[str, Any]
+    guessed: list[str]
+    inputs: dict[str, Any] = field(default_factory=dict)
+    usecase: dict[str, Any] | None = None
+
+    @property
+    def dataset(self) -> Any:
+        return self.sources[0]
+
+
+# -- request ------------------------------------------------------------------------------
+def from_usecase(catalog: Any, request: PocRequest) -> tuple[PocRequest, dict]:
+    """Fill kind, dataset, columns and criterion from ``Result(kind="usecases", key=ID)``."""
+    with catalog.session() as session:
+        row = session.scalars(select(Result).where(Result.kind == "usecases",
+                                                   Result.key == request.usecase)
+                              .order_by(Result.id.desc())).first()
+        payload = dict(row.payload) if row else None
+    if payload is None:
+        raise PocError("poc.error.usecase_unknown", id=request.usecase)
+    spec = payload.get("poc")
+    if not spec:
+        raise PocError("poc.error.usecase_no_poc", id=request.usecase,
+                       title=payload.get("title", request.usecase))
+    filled = PocRequest(**asdict(request))
+    filled.kind = request.kind or spec.get("kind")
+    for name in ("dataset", "target", "date", "by", "text", "label", "labels"):
+        if getattr(filled, name) is None and spec.get(name):
+            setattr(filled, name, spec[name])
+    filled.soll = request.soll or spec.get("criterion")
+    return filled, payload
+
+
+def prepare(workspace: Any, catalog: Any, request: PocRequest) -> Plan:
+    usecase = None
+    if request.usecase:
+        request, usecase = from_usecase(catalog, request)
+    if request.kind not in KINDS:
+        raise PocError("poc.error.kind", kind=request.kind or "-", kinds=", ".join(KINDS))
+    if not request.dataset:
+        raise PocError("poc.error.no_dataset")
+    dataset = catalog.dataset(request.dataset)
+    plan = {"forecast": _plan_forecast, "classify": _plan_table, "regress": _plan_table,
+            "anomaly": _plan_anomaly, "text": _plan_text}[request.kind](
+        workspace, catalog, request, dataset)
+    plan.usecase = usecase
+    return plan
+
+
+def _plan_forecast(workspace: Any, catalog: Any, request: PocRequest, dataset: Any) -> Plan:
+    frame = d.load_frame(workspace, dataset)
+    d.require_columns(frame, [request.target, request.date, request.by], dataset.title)
+    found = detect.forecast_columns(frame)
+    columns = {"date": request.date or found["date"], "target": request.target or found["target"],
+               "by": request.by, "plan": found["plan"]}
+    if not columns["date"] or not columns["target"]:
+        raise PocError("poc.error.no_columns", kind="forecast", title=dataset.title,
+                       need="--date, --target")
+    guessed = [k for k in ("date", "target", "plan") if columns[k] and not getattr(
+        request, k, None)]
+    return Plan(request, [dataset], columns, guessed, {"frame": frame})
+
+
+def _plan_table(workspace: Any, catalog: Any, request: PocRequest, dataset: Any) -> Plan:
+    frame = d.load_frame(workspace, dataset)
+    target = request.target or request.label
+    d.require_columns(frame, [target, request.date], dataset.title)
+    columns = {"target": target or detect.table_target(frame, request.kind),
+               "date": request.date}
+    if not columns["target"]:
+        raise PocError("poc.error.no_columns", kind=request.kind, title=dataset.title,
+                       need="--target")
+    return Plan(request, [dataset], columns, [] if target else ["target"], {"frame": frame})
+
+
+def _plan_anomaly(workspace: Any, catalog: Any, request: PocRequest, dataset: Any) -> Plan:
+    frame = d.load_frame(workspace, dataset)
+    d.require_columns(frame, [request.target, request.date], dataset.title)
+    found = detect.anomaly_columns(frame)
+    channels = found["channels"]
+    if request.target:
+        channels = [request.target] + [c for c in channels if c != request.target]
+    columns = {"time": request.date or found["time"], "channels": channels,
+               "label": request.label or found["label"]}
+    if not columns["time"] or not channels:
+        raise PocError("poc.error.no_columns", kind="anomaly", title=dataset.title,
+                       need="--date, --target")
+    sources, inputs = [dataset], {"frame": frame, "events": None}
+    events_ds = catalog.dataset(request.events) if request.events else _find_events(catalog)
+    if events_ds is not None and not columns["label"]:
+        events, how = d.failure_events(d.load_frame(workspace, events_ds), dataset.title)
+        if events:
+            sources.append(events_ds)
+            inputs["events"] = events
+            columns["events"] = {"dataset": events_ds.id, "title": events_ds.title,
+                                 "count": len(events)} | how
+    guessed = [k for k in ("time", "channels") if not (request.date if k == "time"
+                                                       else request.target)]
+    return Plan(request, sources, columns, guessed + (["events"] if "events" in columns and
+                                                      not request.events else []), inputs)
+
+
+def _find_events(catalog: Any) -> Any | None:
+    for candidate in catalog.datasets():
+        name = f"{candidate.title} {candidate.location}".lower()
+        if candidate.kind == "table" and any(w in name for w in EVENT_WORDS):
+            return candidate
+    return None
+
+
+def _plan_text(workspace: Any, catalog: Any, request: PocRequest, dataset: Any) -> Plan:
+    label = request.label or request.target
+    if dataset.kind == "documents":
+        table = catalog.dataset(request.labels) if request.labels else _label_table(
+            catalog, dataset)
+        if table is None:
+            raise PocError("poc.error.no_labels", title=dataset.title)
+        frame = d.load_frame(workspace, table)
+        file_col = request.text or _file_column(frame, dataset)
+        label = label or detect.label_column(frame, [file_col])
+        if not file_col or not label:
+            raise PocError("poc.error.no_columns", kind="text", title=table.title,
+                           need="--text, --label")
+        texts, labels, names = d.document_texts(workspace, dataset, frame, file_col, label)
+        columns = {"text": file_col, "target": label, "documents": dataset.id,
+                   "labels": table.id}
+        guessed = [k for k, given in (("text", request.text), ("target", label and (
+            request.label or request.target))) if not given]
+        return Plan(request, [dataset, table], columns, guessed,
+                    {"texts": texts, "labels": labels, "names": names})
+    frame = d.load_frame(workspace, dataset)
+    d.require_columns(frame, [request.text, label], dataset.title)
+    text_col = request.text or detect.text_column(frame)
+    label = label or detect.label_column(frame, [text_col])
+    if not text_col or not label:
+        raise PocError("poc.error.no_columns", kind="text", title=dataset.title,
+                       need="--text, --label")
+    rows = frame[frame[label].notna()]
+    guessed = [k for k, given in (("text", request.text), ("target", request.label or
+                                                           request.target)) if not given]
+    return Plan(request, [dataset], {"text": text_col, "target": label}, guessed,
+                {"texts": rows[text_col].tolist(), "labels": rows[label].astype(str).tolist()})
+
+
+def _label_table(catalog: Any, docs: Any) -> Any | None:
+    folder = docs.location.rstrip("/") + "/"
+    return next((c for c in catalog.datasets()
+                 if c.kind == "table" and c.location.startswith(folder)), None)
+
+
+def _file_column(frame: pd.DataFrame, docs: Any) -> str | None:
+    names = {Path(doc["path"]).name for doc in docs.details.get("documents") or []}
+    best, hits = None, 0
+    for column in frame.columns:
+        count = frame[column].astype(str).map(lambda v: Path(v).name in names).sum()
+        if count > hits:
+            best, hits = column, int(count)
+    return best
+
+
+# -- run ----------------------------------------------------------------------------------
+def run(workspace: Any, catalog: Any, plan: Plan, progress: Progress | None = None,
+        forecast_out: Path | None = None) -> dict[str, Any]:
+    request = plan.request
+    soll = parse_soll(request.soll, request.kind)
+    deadline = Deadline(request.budget, progress=progress)
+    outcome = _execute(plan, deadline)
+    poc_id = f"poc-{request.kind}-{uuid.uuid4().hex[:8]}"
+    folder = workspace.path("poc", poc_id, "x").parent
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = _payload(poc_id, plan, outcome, soll, deadline)
+    payload["plots"] = [str(p) for p in plots.draw(outcome, folder)]
+    model_path = folder / "modell.joblib"
+    joblib.dump({"id": poc_id, "kind": request.kind, "columns": payload["columns"],
+                 "artefact": outcome.artefact}, model_path)
+    payload["model_path"] = str(model_path)
+    if request.kind == "forecast":
+        payload["forecast_path"] = _write_future(outcome, folder / "prognose.csv", forecast_out)
+    payload["model_card"] = str(modelcard.write(payload, folder))
+    run_id = catalog.start_run("poc", {k: v for k, v in asdict(request).items() if v})
+    with catalog.session() as session:
+        session.add(Result(kind="poc", key=poc_id, dataset_id=plan.dataset.id, run_id=run_id,
+                           payload=_jsonable(payload)))
+    catalog.finish_run(run_id, "ok", {"id": poc_id, "met": payload["met"]})
+    return payload
+
+
+def _execute(plan: Plan, deadline: Deadline) -> Outcome:
+    request, columns, inputs = plan.request, plan.columns, plan.inputs
+    if request.kind == "forecast":
+        from datensorgfalt.services.poc.forecast import run_forecast
+        from datensorgfalt.services.poc.series import build_series
+
+        series = build_series(inputs["frame"], columns["date"], columns["target"], columns["by"],
+                              request.freq, plan=columns["plan"])
+        return run_forecast(series, request.horizon, deadline, request.models)
+    if request.kind in ("classify", "regress"):
+        from datensorgfalt.services.poc.tables import run_table
+
+        return run_table(inputs["frame"], columns["target"], request.kind, deadline,
+                         columns["date"])
+    if request.kind == "anomaly":
+        from datensorgfalt.services.poc.anomaly import run_anomaly
+
+        return run_anomaly(inputs["frame"], columns["time"], columns["channels"], deadline,
+                           events=inputs["events"], label=columns["label"])
+    from datensorgfalt.services.poc.text import run_text
+
+    return run_text(inputs["texts"], inputs["labels"], deadline, columns["text"],
+                    columns["target"])
+
+
+def judge(soll: Soll, outcome: Outcome) -> tuple[Soll, bool | None]:
+    """The criterion's metric as measured for this kind (recall of failures when the
+    anomaly PoC is judged by failure events), and whether it was met."""
+    if outcome.model is None:
+        return soll, False
+    metrics = outcome.model.metrics
+    if soll.metric not in metrics and soll.metric == "recall" and "event_recall" in metrics:
+        soll = Soll(soll.kind, "event_recall", soll.op, soll.value, soll.text)
+    return soll, soll.judge(metrics, outcome.baseline.metrics)
+
+
+def _payload(poc_id: str, plan: Plan, outcome: Outcome, soll: Soll, deadline: Deadline) -> dict:
+    soll, met = judge(soll, outcome)
+    baseline = outcome.baseline.to_dict()
+    model = outcome.model.to_dict() if outcome.model else None
+    notes = list(outcome.notes)
+    if deadline.skipped:
+        notes.append(both("poc.note.skipped", steps=", ".join(dict.fromkeys(deadline.skipped))))
+    if deadline.interrupted:
+        notes.append(both("poc.note.interrupted"))
+    return {
+        "id": poc_id, "kind": plan.request.kind, "dataset": plan.dataset.id,
+        "dataset_title": plan.dataset.title, "created": datetime.now(UTC).isoformat(),
+        "columns": plan.columns | outcome.columns, "guessed": plan.guessed,
+        "baseline": baseline, "model": model, "candidates": outcome.candidates,
+        "criterion": soll.text, "metric": soll.metric, "met": met,
+        "sentence": sentence(soll, met, baseline, model, plan.request.budget),
+        "evaluation": outcome.evaluation, "features": outcome.features, "notes": notes,
+        "rows": outcome.rows, "budget_seconds": plan.request.budget,
+        "seconds": round(deadline.elapsed, 1), "usecase": plan.request.usecase,
+        "ai_act": _ai_act(plan.usecase), "extra": outcome.extra,
+        "data": [{"id": s.id, "title": s.title, "location": s.location,
+                  "fingerprint": s.fingerprint, "rows": s.row_count,
+                  "modified": s.modified_at} for s in plan.sources],
+    }
+
+
+def _ai_act(usecase: dict | None) -> dict[str, str]:
+    if usecase:
+        from datensorgfalt.services.usecases import library
+
+        raw = next((u for u in library() if u["id"] == usecase["id"]), None)
+        if raw:
+            risk = raw["ai_act"]["risk"]
+            return {lang: f"{t(f'usecases.risk.{risk}', lang=lang)}: "
+                          f"{raw['ai_act']['reason'].get(lang, raw['ai_act']['reason']['de'])}"
+                    for lang in ("de", "en")} | {"risk": risk}
+    return dict(modelcard.knowledge()["ai_act_default"]) | {"risk": None}
+
+
+def _write_future(outcome: Outcome, path: Path, extra: Path | None) -> str | None:
+    future = outcome.extra.get("future")
+    if future is None or len(future) == 0:
+        return None
+    columns = ["unique_id", "ds", "yhat"] + [c for c in future.columns
+                                             if c.startswith("yhat_")]
+    table = future[columns].copy()
+    table["ds"] = pd.to_datetime(table["ds"]).dt.strftime("%Y-%m-%d %H:%M:%S").str.replace(
+        " 00:00:00", "", regex=False)
+    for target in [path] + ([Path(extra)] if extra else []):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(target, index=False, float_format="%.4f")
+    return str(path)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, pd.DataFrame):
+        return None
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, float):
+        return clean({"v": value})["v"]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def load_results(catalog: Any) -> list[dict[str, Any]]:
+    with catalog.session() as session:
+        rows = session.scalars(select(Result).where(Result.kind == "poc").order_by(Result.id))
+        return [dict(r.payload) for r in rows]

@@ -1,0 +1,313 @@
+"""Classification and regression PoC on a table: majority class / mean ("Ist") against a
+small, time-boxed search over LightGBM settings and a linear model.
+
+Honest evaluation: a held-out part (stratified, or the newest rows when a date column is
+given) is touched once, at the end; the search itself uses cross-validation on the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+
+from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.services.poc import evaluation as ev
+from datensorgfalt.services.poc.budget import Deadline, run_step
+from datensorgfalt.services.poc.features import TableEncoder, split_columns
+from datensorgfalt.services.poc.outcome import Outcome, Scored
+from datensorgfalt.services.poc.series import both
+
+SEED = 11
+HOLDOUT = 0.2
+
+
+class TargetUnusable(DatensorgfaltError):
+    """The target column cannot be learned (one class only, constant, too few rows)."""
+
+
+@dataclass
+class TableModel:
+    """Encoder + estimator; ``predict``/``predict_proba`` take raw frames."""
+
+    encoder: TableEncoder
+    estimator: Any
+    kind: str
+    classes: list = field(default_factory=list)
+    linear: bool = False
+
+    def _x(self, frame: pd.DataFrame) -> Any:
+        return self.encoder.dense(frame) if self.linear else self.encoder.transform(frame)
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        if self.kind == "classify":
+            return np.asarray(self.classes, dtype=object)[self.predict_proba(frame).argmax(1)]
+        return self.estimator.predict(self._x(frame))
+
+    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        return self.estimator.predict_proba(self._x(frame))
+
+
+def _lgbm_space(rng: np.random.Generator, first: bool) -> dict:
+    if first:
+        return {"num_leaves": 31, "learning_rate": 0.05, "n_estimators": 500,
+                "min_child_samples": 20, "subsample": 0.9, "colsample_bytree": 0.8,
+                "reg_lambda": 1.0}
+    return {
+        "num_leaves": int(rng.choice([7, 15, 31, 63])),
+        "learning_rate": float(rng.choice([0.02, 0.05, 0.1])),
+        "n_estimators": int(rng.choice([150, 300, 600, 1000])),
+        "min_child_samples": int(rng.choice([5, 10, 20, 40])),
+        "subsample": float(rng.choice([0.7, 0.85, 1.0])),
+        "colsample_bytree": float(rng.choice([0.5, 0.7, 0.9, 1.0])),
+        "reg_lambda": float(rng.choice([0.0, 1.0, 5.0])),
+    }
+
+
+def _make_lgbm(kind: str, params: dict, n_rows: int) -> Any:
+    import lightgbm as lgb
+
+    params = dict(params)
+    params["min_child_samples"] = min(params["min_child_samples"], max(2, n_rows // 10))
+    cls = lgb.LGBMClassifier if kind == "classify" else lgb.LGBMRegressor
+    return cls(subsample_freq=1, random_state=SEED, n_jobs=1, verbose=-1, **params)
+
+
+def _make_linear(kind: str) -> Any:
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression, RidgeCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    last = LogisticRegression(max_iter=2000, C=1.0) if kind == "classify" else \
+        RidgeCV(alphas=np.logspace(-3, 3, 13))
+    return make_pipeline(SimpleImputer(strategy="median"), StandardScaler(), last)
+
+
+class OutOfTime(Exception):
+    """Raised inside LightGBM's training loop when the budget is used up."""
+
+
+def stop_at(deadline: Deadline, grace: float = 1.0) -> Any:
+    def callback(_env: Any) -> None:
+        if deadline.left < -grace or deadline.interrupted:
+            raise OutOfTime()
+    return callback
+
+
+def _cv_score(model_factory: Any, X: Any, y: np.ndarray, kind: str, folds: Any,
+              classes: list, deadline: Deadline | None = None) -> float:
+    """Mean CV score, higher is better (AUC / macro-F1 for classes, -MAE for numbers)."""
+    scores = []
+    for train_idx, test_idx in folds:
+        model = model_factory()
+        Xtr = X.iloc[train_idx] if hasattr(X, "iloc") else X[train_idx]
+        Xte = X.iloc[test_idx] if hasattr(X, "iloc") else X[test_idx]
+        if deadline is not None and type(model).__name__.startswith("LGBM"):
+            model.fit(Xtr, y[train_idx], callbacks=[stop_at(deadline)])
+        else:
+            model.fit(Xtr, y[train_idx])
+        if kind == "classify":
+            proba = _full_proba(model, Xte, classes)
+            scores.append(_class_score(y[test_idx], proba, classes))
+        else:
+            scores.append(-float(np.mean(np.abs(y[test_idx] - model.predict(Xte)))))
+    return float(np.mean(scores))
+
+
+def _full_proba(model: Any, X: Any, classes: list) -> np.ndarray:
+    proba = model.predict_proba(X)
+    out = np.zeros((proba.shape[0], len(classes)))
+    seen = list(model.classes_ if hasattr(model, "classes_") else model[-1].classes_)
+    for j, cls in enumerate(seen):
+        out[:, classes.index(cls)] = proba[:, j]
+    return out
+
+
+def _class_score(y: np.ndarray, proba: np.ndarray, classes: list) -> float:
+    metrics = ev.classification_metrics(y, np.asarray(classes, dtype=object)[proba.argmax(1)],
+                                        proba, classes)
+    return metrics.get("auc", metrics["macro_f1"])
+
+
+def search(train: pd.DataFrame, target: str, kind: str, deadline: Deadline,
+           encoder: TableEncoder) -> tuple[TableModel, list[dict]]:
+    """Time-boxed search; returns the best model refitted on ``train`` and the trial list."""
+    y = _target(train[target], kind)
+    classes = sorted(pd.unique(y).tolist(), key=str) if kind == "classify" else []
+    X, Xd = encoder.transform(train), encoder.dense(train)
+    folds = list(_folds(y, kind))
+    rng = np.random.default_rng(SEED)
+    trials: list[dict] = []
+    linear = run_step(deadline, "linear", lambda: _cv_score(lambda: _make_linear(kind), Xd, y,
+                                                          kind, folds, classes), grace=3)
+    if linear is not None:
+        trials.append({"name": "linear", "params": {}, "score": linear})
+    first = True
+    while not deadline.interrupted:
+        params = _lgbm_space(rng, first)
+        estimate = max([d for s, d in deadline.durations.items() if s.startswith("lightgbm")],
+                       default=0.0)
+        step = f"lightgbm-{len(trials)}"
+        result = run_step(deadline, step, lambda p=params: _cv_score(
+            lambda: _make_lgbm(kind, p, len(y)), X, y, kind, folds, classes, deadline),
+            estimate=estimate * 1.2 + 1.0, grace=3)
+        first = False
+        if result is None:
+            break
+        trials.append({"name": "lightgbm", "params": params, "score": result})
+    if not trials:
+        return None, trials
+    best = max(trials, key=lambda t: t["score"])
+    if best["name"] == "linear":
+        model = TableModel(encoder, _make_linear(kind).fit(Xd, y), kind, classes, linear=True)
+    else:
+        model = TableModel(encoder, _make_lgbm(kind, best["params"], len(y)).fit(X, y), kind,
+                           classes)
+    return model, trials
+
+
+def _folds(y: np.ndarray, kind: str) -> Any:
+    if kind == "classify":
+        smallest = int(pd.Series(y).value_counts().min())
+        wanted = 3 if len(y) >= 1000 else 5
+        splitter = StratifiedKFold(n_splits=max(2, min(wanted, smallest)), shuffle=True,
+                                   random_state=SEED)
+        return splitter.split(np.zeros(len(y)), y)
+    return KFold(n_splits=5 if 50 <= len(y) < 1000 else 3, shuffle=True,
+                 random_state=SEED).split(np.zeros(len(y)))
+
+
+def _target(values: pd.Series, kind: str) -> np.ndarray:
+    if kind == "classify":
+        return values.astype("string").to_numpy(dtype=object)
+    return pd.to_numeric(values, errors="coerce").to_numpy(float)
+
+
+def check_target(frame: pd.DataFrame, target: str, kind: str) -> pd.DataFrame:
+    """Rows with a target value; clear errors for targets that cannot be learned."""
+    frame = frame[frame[target].notna()]
+    if kind == "regress":
+        values = pd.to_numeric(frame[target], errors="coerce")
+        frame = frame[values.notna()]
+        if len(frame) < 10:
+            raise TargetUnusable("poc.error.too_few_rows", n=len(frame), column=target)
+        if values.dropna().nunique() <= 1:
+            raise TargetUnusable("poc.error.constant_target", column=target)
+        return frame
+    counts = frame[target].astype("string").value_counts()
+    if len(counts) < 2:
+        raise TargetUnusable("poc.error.one_class", column=target,
+                             value=counts.index[0] if len(counts) else "-")
+    if counts.min() < 2 or len(frame) < 10:
+        raise TargetUnusable("poc.error.class_too_small", column=target,
+                             value=counts.idxmin(), n=int(counts.min()))
+    return frame
+
+
+def holdout_split(frame: pd.DataFrame, target: str, kind: str, date: str | None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    if date:
+        ordered = frame.sort_values(date)
+        cut = int(len(ordered) * (1 - HOLDOUT))
+        return ordered.iloc[:cut], ordered.iloc[cut:], "time"
+    stratify = frame[target].astype("string") if kind == "classify" else None
+    train, test = train_test_split(frame, test_size=HOLDOUT, random_state=SEED,
+                                   stratify=stratify)
+    return train, test, "stratified" if kind == "classify" else "random"
+
+
+def baseline_predict(train_y: np.ndarray, n: int, kind: str, classes: list
+                     ) -> tuple[np.ndarray, np.ndarray | None, str]:
+    if kind == "classify":
+        majority = pd.Series(train_y).value_counts().idxmax()
+        share = pd.Series(train_y).value_counts(normalize=True)
+        proba = np.tile([share.get(c, 0.0) for c in classes], (n, 1))
+        return np.full(n, majority, dtype=object), proba, f"Mehrheitsklasse ({majority})"
+    return np.full(n, float(np.mean(train_y))), None, "Mittelwert"
+
+
+def scored(name: str, y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None, kind: str,
+           classes: list) -> Scored:
+    if kind == "classify":  # integer codes: the metrics are much faster than on strings
+        codes = {c: i for i, c in enumerate(classes)}
+        y = np.array([codes[v] for v in y])
+        pred = np.array([codes.get(v, -1) for v in pred])
+        classes = list(range(len(classes)))
+
+    def metrics(idx: np.ndarray) -> dict:
+        if kind == "classify":
+            return ev.classification_metrics(y[idx], pred[idx],
+                                             None if proba is None else proba[idx], classes)
+        return ev.regression_metrics(y[idx], pred[idx])
+
+    full = metrics(np.arange(len(y)))
+    keys = ["auc", "macro_f1", "accuracy", "recall"] if kind == "classify" else \
+        ["mae", "rmse", "r2"]
+    intervals = ev.bootstrap_intervals(metrics, len(y), [k for k in keys if k in full])
+    return Scored(name, ev.clean(full), ev.clean(intervals))
+
+
+def run_table(frame: pd.DataFrame, target: str, kind: str, deadline: Deadline,
+              date: str | None = None) -> Outcome:
+    frame = check_target(frame, target, kind)
+    numeric, categorical, dates, dropped = split_columns(frame, target)
+    if not (numeric or categorical or dates):
+        raise TargetUnusable("poc.error.no_features", column=target)
+    train, test, how = holdout_split(frame, target, kind, date)
+    if kind == "classify" and train[target].astype("string").nunique() < 2:
+        raise TargetUnusable("poc.error.one_class", column=target, value="-")
+    encoder = TableEncoder(numeric, categorical, dates).fit(train)
+    model, trials = search(train, target, kind, deadline, encoder)
+    y_train, y_test = _target(train[target], kind), _target(test[target], kind)
+    classes = sorted(pd.unique(_target(frame[target], kind)).tolist(), key=str) \
+        if kind == "classify" else []
+    base_pred, base_proba, base_name = baseline_predict(y_train, len(test), kind, classes)
+    baseline = scored(base_name, y_test, base_pred, base_proba, kind, classes)
+    model_scored, plots = None, {}
+    if model is not None:
+        pred = model.predict(test)
+        proba = _full_proba(model.estimator, model._x(test), classes) \
+            if kind == "classify" else None
+        name = "LightGBM" if not model.linear else (
+            "Logistische Regression" if kind == "classify" else "Ridge-Regression")
+        model_scored = scored(name, y_test, pred, proba, kind, classes)
+        model_scored.details = {"trials": len(trials), "params": max(
+            trials, key=lambda t: t["score"])["params"]}
+        plots = {"importance": _importance(model), "y_test": y_test, "pred": pred,
+                 "classes": classes}
+        final = run_step(deadline, "refit", lambda: _refit(model, frame, target, kind),
+                         grace=5)
+        model = final or model
+    notes = [both("poc.note.dropped_columns", columns=", ".join(dropped))] if dropped else []
+    return Outcome(
+        kind=kind, columns={"target": target, "features": encoder.names, "date": date},
+        baseline=baseline, model=model_scored,
+        evaluation=f"holdout-{how}",
+        candidates=[{"name": t["name"], "cv_score": round(t["score"], 4)} for t in trials],
+        notes=notes, features=encoder.names,
+        artefact={"kind": kind, "model": model, "target": target, "classes": classes},
+        plots=plots, skipped=list(deadline.skipped), rows=len(frame),
+        extra={"holdout_rows": len(test)},
+    )
+
+
+def _refit(model: TableModel, frame: pd.DataFrame, target: str, kind: str) -> TableModel:
+    y = _target(frame[target], kind)
+    X = model.encoder.dense(frame) if model.linear else model.encoder.transform(frame)
+    from sklearn.base import clone
+
+    return TableModel(model.encoder, clone(model.estimator).fit(X, y), kind, model.classes,
+                      model.linear)
+
+
+def _importance(model: TableModel) -> dict[str, float]:
+    if model.linear:
+        return {}
+    gain = model.estimator.booster_.feature_importance(importance_type="gain")
+    total = gain.sum() or 1.0
+    return dict(sorted(zip(model.encoder.names, (gain / total).round(4).tolist(), strict=False),
+                       key=lambda kv: -kv[1]))

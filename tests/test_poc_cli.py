@@ -1,0 +1,152 @@
+"""The PoC on the demo company, through the CLI, and ``predict``."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from datensorgfalt.catalog import Result
+from datensorgfalt.workspace import init_workspace
+
+
+@pytest.fixture(scope="module")
+def company(demo_company: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scanned copy of the demo company with use-case matches (scan runs once per module)."""
+    from datensorgfalt.services.scan import scan
+    from datensorgfalt.services.usecases import run_usecases
+
+    root = tmp_path_factory.mktemp("poc") / "firma"
+    shutil.copytree(demo_company, root)
+    workspace = init_workspace(root)
+    catalog = workspace.open_catalog()
+    try:
+        scan([root], workspace, catalog)
+        run_usecases(catalog, workspace)
+    finally:
+        catalog.close()
+    return root
+
+
+def _dataset_id(cli, root: Path, title: str) -> str:
+    listed = json.loads(cli("catalog", "list", "--json", cwd=root).stdout)
+    return next(d["id"] for d in listed if d["title"] == title)
+
+
+def _poc(cli, root: Path, *args: str) -> dict:
+    result = cli("poc", *args, "--yes", "--json", cwd=root)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_sales_forecast_beats_seasonal_naive_and_says_so(cli, company: Path) -> None:
+    erp = _dataset_id(cli, company, "erp_umsatz_2023-2025.csv")
+    out = company.parent / "prognose.csv"
+    data = _poc(cli, company, "forecast", "--dataset", erp, "--forecast-out", str(out))
+    assert data["columns"]["date"] == "Belegdatum" and data["columns"]["freq"] == "M"
+    assert data["model"]["metrics"]["wape"] < data["baseline"]["metrics"]["wape"]
+    assert data["met"] is True
+    assert "besser als der Ist-Stand" in data["sentence"]["de"]
+    forecast = pd.read_csv(out)
+    assert list(forecast.columns[:3]) == ["unique_id", "ds", "yhat"]
+    assert forecast["ds"].iloc[0] == "2026-01-01" and len(forecast) == 6
+    card = Path(data["model_card"]).read_text("utf-8")
+    assert erp in card and "nicht verwendet werden" in card
+    assert all(Path(p).exists() for p in data["plots"])
+
+
+def test_condition_monitoring_from_use_case_warns_before_failures(cli, company: Path) -> None:
+    data = _poc(cli, company, "--usecase", "condition-monitoring")
+    assert data["kind"] == "anomaly" and data["columns"]["events"]["count"] >= 1
+    model = data["model"]["metrics"]
+    assert model["event_recall"] >= 0.5 and model["lead_time_hours"] > 0
+    assert data["met"] is True
+
+
+def test_request_classifier_from_use_case_beats_majority(cli, company: Path) -> None:
+    data = _poc(cli, company, "--usecase", "quotation-from-requests", "--budget", "60s")
+    assert data["kind"] == "text"
+    assert data["model"]["metrics"]["accuracy"] > data["baseline"]["metrics"]["accuracy"]
+    assert data["model"]["metrics"]["macro_f1"] > data["baseline"]["metrics"]["macro_f1"]
+
+
+def test_results_are_stored_in_the_catalog(cli, company: Path) -> None:
+    from datensorgfalt.workspace import find_workspace
+
+    catalog = find_workspace(company).open_catalog()
+    try:
+        with catalog.session() as session:
+            rows = session.query(Result).filter(Result.kind == "poc").all()
+            kinds = {r.payload["kind"] for r in rows}
+    finally:
+        catalog.close()
+    assert "forecast" in kinds
+
+
+def test_changed_dataset_is_refused(cli, company: Path) -> None:
+    protocols = company / "qualitaet" / "pruefprotokolle.csv"
+    dataset = _dataset_id(cli, company, "pruefprotokolle.csv")
+    stat = protocols.stat()
+    os.utime(protocols, (stat.st_atime, stat.st_mtime + 3600))
+    result = cli("poc", "regress", "--dataset", dataset, "--yes", cwd=company)
+    assert result.exit_code == 1
+    assert "verändert" in result.output and "scan" in result.output
+
+
+def test_predict_writes_rows_with_prediction_and_probabilities(cli, tmp_path: Path) -> None:
+    from datensorgfalt.services.scan import scan
+    from tests.test_poc_kinds import customers
+
+    folder = tmp_path / "kunden"
+    folder.mkdir()
+    frame = customers()
+    frame.to_csv(folder / "kunden.csv", sep=";", index=False, decimal=",")
+    workspace = init_workspace(folder)
+    catalog = workspace.open_catalog()
+    try:
+        scan([folder], workspace, catalog)
+    finally:
+        catalog.close()
+    data = _poc(cli, folder, "classify", "--dataset", "kunden.csv", "--target", "Kündigung",
+                "--budget", "10s")
+    new = tmp_path / "neu.csv"
+    frame.drop(columns=["Kündigung"]).head(20).to_csv(new, index=False)
+    out = tmp_path / "vorhersage.csv"
+    result = cli("predict", data["id"], str(new), "--out", str(out), cwd=folder)
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(out)
+    assert len(written) == 20
+    assert {"prediction", "proba_gekündigt", "proba_aktiv"} <= set(written.columns)
+    assert set(written["prediction"]) <= {"gekündigt", "aktiv"}
+    assert ((written["proba_gekündigt"] + written["proba_aktiv"]).round(3) == 1).all()
+
+
+def test_poc_result_lands_in_sqlite_and_postgresql_catalogs(cli, tmp_path: Path,
+                                                            catalog_url: str) -> None:
+    from datensorgfalt.catalog import Catalog
+    from datensorgfalt.services.scan import scan
+
+    folder = tmp_path / "absatz"
+    folder.mkdir()
+    months = pd.date_range("2021-01-01", periods=48, freq="MS")
+    values = [1000 + 10 * i + 200 * ((i % 12) in (2, 3, 4)) for i in range(48)]
+    pd.DataFrame({"Monat": months.strftime("%d.%m.%Y"), "Menge": values}).to_csv(
+        folder / "absatz.csv", sep=";", index=False)
+    workspace = init_workspace(folder, catalog_url)
+    catalog = workspace.open_catalog()
+    try:
+        scan([folder], workspace, catalog)
+    finally:
+        catalog.close()
+    data = _poc(cli, folder, "forecast", "--dataset", "absatz.csv", "--budget", "20s")
+    assert data["columns"]["target"] == "Menge" and data["columns"]["freq"] == "M"
+    store = Catalog.open(catalog_url)
+    try:
+        with store.session() as session:
+            row = session.query(Result).filter(Result.key == data["id"]).one()
+            assert row.kind == "poc" and row.payload["met"] == data["met"]
+            assert row.payload["baseline"]["metrics"]["wape"] is not None
+    finally:
+        store.close()

@@ -1,0 +1,79 @@
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from datensorgfalt.services.poc.budget import Deadline
+from datensorgfalt.services.poc.forecast import run_forecast
+from datensorgfalt.services.poc.series import SeriesTooShort, build_series
+from datensorgfalt.services.poc.service import judge
+from datensorgfalt.services.poc.soll import parse_soll
+from tests.poc_data import order_lines
+
+
+@pytest.fixture(scope="module")
+def lines() -> pd.DataFrame:
+    return order_lines()
+
+
+def test_order_lines_are_summed_to_months_and_beat_seasonal_naive(lines: pd.DataFrame) -> None:
+    series = build_series(lines, "Belegdatum", "Nettobetrag")
+    assert series.freq == "M" and len(series.long) == 36
+    assert series.long["y"].sum() == pytest.approx(lines["Nettobetrag"].sum())
+    assert any("Monatssummen" in n["de"] for n in series.notes)
+    outcome = run_forecast(series, None, Deadline(60))
+    assert outcome.model is not None
+    assert outcome.model.metrics["wape"] < outcome.baseline.metrics["wape"]
+    soll, met = judge(parse_soll(None, "forecast"), outcome)
+    assert met is True
+    future = outcome.extra["future"]
+    assert list(future["ds"].dt.strftime("%Y-%m")) == [f"2026-0{m}" for m in range(1, 7)]
+    assert (future["yhat_lo_80"] <= future["yhat"]).all()
+    assert (future["yhat"] <= future["yhat_hi_80"]).all()
+
+
+def test_too_short_series_says_how_many_months_are_missing() -> None:
+    lines = order_lines("2024-01-01", "2025-06-30")
+    series = build_series(lines, "Belegdatum", "Nettobetrag", freq="M")
+    with pytest.raises(SeriesTooShort) as caught:
+        run_forecast(series, 12, Deadline(10))
+    message = str(caught.value)
+    assert "es fehlen 24 Monate" in message and "vorhanden sind 18" in message
+
+
+def test_constant_series_runs_and_is_judged_honestly() -> None:
+    dates = pd.date_range("2021-01-01", periods=48, freq="MS")
+    frame = pd.DataFrame({"Monat": dates, "Menge": 100.0})
+    outcome = run_forecast(build_series(frame, "Monat", "Menge"), 6, Deadline(30))
+    assert outcome.baseline.metrics["wape"] == 0
+    soll, met = judge(parse_soll(None, "forecast"), outcome)
+    assert met is False  # nothing can beat a perfect seasonal naive forecast
+
+
+def test_gaps_and_duplicate_dates_are_filled_and_summed() -> None:
+    dates = list(pd.date_range("2022-01-01", periods=40, freq="MS"))
+    frame = pd.DataFrame({"Datum": dates + dates[:5], "Wert": [10.0] * 45})
+    frame = frame[~frame["Datum"].isin(dates[10:13])]  # three months without entries
+    series = build_series(frame, "Datum", "Wert", freq="M")
+    assert len(series.long) == 40
+    assert series.long.set_index("ds").loc[dates[0], "y"] == 20.0
+    assert series.long.set_index("ds").loc[dates[11], "y"] == 0.0
+    texts = " ".join(n["de"] for n in series.notes)
+    assert "mehrfach" in texts and "mit 0 gefüllt" in texts
+
+
+def test_a_budget_of_one_second_is_kept() -> None:
+    import statsforecast.models  # noqa: F401 - import time is not PoC time
+
+    rng = np.random.default_rng(0)
+    dates = pd.date_range("2015-01-01", periods=120, freq="MS")
+    frame = pd.DataFrame({"Monat": np.tile(dates, 40),
+                          "Artikel": np.repeat([f"A{i}" for i in range(40)], 120),
+                          "Menge": rng.gamma(5, 20, 4800)})
+    series = build_series(frame, "Monat", "Menge", by="Artikel")
+    start = time.monotonic()
+    outcome = run_forecast(series, 6, Deadline(1))
+    assert time.monotonic() - start < 1 + 4
+    assert outcome.baseline.metrics["wape"] is not None
+    assert outcome.skipped
