@@ -37,7 +37,9 @@ lint: install-dev
 
 bench: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet -e '.[bench-ydata]'
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
+	rm -rf $(VENV) .venv-bench $(DEMO_DIR) .pytest_cache

@@ -152,7 +152,7 @@ def main() -> None:
                            "summarize": run("summarize", path, folder, sys.executable)}
                 if rows <= 1_000_000:
                     results["ydata"] = (run("ydata", path, folder, ydata) if ydata else
-                                        {"kind": "ydata", "error": "pip install -e '.[bench]'"})
+                                        {"kind": "ydata", "error": "make bench (installs ydata-profiling into .venv-bench)"})
                 report(rows, fmt, results)
             for path in paths.values():
                 path.unlink()
