@@ -45,6 +45,9 @@ FROM range({rows}) t(i)
 """
 
 
+YDATA_HINT = "make bench (installs ydata-profiling into .venv-bench)"
+
+
 def generate(folder: Path, rows: int) -> dict[str, Path]:
     con = duckdb.connect()
     con.execute("SET memory_limit='1GB'")
@@ -152,7 +155,7 @@ def main() -> None:
                            "summarize": run("summarize", path, folder, sys.executable)}
                 if rows <= 1_000_000:
                     results["ydata"] = (run("ydata", path, folder, ydata) if ydata else
-                                        {"kind": "ydata", "error": "make bench (installs ydata-profiling into .venv-bench)"})
+                                        {"kind": "ydata", "error": YDATA_HINT})
                 report(rows, fmt, results)
             for path in paths.values():
                 path.unlink()
