@@ -32,7 +32,9 @@ def score(findings: list[QualityFinding]) -> dict[str, Any]:
     for finding in findings:
         scores[finding.dimension] = max(0.0, scores[finding.dimension] - penalty(finding))
     weights = {name: spec["weight"] for name, spec in config["dimensions"].items()}
-    total = sum(scores[n] * w for n, w in weights.items()) / sum(weights.values())
+    mean = sum(scores[n] * w for n, w in weights.items()) / sum(weights.values())
+    weakest = config.get("weakest_share", 0.0)
+    total = (1 - weakest) * mean + weakest * min(scores.values())
     studies = {word: round(sum(scores[d] for d in dims) / len(dims))
                for word, dims in config["studies"].items()}
     return {"score": round(total), "scores": {k: round(v) for k, v in scores.items()},
