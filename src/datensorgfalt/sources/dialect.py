@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from datensorgfalt.sources.types import looks_typed
 
@@ -89,7 +90,12 @@ def candidate_dialects(text: str) -> list[Dialect]:
 
 def cell_quality(cell: str, dialect: Dialect) -> float:
     """1 for a clean value, less for fragments that a wrong dialect leaves behind."""
-    value = cell.strip()
+    return _value_quality(cell.strip())
+
+
+@lru_cache(maxsize=65_536)
+def _value_quality(value: str) -> float:
+    """``cell_quality`` of a stripped value (the candidate dialects meet the same cells)."""
     if not value or looks_typed(value):
         return 1.0
     if _QUOTE_NEXT_TO_DELIMITER.search(value) or _NUMBERS_AROUND_DELIMITER.search(value):

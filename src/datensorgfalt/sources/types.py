@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -47,6 +48,7 @@ DATETIME_FORMATS = tuple(
 _INT = re.compile(r"[+-]?\d+")
 _LOOKS_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
 _LOOKS_TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
+_NUMBER_LIKE = re.compile(r"[+-]?[\d.,' ]*\d[\d.,]*-?")
 
 
 def is_null(value: str | None) -> bool:
@@ -146,12 +148,43 @@ def _has_leading_zero(text: str) -> bool:
 # --- dates and times ---------------------------------------------------------------------
 
 
-def _fits_format(text: str, fmt: str, kind: str) -> bool:
+#: For each strptime directive a pattern that matches at least what strptime accepts there
+#: (strptime's own patterns are narrower), so a miss proves that strptime would fail.
+_DIRECTIVES = {"d": r"[ \d]?\d", "m": r"\d{1,2}", "Y": r"\d{4}", "y": r"\d{2}",
+               "H": r"\d{1,2}", "M": r"\d{1,2}", "S": r"\d{1,2}", "f": r"\d{1,6}"}
+
+
+@lru_cache(maxsize=256)
+def _format_filter(fmt: str) -> re.Pattern[str]:
+    """A cheap necessary condition for ``datetime.strptime(text, fmt)`` to succeed."""
+    parts, i = [], 0
+    while i < len(fmt):
+        char = fmt[i]
+        if char == "%" and i + 1 < len(fmt) and fmt[i + 1] in _DIRECTIVES:
+            parts.append(_DIRECTIVES[fmt[i + 1]])
+            i += 2
+            continue
+        if char == "%":  # a directive without a filter: accept anything from here on
+            parts.append(".*")
+            break
+        parts.append(r"\s+" if char.isspace() else re.escape(char))
+        i += 1
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+@lru_cache(maxsize=65_536)
+def _fits(text: str, fmt: str) -> bool:
+    if not _format_filter(fmt).fullmatch(text):
+        return False
     try:
         datetime.strptime(text, fmt)
     except ValueError:
         return False
     return True
+
+
+def _fits_format(text: str, fmt: str, kind: str) -> bool:
+    return _fits(text, fmt)
 
 
 def _best_formats(texts: Sequence[str], formats: Sequence[str], kind: str) -> tuple[list[str], int]:
@@ -327,13 +360,14 @@ def parse_column(values: Sequence[str | None], info: dict[str, Any]) -> pa.Array
     return pa.array(out, type=ARROW_TYPES.get(kind, pa.string()))
 
 
+@lru_cache(maxsize=65_536)
 def looks_typed(text: str) -> bool:
     """A quick check used by dialect and header detection: is this a number, date or time?"""
     text = text.strip()
     if not text:
         return False
     body, _unit = _strip_unit(text)
-    if re.fullmatch(r"[+-]?[\d.,' ]*\d[\d.,]*-?", body):
+    if _NUMBER_LIKE.fullmatch(body):
         return True
     return bool(_LOOKS_DATE.fullmatch(text) or _LOOKS_TIME.fullmatch(text)) or bool(
         _LOOKS_DATE.match(text) and _LOOKS_TIME.search(text)
