@@ -84,6 +84,12 @@ def read(path: Path, fast: bool) -> tuple[list[list[str]], list[str], list]:
     return rows, source.header, [(i.code, i.severity, i.values) for i in source.issues]
 
 
+def read_batches(path: Path) -> tuple[list[list[str]], list[str], list]:
+    source = open_delimited(path)
+    rows = [list(row.values()) for batch in source.batches(rows=500) for row in batch.to_pylist()]
+    return rows, source.header, [(i.code, i.severity, i.values) for i in source.issues]
+
+
 @pytest.mark.parametrize("chunk_lines", [7, 64, 2048])
 def test_fast_lane_matches_walker(tmp_path: Path, monkeypatch, chunk_lines: int) -> None:
     monkeypatch.setattr(fastrows, "CHUNK_LINES", chunk_lines)
@@ -94,6 +100,7 @@ def test_fast_lane_matches_walker(tmp_path: Path, monkeypatch, chunk_lines: int)
         fast = read(path, fast=True)
         assert fast == walked, name
         assert walked[0], name
+        assert read_batches(path) == walked, name  # the arrow lane
 
 
 def test_undecodable_bytes_are_counted_in_the_fast_lane(tmp_path: Path, monkeypatch) -> None:

@@ -23,7 +23,7 @@ from datensorgfalt.sources.dialect import (
     record_delimiter,
 )
 from datensorgfalt.sources.encoding import Encoding, detect_encoding, read_sample
-from datensorgfalt.sources.fastrows import CleanChunks, LineSource
+from datensorgfalt.sources.fastrows import ArrowChunks, CleanChunks, LineSource
 from datensorgfalt.sources.layout import Layout, Profile, conforms, detect_layout, dominant_width
 from datensorgfalt.sources.records import LineFeed, records
 from datensorgfalt.sources.types import infer_column
@@ -67,10 +67,12 @@ class DelimitedSource:
         for chunk in self.row_chunks():
             yield from chunk
 
-    def row_chunks(self, fast: bool = True) -> Iterator[list[list[str]]]:
+    def row_chunks(self, fast: bool = True,
+                   arrow: bool = False) -> Iterator[list[list[str]] | pa.Table]:
         """Data rows in lists. Clean stretches of lines go through the fast lane
         (``fastrows``); everything else, and everything when ``fast`` is False, through the
-        walker. Both give the same rows and issues."""
+        walker. Both give the same rows and issues. With ``arrow`` clean stretches come as
+        pyarrow tables of string columns named c0, c1 ... instead of lists."""
         handle = self._open()
         with handle:
             if self.encoding.bom and handle.read(1) != "\ufeff":
@@ -81,7 +83,8 @@ class DelimitedSource:
             feed = LineFeed(source)
             layout = self.layout
             walker = TableWalker(layout, joiner=self.csv_dialect.delimiter)
-            lane = CleanChunks(self.csv_dialect, layout.width, walker.header_key) if fast else None
+            kind = ArrowChunks if arrow else CleanChunks
+            lane = kind(self.csv_dialect, layout.width, walker.header_key) if fast else None
             skip = layout.start + len(layout.header_rows)
             stream = records(feed, self.csv_dialect, layout.width, layout.profile)
             index = 0
@@ -91,7 +94,9 @@ class DelimitedSource:
                     lines = source.chunk()
                     if not lines:
                         break
-                    rows = lane.rows(lines)
+                    rows = lane.table(lines) if arrow else None
+                    if rows is None:
+                        rows = lane.rows(lines)
                     if rows is not None:
                         feed.skip(lines)
                         walker.passed(len(rows))
@@ -128,23 +133,30 @@ class DelimitedSource:
             raise ReadError("readers.error.permission", path=str(self.path)) from exc
 
     def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
-        # values are gathered per column: lists of strings cost the garbage collector
-        # nothing, while tens of thousands of row lists held at once cost it dearly
-        columns: list[list[str]] = [[] for _ in self.header]
+        pieces: list[pa.Table] = []
         count, emitted = 0, False
-        for chunk in self.row_chunks():
-            for column, values in zip(columns, zip(*chunk, strict=True), strict=True):
-                column.extend(values)
-            count += len(chunk)
-            while count >= rows:
-                yield self._batch([column[:rows] for column in columns])
-                columns = [column[rows:] for column in columns]
-                count, emitted = count - rows, True
+        for chunk in self.row_chunks(arrow=True):
+            piece = chunk if isinstance(chunk, pa.Table) else self._table(chunk)
+            pieces.append(piece)
+            count += piece.num_rows
+            if count < rows:
+                continue
+            table = pa.concat_tables(pieces)
+            while table.num_rows >= rows:
+                yield self._batch(table.slice(0, rows))
+                table, emitted = table.slice(rows), True
+            pieces, count = [table], table.num_rows
         if count or not emitted:
-            yield self._batch(columns)
+            yield self._batch(pa.concat_tables(pieces) if pieces else self._table([]))
 
-    def _batch(self, columns: list[list[str]]) -> pa.RecordBatch:
-        arrays = [pa.array(column, type=pa.string()) for column in columns]
+    def _table(self, rows: list[list[str]]) -> pa.Table:
+        """Walker rows as a table of string columns c0, c1 ... (like the arrow lane's)."""
+        names = [f"c{i}" for i in range(len(self.header))]
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+        return pa.table([pa.array(column, type=pa.string()) for column in columns], names=names)
+
+    def _batch(self, table: pa.Table) -> pa.RecordBatch:
+        arrays = [column.combine_chunks() for column in table.columns]
         return pa.RecordBatch.from_arrays(arrays, names=self.header)
 
 

@@ -10,11 +10,15 @@ Rows from this lane are exactly what the walker would have emitted for them.
 
 from __future__ import annotations
 
+import io
 import re
 from collections import deque
 from itertools import islice
 from operator import itemgetter
 from typing import TextIO
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from datensorgfalt.sources.dialect import Dialect
 from datensorgfalt.sources.records import stray_quote_pattern
@@ -80,3 +84,61 @@ class CleanChunks:
             return False
         return any(_normalized(row) == key for row in rows)
 
+
+
+class ArrowChunks(CleanChunks):
+    """The same checks, with the chunk parsed by pyarrow's C++ CSV reader into string columns
+    (no Python object per value). Only for dialects whose rules pyarrow shares with the csv
+    module: no escape character, no skipping of spaces after the delimiter."""
+
+    def __init__(self, dialect: Dialect, width: int, header_key: tuple[str, ...] | None) -> None:
+        super().__init__(dialect, width, header_key)
+        self.usable = width > 0 and not dialect.escapechar and not dialect.skipinitialspace
+        self.names = [f"c{i}" for i in range(width)]
+        self.parse_options = pacsv.ParseOptions(
+            delimiter=dialect.delimiter, quote_char=dialect.quotechar or False,
+            double_quote=True, escape_char=False, newlines_in_values=True,
+            ignore_empty_lines=False)
+        self.convert_options = pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in self.names}, null_values=[],
+            strings_can_be_null=False, quoted_strings_can_be_null=False)
+        key = self.header_key
+        self.ascii_key = bool(key and key[0] and key[0].isascii())
+
+    def table(self, lines: list[str]) -> pa.Table | None:
+        """The chunk as a table of string columns ``c0 ..`` if it is clean, else None."""
+        if not self.usable:
+            return None
+        text = "".join(lines)
+        if "\x00" in text or (self.quote and self.quote in text and self.mid_quotes.search(text)):
+            return None
+        if self._blank_line(text):
+            return None
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(text.encode("utf-8")),
+                read_options=pacsv.ReadOptions(column_names=self.names, use_threads=False,
+                                               block_size=len(text) * 4 + 64),
+                parse_options=self.parse_options, convert_options=self.convert_options)
+        except (pa.ArrowException, UnicodeEncodeError):
+            return None
+        if table.num_rows != len(lines) or table.num_columns != self.width:
+            return None
+        last = table.slice(table.num_rows - 1).to_pylist()[0].values()
+        if any("\n" in cell or "\r" in cell for cell in last):
+            return None  # a quote opened on the last line and not closed in this chunk
+        if self.header_key and self._table_repeats_header(table, text):
+            return None
+        return table
+
+    def _blank_line(self, text: str) -> bool:
+        """Might a line hold only delimiters, quotes and spaces (a blank row)?"""
+        bare = text.replace(self.dialect.delimiter, "")
+        if self.quote:
+            bare = bare.replace(self.quote, "")
+        return "" in map(str.strip, bare.splitlines())
+
+    def _table_repeats_header(self, table: pa.Table, text: str) -> bool:
+        if self.ascii_key and self.header_key[0] not in text.lower():
+            return False  # the first header cell occurs nowhere, so no row repeats the header
+        return self._repeats_header([list(row.values()) for row in table.to_pylist()])
