@@ -25,6 +25,7 @@ from datensorgfalt.sources.records import stray_quote_pattern
 from datensorgfalt.sources.walker import _normalized
 
 CHUNK_LINES = 2048
+ARROW_MIN_LINES = 256
 _first = itemgetter(0)
 
 
@@ -107,8 +108,8 @@ class ArrowChunks(CleanChunks):
 
     def table(self, lines: list[str]) -> pa.Table | None:
         """The chunk as a table of string columns ``c0 ..`` if it is clean, else None."""
-        if not self.usable:
-            return None
+        if not self.usable or len(lines) < ARROW_MIN_LINES:
+            return None  # pyarrow's fixed cost per call outweighs its speed on a few lines
         text = "".join(lines)
         if "\x00" in text or (self.quote and self.quote in text and self.mid_quotes.search(text)):
             return None

@@ -270,6 +270,12 @@ def _infer_temporal(texts: Sequence[str]) -> dict[str, Any] | None:
 
 def infer_column(values: Sequence[str | None]) -> dict[str, Any]:
     """Describe a column of raw strings: type, how it is written, placeholders, fit share."""
+    info = _infer_cached(tuple(values))  # detection and the scan profile ask about the same
+    return {key: list(value) if isinstance(value, list) else value for key, value in info.items()}
+
+
+@lru_cache(maxsize=32)
+def _infer_cached(values: tuple[str | None, ...]) -> dict[str, Any]:
     null_tokens = sorted({v.strip() for v in values if v is not None and is_null(v)})
     texts = [v.strip() for v in values if not is_null(v)]
     base: dict[str, Any] = {
