@@ -146,8 +146,8 @@ def upsert_dataset(session: Session, location: str, fields: dict[str, Any],
                    semantic_type=c.semantic_type, details=clean(c.details))
             for c in columns
         ]
-    session.flush()
-    if not new:
+    if not new:  # one flush at the commit is enough for a dataset without a past
+        session.flush()
         session.execute(delete(Finding).where(Finding.dataset_id == dataset_id,
                                               Finding.source == "scan"))
     for item in findings:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import median
 
 from datensorgfalt.sources.types import is_null
@@ -20,6 +21,7 @@ _DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
 _TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
 
 
+@lru_cache(maxsize=65_536)  # dialect and layout detection meet the same cells many times
 def cell_kind(cell: str | None) -> str:
     """empty | number | date | time | datetime | text - a coarse kind for layout decisions."""
     value = (cell or "").strip()
