@@ -67,6 +67,10 @@ def variants(rng: random.Random) -> dict[str, tuple[list[str], str, str]]:
         for i in range(600)
     ]  # fields over two lines in the last column, so a cut record still has the full width
     out["multiline-last-column"] = (notes, "utf-8", "\n")
+    glued = list(plain)
+    for i in range(1, len(glued), 37):  # exports glued together keep their byte order marks
+        glued[i] = "\ufeff" + glued[i]
+    out["bom-inside"] = (glued, "utf-8", "\n")
     out["repeated-header"] = (plain[:400] + plain[:1] + plain[1:50], "utf-8", "\n")
     out["footer"] = (plain + ["", "Summe;;;123,45;", "Erstellt am 01.02.2025"], "utf-8", "\n")
     out["second-table"] = (plain[:300] + ["", "Artikel;Preis", "A-1;2,50", "A-2;3,10"],

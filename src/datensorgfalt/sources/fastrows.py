@@ -111,6 +111,8 @@ class ArrowChunks(CleanChunks):
         if not self.usable or len(lines) < ARROW_MIN_LINES:
             return None  # pyarrow's fixed cost per call outweighs its speed on a few lines
         text = "".join(lines)
+        if text.startswith("\ufeff"):
+            return None  # pyarrow would drop a byte order mark at the start, csv keeps it
         if "\x00" in text or (self.quote and self.quote in text and self.mid_quotes.search(text)):
             return None
         if self._blank_line(text):
