@@ -227,12 +227,13 @@ def _infer_boolean(texts: Sequence[str]) -> dict[str, Any] | None:
 def _infer_number(texts: Sequence[str]) -> dict[str, Any] | None:
     decimal_sep, thousands_sep = _choose_separators(_separator_votes(texts))
     parse = _number_parser(decimal_sep, thousands_sep)
-    share, odd = _fit_share(texts, lambda t: parse(t) is not None)
+    numbers = dict(zip(texts, map(parse, texts), strict=True))  # each value parsed once
+    share, odd = _fit_share(texts, lambda t: numbers[t] is not None)
     if share < MIN_SHARE:
         return None
     units = Counter(_strip_unit(t.strip())[1] for t in texts)
     unit = units.most_common(1)[0][0]
-    fitting = [t for t in texts if parse(t) is not None]
+    fitting = [t for t in texts if numbers[t] is not None]
     int_share = sum(_is_integer_text(t, thousands_sep) for t in fitting) / max(1, len(fitting))
     leading_zero = sum(_has_leading_zero(t) for t in fitting) / max(1, len(fitting))
     if leading_zero > 0.05:
