@@ -90,10 +90,10 @@ def candidate_dialects(text: str) -> list[Dialect]:
 
 def cell_quality(cell: str, dialect: Dialect) -> float:
     """1 for a clean value, less for fragments that a wrong dialect leaves behind."""
-    return _value_quality(cell.strip())
+    value = cell.strip()
+    return _value_quality(value) if len(value) > 64 else _cached_value_quality(value)
 
 
-@lru_cache(maxsize=65_536)
 def _value_quality(value: str) -> float:
     """``cell_quality`` of a stripped value (the candidate dialects meet the same cells)."""
     if not value or looks_typed(value):
@@ -108,6 +108,9 @@ def _value_quality(value: str) -> float:
     if not _WORDLIKE.fullmatch(value):
         return 0.5
     return 1.0
+
+
+_cached_value_quality = lru_cache(maxsize=65_536)(_value_quality)
 
 
 def dominant_width(rows: list[list[str]]) -> tuple[int, int]:

@@ -172,8 +172,11 @@ def _format_filter(fmt: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
 
 
-@lru_cache(maxsize=65_536)
 def _fits(text: str, fmt: str) -> bool:
+    return _fits_uncached(text, fmt) if len(text) > 64 else _fits_cached(text, fmt)
+
+
+def _fits_uncached(text: str, fmt: str) -> bool:
     if not _format_filter(fmt).fullmatch(text):
         return False
     try:
@@ -181,6 +184,9 @@ def _fits(text: str, fmt: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_fits_cached = lru_cache(maxsize=65_536)(_fits_uncached)
 
 
 def _fits_format(text: str, fmt: str, kind: str) -> bool:
@@ -271,12 +277,18 @@ def _infer_temporal(texts: Sequence[str]) -> dict[str, Any] | None:
 
 def infer_column(values: Sequence[str | None]) -> dict[str, Any]:
     """Describe a column of raw strings: type, how it is written, placeholders, fit share."""
-    info = _infer_cached(tuple(values))  # detection and the scan profile ask about the same
-    return {key: list(value) if isinstance(value, list) else value for key, value in info.items()}
+    key = tuple(values)
+    if sum(len(v) for v in key if isinstance(v, str)) > CACHED_CHARS:
+        return _infer(key)
+    info = _infer_cached(key)  # detection and the scan profile ask about the same columns
+    return {name: list(value) if isinstance(value, list) else value for name, value in info.items()}
 
 
-@lru_cache(maxsize=32)
-def _infer_cached(values: tuple[str | None, ...]) -> dict[str, Any]:
+#: Columns up to this many characters are remembered by ``infer_column`` (32 of them).
+CACHED_CHARS = 65_536
+
+
+def _infer(values: tuple[str | None, ...]) -> dict[str, Any]:
     null_tokens = sorted({v.strip() for v in values if v is not None and is_null(v)})
     texts = [v.strip() for v in values if not is_null(v)]
     base: dict[str, Any] = {
@@ -295,6 +307,9 @@ def _infer_cached(values: tuple[str | None, ...]) -> dict[str, Any]:
         if found:
             return {**base, **found}
     return {**base, **_result("text", 1.0, [])}
+
+
+_infer_cached = lru_cache(maxsize=32)(_infer)
 
 
 # --- parsing -----------------------------------------------------------------------------
@@ -367,9 +382,12 @@ def parse_column(values: Sequence[str | None], info: dict[str, Any]) -> pa.Array
     return pa.array(out, type=ARROW_TYPES.get(kind, pa.string()))
 
 
-@lru_cache(maxsize=65_536)
 def looks_typed(text: str) -> bool:
     """A quick check used by dialect and header detection: is this a number, date or time?"""
+    return _looks_typed(text) if len(text) > 64 else _cached_looks_typed(text)
+
+
+def _looks_typed(text: str) -> bool:
     text = text.strip()
     if not text:
         return False
@@ -379,6 +397,9 @@ def looks_typed(text: str) -> bool:
     return bool(_LOOKS_DATE.fullmatch(text) or _LOOKS_TIME.fullmatch(text)) or bool(
         _LOOKS_DATE.match(text) and _LOOKS_TIME.search(text)
     )
+
+
+_cached_looks_typed = lru_cache(maxsize=65_536)(_looks_typed)
 
 
 __all__ = [
