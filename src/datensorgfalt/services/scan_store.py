@@ -128,10 +128,11 @@ def finding_for_issue(issue: Issue) -> Finding:
 
 def upsert_dataset(session: Session, location: str, fields: dict[str, Any],
                    columns: list[ColumnProfile] | None, findings: list[Finding],
-                   run_id: int) -> Dataset:
-    """Insert or update one dataset; its columns and scan findings are replaced."""
+                   run_id: int, new: bool = False) -> Dataset:
+    """Insert or update one dataset; its columns and scan findings are replaced.
+    ``new`` says the catalog has no dataset at ``location`` (saves two queries per file)."""
     dataset_id = dataset_id_for(location)
-    dataset = session.get(Dataset, dataset_id)
+    dataset = None if new else session.get(Dataset, dataset_id)
     if dataset is None:
         dataset = Dataset(id=dataset_id, location=location, first_seen_at=utcnow())
         session.add(dataset)
@@ -145,9 +146,10 @@ def upsert_dataset(session: Session, location: str, fields: dict[str, Any],
                    semantic_type=c.semantic_type, details=clean(c.details))
             for c in columns
         ]
-    session.flush()
-    session.execute(delete(Finding).where(Finding.dataset_id == dataset_id,
-                                          Finding.source == "scan"))
+    if not new:  # one flush at the commit is enough for a dataset without a past
+        session.flush()
+        session.execute(delete(Finding).where(Finding.dataset_id == dataset_id,
+                                              Finding.source == "scan"))
     for item in findings:
         item.dataset_id = dataset_id
         item.run_id = run_id

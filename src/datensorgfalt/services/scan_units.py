@@ -115,7 +115,7 @@ def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int) -> Unit
                 findings.append(store.finding("no-rows", "warning",
                                               t("scan.finding.no_rows")))
             store.upsert_dataset(session, table.location, fields, table_profile.columns,
-                                 findings, run_id)
+                                 findings, run_id, new=not before)
             locations.append(table.location)
         _forget_missing_parts(session, before, locations, run_id)
     return UnitResult(outcome, {source}, len(tables))

@@ -23,6 +23,7 @@ from datensorgfalt.sources.dialect import (
     record_delimiter,
 )
 from datensorgfalt.sources.encoding import Encoding, detect_encoding, read_sample
+from datensorgfalt.sources.fastrows import ArrowChunks, CleanChunks, LineSource
 from datensorgfalt.sources.layout import Layout, Profile, conforms, detect_layout, dominant_width
 from datensorgfalt.sources.records import LineFeed, records
 from datensorgfalt.sources.types import infer_column
@@ -63,49 +64,99 @@ class DelimitedSource:
 
     def rows(self) -> Iterator[list[str]]:
         """Data rows, each with exactly ``len(header)`` cells."""
-        try:
-            handle = self.path.open(encoding=self.encoding.name, errors="replace", newline="")
-        except FileNotFoundError as exc:
-            raise ReadError("readers.error.vanished", path=str(self.path)) from exc
-        except PermissionError as exc:
-            raise ReadError("readers.error.permission", path=str(self.path)) from exc
+        for chunk in self.row_chunks():
+            yield from chunk
+
+    def row_chunks(self, fast: bool = True,
+                   arrow: bool = False) -> Iterator[list[list[str]] | pa.Table]:
+        """Data rows in lists. Clean stretches of lines go through the fast lane
+        (``fastrows``); everything else, and everything when ``fast`` is False, through the
+        walker. Both give the same rows and issues. With ``arrow`` clean stretches come as
+        pyarrow tables of string columns named c0, c1 ... instead of lists."""
+        handle = self._open()
         with handle:
             if self.encoding.bom and handle.read(1) != "\ufeff":
                 handle.seek(0)
             if self.dialect.get("separator_line"):
                 handle.readline()
-            feed = LineFeed(iter(handle))
+            source = LineSource(handle)
+            feed = LineFeed(source)
             layout = self.layout
             walker = TableWalker(layout, joiner=self.csv_dialect.delimiter)
+            kind = ArrowChunks if arrow else CleanChunks
+            lane = kind(self.csv_dialect, layout.width, walker.header_key) if fast else None
             skip = layout.start + len(layout.header_rows)
             stream = records(feed, self.csv_dialect, layout.width, layout.profile)
-            for index, (row, line) in enumerate(stream):
-                if index < skip:
-                    continue
-                yield from walker.push(row, line)
-                if walker.ended:
+            index = 0
+            while True:
+                calm = walker.idle and not feed.holds_back and not source.pending
+                if lane and index >= skip and calm:
+                    lines = source.chunk()
+                    if not lines:
+                        break
+                    rows = lane.table(lines) if arrow else None
+                    if rows is None:
+                        rows = lane.rows(lines)
+                    if rows is not None:
+                        feed.skip(lines)
+                        walker.passed(len(rows))
+                        index += len(rows)
+                        yield rows
+                        continue
+                    source.pending.extend(lines)
+                try:
+                    row, line = next(stream)
+                except StopIteration:
                     break
-            yield from walker.finish()
+                if index >= skip:
+                    out = walker.push(row, line)
+                    if out:
+                        yield out
+                    if walker.ended:
+                        break
+                index += 1
+            rest = walker.finish()
+            if rest:
+                yield rest
         found = walker_issues(walker, feed.replaced, feed.first_replaced)
         if feed.repaired:
             found.append(Issue("stray-quotes-repaired", "warning",
                                {"count": len(feed.repaired), "lines": feed.repaired[:5]}))
         self.issues = self._sample_issues + found
 
-    def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
-        buffer: list[list[str]] = []
-        emitted = False
-        for row in self.rows():
-            buffer.append(row)
-            if len(buffer) >= rows:
-                yield self._batch(buffer)
-                buffer, emitted = [], True
-        if buffer or not emitted:
-            yield self._batch(buffer)
+    def _open(self) -> io.TextIOWrapper:
+        try:
+            return self.path.open(encoding=self.encoding.name, errors="replace", newline="")
+        except FileNotFoundError as exc:
+            raise ReadError("readers.error.vanished", path=str(self.path)) from exc
+        except PermissionError as exc:
+            raise ReadError("readers.error.permission", path=str(self.path)) from exc
 
-    def _batch(self, rows: list[list[str]]) -> pa.RecordBatch:
-        columns = list(zip(*rows, strict=True)) if rows else [()] * len(self.header)
-        arrays = [pa.array(list(col), type=pa.string()) for col in columns]
+    def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+        pieces: list[pa.Table] = []
+        count, emitted = 0, False
+        for chunk in self.row_chunks(arrow=True):
+            piece = chunk if isinstance(chunk, pa.Table) else self._table(chunk)
+            pieces.append(piece)
+            count += piece.num_rows
+            if count < rows:
+                continue
+            table = pa.concat_tables(pieces)
+            while table.num_rows >= rows:
+                yield self._batch(table.slice(0, rows))
+                table, emitted = table.slice(rows), True
+            pieces, count = [table], table.num_rows
+        if count or not emitted:
+            yield self._batch(pa.concat_tables(pieces) if pieces else self._table([]))
+
+    def _table(self, rows: list[list[str]]) -> pa.Table:
+        """Walker rows as a table of string columns c0, c1 ... (like the arrow lane's)."""
+        names = [f"c{i}" for i in range(len(self.header))]
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+        return pa.table([pa.array(column, type=pa.string()) for column in columns], names=names)
+
+    def _batch(self, table: pa.Table) -> pa.RecordBatch:
+        arrays = [column.combine_chunks() for column in table.columns]
         return pa.RecordBatch.from_arrays(arrays, names=self.header)
 
 

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from datensorgfalt.sources.types import looks_typed
 
@@ -90,6 +91,11 @@ def candidate_dialects(text: str) -> list[Dialect]:
 def cell_quality(cell: str, dialect: Dialect) -> float:
     """1 for a clean value, less for fragments that a wrong dialect leaves behind."""
     value = cell.strip()
+    return _value_quality(value) if len(value) > 64 else _cached_value_quality(value)
+
+
+def _value_quality(value: str) -> float:
+    """``cell_quality`` of a stripped value (the candidate dialects meet the same cells)."""
     if not value or looks_typed(value):
         return 1.0
     if _QUOTE_NEXT_TO_DELIMITER.search(value) or _NUMBERS_AROUND_DELIMITER.search(value):
@@ -102,6 +108,9 @@ def cell_quality(cell: str, dialect: Dialect) -> float:
     if not _WORDLIKE.fullmatch(value):
         return 0.5
     return 1.0
+
+
+_cached_value_quality = lru_cache(maxsize=65_536)(_value_quality)
 
 
 def dominant_width(rows: list[list[str]]) -> tuple[int, int]:

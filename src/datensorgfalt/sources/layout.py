@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import median
 
 from datensorgfalt.sources.types import is_null
@@ -22,6 +23,17 @@ _TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
 
 def cell_kind(cell: str | None) -> str:
     """empty | number | date | time | datetime | text - a coarse kind for layout decisions."""
+    if cell is not None and len(cell) > CACHED_LENGTH:
+        return _cell_kind(cell)
+    return _cached_cell_kind(cell)
+
+
+#: Values up to this length are remembered (dialect and layout detection meet the same cells
+#: many times); longer ones are not, so the caches stay small.
+CACHED_LENGTH = 64
+
+
+def _cell_kind(cell: str | None) -> str:
     value = (cell or "").strip()
     if not value:
         return "empty"
@@ -38,6 +50,9 @@ def cell_kind(cell: str | None) -> str:
     if is_null(value):
         return "empty"
     return "text"
+
+
+_cached_cell_kind = lru_cache(maxsize=65_536)(_cell_kind)
 
 
 def is_blank(row: list[str]) -> bool:

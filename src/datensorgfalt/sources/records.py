@@ -49,6 +49,19 @@ class LineFeed:
         self.taken.append(line)
         return line
 
+    @property
+    def holds_back(self) -> bool:
+        return bool(self._back)
+
+    def skip(self, lines: list[str]) -> None:
+        """Count ``lines`` that were read past this feed (the fast lane) as read."""
+        if REPLACEMENT in "".join(lines):
+            for offset, line in enumerate(lines):
+                if REPLACEMENT in line:
+                    self.replaced += 1
+                    self.first_replaced = self.first_replaced or self.number + offset + 1
+        self.number += len(lines)
+
     def push_back(self, lines: list[str]) -> None:
         self._back.extendleft(reversed(lines))
         self.number -= len(lines)
@@ -146,7 +159,8 @@ def stray_quote_pattern(dialect: Dialect) -> re.Pattern[str]:
     if dialect.escapechar:
         edge += re.escape(dialect.escapechar)
     after = re.escape(dialect.delimiter) + quote + r"\r\n"
-    return re.compile(rf"(?<=[^{edge}]){quote}(?=[^{after}])")
+    # the quote first: re then scans for it at C speed (a lookbehind first is ~30x slower)
+    return re.compile(rf"{quote}(?<=[^{edge}]{quote})(?=[^{after}])")
 
 
 def records(feed: LineFeed, dialect: Dialect, width: int = 0,

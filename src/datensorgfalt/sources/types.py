@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -47,6 +48,7 @@ DATETIME_FORMATS = tuple(
 _INT = re.compile(r"[+-]?\d+")
 _LOOKS_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
 _LOOKS_TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
+_NUMBER_LIKE = re.compile(r"[+-]?[\d.,' ]*\d[\d.,]*-?")
 
 
 def is_null(value: str | None) -> bool:
@@ -146,12 +148,49 @@ def _has_leading_zero(text: str) -> bool:
 # --- dates and times ---------------------------------------------------------------------
 
 
-def _fits_format(text: str, fmt: str, kind: str) -> bool:
+#: For each strptime directive a pattern that matches at least what strptime accepts there
+#: (strptime's own patterns are narrower), so a miss proves that strptime would fail.
+_DIRECTIVES = {"d": r"[ \d]?\d", "m": r"\d{1,2}", "Y": r"\d{4}", "y": r"\d{2}",
+               "H": r"\d{1,2}", "M": r"\d{1,2}", "S": r"\d{1,2}", "f": r"\d{1,6}"}
+
+
+@lru_cache(maxsize=256)
+def _format_filter(fmt: str) -> re.Pattern[str]:
+    """A cheap necessary condition for ``datetime.strptime(text, fmt)`` to succeed."""
+    parts, i = [], 0
+    while i < len(fmt):
+        char = fmt[i]
+        if char == "%" and i + 1 < len(fmt) and fmt[i + 1] in _DIRECTIVES:
+            parts.append(_DIRECTIVES[fmt[i + 1]])
+            i += 2
+            continue
+        if char == "%":  # a directive without a filter: accept anything from here on
+            parts.append(".*")
+            break
+        parts.append(r"\s+" if char.isspace() else re.escape(char))
+        i += 1
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def _fits(text: str, fmt: str) -> bool:
+    return _fits_uncached(text, fmt) if len(text) > 64 else _fits_cached(text, fmt)
+
+
+def _fits_uncached(text: str, fmt: str) -> bool:
+    if not _format_filter(fmt).fullmatch(text):
+        return False
     try:
         datetime.strptime(text, fmt)
     except ValueError:
         return False
     return True
+
+
+_fits_cached = lru_cache(maxsize=65_536)(_fits_uncached)
+
+
+def _fits_format(text: str, fmt: str, kind: str) -> bool:
+    return _fits(text, fmt)
 
 
 def _best_formats(texts: Sequence[str], formats: Sequence[str], kind: str) -> tuple[list[str], int]:
@@ -194,12 +233,13 @@ def _infer_boolean(texts: Sequence[str]) -> dict[str, Any] | None:
 def _infer_number(texts: Sequence[str]) -> dict[str, Any] | None:
     decimal_sep, thousands_sep = _choose_separators(_separator_votes(texts))
     parse = _number_parser(decimal_sep, thousands_sep)
-    share, odd = _fit_share(texts, lambda t: parse(t) is not None)
+    numbers = dict(zip(texts, map(parse, texts), strict=True))  # each value parsed once
+    share, odd = _fit_share(texts, lambda t: numbers[t] is not None)
     if share < MIN_SHARE:
         return None
     units = Counter(_strip_unit(t.strip())[1] for t in texts)
     unit = units.most_common(1)[0][0]
-    fitting = [t for t in texts if parse(t) is not None]
+    fitting = [t for t in texts if numbers[t] is not None]
     int_share = sum(_is_integer_text(t, thousands_sep) for t in fitting) / max(1, len(fitting))
     leading_zero = sum(_has_leading_zero(t) for t in fitting) / max(1, len(fitting))
     if leading_zero > 0.05:
@@ -237,6 +277,18 @@ def _infer_temporal(texts: Sequence[str]) -> dict[str, Any] | None:
 
 def infer_column(values: Sequence[str | None]) -> dict[str, Any]:
     """Describe a column of raw strings: type, how it is written, placeholders, fit share."""
+    key = tuple(values)
+    if sum(len(v) for v in key if isinstance(v, str)) > CACHED_CHARS:
+        return _infer(key)
+    info = _infer_cached(key)  # detection and the scan profile ask about the same columns
+    return {name: list(value) if isinstance(value, list) else value for name, value in info.items()}
+
+
+#: Columns up to this many characters are remembered by ``infer_column`` (32 of them).
+CACHED_CHARS = 65_536
+
+
+def _infer(values: tuple[str | None, ...]) -> dict[str, Any]:
     null_tokens = sorted({v.strip() for v in values if v is not None and is_null(v)})
     texts = [v.strip() for v in values if not is_null(v)]
     base: dict[str, Any] = {
@@ -255,6 +307,9 @@ def infer_column(values: Sequence[str | None]) -> dict[str, Any]:
         if found:
             return {**base, **found}
     return {**base, **_result("text", 1.0, [])}
+
+
+_infer_cached = lru_cache(maxsize=32)(_infer)
 
 
 # --- parsing -----------------------------------------------------------------------------
@@ -329,15 +384,22 @@ def parse_column(values: Sequence[str | None], info: dict[str, Any]) -> pa.Array
 
 def looks_typed(text: str) -> bool:
     """A quick check used by dialect and header detection: is this a number, date or time?"""
+    return _looks_typed(text) if len(text) > 64 else _cached_looks_typed(text)
+
+
+def _looks_typed(text: str) -> bool:
     text = text.strip()
     if not text:
         return False
     body, _unit = _strip_unit(text)
-    if re.fullmatch(r"[+-]?[\d.,' ]*\d[\d.,]*-?", body):
+    if _NUMBER_LIKE.fullmatch(body):
         return True
     return bool(_LOOKS_DATE.fullmatch(text) or _LOOKS_TIME.fullmatch(text)) or bool(
         _LOOKS_DATE.match(text) and _LOOKS_TIME.search(text)
     )
+
+
+_cached_looks_typed = lru_cache(maxsize=65_536)(_looks_typed)
 
 
 __all__ = [

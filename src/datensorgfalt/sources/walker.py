@@ -49,6 +49,19 @@ class TableWalker:
     def ended(self) -> bool:
         return self.end_reason is not None
 
+    @property
+    def header_key(self) -> tuple[str, ...] | None:
+        return self._header_key
+
+    @property
+    def idle(self) -> bool:
+        """Nothing held back and not ended: a plain row would simply be emitted."""
+        return not self._pending and not self.ended
+
+    def passed(self, count: int) -> None:
+        """``count`` plain rows went by in the fast lane (see ``fastrows``)."""
+        self._rows_seen += count
+
     def push(self, row: list[str], line: int) -> list[list[str]]:
         """Rows ready to emit after seeing ``row`` (found on ``line``)."""
         if self.ended:

@@ -1,0 +1,147 @@
+"""The fast lane for clean stretches of a delimited file.
+
+The walker (``records`` + ``TableWalker``) judges every record in Python. In the common case
+a stretch of lines holds nothing to judge: one record per line, each of the table's width,
+no blank row, no repeated header, no stray quote. ``clean_rows`` reads such a chunk of lines
+with the C csv reader in one go and checks it with C-level operations only; it returns None
+whenever any line might need the walker, and the caller then hands the chunk to the walker.
+Rows from this lane are exactly what the walker would have emitted for them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import deque
+from itertools import islice
+from operator import itemgetter
+from typing import TextIO
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from datensorgfalt.sources.dialect import Dialect
+from datensorgfalt.sources.records import stray_quote_pattern
+from datensorgfalt.sources.walker import _normalized
+
+CHUNK_LINES = 2048
+ARROW_MIN_LINES = 256
+_first = itemgetter(0)
+
+
+class LineSource:
+    """The lines of an open file, with lines given back put in front."""
+
+    def __init__(self, handle: TextIO) -> None:
+        self._handle = handle
+        self.pending: deque[str] = deque()
+
+    def __iter__(self) -> LineSource:
+        return self
+
+    def __next__(self) -> str:
+        if self.pending:
+            return self.pending.popleft()
+        return next(self._handle)
+
+    def chunk(self, size: int | None = None) -> list[str]:
+        return list(islice(self._handle, size or CHUNK_LINES))
+
+
+class CleanChunks:
+    """Checks chunks of lines for a table of ``width`` columns below ``header_key``."""
+
+    def __init__(self, dialect: Dialect, width: int, header_key: tuple[str, ...] | None) -> None:
+        self.dialect = dialect
+        self.width = width
+        self.widths = {width}
+        self.quote = dialect.quotechar
+        self.mid_quotes: re.Pattern[str] | None = (
+            stray_quote_pattern(dialect) if dialect.quotechar else None
+        )
+        self.header_key = header_key if header_key and len(header_key) > 1 else None
+
+    def rows(self, lines: list[str]) -> list[list[str]] | None:
+        """The chunk's rows if every line is one plain record of the table, else None."""
+        rows = list(self.dialect.reader(lines))
+        if len(rows) != len(lines) or set(map(len, rows)) != self.widths:
+            return None
+        last = rows[-1]
+        if any("\n" in cell or "\r" in cell for cell in last):
+            return None  # a quote opened on the last line and not closed in this chunk
+        if "" in map(str.strip, map("".join, rows)):
+            return None  # a blank row
+        if self.quote:
+            text = "".join(lines)
+            if self.quote in text and self.mid_quotes.search(text):
+                return None  # a quote inside a word: the walker may repair it
+        if self.header_key and self._repeats_header(rows):
+            return None
+        return rows
+
+    def _repeats_header(self, rows: list[list[str]]) -> bool:
+        key = self.header_key
+        if key[0] not in map(str.lower, map(str.strip, map(_first, rows))):
+            return False
+        return any(_normalized(row) == key for row in rows)
+
+
+
+class ArrowChunks(CleanChunks):
+    """The same checks, with the chunk parsed by pyarrow's C++ CSV reader into string columns
+    (no Python object per value). Only for dialects whose rules pyarrow shares with the csv
+    module: no escape character, no skipping of spaces after the delimiter."""
+
+    def __init__(self, dialect: Dialect, width: int, header_key: tuple[str, ...] | None) -> None:
+        super().__init__(dialect, width, header_key)
+        self.usable = width > 0 and not dialect.escapechar and not dialect.skipinitialspace
+        self.names = [f"c{i}" for i in range(width)]
+        self.parse_options = pacsv.ParseOptions(
+            delimiter=dialect.delimiter, quote_char=dialect.quotechar or False,
+            double_quote=True, escape_char=False, newlines_in_values=True,
+            ignore_empty_lines=False)
+        self.convert_options = pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in self.names}, null_values=[],
+            strings_can_be_null=False, quoted_strings_can_be_null=False)
+        key = self.header_key
+        self.ascii_key = bool(key and key[0] and key[0].isascii())
+
+    def table(self, lines: list[str]) -> pa.Table | None:
+        """The chunk as a table of string columns ``c0 ..`` if it is clean, else None."""
+        if not self.usable or len(lines) < ARROW_MIN_LINES:
+            return None  # pyarrow's fixed cost per call outweighs its speed on a few lines
+        text = "".join(lines)
+        if text.startswith("\ufeff"):
+            return None  # pyarrow would drop a byte order mark at the start, csv keeps it
+        if "\x00" in text or (self.quote and self.quote in text and self.mid_quotes.search(text)):
+            return None
+        if self._blank_line(text):
+            return None
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(text.encode("utf-8")),
+                read_options=pacsv.ReadOptions(column_names=self.names, use_threads=False,
+                                               block_size=len(text) * 4 + 64),
+                parse_options=self.parse_options, convert_options=self.convert_options)
+        except (pa.ArrowException, UnicodeEncodeError):
+            return None
+        if table.num_rows != len(lines) or table.num_columns != self.width:
+            return None
+        last = table.slice(table.num_rows - 1).to_pylist()[0].values()
+        if any("\n" in cell or "\r" in cell for cell in last):
+            return None  # a quote opened on the last line and not closed in this chunk
+        if self.header_key and self._table_repeats_header(table, text):
+            return None
+        return table
+
+    def _blank_line(self, text: str) -> bool:
+        """Might a line hold only delimiters, quotes and spaces (a blank row)?"""
+        bare = text.replace(self.dialect.delimiter, "")
+        if self.quote:
+            bare = bare.replace(self.quote, "")
+        return "" in map(str.strip, bare.splitlines())
+
+    def _table_repeats_header(self, table: pa.Table, text: str) -> bool:
+        if self.ascii_key and self.header_key[0] not in text.lower():
+            return False  # the first header cell occurs nowhere, so no row repeats the header
+        return self._repeats_header([list(row.values()) for row in table.to_pylist()])
