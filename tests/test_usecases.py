@@ -218,3 +218,23 @@ def test_predictive_maintenance_hands_the_failure_list_to_the_poc(catalog) -> No
     maintenance = by_id(match_all(ev.gather(catalog)))["predictive-maintenance"]
     assert maintenance["poc"]["events"] == ids["failures"]
     assert f"--events {ids['failures']}" in maintenance["poc"]["command"]
+
+
+def test_a_named_outcome_needs_a_column_of_that_name() -> None:
+    """Delivery-time prediction needs a delivery time, not just any amount in an order table."""
+    from dataclasses import replace
+
+    from datensorgfalt.services.evidence import Facts
+    from datensorgfalt.services.predicates import _table_target
+
+    columns = [{"name": "Nettobetrag", "type": "decimal", "semantic": "amount"},
+               {"name": "Menge", "type": "integer", "semantic": "quantity"}]
+    orders = Facts(id="ds-1", title="auftraege", kind="table", location="file:///a.csv",
+                   path="/a.csv", format="csv", status="active", rows=1000, byte_size=1,
+                   modified_at=None, columns=columns, details={})
+    assert _table_target(orders, "numeric") is not None
+    assert _table_target(orders, "numeric", ["liefer", "delivery"]) is None
+    with_delivery = replace(orders, columns=[*columns, {"name": "Lieferzeit_Tage",
+                                                        "type": "integer",
+                                                        "semantic": "quantity"}])
+    assert _table_target(with_delivery, "numeric", ["liefer"]) == "Lieferzeit_Tage"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from datensorgfalt.services.evidence import Evidence, Facts
@@ -223,7 +223,7 @@ def table(spec: dict, evidence: Evidence) -> Check:
         semantics = {c["semantic"] for c in d.columns}
         if not set(spec.get("semantic") or []) <= semantics:
             continue
-        target = _table_target(d, spec.get("target_kind"))
+        target = _table_target(d, spec.get("target_kind"), spec.get("target_keywords"))
         if spec.get("target_kind") and target is None:
             continue
         checks.append(Check("table", _share(d.rows or 0, need["min_rows"]), [d], need=need,
@@ -233,7 +233,12 @@ def table(spec: dict, evidence: Evidence) -> Check:
     return _best(checks, "table", need, spec)
 
 
-def _table_target(d: Facts, kind: str | None) -> str | None:
+def _table_target(d: Facts, kind: str | None, keywords: list[str] | None = None) -> str | None:
+    """The column a PoC would predict. With ``keywords`` only a column whose name says it is
+    that outcome counts (a delivery-time model needs a delivery time, not any amount)."""
+    if keywords:
+        named = [c for c in d.columns if any(k in c["name"].lower() for k in keywords)]
+        d = replace(d, columns=named)
     if kind == "numeric":
         from datensorgfalt.services.evidence import numeric_columns
 
@@ -269,6 +274,6 @@ PARAMETERS: dict[str, set[str]] = {
     "images": {"min_per_class", "min_classes", "keywords", "how"},
     "texts": {"min_count", "label_column", "keywords", "how"},
     "documents": {"min_count", "keywords", "how"},
-    "table": {"min_rows", "keywords", "semantic", "target_kind", "how"},
+    "table": {"min_rows", "keywords", "semantic", "target_kind", "target_keywords", "how"},
     "external": {"what", "how"},
 }
