@@ -47,3 +47,16 @@ class TableSource(Protocol):
         """Record batches whose column names are ``header``. Text formats yield strings
         exactly as written in the file (no type conversion); typed formats keep their types."""
         ...
+
+
+def rows_to_batch(rows: list[tuple], header: list[str]) -> pa.RecordBatch:
+    """Database rows as a record batch. A column whose values Arrow cannot type as one (SQLite
+    allows mixed types per column; PostgreSQL has types Arrow lacks) is kept as text."""
+    arrays = []
+    for index in range(len(header)):
+        values = [row[index] for row in rows]
+        try:
+            arrays.append(pa.array(values))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            arrays.append(pa.array([None if v is None else str(v) for v in values], pa.string()))
+    return pa.RecordBatch.from_arrays(arrays, names=header)

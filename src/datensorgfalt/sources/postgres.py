@@ -16,7 +16,7 @@ import psycopg
 import pyarrow as pa
 from psycopg import sql
 
-from datensorgfalt.sources.base import BATCH_ROWS, Issue, ReadError
+from datensorgfalt.sources.base import BATCH_ROWS, Issue, ReadError, rows_to_batch
 
 SCHEMES = ("postgresql://", "postgres://")
 EXACT_COUNT_LIMIT = 5_000_000  # above the planner's estimate we trust the estimate
@@ -101,18 +101,8 @@ class PostgresTable:
                 connection.cursor(name="datensorgfalt_read") as cursor:
             cursor.execute(query)
             while chunk := cursor.fetchmany(rows):
-                yield _batch(chunk, self.header)
+                yield rows_to_batch(chunk, self.header)
 
-
-def _batch(rows: list[tuple], header: list[str]) -> pa.RecordBatch:
-    arrays = []
-    for index in range(len(header)):
-        values = [row[index] for row in rows]
-        try:
-            arrays.append(pa.array(values))
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-            arrays.append(pa.array([None if v is None else str(v) for v in values], pa.string()))
-    return pa.RecordBatch.from_arrays(arrays, names=header)
 
 
 def open_database(url: str) -> list[PostgresTable]:

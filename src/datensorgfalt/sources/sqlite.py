@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pyarrow as pa
 
-from datensorgfalt.sources.base import BATCH_ROWS, Issue, ReadError
+from datensorgfalt.sources.base import BATCH_ROWS, Issue, ReadError, rows_to_batch
 from datensorgfalt.sources.locations import display_name, file_location
 
 MAGIC = b"SQLite format 3\x00"
@@ -53,20 +53,10 @@ class SqliteTable:
         try:
             cursor = connection.execute(f"SELECT * FROM {_quote(self.table)}")
             while chunk := cursor.fetchmany(rows):
-                yield _batch(chunk, self.header)
+                yield rows_to_batch(chunk, self.header)
         finally:
             connection.close()
 
-
-def _batch(rows: list[tuple], header: list[str]) -> pa.RecordBatch:
-    arrays = []
-    for index in range(len(header)):
-        values = [row[index] for row in rows]
-        try:
-            arrays.append(pa.array(values))
-        except (pa.ArrowInvalid, pa.ArrowTypeError):  # SQLite allows mixed types per column
-            arrays.append(pa.array([None if v is None else str(v) for v in values], pa.string()))
-    return pa.RecordBatch.from_arrays(arrays, names=header)
 
 
 def open_sqlite(path: Path, table: str | None = None) -> list[SqliteTable]:

@@ -9,13 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from charset_normalizer import from_bytes
-
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.privacy.entities import Entity, resolve_overlaps
 from datensorgfalt.services.privacy.names import find_names, with_text
 from datensorgfalt.services.privacy.patterns import find_patterns
 from datensorgfalt.services.privacy.special import find_special_terms
+from datensorgfalt.sources.documents import decode_text
 
 MAX_TEXT_CHARS = 5_000_000  # longer texts are read in parts of this size
 
@@ -65,13 +64,5 @@ def read_text_input(file: str, stdin: TextIO) -> str:
         except OSError as exc:
             raise DatensorgfaltError("privacy.error.text_unreadable", path=file,
                                      reason=exc.strerror or str(exc)) from exc
-    return decode(data) if isinstance(data, bytes) else data
+    return decode_text(data) if isinstance(data, bytes) else data
 
-
-def decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        best = from_bytes(data[:1_000_000]).best()
-        encoding = best.encoding if best else "cp1252"
-        return data.decode(encoding, errors="replace")
