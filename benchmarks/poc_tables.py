@@ -18,7 +18,7 @@ from sklearn.model_selection import train_test_split
 from datensorgfalt.services.poc import evaluation as ev
 from datensorgfalt.services.poc.budget import Deadline
 from datensorgfalt.services.poc.features import TableEncoder, split_columns
-from datensorgfalt.services.poc.tables import _full_proba, search
+from datensorgfalt.services.poc.tabular import _full_proba, search
 
 SEED = 42
 CASES = [("mlc_churn", "churn", "classify"), ("concrete", "compressive_strength", "regress")]

@@ -14,7 +14,7 @@ import numpy as np
 
 from datensorgfalt.services.poc import evaluation as ev
 from datensorgfalt.services.poc.budget import Deadline
-from datensorgfalt.services.poc.text import fit_text
+from datensorgfalt.services.poc.text_routing import fit_text
 
 
 def main() -> None:

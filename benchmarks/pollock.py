@@ -101,7 +101,7 @@ def score(found_rows: list[list[str]] | None, clean_rows: list[list[str]]) -> di
 
 
 def load_ours(path: Path, out: Path) -> list[list[str]] | None:
-    from datensorgfalt.services.convert import convert
+    from datensorgfalt.services.scan.convert import convert
     from datensorgfalt.sources.base import ReadError
 
     try:

@@ -30,8 +30,8 @@ from privacy_corpus import (  # noqa: E402
     make_tables,
 )
 
-from datensorgfalt.services.privacy.columns import classify_table  # noqa: E402
-from datensorgfalt.services.privacy.text import find_entities  # noqa: E402
+from datensorgfalt.services.privacy.column_kinds import classify_table  # noqa: E402
+from datensorgfalt.services.privacy.free_text import find_entities  # noqa: E402
 
 VALIDATED = {"EMAIL", "PHONE", "IBAN", "BIC", "TAX_ID", "TAX_NUMBER", "VAT_ID",
              "SOCIAL_SECURITY_NUMBER", "HEALTH_INSURANCE_NUMBER", "ID_CARD", "PASSPORT",

@@ -29,7 +29,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from datensorgfalt.services.scan import scan
+from datensorgfalt.services.scan.runner import scan
 from datensorgfalt.workspace import init_workspace
 
 PER_FOLDER = 100
@@ -138,7 +138,7 @@ def bench_tree(files: int) -> None:
 PROBE = """
 import resource, sys, time
 from pathlib import Path
-from datensorgfalt.services.scan import scan
+from datensorgfalt.services.scan.runner import scan
 from datensorgfalt.workspace import init_workspace
 result = "0 0 True"
 if sys.argv[1] != "-":

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 from PIL import Image
 
 from datensorgfalt.catalog import Catalog
-from datensorgfalt.services.scan import ScanReport, scan
+from datensorgfalt.services.scan.runner import ScanReport, scan
 from datensorgfalt.workspace import Workspace
 
 SALES = pa.table({

@@ -11,7 +11,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from datensorgfalt.catalog.models import Rights
-from datensorgfalt.services.dcat import export
+from datensorgfalt.services.sharing.dcat import export
 from tests.conftest import SHARED
 from tests.scan_helpers import make_tree, run_scan
 

@@ -15,8 +15,8 @@ from datensorgfalt.workspace import init_workspace
 @pytest.fixture(scope="module")
 def company(demo_company: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A scanned copy of the demo company with use-case matches (scan runs once per module)."""
-    from datensorgfalt.services.scan import scan
-    from datensorgfalt.services.usecases import run_usecases
+    from datensorgfalt.services.scan.runner import scan
+    from datensorgfalt.services.usecases.matching import run_usecases
 
     root = tmp_path_factory.mktemp("poc") / "firma"
     shutil.copytree(demo_company, root)
@@ -96,7 +96,7 @@ def test_changed_dataset_is_refused(cli, company: Path) -> None:
 
 
 def test_predict_writes_rows_with_prediction_and_probabilities(cli, tmp_path: Path) -> None:
-    from datensorgfalt.services.scan import scan
+    from datensorgfalt.services.scan.runner import scan
     from tests.test_poc_kinds import customers
 
     folder = tmp_path / "kunden"
@@ -126,7 +126,7 @@ def test_predict_writes_rows_with_prediction_and_probabilities(cli, tmp_path: Pa
 def test_poc_result_lands_in_sqlite_and_postgresql_catalogs(cli, tmp_path: Path,
                                                             catalog_url: str) -> None:
     from datensorgfalt.catalog import Catalog
-    from datensorgfalt.services.scan import scan
+    from datensorgfalt.services.scan.runner import scan
 
     folder = tmp_path / "absatz"
     folder.mkdir()

@@ -6,8 +6,8 @@ import pytest
 
 from datensorgfalt.services.poc.anomaly import run_anomaly
 from datensorgfalt.services.poc.budget import Deadline
-from datensorgfalt.services.poc.tables import TargetUnusable, run_table
-from datensorgfalt.services.poc.text import NoText, run_text
+from datensorgfalt.services.poc.tabular import TargetUnusable, run_table
+from datensorgfalt.services.poc.text_routing import NoText, run_text
 from tests.poc_data import requests, sensor
 
 

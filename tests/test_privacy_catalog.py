@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from datensorgfalt.catalog.models import Result
-from datensorgfalt.services.privacy.columns import classify_table
-from datensorgfalt.services.privacy.scan import scan_privacy
+from datensorgfalt.services.privacy.column_kinds import classify_table
+from datensorgfalt.services.privacy.detect import scan_privacy
 from datensorgfalt.workspace import Workspace, init_workspace
 from tests.scan_helpers import run_scan
 
@@ -137,7 +137,7 @@ def test_demo_company_personal_data_found_without_false_alarms(demo_company, tmp
     catalog = Catalog.open(f"sqlite:///{tmp_path / 'c.sqlite'}")
     workspace = Workspace(tmp_path)
     workspace.folder.mkdir(exist_ok=True)
-    from datensorgfalt.services.scan import scan
+    from datensorgfalt.services.scan.runner import scan
 
     scan([root / "vertrieb" / "kundenliste.xlsx", root / "personal" / "mitarbeiter.xlsx",
           root / "anfragen", root / "produktion" / "sensoren",

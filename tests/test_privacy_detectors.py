@@ -7,7 +7,7 @@ import time
 import pytest
 
 from datensorgfalt.services.privacy import validators as v
-from datensorgfalt.services.privacy.text import find_entities
+from datensorgfalt.services.privacy.free_text import find_entities
 
 
 def _types(text: str) -> dict[str, list[str]]:
@@ -111,7 +111,7 @@ def test_every_type_and_kind_is_documented() -> None:
     from pathlib import Path
 
     from datensorgfalt.services.privacy.lexicon import knowledge
-    from datensorgfalt.services.privacy.text import TEXT_TYPES
+    from datensorgfalt.services.privacy.free_text import TEXT_TYPES
 
     docs = (Path(__file__).resolve().parent.parent / "docs" / "privacy.md").read_text("utf-8")
     for kind in set(TEXT_TYPES) | set(knowledge("kinds.yaml")):

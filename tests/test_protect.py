@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from datensorgfalt.catalog.models import Link, Result
 from datensorgfalt.services.privacy.protect.kanon import anonymise, risk
-from datensorgfalt.services.privacy.protect.protect import protect
+from datensorgfalt.services.privacy.protect.protected_copy import protect
 from datensorgfalt.services.privacy.protect.secret import load_or_create_key
 from datensorgfalt.services.privacy.protect.treatments import pseudonym
 from datensorgfalt.workspace import Workspace, init_workspace

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from datensorgfalt.catalog.models import Finding, Result
-from datensorgfalt.services.quality import service
-from datensorgfalt.services.scan import scan
+from datensorgfalt.services.quality import measure as service
+from datensorgfalt.services.scan.runner import scan
 from datensorgfalt.workspace import init_workspace
 from tests.test_quality_profile import HEADER, customers
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from datensorgfalt.demo import load_planted
-from datensorgfalt.services.quality import service
-from datensorgfalt.services.scan import scan
+from datensorgfalt.services.quality import measure as service
+from datensorgfalt.services.scan.runner import scan
 from datensorgfalt.workspace import init_workspace
 
 

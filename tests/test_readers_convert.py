@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from datensorgfalt.services.convert import convert
+from datensorgfalt.services.scan.convert import convert
 from tests.conftest import file_hashes
 
 GERMAN_EXPORT = (

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from datensorgfalt.catalog.models import Result
 from datensorgfalt.services import evidence as ev
-from datensorgfalt.services import readiness
+from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.services.knowledge import path_of
 from datensorgfalt.workspace import init_workspace
 from tests.company import add_rights, build_company

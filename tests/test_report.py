@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from datensorgfalt.services import evidence as ev
-from datensorgfalt.services import readiness
+from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.services.knowledge import path_of
 from datensorgfalt.services.report import SECTIONS, build_report
 from datensorgfalt.services.report.readability import body_text, flesch, wstf1
-from datensorgfalt.services.usecases import match_all
+from datensorgfalt.services.usecases.matching import match_all
 from datensorgfalt.workspace import init_workspace
 from tests.company import build_company
 

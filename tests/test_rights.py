@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from datensorgfalt.services.rights import RightsError, normalise_licence, set_rights, show_rights
+from datensorgfalt.services.privacy.rights import RightsError, normalise_licence, set_rights, show_rights
 from datensorgfalt.workspace import init_workspace
 from tests.scan_helpers import run_scan
 from tests.test_dcat import PROFILE, SPEZIFIKATION, violations
@@ -92,7 +92,7 @@ def test_rights_from_the_cli_are_exported_in_dcat_and_validate(cli, tmp_path: Pa
     from rdflib.namespace import DCAT, DCTERMS, RDFS
 
     from datensorgfalt.catalog import Catalog
-    from datensorgfalt.services.dcat import export
+    from datensorgfalt.services.sharing.dcat import export
     root = tmp_path / "ws"
     workspace = init_workspace(root)
     write_people(root / "daten" / "kunden.csv")

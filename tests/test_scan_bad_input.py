@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
-from datensorgfalt.services import fingerprint
+from datensorgfalt.engine import fingerprint
 from datensorgfalt.sources.locations import file_location, path_of
 from tests.conftest import file_hashes
 from tests.scan_helpers import SALES, run_scan
@@ -115,7 +115,7 @@ def test_file_vanishing_mid_scan(catalog, tmp_path: Path, monkeypatch) -> None:
             (root / "b.parquet").unlink()
         return real(path)
 
-    monkeypatch.setattr("datensorgfalt.services.scan_units.sha256_file", vanish_b)
+    monkeypatch.setattr("datensorgfalt.services.scan.units.sha256_file", vanish_b)
     report = run_scan(catalog, tmp_path, root)
     assert report.new == 2 and report.failed == 1
     assert report.failures[0]["code"] == "file-vanished"

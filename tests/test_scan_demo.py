@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph
 
 from datensorgfalt.catalog.models import Link
-from datensorgfalt.services.dcat import export
+from datensorgfalt.services.sharing.dcat import export
 from datensorgfalt.sources.locations import file_location
 from tests.conftest import file_hashes
 from tests.scan_helpers import run_scan

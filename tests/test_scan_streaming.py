@@ -15,7 +15,7 @@ PROBE = """
 import json, resource, sys
 from pathlib import Path
 from datensorgfalt.catalog import Catalog
-from datensorgfalt.services.scan import scan
+from datensorgfalt.services.scan.runner import scan
 from datensorgfalt.workspace import init_workspace
 root = Path(sys.argv[1])
 ws = init_workspace(root)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from datensorgfalt.services.semantic import semantic_type
+from datensorgfalt.services.scan.semantic import semantic_type
 
 IBANS = ["DE89370400440532013000", "DE02120300000000202051", "DE02500105170137075030"]
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from datensorgfalt.catalog.models import Result
 from datensorgfalt.services import evidence as ev
-from datensorgfalt.services import readiness
-from datensorgfalt.services.predicates import PARAMETERS
-from datensorgfalt.services.usecases import library, match_all
+from datensorgfalt.services.readiness import assessment as readiness
+from datensorgfalt.services.usecases.predicates import PARAMETERS
+from datensorgfalt.services.usecases.matching import library, match_all
 from datensorgfalt.workspace import init_workspace
 from tests.company import add_dataset, add_result, build_company, time_series
 
@@ -174,8 +174,8 @@ def test_usecases_command_stores_one_result_per_case(tmp_path: Path, cli) -> Non
 
 def test_results_are_stored_in_sqlite_and_postgresql(catalog) -> None:
     from datensorgfalt.services.knowledge import path_of
-    from datensorgfalt.services.readiness import load_answers, run_readiness
-    from datensorgfalt.services.usecases import run_usecases
+    from datensorgfalt.services.readiness.assessment import load_answers, run_readiness
+    from datensorgfalt.services.usecases.matching import run_usecases
 
     build_company(catalog)
     assessed = run_readiness(catalog, load_answers(path_of("answers-example.yaml")))
@@ -225,7 +225,7 @@ def test_a_named_outcome_needs_a_column_of_that_name() -> None:
     from dataclasses import replace
 
     from datensorgfalt.services.evidence import Facts
-    from datensorgfalt.services.predicates import _table_target
+    from datensorgfalt.services.usecases.predicates import _table_target
 
     columns = [{"name": "Nettobetrag", "type": "decimal", "semantic": "amount"},
                {"name": "Menge", "type": "integer", "semantic": "quantity"}]

@@ -18,6 +18,8 @@ from urllib.parse import unquote, urlparse
 from sqlalchemy import select
 
 from datensorgfalt.catalog.models import Link, Result, utcnow
+from datensorgfalt.engine import local_path, typed_frame
+from datensorgfalt.sources.locations import safe_text
 
 NUMERIC = {"integer", "decimal"}
 NOT_A_MEASURE = {"identifier", "postal_code", "phone", "iban", "email", "date", "category"}
@@ -206,10 +208,9 @@ def _facts(dataset: Any, results: dict, copies: dict[str, str]) -> Facts:
 
 
 def location_path(location: str) -> str:
-    """The file system path of a ``file://`` location (without ``#sheet=``), else ''."""
-    if not location.startswith("file://"):
-        return ""
-    return unquote(urlparse(location.split("#", 1)[0]).path)
+    """The file system path of a location as text people read, else ''."""
+    path = local_path(location)
+    return safe_text(str(path)) if path is not None else ""
 
 
 def _assign_areas(datasets: list[Facts]) -> None:
@@ -295,10 +296,6 @@ def _span_from_details(column: dict[str, Any]) -> tuple[datetime, datetime] | No
 def _span_from_data(workspace: Any, dataset: Any, column: str) -> tuple | None:
     """First and last date, read through the quality engine when no profile has them yet."""
     if workspace is None:
-        return None
-    try:
-        from datensorgfalt.engine import typed_frame  # written by the quality helper
-    except ImportError:
         return None
     try:
         frame = typed_frame(workspace, dataset, columns=[column])

@@ -8,17 +8,16 @@ idea of van den Burg et al. (CleverCSV), written here in our own, simpler form.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
 from functools import lru_cache
 
+from datensorgfalt.sources.csv_dialect import Dialect
+from datensorgfalt.sources.layout import Profile, conforms
+from datensorgfalt.sources.layout import dominant_width as table_width
+from datensorgfalt.sources.records import LineFeed, records
 from datensorgfalt.sources.types import looks_typed
-
-csv.field_size_limit(2**31 - 1)
 
 DELIMITERS = (",", ";", "\t", "|", " ", ":", "^", "~")  # order breaks ties
 QUOTES = ('"', "'", None)
@@ -30,37 +29,6 @@ _NUMBERS_AROUND_DELIMITER = re.compile(r"\d[;\t|]\d")
 #: Spaces separate words as well as fields: a space-delimited reading must win clearly.
 PRIOR = {" ": 0.85, ":": 0.9, "^": 0.9, "~": 0.9}
 _WORDLIKE = re.compile(r"[\w\s.,;:!?()\[\]{}/\\&%+*#@$€£§°=<>'’\"-]*", re.UNICODE)
-
-
-@dataclass(frozen=True)
-class Dialect:
-    delimiter: str = ","
-    quotechar: str | None = '"'
-    escapechar: str | None = None
-    skipinitialspace: bool = False
-
-    def reader(self, lines: Iterable[str]) -> Iterator[list[str]]:
-        return csv.reader(
-            lines,
-            delimiter=self.delimiter,
-            quotechar=self.quotechar,
-            quoting=csv.QUOTE_MINIMAL if self.quotechar else csv.QUOTE_NONE,
-            escapechar=self.escapechar,
-            doublequote=True,
-            skipinitialspace=self.skipinitialspace,
-            strict=False,
-        )
-
-    def parse(self, text: str, limit: int | None = None) -> list[list[str]]:
-        rows = []
-        for row in self.reader(io.StringIO(text, newline="")):
-            rows.append(row)
-            if limit and len(rows) >= limit:
-                break
-        return rows
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
 
 def record_delimiter(text: str) -> str:
@@ -158,9 +126,6 @@ def score_sample(text: str) -> str:
 
 def repaired_rows(sample: str, dialect: Dialect) -> list[list[str]]:
     """The sample's first records read with ``dialect``, stray quotes repaired."""
-    from datensorgfalt.sources.layout import Profile, conforms
-    from datensorgfalt.sources.layout import dominant_width as table_width
-    from datensorgfalt.sources.records import LineFeed, records
 
     plain = dialect.parse(sample, SCORE_ROWS)
     width = table_width(plain)

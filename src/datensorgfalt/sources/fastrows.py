@@ -20,7 +20,7 @@ from typing import TextIO
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from datensorgfalt.sources.dialect import Dialect
+from datensorgfalt.sources.csv_dialect import Dialect
 from datensorgfalt.sources.records import stray_quote_pattern
 from datensorgfalt.sources.walker import _normalized
 

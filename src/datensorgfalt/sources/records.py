@@ -14,7 +14,7 @@ import re
 from collections import deque
 from collections.abc import Iterator
 
-from datensorgfalt.sources.dialect import Dialect
+from datensorgfalt.sources.csv_dialect import Dialect
 from datensorgfalt.sources.layout import Profile, conforms, fit_row
 
 REPLACEMENT = "\ufffd"

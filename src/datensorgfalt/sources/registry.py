@@ -12,8 +12,13 @@ from pathlib import Path
 
 from datensorgfalt.sources import documents, images
 from datensorgfalt.sources.base import ReadError, TableSource
-from datensorgfalt.sources.locations import fragment_of, path_of
-from datensorgfalt.sources.sqlite import is_sqlite
+from datensorgfalt.sources.delimited import open_delimited
+from datensorgfalt.sources.jsonfile import open_json, open_jsonl
+from datensorgfalt.sources.locations import file_location, fragment_of, path_of
+from datensorgfalt.sources.parquet import open_parquet
+from datensorgfalt.sources.postgres import is_database_url, open_database
+from datensorgfalt.sources.spreadsheet import open_workbook
+from datensorgfalt.sources.sqlite import is_sqlite, open_sqlite
 
 DELIMITED = {".csv", ".tsv", ".tab", ".dat", ".txt"}
 SPREADSHEET = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -65,7 +70,6 @@ def looks_tabular(path: Path) -> bool:
 
 def open_tables(target: str | Path) -> list[TableSource]:
     """Every table in a file (all sheets, all SQLite tables) or in a PostgreSQL database."""
-    from datensorgfalt.sources.postgres import is_database_url, open_database
 
     if isinstance(target, str) and is_database_url(target):
         return list(open_database(target))
@@ -76,7 +80,6 @@ def open_tables(target: str | Path) -> list[TableSource]:
 
 def open_location(location: str) -> TableSource:
     """The one table a catalog location names (``#sheet=``, ``#table=``, ``#key=`` suffixes)."""
-    from datensorgfalt.sources.postgres import is_database_url, open_database
 
     if is_database_url(location):
         return open_database(location)[0]
@@ -99,19 +102,15 @@ def _open_file(path: Path) -> list[TableSource]:
         raise ReadError("scan.read.empty_file")
     suffix = path.suffix.lower()
     if suffix in SQLITE or is_sqlite(path):
-        from datensorgfalt.sources.sqlite import open_sqlite
 
         return list(open_sqlite(path))
     if suffix in PARQUET:
-        from datensorgfalt.sources.parquet import open_parquet
 
         return [open_parquet(path)]
     if suffix in JSON:
-        from datensorgfalt.sources.jsonfile import open_json
 
         return list(open_json(path))
     if suffix in JSONL:
-        from datensorgfalt.sources.jsonfile import open_jsonl
 
         return [open_jsonl(path)]
     if suffix in SPREADSHEET:
@@ -122,8 +121,6 @@ def _open_file(path: Path) -> list[TableSource]:
 
 
 def _open_delimited(path: Path) -> TableSource:
-    from datensorgfalt.sources.delimited import open_delimited
-    from datensorgfalt.sources.locations import file_location
 
     source = open_delimited(path)
     source.location = file_location(path)  # the path as given: a symlink keeps its own place
@@ -131,8 +128,6 @@ def _open_delimited(path: Path) -> TableSource:
 
 
 def _open_workbook(path: Path) -> list[TableSource]:
-    from datensorgfalt.sources.locations import file_location
-    from datensorgfalt.sources.spreadsheet import open_workbook
 
     sheets = list(open_workbook(path))
     for sheet in sheets:  # one location scheme for every reader: file:///book.xlsx#sheet=NAME

@@ -19,7 +19,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
-from datensorgfalt.services import dcat
+from datensorgfalt.services.sharing import dcat
 
 SEVERITY_STYLE = {"critical": "bold red", "error": "red", "warning": "yellow", "info": "cyan"}
 

@@ -19,7 +19,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import language, t
-from datensorgfalt.services.poc import service
+from datensorgfalt.services.poc import experiment as service
 from datensorgfalt.services.poc.budget import parse_budget
 from datensorgfalt.services.poc.predict import predict as predict_service
 from datensorgfalt.services.poc.sentence import fmt

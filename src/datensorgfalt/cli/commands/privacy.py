@@ -26,8 +26,8 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
-from datensorgfalt.services.privacy.scan import PrivacyReport, kind_labels, scan_privacy
-from datensorgfalt.services.privacy.text import read_text_input, scan_text
+from datensorgfalt.services.privacy.detect import PrivacyReport, kind_labels, scan_privacy
+from datensorgfalt.services.privacy.free_text import read_text_input, scan_text
 
 
 class DefaultRunGroup(TyperGroup):

@@ -16,7 +16,11 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
-from datensorgfalt.services.privacy.protect.protect import ProtectReport, protect, suggested_plan
+from datensorgfalt.services.privacy.protect.protected_copy import (
+    ProtectReport,
+    protect,
+    suggested_plan,
+)
 
 
 def register(app: typer.Typer) -> None:

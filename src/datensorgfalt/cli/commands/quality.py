@@ -25,7 +25,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import language, t
-from datensorgfalt.services.quality import service
+from datensorgfalt.services.quality import measure as service
 from datensorgfalt.services.quality.scores import dimensions_config
 
 SEVERITY_STYLE = {"critical": "bold red", "error": "red", "warning": "yellow", "info": "cyan"}

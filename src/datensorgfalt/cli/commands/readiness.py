@@ -19,8 +19,8 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
-from datensorgfalt.services import readiness
 from datensorgfalt.services.knowledge import loc
+from datensorgfalt.services.readiness import assessment as readiness
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,7 @@ from rich.table import Table
 from datensorgfalt.cli.common import console, err_console, handles_errors, json_option, print_json
 from datensorgfalt.errors import NoWorkspace
 from datensorgfalt.i18n import t
-from datensorgfalt.services.scan import ScanReport, scan
+from datensorgfalt.services.scan.runner import ScanReport, scan
 from datensorgfalt.sources.locations import display_location
 from datensorgfalt.workspace import find_workspace, init_workspace
 

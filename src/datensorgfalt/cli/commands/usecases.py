@@ -16,7 +16,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
-from datensorgfalt.services.usecases import run_usecases
+from datensorgfalt.services.usecases.matching import run_usecases
 
 STYLE = {"now": "green", "after": "yellow", "not_yet": "red"}
 

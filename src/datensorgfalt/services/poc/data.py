@@ -9,7 +9,10 @@ from typing import Any
 
 import pandas as pd
 
+from datensorgfalt import engine
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.sources.registry import open_tables
+from datensorgfalt.sources.types import infer_column, parse_column
 
 
 class DatasetChanged(DatensorgfaltError):
@@ -26,8 +29,6 @@ class ColumnMissing(DatensorgfaltError):
 
 def load_frame(workspace: Any, dataset: Any) -> pd.DataFrame:
     """The cataloged table as a typed DataFrame; refuses when the file changed since the scan."""
-    from datensorgfalt import engine
-
     if dataset.kind not in ("table", "database"):
         raise DatasetUnsuitable("poc.error.not_a_table", title=dataset.title, kind=dataset.kind)
     engine.check_present(dataset)
@@ -109,8 +110,6 @@ def read_new_data(path: Path) -> pd.DataFrame:
     """A table file given to ``predict``, read by the project's readers and typed."""
     import pyarrow as pa
 
-    from datensorgfalt.sources.registry import open_tables
-    from datensorgfalt.sources.types import infer_column, parse_column
 
     sources = open_tables(path)
     if not sources:

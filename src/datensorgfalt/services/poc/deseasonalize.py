@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from datensorgfalt.services.poc.forecasters import Forecaster
+from datensorgfalt.services.poc.protocol import Forecaster
 
 SHORT_CYCLES = 4
 MIN_STRENGTH = 0.6

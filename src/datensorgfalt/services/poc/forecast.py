@@ -19,6 +19,7 @@ from datensorgfalt.services.poc.forecasters import (
     optional_models,
     statistical_models,
 )
+from datensorgfalt.services.poc.lgbm_forecaster import LightGBMForecaster
 from datensorgfalt.services.poc.outcome import Outcome, Scored
 from datensorgfalt.services.poc.series import (
     DEFAULT_HORIZON,
@@ -151,7 +152,6 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
 def _candidates(series: SeriesData, wanted: list[str] | None, h: int) -> dict[str, Forecaster]:
     pool = statistical_models(series.pandas_freq, series.season)
     extra = optional_models(series.pandas_freq, series.season)
-    from datensorgfalt.services.poc.lgbm_forecaster import LightGBMForecaster
 
     lgbm = LightGBMForecaster(series.freq, series.season)
     if wanted:

@@ -10,18 +10,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
+from datensorgfalt.services.poc.calendar import working_days
+from datensorgfalt.services.poc.deseasonalize import Deseasonalized
+from datensorgfalt.services.poc.protocol import Forecaster
+
 LEVELS = (80, 95)
-
-
-class Forecaster(Protocol):
-    name: str
-
-    def forecast(self, train: pd.DataFrame, h: int) -> pd.DataFrame: ...
 
 
 def _jobs(n_series: int) -> int:
@@ -120,7 +117,6 @@ def statistical_models(freq: str, season: int) -> dict[str, Forecaster]:
     """The statistical candidates, cheapest first. Short series are deseasonalized first."""
     from statsforecast.models import AutoCES, AutoETS, DynamicOptimizedTheta
 
-    from datensorgfalt.services.poc.deseasonalize import Deseasonalized
 
     factories = {
         "AutoETS": lambda s: AutoETS(season_length=s),
@@ -166,7 +162,6 @@ class PerWorkingDay:
         return self.inner.name
 
     def _days(self, ds: pd.Series) -> np.ndarray:
-        from datensorgfalt.services.poc.calendar import working_days
 
         return np.maximum(working_days(ds.reset_index(drop=True), self.freq, self.state), 1.0)
 

@@ -11,7 +11,11 @@ import numpy as np
 import pandas as pd
 
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.services.poc.anomaly import score_new
 from datensorgfalt.services.poc.data import read_new_data, require_columns
+from datensorgfalt.services.poc.forecast import forecast_future
+from datensorgfalt.services.poc.series import build_series
+from datensorgfalt.services.poc.tabular import _full_proba
 
 
 class PocNotFound(DatensorgfaltError):
@@ -36,7 +40,6 @@ def predict(workspace: Any, poc_id: str, new_data: Path, out: Path) -> dict[str,
     elif kind == "text":
         result = _predict_text(artefact, frame, columns)
     elif kind == "anomaly":
-        from datensorgfalt.services.poc.anomaly import score_new
 
         require_columns(frame, [artefact["time"], *artefact["channels"]], str(new_data))
         result = score_new(artefact, frame)
@@ -56,7 +59,6 @@ def _predict_table(artefact: dict, frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out["prediction"] = model.predict(frame)
     if artefact["kind"] == "classify":
-        from datensorgfalt.services.poc.tables import _full_proba
 
         proba = _full_proba(model.estimator, model._x(frame), artefact["classes"])
         for j, cls in enumerate(artefact["classes"]):
@@ -84,8 +86,6 @@ def _predict_text(artefact: dict, frame: pd.DataFrame, columns: dict) -> pd.Data
 
 def _predict_forecast(artefact: dict, frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
     """New history in the same layout -> forecast of the next periods with the same models."""
-    from datensorgfalt.services.poc.forecast import forecast_future
-    from datensorgfalt.services.poc.series import build_series
 
     require_columns(frame, [columns["date"], columns["target"]], "NEW_DATA")
     series = build_series(frame, columns["date"], columns["target"], columns.get("by"),

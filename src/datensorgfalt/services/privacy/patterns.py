@@ -12,7 +12,7 @@ import phonenumbers
 
 from datensorgfalt.services.privacy import validators as v
 from datensorgfalt.services.privacy.entities import Entity
-from datensorgfalt.services.privacy.lexicon import knowledge
+from datensorgfalt.services.privacy.lexicon import knowledge, lexicon
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,6 @@ def _addresses_in(text: str) -> Iterator[Entity]:
 
 def _plz_context(text: str, start: int, value: str) -> bool:
     """"58636 Iserlohn" at a line start, after a comma or "in"; or a city that is no noun."""
-    from datensorgfalt.services.privacy.lexicon import lexicon
 
     before = text[max(0, start - 5):start]
     if start == 0 or re.search(r"(?:^|[\n,;(]|\bin|\bD-)\s*$", before) or before.endswith("\t"):

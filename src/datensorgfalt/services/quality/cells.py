@@ -15,7 +15,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from datensorgfalt.services.quality.columns import EXAMPLES
+from datensorgfalt.services.quality.column_checks import EXAMPLES
 from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
 from datensorgfalt.services.quality.findings import QualityFinding
 

@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 
 from datensorgfalt.engine import quote, sql_string
-from datensorgfalt.services.quality.parsing import (
+from datensorgfalt.engine.parsing import (
     clean_expr,
     infer_info,
     native_type,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
-from datensorgfalt.services.quality.columns import EXAMPLES
+from datensorgfalt.services.quality.column_checks import EXAMPLES
 from datensorgfalt.services.quality.context import (
     ROW,
     SAMPLE_ROWS,

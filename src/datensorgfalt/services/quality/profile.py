@@ -9,14 +9,9 @@ from typing import Any
 import duckdb
 
 from datensorgfalt.engine import connect, sql_string
-from datensorgfalt.services.quality import (
-    cells,
-    columns,
-    dependencies,
-    duplicates,
-    tables,
-    timeseries,
-)
+from datensorgfalt.services.quality import cells, dependencies, duplicates, timeseries
+from datensorgfalt.services.quality import column_checks as columns
+from datensorgfalt.services.quality import table_checks as tables
 from datensorgfalt.services.quality.context import open_context
 from datensorgfalt.services.quality.findings import QualityFinding
 from datensorgfalt.services.quality.scores import score

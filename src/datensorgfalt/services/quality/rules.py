@@ -33,6 +33,7 @@ import yaml
 from datensorgfalt.catalog import Catalog
 from datensorgfalt.engine import connect, quote, sql_string, staged_parquet, write_parquet
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.services.quality import measure as service
 from datensorgfalt.services.quality.context import TableContext, open_context
 
 CHECKS = ("not_null", "unique", "between", "in_set", "regex", "freshness", "row_count", "sql")
@@ -224,7 +225,6 @@ def as_dicts(results: list[CheckResult]) -> list[dict[str, Any]]:
 
 def suggest(workspace: Any, catalog: Catalog, selector: str) -> str:
     """Checks that hold on today's data, as a rules YAML to edit and keep (Deequ-style)."""
-    from datensorgfalt.services.quality import service
 
     dataset = catalog.dataset(selector)
     result = service.latest(catalog, dataset.id)

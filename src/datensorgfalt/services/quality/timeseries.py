@@ -7,7 +7,7 @@ import re
 from statistics import median
 from typing import Any
 
-from datensorgfalt.services.quality.columns import EXAMPLES
+from datensorgfalt.services.quality.column_checks import EXAMPLES
 from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
 from datensorgfalt.services.quality.findings import QualityFinding
 

@@ -6,10 +6,10 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from datensorgfalt.i18n import t
+from datensorgfalt.i18n import keys, language, t
 from datensorgfalt.services import evidence as ev
-from datensorgfalt.services.readiness import assess, stored_answers
-from datensorgfalt.services.usecases import match_all
+from datensorgfalt.services.readiness.assessment import assess, stored_answers
+from datensorgfalt.services.usecases.matching import match_all
 
 STALE_DAYS = 365
 RECENT_DAYS = 90
@@ -123,7 +123,6 @@ def _privacy(evidence: ev.Evidence) -> dict[str, Any]:
 
 def _word(code: str) -> str:
     """A plain word for a privacy code (``EMAIL`` -> ``E-Mail``); unknown codes stay."""
-    from datensorgfalt.i18n import keys, language
 
     key = f"report.pii.{str(code).lower()}"
     return t(key) if key in keys(language()) else str(code)
@@ -142,7 +141,6 @@ def _usecases(matches: list[dict]) -> dict[str, Any]:
 
 
 def _pocs(evidence: ev.Evidence) -> list[dict[str, Any]]:
-    from datensorgfalt.i18n import language
 
     pocs = []
     for p in evidence.pocs:

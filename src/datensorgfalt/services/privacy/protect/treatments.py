@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import re
 
-from datensorgfalt.services.privacy.text import find_entities
+from datensorgfalt.services.privacy.free_text import find_entities
 from datensorgfalt.services.privacy.validators import compact, parse_date
 
 TREATMENTS = ("pseudonym", "mask", "generalise", "suppress", "keep", "text")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from datensorgfalt.services.quality.columns import EXAMPLES
+from datensorgfalt.services.quality.column_checks import EXAMPLES
 from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
 from datensorgfalt.services.quality.findings import QualityFinding
 

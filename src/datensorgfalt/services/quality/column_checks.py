@@ -8,14 +8,14 @@ from typing import Any
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
-from datensorgfalt.services.quality.findings import QualityFinding
-from datensorgfalt.services.quality.parsing import (
+from datensorgfalt.engine.parsing import (
     clean_expr,
     is_placeholder_sql,
     null_tokens,
     typed_expr,
 )
+from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
+from datensorgfalt.services.quality.findings import QualityFinding
 
 # Cheap LIKE predicates over the raw text {v}: which way a date or a number is written.
 DATE_FAMILIES = {

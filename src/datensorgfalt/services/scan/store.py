@@ -15,9 +15,10 @@ from datensorgfalt.catalog.models import Column, Dataset, Finding, Link, Run, ut
 from datensorgfalt.catalog.store import Catalog, dataset_id_for
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
-from datensorgfalt.services.table_profile import ColumnProfile
+from datensorgfalt.services.scan.table_profile import ColumnProfile
 from datensorgfalt.sources.base import Issue
 from datensorgfalt.sources.locations import display_location, safe_text
+from datensorgfalt.sources.table_files import describe_issue
 
 COPY_CODE = "same-data-elsewhere"
 
@@ -121,7 +122,6 @@ def error_code(exc: BaseException) -> tuple[str, str, dict[str, Any]]:
 
 def finding_for_issue(issue: Issue) -> Finding:
     """A reader's issue, in the readers' words."""
-    from datensorgfalt.sources.tables import describe_issue
 
     return finding(issue.code, issue.severity, describe_issue(issue), dict(issue.values))
 

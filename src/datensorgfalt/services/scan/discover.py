@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from datensorgfalt.sources.postgres import is_database_url
 from datensorgfalt.sources.registry import classify
 
 SKIP_FOLDERS = {"__pycache__", "node_modules"}
@@ -35,7 +36,6 @@ class Discovery:
 
 
 def discover(targets: list[str], skip: Path | None = None) -> Discovery:
-    from datensorgfalt.sources.postgres import is_database_url
 
     units: list[Unit] = []
     roots: list[Path] = []

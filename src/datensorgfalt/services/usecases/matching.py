@@ -18,7 +18,7 @@ from datensorgfalt.catalog.models import Result
 from datensorgfalt.i18n import t
 from datensorgfalt.services import evidence as ev
 from datensorgfalt.services.knowledge import load, loc
-from datensorgfalt.services.predicates import PREDICATES, Check
+from datensorgfalt.services.usecases.predicates import PREDICATES, Check
 
 VERDICT_ORDER = {"now": 0, "after": 1, "not_yet": 2}
 LEVEL = {"low": 1, "medium": 2, "high": 3}

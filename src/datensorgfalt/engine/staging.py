@@ -1,28 +1,25 @@
-"""DuckDB as the embedded analytical engine.
+"""Staging: the one way from a catalog location to a table DuckDB can read.
 
-Profiling is SQL over a file, never a pandas copy of a whole table. ``staged_parquet`` keeps a
-Parquet copy of any readable table (CSV, sheet, database table) in ``.datensorgfalt/staged/``
-and rebuilds it when the original changed since the scan; Parquet files and plain CSV files
-can also be read by DuckDB directly (``table_sql``).
+``staged_parquet`` keeps a Parquet copy of any readable table (CSV, sheet, database table) in
+``.datensorgfalt/staged/`` and rebuilds it when the original changed since the scan; Parquet
+files are read by DuckDB directly (``table_sql``). ``local_path`` is the one way from a
+location to a file path: byte-safe, so a file name that is not valid UTF-8 survives.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlparse
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from datensorgfalt.engine.contract import StoredDataset, WorkArea
+from datensorgfalt.engine.duck import sql_string
 from datensorgfalt.errors import DatensorgfaltError
-
-MEMORY_LIMIT = os.environ.get("DATENSORGFALT_MEMORY_LIMIT", "768MB")
-THREADS = int(os.environ.get("DATENSORGFALT_THREADS", "0")) or (os.cpu_count() or 2)
+from datensorgfalt.sources.locations import path_of
+from datensorgfalt.sources.registry import open_location
 
 
 class SourceVanished(DatensorgfaltError):
@@ -33,34 +30,11 @@ class SourceUnreadable(DatensorgfaltError):
     """The table cannot be read any more (broken, encrypted, refused)."""
 
 
-def connect(memory_limit: str = MEMORY_LIMIT, threads: int = THREADS,
-            temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with a memory cap; larger work spills to ``temp_directory``."""
-    con = duckdb.connect(":memory:")
-    con.execute(f"SET memory_limit='{memory_limit}'")
-    con.execute(f"SET threads={int(threads)}")
-    con.execute("SET preserve_insertion_order=false")
-    if temp_directory is not None:
-        temp_directory.mkdir(parents=True, exist_ok=True)
-        con.execute(f"SET temp_directory='{sql_string(str(temp_directory))}'")
-    return con
-
-
-def sql_string(value: str) -> str:
-    return value.replace("'", "''")
-
-
-def quote(name: str) -> str:
-    """A column name as a DuckDB identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def file_path(location: str) -> Path | None:
+def local_path(location: str) -> Path | None:
     """The local path of a ``file://`` location (without ``#sheet=...``), else None."""
     if not location.startswith("file://"):
         return None
-    parsed = urlparse(location.split("#", 1)[0])
-    return Path(unquote(parsed.path))
+    return path_of(location)
 
 
 def _fingerprint_now(path: Path) -> str:
@@ -68,17 +42,17 @@ def _fingerprint_now(path: Path) -> str:
     return f"{stat.st_size}-{stat.st_mtime_ns}"
 
 
-def check_present(dataset: Any) -> Path | None:
+def check_present(dataset: StoredDataset) -> Path | None:
     """The file behind ``dataset``; raises ``SourceVanished`` when it is gone."""
-    path = file_path(dataset.location)
+    path = local_path(dataset.location)
     if path is not None and not path.exists():
         raise SourceVanished("quality.error.vanished", path=str(path))
     return path
 
 
-def changed_since_scan(dataset: Any) -> bool:
+def changed_since_scan(dataset: StoredDataset) -> bool:
     """True when size or modification time differ from what the scan recorded."""
-    path = file_path(dataset.location)
+    path = local_path(dataset.location)
     if path is None or not path.exists():
         return False
     stat = path.stat()
@@ -94,8 +68,8 @@ def changed_since_scan(dataset: Any) -> bool:
     return False
 
 
-def staged_name(dataset: Any) -> str:
-    path = file_path(dataset.location)
+def staged_name(dataset: StoredDataset) -> str:
+    path = local_path(dataset.location)
     state = _fingerprint_now(path) if path is not None and path.exists() else ""
     digest = hashlib.sha256(
         f"{dataset.fingerprint or ''}|{state}|{dataset.location}".encode()
@@ -103,7 +77,7 @@ def staged_name(dataset: Any) -> str:
     return f"{dataset.id}-{digest}.parquet"
 
 
-def staged_parquet(workspace: Any, dataset: Any) -> Path:
+def staged_parquet(workspace: WorkArea, dataset: StoredDataset) -> Path:
     """A Parquet copy of the dataset's table in ``.datensorgfalt/staged/``.
 
     The name carries a digest of the file's current size and mtime, so a file changed since
@@ -120,16 +94,10 @@ def staged_parquet(workspace: Any, dataset: Any) -> Path:
     return target
 
 
-def _open_source(location: str) -> Any:
-    from datensorgfalt.sources.registry import open_location  # written by helper "scan"
-
-    return open_location(location)
-
-
 def write_parquet(location: str, target: Path) -> None:
     partial = target.with_suffix(".partial")
     try:
-        source = _open_source(location)
+        source = open_location(location)
         writer = None
         try:
             for batch in source.batches():
@@ -152,32 +120,9 @@ def write_parquet(location: str, target: Path) -> None:
     partial.replace(target)
 
 
-def table_sql(workspace: Any, dataset: Any) -> str:
+def table_sql(workspace: WorkArea, dataset: StoredDataset) -> str:
     """A FROM-clause for the dataset: Parquet read directly, anything else staged."""
     path = check_present(dataset)
     if path is not None and dataset.format == "parquet" and "#" not in dataset.location:
         return f"read_parquet('{sql_string(str(path))}')"
     return f"read_parquet('{sql_string(str(staged_parquet(workspace, dataset)))}')"
-
-
-def typed_frame(workspace: Any, dataset: Any, columns: list[str] | None = None) -> Any:
-    """The table as a pandas DataFrame with typed columns (for small and medium tables).
-
-    Text columns are parsed with the parse info the scan stored in ``Column.details``
-    (German decimal commas, dd.mm.yyyy dates ...); unparseable values become missing.
-    """
-    from datensorgfalt.services.quality.parsing import typed_select
-
-    infos = {c.name: (c.details or {}) for c in dataset.columns}
-    source = table_sql(workspace, dataset)
-    con = connect()
-    con.execute("SET preserve_insertion_order=true")  # rows in file order (time series)
-    try:
-        names = [d[0] for d in con.execute(f"SELECT * FROM {source} LIMIT 0").description]
-        wanted = [n for n in names if columns is None or n in columns]
-        types = {n: str(t) for n, t in con.execute(
-            f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {source})").fetchall()}
-        select = typed_select(wanted, types, infos)
-        return con.execute(f"SELECT {select} FROM {source}").df()
-    finally:
-        con.close()

@@ -15,7 +15,7 @@ from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.poc import evaluation as ev
 from datensorgfalt.services.poc.budget import Deadline, run_step
 from datensorgfalt.services.poc.outcome import Outcome
-from datensorgfalt.services.poc.tables import TargetUnusable, scored
+from datensorgfalt.services.poc.tabular import TargetUnusable, scored
 
 SEED = 13
 

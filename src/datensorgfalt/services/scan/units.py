@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from datensorgfalt.catalog.store import Catalog, dataset_id_for
+from datensorgfalt.engine.fingerprint import modified_at, part_fingerprint, sha256_file
 from datensorgfalt.i18n import t
-from datensorgfalt.services import folders
-from datensorgfalt.services import scan_store as store
-from datensorgfalt.services.discover import Unit
-from datensorgfalt.services.fingerprint import modified_at, part_fingerprint, sha256_file
-from datensorgfalt.services.table_profile import TableProfile, profile
+from datensorgfalt.services.scan import folders, store
+from datensorgfalt.services.scan.discover import Unit
+from datensorgfalt.services.scan.table_profile import TableProfile, profile
 from datensorgfalt.sources.base import ReadError
 from datensorgfalt.sources.locations import display_name, file_location, safe_text
+from datensorgfalt.sources.postgres import database_location, open_database
+from datensorgfalt.sources.registry import open_tables
 from datensorgfalt.workspace import Workspace
 
 Known = dict[str, list[store.Known]]
@@ -98,7 +99,6 @@ def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int) -> Unit
             store.touch(session, [k.id for k in before if k.status == "active"], modified)
         return UnitResult("unchanged", {source})
     try:
-        from datensorgfalt.sources.registry import open_tables
 
         tables = [(table, profile(table)) for table in open_tables(path)]
     except FileNotFoundError:
@@ -204,7 +204,6 @@ def _formats(details: dict) -> str:
 # -- databases --------------------------------------------------------------------------------
 
 def _database(url: str, catalog: Catalog, known: Known, run_id: int) -> UnitResult:
-    from datensorgfalt.sources.postgres import database_location, open_database
 
     location = database_location(url)
     before = known.get(location, [])

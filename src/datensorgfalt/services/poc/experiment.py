@@ -22,12 +22,17 @@ from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
 from datensorgfalt.services.poc import data as d
 from datensorgfalt.services.poc import detect, modelcard, plots
+from datensorgfalt.services.poc.anomaly import run_anomaly
 from datensorgfalt.services.poc.budget import Deadline, Progress
 from datensorgfalt.services.poc.evaluation import clean
+from datensorgfalt.services.poc.forecast import run_forecast
 from datensorgfalt.services.poc.outcome import Outcome
 from datensorgfalt.services.poc.sentence import sentence
-from datensorgfalt.services.poc.series import both
+from datensorgfalt.services.poc.series import both, build_series
 from datensorgfalt.services.poc.soll import Soll, parse_soll
+from datensorgfalt.services.poc.tabular import run_table
+from datensorgfalt.services.poc.text_routing import run_text
+from datensorgfalt.services.usecases.matching import library
 
 KINDS = ("forecast", "classify", "regress", "anomaly", "text")
 EVENT_WORDS = ("stoerung", "störung", "ausfall", "ausfälle", "wartung", "failure", "event",
@@ -251,23 +256,18 @@ def run(workspace: Any, catalog: Any, plan: Plan, progress: Progress | None = No
 def _execute(plan: Plan, deadline: Deadline) -> Outcome:
     request, columns, inputs = plan.request, plan.columns, plan.inputs
     if request.kind == "forecast":
-        from datensorgfalt.services.poc.forecast import run_forecast
-        from datensorgfalt.services.poc.series import build_series
 
         series = build_series(inputs["frame"], columns["date"], columns["target"], columns["by"],
                               request.freq, plan=columns["plan"])
         return run_forecast(series, request.horizon, deadline, request.models)
     if request.kind in ("classify", "regress"):
-        from datensorgfalt.services.poc.tables import run_table
 
         return run_table(inputs["frame"], columns["target"], request.kind, deadline,
                          columns["date"])
     if request.kind == "anomaly":
-        from datensorgfalt.services.poc.anomaly import run_anomaly
 
         return run_anomaly(inputs["frame"], columns["time"], columns["channels"], deadline,
                            events=inputs["events"], label=columns["label"])
-    from datensorgfalt.services.poc.text import run_text
 
     return run_text(inputs["texts"], inputs["labels"], deadline, columns["text"],
                     columns["target"])
@@ -312,7 +312,6 @@ def _payload(poc_id: str, plan: Plan, outcome: Outcome, soll: Soll, deadline: De
 
 def _ai_act(usecase: dict | None) -> dict[str, str]:
     if usecase:
-        from datensorgfalt.services.usecases import library
 
         raw = next((u for u in library() if u["id"] == usecase["id"]), None)
         if raw:

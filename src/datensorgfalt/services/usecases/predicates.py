@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from datensorgfalt.services.evidence import Evidence, Facts
+from datensorgfalt.services.evidence import Evidence, Facts, numeric_columns
 
 FILE_COLUMN = re.compile(r"datei|file|dokument|document|pfad|path|anfrage|request", re.I)
 LABEL_COLUMN = re.compile(r"label|kategorie|category|schl[uü]ssel|key|klasse|class|typ|type|"
@@ -240,7 +240,6 @@ def _table_target(d: Facts, kind: str | None, keywords: list[str] | None = None)
         named = [c for c in d.columns if any(k in c["name"].lower() for k in keywords)]
         d = replace(d, columns=named)
     if kind == "numeric":
-        from datensorgfalt.services.evidence import numeric_columns
 
         numeric = numeric_columns(d.columns)
         return numeric[-1]["name"] if numeric else None

@@ -17,13 +17,13 @@ from datensorgfalt.engine import (
     SourceUnreadable,
     SourceVanished,
     connect,
-    file_path,
+    local_path,
     staged_parquet,
 )
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.quality import currentness
-from datensorgfalt.services.quality.findings import QualityFinding, message
-from datensorgfalt.services.quality.profile import Profile, finish, profile_parquet
+from datensorgfalt.services.quality.findings import QualityFinding, finding_text, message
+from datensorgfalt.services.quality.profile import SEVERITY_ORDER, Profile, finish, profile_parquet
 
 KIND = "quality"
 TABULAR = ("table",)
@@ -59,7 +59,7 @@ def select_datasets(catalog: Catalog, selectors: list[str] | None) -> list[Datas
 
 
 def _modified(dataset: Dataset) -> datetime | None:
-    path = file_path(dataset.location)
+    path = local_path(dataset.location)
     if path is not None and path.exists():
         return datetime.fromtimestamp(path.stat().st_mtime)
     return dataset.modified_at
@@ -185,8 +185,6 @@ def _json_safe(value: Any) -> Any:
 
 def report(catalog: Catalog, selector: str) -> dict[str, Any]:
     """The newest quality result of a dataset, worst findings first, with score history."""
-    from datensorgfalt.services.quality.findings import finding_text
-    from datensorgfalt.services.quality.profile import SEVERITY_ORDER
 
     dataset = catalog.dataset(selector)
     results = history(catalog, dataset.id)

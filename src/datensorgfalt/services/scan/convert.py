@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from datensorgfalt.sources.base import ReadError, TableSource
-from datensorgfalt.sources.tables import describe_issue, open_table_file
+from datensorgfalt.sources.table_files import describe_issue, open_table_file
 
 
 def _write_csv(source: TableSource, target: Path) -> int:

@@ -18,13 +18,13 @@ from sqlalchemy import delete, select
 from datensorgfalt.catalog import Catalog
 from datensorgfalt.catalog.models import Dataset, Finding, Result
 from datensorgfalt.errors import DatensorgfaltError
-from datensorgfalt.i18n import t
-from datensorgfalt.services.privacy.columns import ColumnVerdict, classify_table
+from datensorgfalt.i18n import language, t
+from datensorgfalt.services.privacy.column_kinds import ColumnVerdict, classify_table
 from datensorgfalt.services.privacy.entities import mask
+from datensorgfalt.services.privacy.free_text import find_entities
 from datensorgfalt.services.privacy.lexicon import knowledge
 from datensorgfalt.services.privacy.reading import read_columns
-from datensorgfalt.services.privacy.special import special_categories_in
-from datensorgfalt.services.privacy.text import find_entities
+from datensorgfalt.services.privacy.special import categories, special_categories_in
 
 Progress = Callable[[int, int, str], None]
 SEVERITY_ORDER = ["info", "warning", "error", "critical"]
@@ -160,8 +160,6 @@ def _findings(payload: dict[str, Any]) -> list[Finding]:
 
 def kind_labels(kinds: list[str], special: list[str] | None = None) -> str:
     """Plain-language names of the kinds; special categories named (e.g. "Gesundheitsdaten")."""
-    from datensorgfalt.i18n import language
-    from datensorgfalt.services.privacy.special import categories
 
     info, lang = kind_info(), language()
     labels = [info.get(k, {}).get(lang, k) for k in kinds if not (special and

@@ -13,6 +13,7 @@ from functools import cache
 
 from datensorgfalt.services.privacy import validators as v
 from datensorgfalt.services.privacy.entities import mask
+from datensorgfalt.services.privacy.free_text import find_entities
 from datensorgfalt.services.privacy.lexicon import knowledge, lexicon
 from datensorgfalt.services.privacy.patterns import _STREET_RE, context_words
 from datensorgfalt.services.privacy.special import (
@@ -20,7 +21,6 @@ from datensorgfalt.services.privacy.special import (
     special_categories_in,
     special_category_of_header,
 )
-from datensorgfalt.services.privacy.text import find_entities
 
 SAMPLE = 400
 # Share of validated values needed without a telling header (higher for weak validators

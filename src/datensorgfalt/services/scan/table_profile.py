@@ -8,8 +8,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from datensorgfalt.services.semantic import semantic_type
+from datensorgfalt.services.scan.semantic import semantic_type
 from datensorgfalt.sources.base import TableSource
+from datensorgfalt.sources.types import infer_column
 
 SAMPLE_ROWS = 1_000
 BATCH_ROWS = 10_000
@@ -74,10 +75,6 @@ def _column(index: int, name: str, arrow_type: pa.DataType, values: list[Any]) -
 
 def infer_text(values: list[str | None]) -> dict[str, Any]:
     """The readers' type inference for raw strings."""
-    try:
-        from datensorgfalt.sources.types import infer_column
-    except ImportError:  # the readers are not installed: keep the column as text
-        return {"type": "text", "semantic": None}
     return dict(infer_column(values))
 
 

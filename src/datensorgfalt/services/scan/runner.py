@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from datensorgfalt.catalog.store import Catalog, dataset_id_for
-from datensorgfalt.services import scan_store as store
-from datensorgfalt.services.discover import Discovery, Unit, discover
-from datensorgfalt.services.scan_units import UnitResult, scan_unit
+from datensorgfalt.services.scan import store
+from datensorgfalt.services.scan.discover import Discovery, Unit, discover
+from datensorgfalt.services.scan.units import UnitResult, scan_unit
 from datensorgfalt.sources.locations import file_location, safe_text
+from datensorgfalt.sources.postgres import database_location
 from datensorgfalt.workspace import Workspace
 
 Progress = Callable[[int, int, str], None]
@@ -111,7 +112,6 @@ def _mark_gone(catalog: Catalog, found: Discovery, known: dict[str, list[store.K
 
 
 def _database_prefix(url: str) -> str:
-    from datensorgfalt.sources.postgres import database_location
 
     return database_location(url)
 

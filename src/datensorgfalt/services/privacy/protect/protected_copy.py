@@ -18,15 +18,15 @@ import yaml
 from datensorgfalt.catalog import Catalog
 from datensorgfalt.catalog.models import Column, Dataset, Link, Result
 from datensorgfalt.catalog.store import dataset_id_for
+from datensorgfalt.engine.fingerprint import sha256_file
 from datensorgfalt.errors import DatensorgfaltError
-from datensorgfalt.services.fingerprint import sha256_file
-from datensorgfalt.services.privacy.columns import classify_table
+from datensorgfalt.services.privacy.column_kinds import classify_table
+from datensorgfalt.services.privacy.detect import privacy_result, table_payload
 from datensorgfalt.services.privacy.protect import treatments as tr
 from datensorgfalt.services.privacy.protect.kanon import anonymise, l_diversity, risk
 from datensorgfalt.services.privacy.protect.plan import load_plan, merge_plan, suggest_plan
 from datensorgfalt.services.privacy.protect.secret import workspace_key
 from datensorgfalt.services.privacy.reading import read_columns
-from datensorgfalt.services.privacy.scan import privacy_result, table_payload
 from datensorgfalt.sources.locations import file_location, path_of
 from datensorgfalt.workspace import Workspace
 

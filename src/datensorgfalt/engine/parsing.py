@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from datensorgfalt.engine import quote, sql_string
+from datensorgfalt.engine.duck import quote, sql_string
 
 PLACEHOLDERS = (
     "-", "--", "---", "?", ".", "n/a", "na", "n.a.", "n. a.", "null", "none", "nan", "#n/a",

@@ -1,0 +1,35 @@
+"""The engine: the one way in to a dataset's rows.
+
+DuckDB is the embedded analytical engine; profiling is SQL over a staged Parquet copy, never a
+pandas copy of a whole table. Everything above the engine asks it for a dataset's path
+(``local_path``), whether the file is still there or changed (``check_present``,
+``changed_since_scan``), a FROM-clause (``table_sql``) or a typed frame (``typed_frame``).
+"""
+
+from datensorgfalt.engine.duck import connect, quote, sql_string
+from datensorgfalt.engine.frames import typed_frame
+from datensorgfalt.engine.staging import (
+    SourceUnreadable,
+    SourceVanished,
+    changed_since_scan,
+    check_present,
+    local_path,
+    staged_parquet,
+    table_sql,
+    write_parquet,
+)
+
+__all__ = [
+    "SourceUnreadable",
+    "SourceVanished",
+    "changed_since_scan",
+    "check_present",
+    "connect",
+    "local_path",
+    "quote",
+    "sql_string",
+    "staged_parquet",
+    "table_sql",
+    "typed_frame",
+    "write_parquet",
+]

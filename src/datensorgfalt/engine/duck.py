@@ -1,0 +1,33 @@
+"""The DuckDB connection every profile and query runs on, and SQL quoting."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+MEMORY_LIMIT = os.environ.get("DATENSORGFALT_MEMORY_LIMIT", "768MB")
+THREADS = int(os.environ.get("DATENSORGFALT_THREADS", "0")) or (os.cpu_count() or 2)
+
+
+def connect(memory_limit: str = MEMORY_LIMIT, threads: int = THREADS,
+            temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with a memory cap; larger work spills to ``temp_directory``."""
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET memory_limit='{memory_limit}'")
+    con.execute(f"SET threads={int(threads)}")
+    con.execute("SET preserve_insertion_order=false")
+    if temp_directory is not None:
+        temp_directory.mkdir(parents=True, exist_ok=True)
+        con.execute(f"SET temp_directory='{sql_string(str(temp_directory))}'")
+    return con
+
+
+def sql_string(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def quote(name: str) -> str:
+    """A column name as a DuckDB identifier."""
+    return '"' + name.replace('"', '""') + '"'
