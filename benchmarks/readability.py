@@ -52,7 +52,7 @@ def main() -> None:
         figures = {}
         for lang in ("de", "en"):
             started = time.perf_counter()
-            result = build_report(catalog, workspace, Path(tmp) / "out", lang=lang)
+            result = build_report(workspace, catalog, Path(tmp) / "out", lang=lang)
             seconds = time.perf_counter() - started
             text = body_text(Path(result["html"]).read_text("utf-8"))
             figures[lang] = (result["pages"], seconds, text)

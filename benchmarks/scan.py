@@ -116,10 +116,10 @@ def bench_tree(files: int) -> None:
         workspace = init_workspace(work)
         catalog = workspace.open_catalog()
         started = time.perf_counter()
-        first = scan([str(share)], workspace, catalog)
+        first = scan(workspace, catalog, [str(share)])
         first_s = time.perf_counter() - started
         started = time.perf_counter()
-        second = scan([str(share)], workspace, catalog)
+        second = scan(workspace, catalog, [str(share)])
         second_s = time.perf_counter() - started
         catalog.close()
         reference_s = reference_read(share)

@@ -57,4 +57,4 @@ def make_tree(root: Path) -> Path:
 def run_scan(catalog: Catalog, root: Path, *targets: Path | str) -> ScanReport:
     workspace = Workspace(root)
     workspace.folder.mkdir(exist_ok=True)
-    return scan(list(targets) or [root], workspace, catalog)
+    return scan(workspace, catalog, list(targets) or [root])

@@ -23,8 +23,8 @@ def company(demo_company: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     workspace = init_workspace(root)
     catalog = workspace.open_catalog()
     try:
-        scan([root], workspace, catalog)
-        run_usecases(catalog, workspace)
+        scan(workspace, catalog, [root])
+        run_usecases(workspace, catalog)
     finally:
         catalog.close()
     return root
@@ -106,7 +106,7 @@ def test_predict_writes_rows_with_prediction_and_probabilities(cli, tmp_path: Pa
     workspace = init_workspace(folder)
     catalog = workspace.open_catalog()
     try:
-        scan([folder], workspace, catalog)
+        scan(workspace, catalog, [folder])
     finally:
         catalog.close()
     data = _poc(cli, folder, "classify", "--dataset", "kunden.csv", "--target", "Kündigung",
@@ -137,7 +137,7 @@ def test_poc_result_lands_in_sqlite_and_postgresql_catalogs(cli, tmp_path: Path,
     workspace = init_workspace(folder, catalog_url)
     catalog = workspace.open_catalog()
     try:
-        scan([folder], workspace, catalog)
+        scan(workspace, catalog, [folder])
     finally:
         catalog.close()
     data = _poc(cli, folder, "forecast", "--dataset", "absatz.csv", "--budget", "20s")

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from datensorgfalt.services.poc.budget import Deadline
+from datensorgfalt.services.poc.experiment import judge
 from datensorgfalt.services.poc.forecast import run_forecast
 from datensorgfalt.services.poc.series import SeriesTooShort, build_series
-from datensorgfalt.services.poc.experiment import judge
 from datensorgfalt.services.poc.soll import parse_soll
 from tests.poc_data import order_lines
 

@@ -73,7 +73,7 @@ def test_scan_stores_result_and_findings(catalog, tmp_path: Path) -> None:
     write_people(root / "kunden.csv")
     write_lookalikes(root / "teile.csv")
     run_scan(catalog, tmp_path, root)
-    report = scan_privacy(catalog)
+    report = scan_privacy(None, catalog)
     by_title = {d["title"]: d for d in report.datasets}
     assert set(by_title["kunden.csv"]["kinds"]) >= {"EMAIL", "IBAN", "PHONE", "DATE_OF_BIRTH"}
     assert by_title["teile.csv"]["kinds"] == []
@@ -84,7 +84,7 @@ def test_scan_stores_result_and_findings(catalog, tmp_path: Path) -> None:
     assert iban.severity == "error" and iban.code == "personal-data"
     assert iban.evidence["kinds"] == ["IBAN"] and iban.evidence["confidence"] >= 0.9
     assert not catalog.findings(catalog.dataset("teile.csv").id, sources=["privacy"])
-    scan_privacy(catalog)  # a rerun replaces, it does not pile up
+    scan_privacy(None, catalog)  # a rerun replaces, it does not pile up
     assert len(catalog.findings(customers.id, sources=["privacy"])) == len(findings)
     with catalog.session() as session:
         results = session.scalars(select(Result).where(Result.kind == "privacy",
@@ -99,7 +99,7 @@ def test_unreadable_dataset_gets_a_finding_and_the_run_goes_on(catalog, tmp_path
     write_people(root / "weg.csv")
     run_scan(catalog, tmp_path, root)
     (root / "weg.csv").unlink()
-    report = scan_privacy(catalog)
+    report = scan_privacy(None, catalog)
     assert [f["title"] for f in report.failed] == ["weg.csv"]
     assert report.datasets and report.datasets[0]["title"] == "kunden.csv"
     finding = catalog.findings(catalog.dataset("weg.csv").id, sources=["privacy"])[0]
@@ -139,10 +139,11 @@ def test_demo_company_personal_data_found_without_false_alarms(demo_company, tmp
     workspace.folder.mkdir(exist_ok=True)
     from datensorgfalt.services.scan.runner import scan
 
-    scan([root / "vertrieb" / "kundenliste.xlsx", root / "personal" / "mitarbeiter.xlsx",
-          root / "anfragen", root / "produktion" / "sensoren",
-          root / "vertrieb" / "preisliste_2025.xlsx"], workspace, catalog)
-    report = {d["title"]: d for d in scan_privacy(catalog).datasets}
+    scan(workspace, catalog, [root / "vertrieb" / "kundenliste.xlsx",
+                              root / "personal" / "mitarbeiter.xlsx",
+                              root / "anfragen", root / "produktion" / "sensoren",
+                              root / "vertrieb" / "preisliste_2025.xlsx"])
+    report = {d["title"]: d for d in scan_privacy(None, catalog).datasets}
     planted = load_planted(root)
     same = {"BIRTH_DATE": "DATE_OF_BIRTH", "RELIGION": "SPECIAL_CATEGORY",
             "HEALTH": "SPECIAL_CATEGORY"}

@@ -41,7 +41,7 @@ def company(tmp_path: Path) -> Path:
 def scanned(root: Path, url: str | None = None):
     workspace = init_workspace(root, url)
     catalog = workspace.open_catalog()
-    scan([root], workspace, catalog)
+    scan(workspace, catalog, [root])
     return workspace, catalog
 
 
@@ -51,7 +51,7 @@ def test_run_stores_results_and_keeps_history(company: Path, catalog_url: str) -
         first = service.run_quality(workspace, catalog)
         second = service.run_quality(workspace, catalog, ["kunden.csv"])
         kunden = catalog.dataset("kunden.csv")
-        history = service.history(catalog, kunden.id)
+        history = catalog.results("quality", dataset_id=kunden.id)
         assert [r.run_id for r in history] == [first.run_id, second.run_id]
         assert {o.title for o in first.outcomes} == {"kunden.csv", "sauber.csv"}
         with catalog.session() as session:
@@ -76,11 +76,11 @@ def test_file_changed_since_scan_is_read_again(company: Path, catalog_url: str) 
     workspace, catalog = scanned(company, catalog_url)
     try:
         service.run_quality(workspace, catalog, ["sauber.csv"])
-        before = service.latest(catalog, catalog.dataset("sauber.csv").id).payload
+        before = _latest_quality(catalog, "sauber.csv")
         write_customers(company / "sauber.csv", customers(150, seed=9))
         os.utime(company / "sauber.csv", (1_700_000_000, 1_700_000_000))
         service.run_quality(workspace, catalog, ["sauber.csv"])
-        after = service.latest(catalog, catalog.dataset("sauber.csv").id).payload
+        after = _latest_quality(catalog, "sauber.csv")
         assert (before["rows"], after["rows"]) == (120, 150)
         assert before["staged"] != after["staged"]
         staged = list((workspace.folder / "staged").glob("*.parquet"))
@@ -244,11 +244,15 @@ def test_postgresql_table_is_profiled(postgres, tmp_path: Path,
     workspace = init_workspace(tmp_path)
     catalog = workspace.open_catalog()
     try:
-        scan([url], workspace, catalog)
+        scan(workspace, catalog, [url])
         run = service.run_quality(workspace, catalog)
         assert [o.error for o in run.outcomes] == [None]
-        payload = service.latest(catalog, run.outcomes[0].dataset_id).payload
+        payload = catalog.latest_result("quality", dataset_id=run.outcomes[0].dataset_id).payload
         assert payload["rows"] == 300 and payload["keys"] == ["nr"]
         assert [76, "ort", "rare-spelling"] in payload["cells"]
     finally:
         catalog.close()
+
+
+def _latest_quality(catalog, selector: str) -> dict:
+    return catalog.latest_result("quality", dataset_id=catalog.dataset(selector).id).payload

@@ -20,7 +20,7 @@ def demo_quality(demo_company: Path, tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(demo_company, root)
     workspace = init_workspace(root)
     catalog = workspace.open_catalog()
-    scan([root], workspace, catalog)
+    scan(workspace, catalog, [root])
     service.run_quality(workspace, catalog)
     yield root, catalog
     catalog.close()
@@ -40,7 +40,7 @@ def test_outdated_price_list(demo_quality) -> None:
     for dataset in catalog.datasets():
         if dataset.kind != "table":
             continue
-        found = codes_of(service.latest(catalog, dataset.id).payload)
+        found = codes_of(catalog.latest_result("quality", dataset_id=dataset.id).payload)
         assert ("outdated-dataset" in found) == ("preisliste_2023" in dataset.location), \
             dataset.location
     old = next(d for d in catalog.datasets() if "preisliste_2023" in d.location)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from datensorgfalt.catalog.models import Result
 from datensorgfalt.services import evidence as ev
-from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.services.knowledge import path_of
+from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.workspace import init_workspace
 from tests.company import add_rights, build_company
 
@@ -108,7 +108,7 @@ def test_unanswered_questions_count_zero_and_are_listed() -> None:
 
 def test_catalog_evidence_contradicts_self_report(catalog) -> None:
     build_company(catalog)
-    evidence = ev.gather(catalog)
+    evidence = ev.gather(None, catalog)
     said_yes = readiness.assess({"D4": "ja", "D2": 5}, evidence)
     found = {d["question"]: d for d in said_yes["disagreements"]}
     assert found["D4"]["direction"] == "higher"  # "rights are clear" - none are recorded
@@ -122,10 +122,10 @@ def test_catalog_evidence_contradicts_self_report(catalog) -> None:
 
 def test_recorded_rights_raise_the_measured_data_score(catalog) -> None:
     ids = build_company(catalog)
-    before = readiness.measure(ev.gather(catalog))
+    before = readiness.measure(ev.gather(None, catalog))
     for key in ("sales", "press", "customers"):
         add_rights(catalog, ids[key], owner="Vertrieb", legal_basis="Art. 6 (1) b DSGVO")
-    after = readiness.measure(ev.gather(catalog))
+    after = readiness.measure(ev.gather(None, catalog))
     assert after["measures"]["rights"] > before["measures"]["rights"]
     assert after["measures"]["personal"] == 1.0 and before["measures"]["personal"] == 0.0
     assert after["facts"]["longest_months"] == 36
@@ -192,7 +192,7 @@ def test_interactive_questionnaire_in_the_terminal(tmp_path: Path, cli, lang: st
 
 def test_history_answer_is_compared_with_the_measured_months(catalog) -> None:
     build_company(catalog)  # the longest series covers 36 months
-    evidence = ev.gather(catalog)
+    evidence = ev.gather(None, catalog)
     fits = readiness.assess({"D3": "2-5"}, evidence)
     assert "D3" not in {d["question"] for d in fits["disagreements"]}
     too_modest = readiness.assess({"D3": "<1"}, evidence)
@@ -210,7 +210,7 @@ def test_answers_stored_for_an_older_questionnaire_keep_what_still_fits(catalog)
 
 def test_data_dimension_as_a_whole_is_compared(catalog) -> None:
     build_company(catalog)
-    evidence = ev.gather(catalog)
+    evidence = ev.gather(None, catalog)
     best = {q["id"]: v for q_id, v in answers_at("max").items()
             for q in readiness.questionnaire()["questions"]
             if q["id"] == q_id and q["dimension"] == "data"}

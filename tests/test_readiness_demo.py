@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from datensorgfalt.cli.app import build_app
 from datensorgfalt.services import evidence as ev
-from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.services.knowledge import path_of
+from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.services.report import build_report
 from datensorgfalt.services.usecases.matching import match_all
 from datensorgfalt.workspace import find_workspace
@@ -46,7 +46,7 @@ def scanned_demo(demo_company: Path, tmp_path_factory: pytest.TempPathFactory) -
 def test_demo_company_use_cases_follow_from_its_data(scanned_demo: Path) -> None:
     workspace = find_workspace(scanned_demo)
     catalog = workspace.open_catalog()
-    evidence = ev.gather(catalog, workspace)
+    evidence = ev.gather(workspace, catalog)
     matches = {m["id"]: m for m in match_all(evidence)}
     catalog.close()
     forecast = matches["sales-forecast"]
@@ -69,7 +69,7 @@ def test_demo_company_readiness_shows_where_self_report_and_catalog_differ(
         scanned_demo: Path) -> None:
     workspace = find_workspace(scanned_demo)
     catalog = workspace.open_catalog()
-    result = readiness.assess(readiness.stored_answers(catalog), ev.gather(catalog, workspace))
+    result = readiness.assess(readiness.stored_answers(catalog), ev.gather(workspace, catalog))
     catalog.close()
     assert result["phase"]["key"] == "experiment"
     assert "D4" in {d["question"] for d in result["disagreements"]}  # rights "all clear"
@@ -80,7 +80,7 @@ def test_demo_company_readiness_shows_where_self_report_and_catalog_differ(
 def test_demo_company_report(scanned_demo: Path, tmp_path: Path) -> None:
     workspace = find_workspace(scanned_demo)
     catalog = workspace.open_catalog()
-    result = build_report(catalog, workspace, tmp_path)
+    result = build_report(workspace, catalog, tmp_path)
     catalog.close()
     subprocess.run(["pdftoppm", "-r", "40", "-png", result["pdf"], str(tmp_path / "s")],
                    check=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from datensorgfalt.services import evidence as ev
-from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.services.knowledge import path_of
+from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.services.report import SECTIONS, build_report
 from datensorgfalt.services.report.readability import body_text, flesch, wstf1
 from datensorgfalt.services.usecases.matching import match_all
@@ -43,14 +43,14 @@ def company_workspace(tmp_path: Path):
     workspace = init_workspace(tmp_path / "firma")
     catalog = workspace.open_catalog()
     build_company(catalog)
-    readiness.run_readiness(catalog, readiness.load_answers(path_of("answers-example.yaml")))
+    readiness.run_readiness(None, catalog, readiness.load_answers(path_of("answers-example.yaml")))
     return workspace, catalog
 
 
 def test_report_for_a_company_has_every_section_on_its_pdf_pages(tmp_path: Path) -> None:
     workspace, catalog = company_workspace(tmp_path)
-    result = build_report(catalog, workspace, tmp_path / "out")
-    match_all(ev.gather(catalog), None)
+    result = build_report(workspace, catalog, tmp_path / "out")
+    match_all(ev.gather(None, catalog), None)
     catalog.close()
     html = Path(result["html"]).read_text("utf-8")
     pages = pdf_pages_as_png(Path(result["pdf"]), tmp_path)
@@ -70,7 +70,7 @@ def test_report_for_a_company_has_every_section_on_its_pdf_pages(tmp_path: Path)
 
 def test_the_use_cases_named_are_the_ones_the_data_supports(tmp_path: Path) -> None:
     workspace, catalog = company_workspace(tmp_path)
-    result = build_report(catalog, workspace, tmp_path / "out")
+    result = build_report(workspace, catalog, tmp_path / "out")
     catalog.close()
     html = Path(result["html"]).read_text("utf-8")
     start_now = html.split("Jetzt starten</h3>")[1].split("</h3>\n  <div class=\"case\">")[0]
@@ -118,7 +118,7 @@ def test_english_report(tmp_path: Path, cli) -> None:
 
 def test_report_is_self_contained(tmp_path: Path) -> None:
     workspace, catalog = company_workspace(tmp_path)
-    result = build_report(catalog, workspace, tmp_path / "out")
+    result = build_report(workspace, catalog, tmp_path / "out")
     catalog.close()
     html = Path(result["html"]).read_text("utf-8")
     assert not re.search(r"<(script|link|img)\b", html)
@@ -131,7 +131,7 @@ def test_report_reads_a_postgresql_catalog(postgres, tmp_path: Path) -> None:
 
     catalog = Catalog.open(postgres.new_database())
     build_company(catalog)
-    result = build_report(catalog, None, tmp_path / "pg")
+    result = build_report(None, catalog, tmp_path / "pg")
     catalog.close()
     assert result["usecases_now"][:2] == ["sales-forecast", "condition-monitoring"]
     assert result["phase"] is None  # no questionnaire answered: the report says so
@@ -140,7 +140,7 @@ def test_report_reads_a_postgresql_catalog(postgres, tmp_path: Path) -> None:
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_plain_language_targets(tmp_path: Path, lang: str) -> None:
     workspace, catalog = company_workspace(tmp_path)
-    result = build_report(catalog, workspace, tmp_path / lang, lang=lang)
+    result = build_report(workspace, catalog, tmp_path / lang, lang=lang)
     catalog.close()
     text = body_text(Path(result["html"]).read_text("utf-8"))
     if lang == "de":
@@ -163,7 +163,7 @@ def test_poc_results_appear_in_the_report(tmp_path: Path) -> None:
     from tests.company import add_result
 
     workspace, catalog = company_workspace(tmp_path)
-    sales = ev.gather(catalog).datasets
+    sales = ev.gather(None, catalog).datasets
     sales_id = next(d.id for d in sales if d.title == "erp_umsatz.csv")
     add_result(catalog, "poc", sales_id, key="poc-forecast-1", payload={
         "kind": "forecast", "dataset": sales_id, "columns": ["Belegdatum", "Nettobetrag"],
@@ -172,7 +172,7 @@ def test_poc_results_appear_in_the_report(tmp_path: Path) -> None:
         "met": True, "sentence": {"de": "Die Prognose liegt im Mittel 11 % daneben, die "
                                         "Vorjahreswoche 21 %. Ziel erreicht.",
                                   "en": "The forecast is off by 11 % on average."}})
-    result = build_report(catalog, workspace, tmp_path / "out")
+    result = build_report(workspace, catalog, tmp_path / "out")
     catalog.close()
     poc = Path(result["html"]).read_text("utf-8").split('<section id="poc">')[1]
     assert "poc-forecast-1" in poc and "WAPE&lt;=15%" in poc and "Ziel erreicht" in poc

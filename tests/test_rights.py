@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from datensorgfalt.services.privacy.rights import RightsError, normalise_licence, set_rights, show_rights
+from datensorgfalt.services.privacy.rights import (
+    RightsError,
+    normalise_licence,
+    set_rights,
+    show_rights,
+)
 from datensorgfalt.workspace import init_workspace
 from tests.scan_helpers import run_scan
 from tests.test_dcat import PROFILE, SPEZIFIKATION, violations

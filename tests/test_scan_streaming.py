@@ -21,7 +21,7 @@ root = Path(sys.argv[1])
 ws = init_workspace(root)
 catalog = ws.open_catalog()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-report = scan([str(root / "gross.csv")], ws, catalog)
+report = scan(ws, catalog, [str(root / "gross.csv")])
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"grew_kb": after - before, "rows": catalog.datasets()[0].row_count,
                   "ok": report.ok}))

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from datensorgfalt.catalog.models import Result
 from datensorgfalt.services import evidence as ev
 from datensorgfalt.services.readiness import assessment as readiness
-from datensorgfalt.services.usecases.predicates import PARAMETERS
 from datensorgfalt.services.usecases.matching import library, match_all
+from datensorgfalt.services.usecases.predicates import PARAMETERS
 from datensorgfalt.workspace import init_workspace
 from tests.company import add_dataset, add_result, build_company, time_series
 
@@ -80,7 +80,7 @@ def test_ai_act_classes_where_the_law_puts_them() -> None:
 def test_machine_builder_can_start_forecast_and_monitoring_but_not_image_inspection(
         catalog) -> None:
     ids = build_company(catalog)
-    matches = by_id(match_all(ev.gather(catalog)))
+    matches = by_id(match_all(ev.gather(None, catalog)))
     forecast = matches["sales-forecast"]
     assert forecast["verdict"] == "now"
     assert forecast["requirements"][0]["datasets"][0]["id"] == ids["sales"]  # not the copy
@@ -100,7 +100,7 @@ def test_machine_builder_can_start_forecast_and_monitoring_but_not_image_inspect
     assert matches["container-counting"]["verdict"] == "not_yet"
     assert matches["grinding-media-wear"]["verdict"] == "after"
     assert matches["workplace-emotion-recognition"]["verdict"] == "not_yet"
-    ranked = match_all(ev.gather(catalog))
+    ranked = match_all(ev.gather(None, catalog))
     assert [m["id"] for m in ranked[:2]] == ["sales-forecast", "condition-monitoring"]
 
 
@@ -109,12 +109,12 @@ def test_short_history_says_how_many_months_are_missing(catalog) -> None:
         ("Datum", "date", "date"), ("Umsatz", "decimal", "amount")])
     add_result(catalog, "quality", sales, {"score": 90} | time_series("2025-07-01",
                                                                        "2025-12-31"))
-    forecast = by_id(match_all(ev.gather(catalog)))["sales-forecast"]
+    forecast = by_id(match_all(ev.gather(None, catalog)))["sales-forecast"]
     assert forecast["verdict"] == "not_yet"  # 6 of 24 months: less than half
     assert forecast["requirements"][0]["missing"] == "18 Monate mehr Verlauf"
     add_result(catalog, "quality", sales, {"score": 90} | time_series("2024-04-01",
                                                                        "2025-12-31"))
-    forecast = by_id(match_all(ev.gather(catalog)))["sales-forecast"]
+    forecast = by_id(match_all(ev.gather(None, catalog)))["sales-forecast"]
     assert forecast["verdict"] == "after"
     assert "3 Monate mehr Verlauf" in forecast["verdict_label"]
     assert forecast["poc"]["dataset"] == sales
@@ -122,7 +122,7 @@ def test_short_history_says_how_many_months_are_missing(catalog) -> None:
 
 def test_readiness_gates_delay_a_case_whose_data_is_there(catalog) -> None:
     build_company(catalog)
-    evidence = ev.gather(catalog)
+    evidence = ev.gather(None, catalog)
     beginner = readiness.assess({}, evidence)
     assert beginner["phase"]["key"] == "not_started"
     matches = by_id(match_all(evidence, beginner))
@@ -135,7 +135,7 @@ def test_readiness_gates_delay_a_case_whose_data_is_there(catalog) -> None:
 
 def test_flags_for_personal_data_and_works_council(catalog) -> None:
     build_company(catalog)
-    matches = by_id(match_all(ev.gather(catalog)))
+    matches = by_id(match_all(ev.gather(None, catalog)))
     assert matches["quotation-from-requests"]["flags"]["dsgvo"] is True
     assert matches["container-counting"]["flags"]["codetermination"] is True
     assert matches["cv-screening"]["flags"]["ai_act"] == "high"
@@ -143,7 +143,7 @@ def test_flags_for_personal_data_and_works_council(catalog) -> None:
 
 
 def test_empty_catalog_starts_nothing(catalog) -> None:
-    matches = match_all(ev.gather(catalog))
+    matches = match_all(ev.gather(None, catalog))
     assert matches and all(m["verdict"] != "now" for m in matches)
     assert all(m["poc"] is None for m in matches if m["verdict"] == "not_yet")
 
@@ -178,8 +178,8 @@ def test_results_are_stored_in_sqlite_and_postgresql(catalog) -> None:
     from datensorgfalt.services.usecases.matching import run_usecases
 
     build_company(catalog)
-    assessed = run_readiness(catalog, load_answers(path_of("answers-example.yaml")))
-    matches = run_usecases(catalog)
+    assessed = run_readiness(None, catalog, load_answers(path_of("answers-example.yaml")))
+    matches = run_usecases(None, catalog)
     with catalog.session() as session:
         rows = session.scalars(select(Result).where(Result.kind.in_(
             ["readiness", "usecases"]))).all()
@@ -215,7 +215,7 @@ def test_imbalanced_classification_is_not_judged_by_plain_accuracy() -> None:
 
 def test_predictive_maintenance_hands_the_failure_list_to_the_poc(catalog) -> None:
     ids = build_company(catalog)
-    maintenance = by_id(match_all(ev.gather(catalog)))["predictive-maintenance"]
+    maintenance = by_id(match_all(ev.gather(None, catalog)))["predictive-maintenance"]
     assert maintenance["poc"]["events"] == ids["failures"]
     assert f"--events {ids['failures']}" in maintenance["poc"]["command"]
 

@@ -15,7 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from datensorgfalt.catalog.models import Dataset, Finding, Run, utcnow
+from datensorgfalt.catalog.models import Dataset, Finding, Result, Run, utcnow
+from datensorgfalt.catalog.results import latest_result, result_history
 from datensorgfalt.errors import CatalogUnavailable, DatasetNotFound
 
 
@@ -137,6 +138,18 @@ class Catalog:
             if sources:
                 query = query.where(Finding.source.in_(sources))
             return list(session.scalars(query))
+
+    # -- results ------------------------------------------------------------------------
+    def results(self, kind: str | None = None, *, key: str | None = None,
+                dataset_id: str | None = None) -> list[Result]:
+        """Stored results of ``kind``, oldest first (see ``catalog/results.py``)."""
+        with self._sessions() as session:
+            return result_history(session, kind, key=key, dataset_id=dataset_id)
+
+    def latest_result(self, kind: str, *, key: str | None = None,
+                      dataset_id: str | None = None) -> Result | None:
+        with self._sessions() as session:
+            return latest_result(session, kind, key=key, dataset_id=dataset_id)
 
 
 def mask_url(url: str) -> str:

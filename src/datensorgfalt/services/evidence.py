@@ -17,9 +17,11 @@ from urllib.parse import unquote, urlparse
 
 from sqlalchemy import select
 
-from datensorgfalt.catalog.models import Link, Result, utcnow
+from datensorgfalt.catalog import Catalog, Dataset
+from datensorgfalt.catalog.models import Link, utcnow
 from datensorgfalt.engine import local_path, typed_frame
 from datensorgfalt.sources.locations import safe_text
+from datensorgfalt.workspace import Workspace
 
 NUMERIC = {"integer", "decimal"}
 NOT_A_MEASURE = {"identifier", "postal_code", "phone", "iban", "email", "date", "category"}
@@ -128,7 +130,7 @@ class Evidence:
         return next((d for d in self.datasets if d.id == dataset_id), None)
 
 
-def gather(catalog: Any, workspace: Any = None) -> Evidence:
+def gather(workspace: Workspace | None, catalog: Catalog) -> Evidence:
     """Read the catalog into :class:`Evidence` (one pass, no writes)."""
     datasets = catalog.datasets()
     results = _latest_results(catalog)
@@ -147,18 +149,17 @@ def gather(catalog: Any, workspace: Any = None) -> Evidence:
     return evidence
 
 
-def _latest_results(catalog: Any) -> dict[tuple[str, str | None], dict[str, Any]]:
+def _latest_results(catalog: Catalog) -> dict[tuple[str, str | None], dict[str, Any]]:
     """The newest payload per (kind, dataset or key)."""
     latest: dict[tuple[str, str | None], dict[str, Any]] = {}
-    with catalog.session() as session:
-        for row in session.scalars(select(Result).order_by(Result.id)):
-            key = row.key if row.kind in ("poc", "usecases", "readiness") else (
-                row.dataset_id or row.key)
-            latest[(row.kind, key)] = dict(row.payload or {})
+    for row in catalog.results():
+        key = row.key if row.kind in ("poc", "usecases", "readiness") else (
+            row.dataset_id or row.key)
+        latest[(row.kind, key)] = dict(row.payload or {})
     return latest
 
 
-def _copies(catalog: Any) -> dict[str, str]:
+def _copies(catalog: Catalog) -> dict[str, str]:
     """dataset id -> id of the dataset it is a copy of.
 
     Of two identical files, the copy is the one whose path says so (``kopie``, ``archiv``,
@@ -177,7 +178,7 @@ def _copies(catalog: Any) -> dict[str, str]:
     return copies
 
 
-def _facts(dataset: Any, results: dict, copies: dict[str, str]) -> Facts:
+def _facts(dataset: Dataset, results: dict, copies: dict[str, str]) -> Facts:
     privacy = results.get(("privacy", dataset.id))
     personal_findings = [f for f in dataset.findings if f.source == "privacy"]
     personal: bool | None = None
@@ -252,7 +253,7 @@ def semantic_of(column: dict[str, Any]) -> str:
     return "measurement"
 
 
-def _series(facts: Facts, dataset: Any, workspace: Any) -> Series | None:
+def _series(facts: Facts, dataset: Dataset, workspace: Workspace | None) -> Series | None:
     if facts.kind not in ("table", "database") or not facts.readable:
         return None
     date_col = _date_column(facts.columns)
@@ -293,7 +294,7 @@ def _span_from_details(column: dict[str, Any]) -> tuple[datetime, datetime] | No
     return (start, end) if start and end else None
 
 
-def _span_from_data(workspace: Any, dataset: Any, column: str) -> tuple | None:
+def _span_from_data(workspace: Workspace | None, dataset: Dataset, column: str) -> tuple | None:
     """First and last date, read through the quality engine when no profile has them yet."""
     if workspace is None:
         return None

@@ -19,7 +19,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
-from datensorgfalt.services.sharing import dcat
+from datensorgfalt.services.sharing import export_catalog, export_summary
 
 SEVERITY_STYLE = {"critical": "bold red", "error": "red", "warning": "yellow", "info": "cyan"}
 
@@ -70,13 +70,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         with open_catalog(workspace) as (ws, catalog):
             name = publisher or ws.settings.get("company") or ws.root.name
-            text = dcat.export(catalog, fmt, publisher=name)
+            text = export_catalog(catalog, fmt, publisher=name)
         if out is None:
             sys.stdout.write(text)
             return
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, "utf-8")
-        console.print(t("dcat.written", path=out, n=dcat.export_summary(text, fmt)["datasets"]))
+        console.print(t("dcat.written", path=out, n=export_summary(text, fmt)["datasets"]))
 
 
 def _list_table(datasets: list) -> Table:

@@ -19,7 +19,7 @@ from datensorgfalt.cli.common import (
 )
 from datensorgfalt.errors import NoWorkspace
 from datensorgfalt.i18n import t
-from datensorgfalt.services.quality import rules as service
+from datensorgfalt.services import quality as service
 
 STYLE = {"passed": "green", "failed": "bold red", "error": "red"}
 
@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
               workspace: Path = workspace_option(), as_json: bool = json_option()) -> None:
         if suggest:
             with open_catalog(workspace) as (ws, catalog):
-                sys.stdout.write(service.suggest(ws, catalog, suggest))
+                sys.stdout.write(service.suggest_checks(ws, catalog, suggest))
             return
         if rules is None:
             raise service.RulesError("quality.error.check_usage")
@@ -48,9 +48,9 @@ def register(app: typer.Typer) -> None:
 def _run(rules: Path, workspace: Path | None) -> list[service.CheckResult]:
     try:
         with open_catalog(workspace or rules.resolve().parent) as (ws, catalog):
-            return service.run_checks(rules, ws, catalog)
+            return service.run_checks(ws, catalog, rules)
     except NoWorkspace:
-        return service.run_checks(rules)
+        return service.run_checks(None, None, rules)
 
 
 def _render(results: list[service.CheckResult]) -> None:

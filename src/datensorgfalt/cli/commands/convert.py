@@ -8,7 +8,7 @@ import typer
 
 from datensorgfalt.cli.common import console, handles_errors, json_option, print_json
 from datensorgfalt.i18n import t
-from datensorgfalt.services.scan.convert import convert as convert_file
+from datensorgfalt.services.scan import convert as convert_file
 
 
 def register(app: typer.Typer) -> None:

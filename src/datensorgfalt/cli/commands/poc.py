@@ -19,10 +19,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import language, t
-from datensorgfalt.services.poc import experiment as service
-from datensorgfalt.services.poc.budget import parse_budget
-from datensorgfalt.services.poc.predict import predict as predict_service
-from datensorgfalt.services.poc.sentence import fmt
+from datensorgfalt.services import poc as service
 
 SHOWN = {"forecast": ["wape", "smape", "mase"], "classify": ["auc", "accuracy", "macro_f1",
          "recall"], "regress": ["mae", "rmse", "r2"], "anomaly": ["event_recall", "recall",
@@ -56,12 +53,12 @@ def register(app: typer.Typer) -> None:
         request = service.PocRequest(
             kind=kind, dataset=dataset, target=target, date=date, by=by, text=text, label=label,
             labels=labels, events=events, horizon=horizon, freq=freq, soll=soll,
-            budget=parse_budget(budget), usecase=usecase)
+            budget=service.parse_budget(budget), usecase=usecase)
         with open_catalog(workspace) as (ws, catalog):
             plan = service.prepare(ws, catalog, request)
             _confirm(plan, yes)
             with err_console.status(t("poc.working")) as status:
-                payload = service.run(ws, catalog, plan, lambda step: status.update(
+                payload = service.run_poc(ws, catalog, plan, lambda step: status.update(
                     t("poc.step", step=step)), forecast_out)
         if as_json:
             print_json(_summary(payload))
@@ -78,7 +75,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = json_option(),
     ) -> None:
         with open_catalog(workspace) as (ws, _):
-            result = predict_service(ws, poc_id, new_data, out)
+            result = service.predict(ws, poc_id, new_data, out)
         if as_json:
             print_json(result)
             return
@@ -116,7 +113,8 @@ def render(payload: dict) -> None:
         mine = model["metrics"].get(metric)
         if base is None and mine is None:
             continue
-        table.add_row(t(f"poc.metric.{metric}"), fmt(metric, base, lang), fmt(metric, mine, lang))
+        table.add_row(t(f"poc.metric.{metric}"), service.format_metric(metric, base, lang),
+                      service.format_metric(metric, mine, lang))
     console.print(table)
     style = {True: "bold green", False: "bold red", None: "yellow"}[payload["met"]]
     console.print(f"[{style}]{payload['sentence'][lang]}[/]")

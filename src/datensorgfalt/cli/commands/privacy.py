@@ -26,8 +26,13 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
-from datensorgfalt.services.privacy.detect import PrivacyReport, kind_labels, scan_privacy
-from datensorgfalt.services.privacy.free_text import read_text_input, scan_text
+from datensorgfalt.services.privacy import (
+    PrivacyReport,
+    kind_labels,
+    read_text_input,
+    scan_privacy,
+    scan_text,
+)
 
 
 class DefaultRunGroup(TyperGroup):
@@ -50,9 +55,9 @@ def register(app: typer.Typer) -> None:
         workspace: Path = workspace_option(),
         as_json: bool = json_option(),
     ) -> None:
-        with open_catalog(workspace) as (_, catalog), _progress(as_json) as bar:
+        with open_catalog(workspace) as (ws, catalog), _progress(as_json) as bar:
             task = bar.add_task(t("privacy.cli.progress"), total=None)
-            report = scan_privacy(catalog, datasets or None, progress=lambda d, n, label:
+            report = scan_privacy(ws, catalog, datasets or None, progress=lambda d, n, label:
                                   bar.update(task, completed=d, total=n,
                                              description=(label or "")[:40]))
         print_json(report.to_dict()) if as_json else _render(report)

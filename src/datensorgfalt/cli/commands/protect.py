@@ -16,7 +16,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
-from datensorgfalt.services.privacy.protect.protected_copy import (
+from datensorgfalt.services.privacy import (
     ProtectReport,
     protect,
     suggested_plan,

@@ -25,8 +25,8 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import language, t
-from datensorgfalt.services.quality import measure as service
-from datensorgfalt.services.quality.scores import dimensions_config
+from datensorgfalt.services import quality as service
+from datensorgfalt.services.quality import dimensions_config
 
 SEVERITY_STYLE = {"critical": "bold red", "error": "red", "warning": "yellow", "info": "cyan"}
 
@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
              all_: bool = typer.Option(False, "--all", help=t("help.quality_all")),
              workspace: Path = workspace_option(), as_json: bool = json_option()) -> None:
         with open_catalog(workspace) as (_, catalog):
-            data = service.report(catalog, dataset)
+            data = service.quality_report(catalog, dataset)
         if cells is not None:
             n = service.write_cells(cells, data["result"].get("cells", []))
             if not as_json:

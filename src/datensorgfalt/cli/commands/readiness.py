@@ -19,8 +19,8 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
+from datensorgfalt.services import readiness
 from datensorgfalt.services.knowledge import loc
-from datensorgfalt.services.readiness import assessment as readiness
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         with open_catalog(workspace) as (ws, catalog):
             if given is None:
                 given = readiness.interview(_asker(err_console if as_json else console))
-            result = readiness.run_readiness(catalog, given, ws)
+            result = readiness.run_readiness(ws, catalog, given)
         if as_json:
             print_json(result)
             return

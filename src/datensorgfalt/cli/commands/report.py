@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         lang = (lang or language())[:2].lower()
         with open_catalog(workspace) as (ws, catalog), console.status(t("report.help")):
-            result = build_report(catalog, ws, out, lang if lang in ("de", "en") else None)
+            result = build_report(ws, catalog, out, lang if lang in ("de", "en") else None)
         if as_json:
             print_json(result)
             return

@@ -16,7 +16,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
-from datensorgfalt.services.privacy.rights import import_rights, set_rights, show_rights
+from datensorgfalt.services.privacy import import_rights, set_rights, show_rights
 
 
 def register(app: typer.Typer) -> None:

@@ -11,8 +11,7 @@ from rich.table import Table
 from datensorgfalt.cli.common import console, err_console, handles_errors, json_option, print_json
 from datensorgfalt.errors import NoWorkspace
 from datensorgfalt.i18n import t
-from datensorgfalt.services.scan.runner import ScanReport, scan
-from datensorgfalt.sources.locations import display_location
+from datensorgfalt.services.scan import ScanReport, display_location, scan
 from datensorgfalt.workspace import find_workspace, init_workspace
 
 
@@ -33,7 +32,7 @@ def register(app: typer.Typer) -> None:
         try:
             with _progress(as_json) as bar:
                 task = bar.add_task(t("scan.cli.progress"), total=None)
-                report = scan(targets, ws, catalog, progress=lambda done, total, label:
+                report = scan(ws, catalog, targets, progress=lambda done, total, label:
                               bar.update(task, completed=done, total=total,
                                          description=label[:40] or t("scan.cli.progress")))
         finally:

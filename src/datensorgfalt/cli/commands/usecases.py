@@ -16,7 +16,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
-from datensorgfalt.services.usecases.matching import run_usecases
+from datensorgfalt.services.usecases import run_usecases
 
 STYLE = {"now": "green", "after": "yellow", "not_yet": "red"}
 
@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = json_option(),
     ) -> None:
         with open_catalog(workspace) as (ws, catalog):
-            matches = run_usecases(catalog, ws)
+            matches = run_usecases(ws, catalog)
         if as_json:
             print_json(matches)
             return

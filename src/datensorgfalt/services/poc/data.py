@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from datensorgfalt import engine
+from datensorgfalt.catalog import Dataset
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.sources.registry import open_tables
 from datensorgfalt.sources.types import infer_column, parse_column
+from datensorgfalt.workspace import Workspace
 
 
 class DatasetChanged(DatensorgfaltError):
@@ -27,7 +28,7 @@ class ColumnMissing(DatensorgfaltError):
     """A named column does not exist in the dataset."""
 
 
-def load_frame(workspace: Any, dataset: Any) -> pd.DataFrame:
+def load_frame(workspace: Workspace, dataset: Dataset) -> pd.DataFrame:
     """The cataloged table as a typed DataFrame; refuses when the file changed since the scan."""
     if dataset.kind not in ("table", "database"):
         raise DatasetUnsuitable("poc.error.not_a_table", title=dataset.title, kind=dataset.kind)
@@ -44,7 +45,7 @@ def require_columns(frame: pd.DataFrame, names: list[str | None], title: str) ->
                                 columns=", ".join(map(str, frame.columns)))
 
 
-def document_texts(workspace: Any, docs: Any, labels: pd.DataFrame, file_col: str,
+def document_texts(workspace: Workspace, docs: Dataset, labels: pd.DataFrame, file_col: str,
                    label_col: str) -> tuple[list[str], list[str], list[str]]:
     """(texts, labels, file names) of the documents that have a label in ``labels``."""
     require_columns(labels, [file_col, label_col], "labels")

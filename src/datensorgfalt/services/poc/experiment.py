@@ -17,7 +17,7 @@ import joblib
 import pandas as pd
 from sqlalchemy import select
 
-from datensorgfalt.catalog import Result
+from datensorgfalt.catalog import Catalog, Dataset, Result, save_result
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
 from datensorgfalt.services.poc import data as d
@@ -33,6 +33,7 @@ from datensorgfalt.services.poc.soll import Soll, parse_soll
 from datensorgfalt.services.poc.tabular import run_table
 from datensorgfalt.services.poc.text_routing import run_text
 from datensorgfalt.services.usecases.matching import library
+from datensorgfalt.workspace import Workspace
 
 KINDS = ("forecast", "classify", "regress", "anomaly", "text")
 EVENT_WORDS = ("stoerung", "störung", "ausfall", "ausfälle", "wartung", "failure", "event",
@@ -65,25 +66,22 @@ class PocRequest:
 @dataclass
 class Plan:
     request: PocRequest
-    sources: list[Any]
+    sources: list[Dataset]
     columns: dict[str, Any]
     guessed: list[str]
     inputs: dict[str, Any] = field(default_factory=dict)
     usecase: dict[str, Any] | None = None
 
     @property
-    def dataset(self) -> Any:
+    def dataset(self) -> Dataset:
         return self.sources[0]
 
 
 # -- request ------------------------------------------------------------------------------
-def from_usecase(catalog: Any, request: PocRequest) -> tuple[PocRequest, dict]:
+def from_usecase(catalog: Catalog, request: PocRequest) -> tuple[PocRequest, dict]:
     """Fill kind, dataset, columns and criterion from ``Result(kind="usecases", key=ID)``."""
-    with catalog.session() as session:
-        row = session.scalars(select(Result).where(Result.kind == "usecases",
-                                                   Result.key == request.usecase)
-                              .order_by(Result.id.desc())).first()
-        payload = dict(row.payload) if row else None
+    row = catalog.latest_result("usecases", key=request.usecase)
+    payload = dict(row.payload) if row else None
     if payload is None:
         raise PocError("poc.error.usecase_unknown", id=request.usecase)
     spec = payload.get("poc")
@@ -99,7 +97,7 @@ def from_usecase(catalog: Any, request: PocRequest) -> tuple[PocRequest, dict]:
     return filled, payload
 
 
-def prepare(workspace: Any, catalog: Any, request: PocRequest) -> Plan:
+def prepare(workspace: Workspace, catalog: Catalog, request: PocRequest) -> Plan:
     usecase = None
     if request.usecase:
         request, usecase = from_usecase(catalog, request)
@@ -115,7 +113,8 @@ def prepare(workspace: Any, catalog: Any, request: PocRequest) -> Plan:
     return plan
 
 
-def _plan_forecast(workspace: Any, catalog: Any, request: PocRequest, dataset: Any) -> Plan:
+def _plan_forecast(workspace: Workspace, catalog: Catalog, request: PocRequest,
+                   dataset: Dataset) -> Plan:
     frame = d.load_frame(workspace, dataset)
     d.require_columns(frame, [request.target, request.date, request.by], dataset.title)
     found = detect.forecast_columns(frame)
@@ -129,7 +128,8 @@ def _plan_forecast(workspace: Any, catalog: Any, request: PocRequest, dataset: A
     return Plan(request, [dataset], columns, guessed, {"frame": frame})
 
 
-def _plan_table(workspace: Any, catalog: Any, request: PocRequest, dataset: Any) -> Plan:
+def _plan_table(workspace: Workspace, catalog: Catalog, request: PocRequest,
+                dataset: Dataset) -> Plan:
     frame = d.load_frame(workspace, dataset)
     target = request.target or request.label
     d.require_columns(frame, [target, request.date], dataset.title)
@@ -141,7 +141,8 @@ def _plan_table(workspace: Any, catalog: Any, request: PocRequest, dataset: Any)
     return Plan(request, [dataset], columns, [] if target else ["target"], {"frame": frame})
 
 
-def _plan_anomaly(workspace: Any, catalog: Any, request: PocRequest, dataset: Any) -> Plan:
+def _plan_anomaly(workspace: Workspace, catalog: Catalog, request: PocRequest,
+                  dataset: Dataset) -> Plan:
     frame = d.load_frame(workspace, dataset)
     d.require_columns(frame, [request.target, request.date], dataset.title)
     found = detect.anomaly_columns(frame)
@@ -168,7 +169,7 @@ def _plan_anomaly(workspace: Any, catalog: Any, request: PocRequest, dataset: An
                                                       not request.events else []), inputs)
 
 
-def _find_events(catalog: Any) -> Any | None:
+def _find_events(catalog: Catalog) -> Dataset | None:
     for candidate in catalog.datasets():
         name = f"{candidate.title} {candidate.location}".lower()
         if candidate.kind == "table" and any(w in name for w in EVENT_WORDS):
@@ -176,7 +177,8 @@ def _find_events(catalog: Any) -> Any | None:
     return None
 
 
-def _plan_text(workspace: Any, catalog: Any, request: PocRequest, dataset: Any) -> Plan:
+def _plan_text(workspace: Workspace, catalog: Catalog, request: PocRequest,
+               dataset: Dataset) -> Plan:
     label = request.label or request.target
     if dataset.kind == "documents":
         table = catalog.dataset(request.labels) if request.labels else _label_table(
@@ -210,7 +212,7 @@ def _plan_text(workspace: Any, catalog: Any, request: PocRequest, dataset: Any) 
                 {"texts": rows[text_col].tolist(), "labels": rows[label].astype(str).tolist()})
 
 
-def _label_table(catalog: Any, docs: Any) -> Any | None:
+def _label_table(catalog: Catalog, docs: Dataset) -> Dataset | None:
     folder = docs.location.rstrip("/") + "/"
     return next((c for c in catalog.datasets()
                  if c.kind == "table" and c.location.startswith(folder)), None)
@@ -227,7 +229,7 @@ def _file_column(frame: pd.DataFrame, docs: Any) -> str | None:
 
 
 # -- run ----------------------------------------------------------------------------------
-def run(workspace: Any, catalog: Any, plan: Plan, progress: Progress | None = None,
+def run(workspace: Workspace, catalog: Catalog, plan: Plan, progress: Progress | None = None,
         forecast_out: Path | None = None) -> dict[str, Any]:
     request = plan.request
     soll = parse_soll(request.soll, request.kind)
@@ -247,8 +249,8 @@ def run(workspace: Any, catalog: Any, plan: Plan, progress: Progress | None = No
     payload["model_card"] = str(modelcard.write(payload, folder))
     run_id = catalog.start_run("poc", {k: v for k, v in asdict(request).items() if v})
     with catalog.session() as session:
-        session.add(Result(kind="poc", key=poc_id, dataset_id=plan.dataset.id, run_id=run_id,
-                           payload=_jsonable(payload)))
+        save_result(session, "poc", _jsonable(payload), key=poc_id, dataset_id=plan.dataset.id,
+                    run_id=run_id)
     catalog.finish_run(run_id, "ok", {"id": poc_id, "met": payload["met"]})
     return payload
 

@@ -16,13 +16,14 @@ from datensorgfalt.services.poc.data import read_new_data, require_columns
 from datensorgfalt.services.poc.forecast import forecast_future
 from datensorgfalt.services.poc.series import build_series
 from datensorgfalt.services.poc.tabular import _full_proba
+from datensorgfalt.workspace import Workspace
 
 
 class PocNotFound(DatensorgfaltError):
     """No saved PoC model with this id."""
 
 
-def load_bundle(workspace: Any, poc_id: str) -> dict[str, Any]:
+def load_bundle(workspace: Workspace, poc_id: str) -> dict[str, Any]:
     folder = workspace.folder / "poc"
     matches = sorted(p for p in folder.glob(f"{poc_id}*/modell.joblib")) if folder.exists() \
         else []
@@ -31,7 +32,7 @@ def load_bundle(workspace: Any, poc_id: str) -> dict[str, Any]:
     return joblib.load(matches[0])
 
 
-def predict(workspace: Any, poc_id: str, new_data: Path, out: Path) -> dict[str, Any]:
+def predict(workspace: Workspace, poc_id: str, new_data: Path, out: Path) -> dict[str, Any]:
     bundle = load_bundle(workspace, poc_id)
     frame = read_new_data(Path(new_data))
     kind, artefact, columns = bundle["kind"], bundle["artefact"], bundle["columns"]

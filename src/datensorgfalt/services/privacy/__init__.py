@@ -1,0 +1,32 @@
+"""Step 3, privacy and rights: personal data found, rights recorded, protected copies made.
+
+Entry point ``scan_privacy(workspace, catalog, selectors)`` -> ``PrivacyReport``
+(:mod:`.detect`); ``scan_text`` finds personal data in one text (:mod:`.free_text`).
+``protect(workspace, catalog, selector, out_dir)`` writes a protected copy (:mod:`.protect`);
+``set_rights``, ``import_rights``, ``show_rights`` keep licences and usage rights
+(:mod:`.rights`). Detectors: ``column_kinds``, ``patterns``, ``names``, ``special``,
+``validators``; their word lists are knowledge files read by ``lexicon``.
+"""
+
+from datensorgfalt.services.privacy.detect import PrivacyReport, kind_labels, scan_privacy
+from datensorgfalt.services.privacy.free_text import read_text_input, scan_text
+from datensorgfalt.services.privacy.protect.protected_copy import (
+    ProtectReport,
+    protect,
+    suggested_plan,
+)
+from datensorgfalt.services.privacy.rights import import_rights, set_rights, show_rights
+
+__all__ = [
+    "PrivacyReport",
+    "ProtectReport",
+    "import_rights",
+    "kind_labels",
+    "protect",
+    "read_text_input",
+    "scan_privacy",
+    "scan_text",
+    "set_rights",
+    "show_rights",
+    "suggested_plan",
+]

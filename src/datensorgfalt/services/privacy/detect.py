@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
-from datensorgfalt.catalog import Catalog
-from datensorgfalt.catalog.models import Dataset, Finding, Result
+from datensorgfalt.catalog import Catalog, save_result
+from datensorgfalt.catalog.models import Dataset, Finding
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import language, t
 from datensorgfalt.services.privacy.column_kinds import ColumnVerdict, classify_table
@@ -25,6 +25,7 @@ from datensorgfalt.services.privacy.free_text import find_entities
 from datensorgfalt.services.privacy.lexicon import knowledge
 from datensorgfalt.services.privacy.reading import read_columns
 from datensorgfalt.services.privacy.special import categories, special_categories_in
+from datensorgfalt.workspace import Workspace
 
 Progress = Callable[[int, int, str], None]
 SEVERITY_ORDER = ["info", "warning", "error", "critical"]
@@ -45,7 +46,7 @@ def kind_info() -> dict[str, dict]:
     return knowledge("kinds.yaml")
 
 
-def scan_privacy(catalog: Catalog, selectors: list[str] | None = None,
+def scan_privacy(workspace: Workspace | None, catalog: Catalog, selectors: list[str] | None = None,
                  progress: Progress | None = None) -> PrivacyReport:
     datasets = _select(catalog, selectors)
     run_id = catalog.start_run("privacy", {"datasets": selectors or []})
@@ -181,10 +182,8 @@ def _store(catalog: Catalog, dataset_id: str, run_id: int, payload: dict | None,
         session.execute(delete(Finding).where(Finding.dataset_id == dataset_id,
                                               Finding.source == "privacy"))
         if payload is not None:
-            session.execute(delete(Result).where(Result.dataset_id == dataset_id,
-                                                 Result.kind == "privacy"))
-            session.add(Result(kind="privacy", key="scan", dataset_id=dataset_id, run_id=run_id,
-                               payload=payload))
+            save_result(session, "privacy", payload, key="scan", dataset_id=dataset_id,
+                        run_id=run_id, replace=True)
         for finding in findings:
             finding.dataset_id = dataset_id
             finding.run_id = run_id
@@ -192,9 +191,5 @@ def _store(catalog: Catalog, dataset_id: str, run_id: int, payload: dict | None,
 
 
 def privacy_result(catalog: Catalog, dataset_id: str) -> dict[str, Any] | None:
-    with catalog.session() as session:
-        row = session.scalars(select(Result).where(Result.dataset_id == dataset_id,
-                                                   Result.kind == "privacy",
-                                                   Result.key == "scan")
-                              .order_by(Result.id.desc())).first()
-        return dict(row.payload) if row else None
+    row = catalog.latest_result("privacy", key="scan", dataset_id=dataset_id)
+    return dict(row.payload) if row else None

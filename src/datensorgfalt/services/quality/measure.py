@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from sqlalchemy import select
 
-from datensorgfalt.catalog import Catalog
-from datensorgfalt.catalog.models import Dataset, Finding, Result
+from datensorgfalt.catalog import Catalog, json_safe, save_result
+from datensorgfalt.catalog.models import Dataset, Finding
 from datensorgfalt.engine import (
     SourceUnreadable,
     SourceVanished,
@@ -24,6 +23,7 @@ from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.quality import currentness
 from datensorgfalt.services.quality.findings import QualityFinding, finding_text, message
 from datensorgfalt.services.quality.profile import SEVERITY_ORDER, Profile, finish, profile_parquet
+from datensorgfalt.workspace import Workspace
 
 KIND = "quality"
 TABULAR = ("table",)
@@ -79,7 +79,7 @@ def outdated_by_dataset(catalog: Catalog) -> dict[str, list[QualityFinding]]:
     return {i: found[k] for k, (_, ids) in by_file.items() if k in found for i in ids}
 
 
-def profile_dataset(workspace: Any, dataset: Dataset, extra: list[QualityFinding],
+def profile_dataset(workspace: Workspace, dataset: Dataset, extra: list[QualityFinding],
                     now: datetime) -> Profile:
     """The profile of one dataset; a vanished or unreadable file becomes a finding."""
     try:
@@ -117,16 +117,15 @@ def profile_dataset(workspace: Any, dataset: Dataset, extra: list[QualityFinding
 def store(catalog: Catalog, dataset: Dataset, run_id: int, profile: Profile) -> None:
     """One transaction per dataset: the result and its findings (older runs are kept)."""
     with catalog.session() as session:
-        session.add(Result(kind=KIND, dataset_id=dataset.id, run_id=run_id,
-                           payload=_json_safe(profile.payload)))
+        save_result(session, KIND, profile.payload, dataset_id=dataset.id, run_id=run_id)
         for f in profile.findings:
             session.add(Finding(dataset_id=dataset.id, run_id=run_id, source=KIND, code=f.code,
                                 severity=f.severity, dimension=f.dimension,
                                 column_name=f.column, message=message(f, "de"),
-                                evidence=_json_safe(f.evidence)))
+                                evidence=json_safe(f.evidence)))
 
 
-def run_quality(workspace: Any, catalog: Catalog, selectors: list[str] | None = None,
+def run_quality(workspace: Workspace, catalog: Catalog, selectors: list[str] | None = None,
                 progress: Callable[[str, int, int], None] | None = None) -> QualityRun:
     datasets = select_datasets(catalog, selectors)
     run_id = catalog.start_run(KIND, {"datasets": selectors or []})
@@ -156,38 +155,11 @@ def _outcome(dataset: Dataset, profile: Profile) -> DatasetOutcome:
                           len(profile.findings), worst, profile.payload.get("error"))
 
 
-def history(catalog: Catalog, dataset_id: str) -> list[Result]:
-    with catalog.session() as session:
-        rows = session.scalars(select(Result).where(Result.kind == KIND,
-                                                    Result.dataset_id == dataset_id)
-                               .order_by(Result.id))
-        return list(rows)
-
-
-def latest(catalog: Catalog, dataset_id: str) -> Result | None:
-    results = history(catalog, dataset_id)
-    return results[-1] if results else None
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float) and value != value:  # NaN
-        return None
-    if value is None or isinstance(value, int | float | str | bool):
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
 def report(catalog: Catalog, selector: str) -> dict[str, Any]:
     """The newest quality result of a dataset, worst findings first, with score history."""
 
     dataset = catalog.dataset(selector)
-    results = history(catalog, dataset.id)
+    results = catalog.results(KIND, dataset_id=dataset.id)
     if not results:
         raise NoQualityResult("quality.error.no_result", id=dataset.id)
     payload = dict(results[-1].payload)

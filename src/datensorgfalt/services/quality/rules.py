@@ -35,6 +35,7 @@ from datensorgfalt.engine import connect, quote, sql_string, staged_parquet, wri
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.quality import measure as service
 from datensorgfalt.services.quality.context import TableContext, open_context
+from datensorgfalt.workspace import Workspace
 
 CHECKS = ("not_null", "unique", "between", "in_set", "regex", "freshness", "row_count", "sql")
 
@@ -64,7 +65,8 @@ def load_rules(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def _parquet_for(entry: dict[str, Any], base: Path, workspace: Any, catalog: Catalog | None,
+def _parquet_for(entry: dict[str, Any], base: Path, workspace: Workspace | None,
+                 catalog: Catalog | None,
                  scratch: Path) -> tuple[str, Path, dict, dict]:
     if "file" in entry:
         path = (base / entry["file"]).resolve()
@@ -80,8 +82,8 @@ def _parquet_for(entry: dict[str, Any], base: Path, workspace: Any, catalog: Cat
     return dataset.title, staged_parquet(workspace, dataset), infos, semantics
 
 
-def run_checks(path: Path, workspace: Any = None,
-               catalog: Catalog | None = None) -> list[CheckResult]:
+def run_checks(workspace: Workspace | None, catalog: Catalog | None,
+               path: Path) -> list[CheckResult]:
     """Every check of the rules file; a dataset that cannot be read fails its checks."""
     results: list[CheckResult] = []
     with tempfile.TemporaryDirectory(prefix="ds-check-") as scratch:
@@ -223,14 +225,14 @@ def as_dicts(results: list[CheckResult]) -> list[dict[str, Any]]:
     return [asdict(r) for r in results]
 
 
-def suggest(workspace: Any, catalog: Catalog, selector: str) -> str:
+def suggest(workspace: Workspace, catalog: Catalog, selector: str) -> str:
     """Checks that hold on today's data, as a rules YAML to edit and keep (Deequ-style)."""
 
     dataset = catalog.dataset(selector)
-    result = service.latest(catalog, dataset.id)
+    result = catalog.latest_result("quality", dataset_id=dataset.id)
     if result is None or result.payload.get("rows") is None:
         service.run_quality(workspace, catalog, [dataset.id])
-        result = service.latest(catalog, dataset.id)
+        result = catalog.latest_result("quality", dataset_id=dataset.id)
     payload = result.payload
     checks = _suggested_checks(payload)
     document = {"datasets": [{"dataset": dataset.title, "checks": checks}]}

@@ -1,0 +1,29 @@
+"""Step 4, AI readiness: the questionnaire plus evidence from the catalog.
+
+Entry point ``run_readiness(workspace, catalog, answers)`` -> the assessment as plain data
+(:mod:`.assessment`); questions and phases are ``knowledge/readiness.yaml``.
+"""
+
+from datensorgfalt.services.readiness.assessment import (
+    AnswersInvalid,
+    assess,
+    interview,
+    load_answers,
+    measure,
+    options,
+    questionnaire,
+    run_readiness,
+    stored_answers,
+)
+
+__all__ = [
+    "AnswersInvalid",
+    "assess",
+    "interview",
+    "load_answers",
+    "measure",
+    "options",
+    "questionnaire",
+    "run_readiness",
+    "stored_answers",
+]

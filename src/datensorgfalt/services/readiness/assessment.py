@@ -17,11 +17,12 @@ from typing import Any
 
 import yaml
 
-from datensorgfalt.catalog.models import Result
+from datensorgfalt.catalog import Catalog, save_result
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import language, t
 from datensorgfalt.services import evidence as ev
 from datensorgfalt.services.knowledge import load, loc
+from datensorgfalt.workspace import Workspace
 
 YES = {"ja": "ja", "yes": "ja", "teilweise": "teilweise", "partly": "teilweise",
        "nein": "nein", "no": "nein"}
@@ -327,24 +328,21 @@ def _finding_values(measured: dict) -> dict[str, Any]:
 
 
 # -- storing ------------------------------------------------------------------------------
-def run_readiness(catalog: Any, answers: dict[str, Any], workspace: Any = None) -> dict:
+def run_readiness(workspace: Workspace | None, catalog: Catalog,
+                  answers: dict[str, Any]) -> dict[str, Any]:
     """Assess and store a ``Result(kind="readiness", key="assessment")``."""
     run_id = catalog.start_run("readiness", {"answers": len(answers)})
-    result = assess(answers, ev.gather(catalog, workspace))
+    result = assess(answers, ev.gather(workspace, catalog))
     with catalog.session() as session:
-        session.add(Result(kind="readiness", key="assessment", run_id=run_id, payload=result))
+        save_result(session, "readiness", result, key="assessment", run_id=run_id)
     catalog.finish_run(run_id, "ok", {"phase": result["phase"]["key"], "score": result["score"]})
     return result
 
 
-def stored_answers(catalog: Any) -> dict[str, Any] | None:
+def stored_answers(catalog: Catalog) -> dict[str, Any] | None:
     """The answers of the newest stored assessment, or None."""
-    from sqlalchemy import select
-
-    with catalog.session() as session:
-        row = session.scalars(select(Result).where(Result.kind == "readiness")
-                              .order_by(Result.id.desc()).limit(1)).first()
-        stored = dict(row.payload.get("answers") or {}) if row else None
+    row = catalog.latest_result("readiness")
+    stored = dict(row.payload.get("answers") or {}) if row else None
     if stored is None:
         return None
     kept = {k: v for k, v in stored.items() if k.startswith("_")}

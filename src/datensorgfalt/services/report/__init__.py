@@ -1,6 +1,6 @@
 """The managing-director report: one self-contained HTML file and a PDF.
 
-``build_report(catalog, workspace, out_dir)`` collects everything from the catalog
+``build_report(workspace, catalog, out_dir)`` collects everything from the catalog
 (:mod:`.collect`), draws the charts (:mod:`.charts`), renders the Jinja2 template
 ``templates/report.html.j2`` and writes the PDF with WeasyPrint (:mod:`.render`).
 """

@@ -6,10 +6,12 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from datensorgfalt.catalog import Catalog
 from datensorgfalt.i18n import keys, language, t
 from datensorgfalt.services import evidence as ev
 from datensorgfalt.services.readiness.assessment import assess, stored_answers
 from datensorgfalt.services.usecases.matching import match_all
+from datensorgfalt.workspace import Workspace
 
 STALE_DAYS = 365
 RECENT_DAYS = 90
@@ -17,8 +19,8 @@ QUALITY_DIMENSIONS = ("completeness", "uniqueness", "validity", "accuracy", "con
                       "currentness", "regularity")
 
 
-def collect(catalog: Any, workspace: Any = None) -> dict[str, Any]:
-    evidence = ev.gather(catalog, workspace)
+def collect(workspace: Workspace | None, catalog: Catalog) -> dict[str, Any]:
+    evidence = ev.gather(workspace, catalog)
     answers = stored_answers(catalog)
     readiness = assess(answers, evidence) if answers is not None else None
     matches = match_all(evidence, readiness)

@@ -10,9 +10,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from datensorgfalt import i18n
+from datensorgfalt.catalog import Catalog
 from datensorgfalt.services.knowledge import load, loc
 from datensorgfalt.services.report.charts import draw_all
 from datensorgfalt.services.report.collect import collect
+from datensorgfalt.workspace import Workspace
 
 SECTIONS = ("summary", "datamap", "quality", "privacy", "maturity", "usecases", "nextsteps",
             "poc")
@@ -62,11 +64,11 @@ def render_html(data: dict[str, Any]) -> str:
         data=data, sections=SECTIONS, lang=i18n.language())
 
 
-def build_report(catalog: Any, workspace: Any, out_dir: Path | None = None,
+def build_report(workspace: Workspace | None, catalog: Catalog, out_dir: Path | None = None,
                  lang: str | None = None) -> dict[str, Any]:
     """Write ``bericht.html`` and ``bericht.pdf`` (``report.*`` in English) into ``out_dir``."""
     with _language(lang):
-        data = collect(catalog, workspace)
+        data = collect(workspace, catalog)
         data["charts"] = draw_all(data)
         html = render_html(data)
         name = i18n.t("report.file_name")

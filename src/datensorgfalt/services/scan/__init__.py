@@ -1,0 +1,14 @@
+"""Step 1, the scan: files, folders and databases into the catalog.
+
+Entry point ``scan(workspace, catalog, targets)`` -> ``ScanReport`` (:mod:`.runner`). Inside:
+``discover`` finds the units, ``units`` reads one file or database, ``table_profile`` and
+``semantic`` type its columns (the meaning is stored per column), ``store`` writes one
+transaction per unit, ``folders`` describes document and image folders. ``convert`` writes a
+cleaned CSV of one file.
+"""
+
+from datensorgfalt.services.scan.convert import convert
+from datensorgfalt.services.scan.runner import ScanReport, scan
+from datensorgfalt.sources.locations import display_location
+
+__all__ = ["ScanReport", "convert", "display_location", "scan"]

@@ -1,7 +1,7 @@
 """The scan: discover files, folders and databases, catalog every table, document folder and
 image folder, skip what did not change, mark what is gone, link identical copies.
 
-``scan(targets, workspace, catalog)`` returns a ``ScanReport``; the exit code is derived from
+``scan(workspace, catalog, targets)`` returns a ``ScanReport``; the exit code is derived from
 it. Each file is written in its own transaction, so a scan killed half-way leaves a consistent
 catalog and the next scan picks up where it stopped (finished files are then unchanged).
 """
@@ -58,7 +58,7 @@ class ScanReport:
             self.failed += 1
 
 
-def scan(targets: list[str | Path], workspace: Workspace, catalog: Catalog,
+def scan(workspace: Workspace, catalog: Catalog, targets: list[str | Path],
          progress: Progress | None = None) -> ScanReport:
     """Scan files, folders and database URLs into the catalog."""
     names = [str(target) for target in targets]

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from datensorgfalt.catalog.models import Result
+from datensorgfalt.catalog import Catalog, save_result
 from datensorgfalt.i18n import t
 from datensorgfalt.services import evidence as ev
 from datensorgfalt.services.knowledge import load, loc
 from datensorgfalt.services.usecases.predicates import PREDICATES, Check
+from datensorgfalt.workspace import Workspace
 
 VERDICT_ORDER = {"now": 0, "after": 1, "not_yet": 2}
 LEVEL = {"low": 1, "medium": 2, "high": 3}
@@ -192,13 +193,13 @@ def _quote(value: str) -> str:
     return value if value.replace("_", "").replace("-", "").isalnum() else f"'{value}'"
 
 
-def run_usecases(catalog: Any, workspace: Any = None) -> list[dict[str, Any]]:
+def run_usecases(workspace: Workspace | None, catalog: Catalog) -> list[dict[str, Any]]:
     """Match every use case and store one ``Result(kind="usecases", key=id)`` each."""
     run_id = catalog.start_run("usecases", {})
-    matches = match_all(ev.gather(catalog, workspace))
+    matches = match_all(ev.gather(workspace, catalog))
     with catalog.session() as session:
         for item in matches:
-            session.add(Result(kind="usecases", key=item["id"], run_id=run_id, payload=item))
+            save_result(session, "usecases", item, key=item["id"], run_id=run_id)
     counts = {v: sum(m["verdict"] == v for m in matches) for v in VERDICT_ORDER}
     catalog.finish_run(run_id, "ok", counts)
     return matches

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from datensorgfalt.catalog import Catalog
-from datensorgfalt.catalog.models import Column, Dataset, Link, Result
+from datensorgfalt.catalog import Catalog, save_result
+from datensorgfalt.catalog.models import Column, Dataset, Link
 from datensorgfalt.catalog.store import dataset_id_for
 from datensorgfalt.engine.fingerprint import sha256_file
 from datensorgfalt.errors import DatensorgfaltError
@@ -181,4 +181,4 @@ def _catalog(catalog: Catalog, original: Dataset, report: ProtectReport,
                                              kind="derived_from").first():
             session.add(Link(source_id=copy.id, target_id=original.id, kind="derived_from",
                              details={"by": "protect"}))
-        session.add(Result(kind="protect", key=copy.id, dataset_id=original.id, payload=payload))
+        save_result(session, "protect", payload, key=copy.id, dataset_id=original.id)
