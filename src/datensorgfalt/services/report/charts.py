@@ -34,14 +34,19 @@ def _height(n: int) -> float:
     return max(1.5, 0.26 * n + 0.7)
 
 
+def _score_bars(ax: Any, labels: list[str], scores: list[float]) -> None:
+    """Horizontal bars of 0-100 scores, coloured by grade, with the number beside each."""
+    ax.barh(labels, scores, color=[_score_colour(s) for s in scores], height=0.6)
+    for i, score in enumerate(scores):
+        ax.text(score + 1, i, f"{score:.0f}", va="center")
+
+
 def maturity(readiness: dict[str, Any]) -> str:
     dims = readiness["dimensions"][::-1]
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(6.0, _height(len(dims))))
-        ax.barh([d["title"] for d in dims], [d["score"] for d in dims],
-                color=[_score_colour(d["score"]) for d in dims], height=0.6)
+        _score_bars(ax, [d["title"] for d in dims], [d["score"] for d in dims])
         for i, d in enumerate(dims):
-            ax.text(d["score"] + 1, i, f"{d['score']:.0f}", va="center")
             if d["evidence_score"] is not None:
                 ax.plot([d["self_score"]], [i], marker="v", color=BLUE, markersize=7,
                         label=t("report.chart.self"))
@@ -56,10 +61,7 @@ def quality(rows: list[dict[str, Any]]) -> str:
     rows = [r for r in rows if r["score"] is not None][:14][::-1]
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(6.4, _height(len(rows))))
-        ax.barh([r["title"] for r in rows], [r["score"] for r in rows],
-                color=[_score_colour(r["score"]) for r in rows], height=0.6)
-        for i, r in enumerate(rows):
-            ax.text(r["score"] + 1, i, f"{r['score']:.0f}", va="center")
+        _score_bars(ax, [r["title"] for r in rows], [r["score"] for r in rows])
         ax.set_xlim(0, 100)
         ax.set_xlabel(t("report.chart.quality"))
         return _svg(fig)
