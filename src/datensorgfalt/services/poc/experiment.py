@@ -20,6 +20,7 @@ from sqlalchemy import select
 from datensorgfalt.catalog import Result
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
+from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.poc import data as d
 from datensorgfalt.services.poc import detect, modelcard, plots
 from datensorgfalt.services.poc.anomaly import run_anomaly
@@ -319,7 +320,7 @@ def _ai_act(usecase: dict | None) -> dict[str, str]:
             return {lang: f"{t(f'usecases.risk.{risk}', lang=lang)}: "
                           f"{raw['ai_act']['reason'].get(lang, raw['ai_act']['reason']['de'])}"
                     for lang in ("de", "en")} | {"risk": risk}
-    return dict(modelcard.knowledge()["ai_act_default"]) | {"risk": None}
+    return dict(load("poc")["ai_act_default"]) | {"risk": None}
 
 
 def _write_future(outcome: Outcome, path: Path, extra: Path | None) -> str | None:
