@@ -34,10 +34,9 @@ from datensorgfalt.services.poc.soll import Soll, parse_soll
 from datensorgfalt.services.poc.tabular import run_table
 from datensorgfalt.services.poc.text_routing import run_text
 from datensorgfalt.services.usecases.matching import library
+from datensorgfalt.services.vocabulary import says
 
 KINDS = ("forecast", "classify", "regress", "anomaly", "text")
-EVENT_WORDS = ("stoerung", "störung", "ausfall", "ausfälle", "wartung", "failure", "event",
-               "incident", "defekt")
 
 
 class PocError(DatensorgfaltError):
@@ -171,8 +170,8 @@ def _plan_anomaly(workspace: Any, catalog: Any, request: PocRequest, dataset: An
 
 def _find_events(catalog: Any) -> Any | None:
     for candidate in catalog.datasets():
-        name = f"{candidate.title} {candidate.location}".lower()
-        if candidate.kind == "table" and any(w in name for w in EVENT_WORDS):
+        name = f"{candidate.title} {candidate.location}"
+        if candidate.kind == "table" and says("event_log", name):
             return candidate
     return None
 
