@@ -9,7 +9,6 @@ when a service has not run yet, the matching facts are ``None`` and everything s
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -20,19 +19,15 @@ from sqlalchemy import select
 from datensorgfalt.catalog import Catalog, Dataset
 from datensorgfalt.catalog.models import Link, utcnow
 from datensorgfalt.engine import local_path, typed_frame
+from datensorgfalt.services.vocabulary import Meaning, says, says_any
 from datensorgfalt.sources.locations import safe_text
 from datensorgfalt.workspace import Workspace
 
 NUMERIC = {"integer", "decimal"}
 NOT_A_MEASURE = {"identifier", "postal_code", "phone", "iban", "email", "date", "category"}
-# dates that describe a person or a contract, not the time of an event
-NOT_A_TIME_AXIS = re.compile(r"geburt|birth|eintritt|austritt|seit|since|g[uü]ltig|valid", re.I)
-COPY_HINT = re.compile(r"kopie|copy|backup|sicherung|archiv|archive|alt|/alt/|old", re.I)
+# names of number columns that are not a measure either (the scan may not have typed them)
+NOT_A_MEASURE_NAME: tuple[Meaning, ...] = ("identifier", "postal_code", "calendar_part")
 MAX_MONTHS = 240  # a "history" longer than 20 years is not a business time series
-ID_NAME = re.compile(r"(^|_|\b)(id|nr|no|nummer|number|plz|jahr|year|monat|month)$", re.I)
-AMOUNT_HINT = ("betrag", "umsatz", "preis", "netto", "brutto", "wert", "amount", "price",
-               "revenue", "sales")
-QUANTITY_HINT = ("menge", "stueck", "stück", "anzahl", "qty", "quantity", "count")
 
 
 @dataclass
@@ -171,8 +166,8 @@ def _copies(catalog: Catalog) -> dict[str, str]:
     copies = {}
     for link in links:
         source, target = link.source_id, link.target_id
-        if COPY_HINT.search(locations.get(target, "")) and not COPY_HINT.search(
-                locations.get(source, "")):
+        if says("copy", locations.get(target, "")) and not says(
+                "copy", locations.get(source, "")):
             source, target = target, source
         copies.setdefault(source, target)
     return copies
@@ -231,26 +226,22 @@ def _assign_areas(datasets: list[Facts]) -> None:
 # -- time series ------------------------------------------------------------------------
 def _date_column(columns: list[dict[str, Any]]) -> dict[str, Any] | None:
     dated = [c for c in columns if c["type"] in ("datetime", "date")
-             and not NOT_A_TIME_AXIS.search(c["name"])]
+             and not says("not_a_time_axis", c["name"])]
     dated.sort(key=lambda c: c["type"] != "datetime")
     return dated[0] if dated else None
 
 
 def numeric_columns(columns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [c for c in columns if c["type"] in NUMERIC
-            and (c["semantic"] or "") not in NOT_A_MEASURE and not ID_NAME.search(c["name"])]
+            and (c["semantic"] or "") not in NOT_A_MEASURE
+            and not says_any(NOT_A_MEASURE_NAME, c["name"])]
 
 
 def semantic_of(column: dict[str, Any]) -> str:
     """``amount``, ``quantity`` or ``measurement``: the scan's word, else guessed from the name."""
     if column.get("semantic") in ("amount", "quantity", "measurement"):
         return column["semantic"]
-    name = column["name"].lower()
-    if any(h in name for h in AMOUNT_HINT):
-        return "amount"
-    if any(h in name for h in QUANTITY_HINT):
-        return "quantity"
-    return "measurement"
+    return next((m for m in ("amount", "quantity") if says(m, column["name"])), "measurement")
 
 
 def _series(facts: Facts, dataset: Dataset, workspace: Workspace | None) -> Series | None:

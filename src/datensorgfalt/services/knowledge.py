@@ -1,7 +1,10 @@
-"""The knowledge files under ``datensorgfalt/knowledge/``: questionnaire and use cases.
+"""The knowledge files under ``datensorgfalt/knowledge/``: questionnaire, use cases, quality
+texts, PoC texts, the column vocabulary and the privacy word lists.
 
 They are plain YAML so a domain expert can edit them; texts are ``{de: ..., en: ...}`` maps,
-read in the current language with :func:`loc`.
+read in the current language with :func:`loc`. Every knowledge file is read here (once,
+cached), never by a service of its own; files a user gives (answers, rules, protection plans,
+rights) are read by the service that takes them.
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ from datensorgfalt.i18n import language
 
 @cache
 def load(name: str) -> dict[str, Any]:
-    """``load("readiness")`` -> the parsed ``knowledge/readiness.yaml``."""
-    text = resources.files("datensorgfalt").joinpath("knowledge", f"{name}.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    """``load("readiness")`` -> the parsed ``knowledge/readiness.yaml``;
+    ``load("privacy/headers")`` -> ``knowledge/privacy/headers.yaml``. Read once: callers must
+    not change what they get. An empty file gives ``{}``."""
+    return yaml.safe_load(path_of(f"{name}.yaml").read_text("utf-8")) or {}
 
 
 def path_of(name: str) -> Path:
-    return Path(str(resources.files("datensorgfalt").joinpath("knowledge", name)))
+    """The path of a file below ``knowledge/`` (``"privacy/function_words.yaml"``)."""
+    return Path(str(resources.files("datensorgfalt").joinpath("knowledge", *name.split("/"))))
 
 
 def loc(value: Any, lang: str | None = None) -> Any:

@@ -11,6 +11,7 @@ import pandas as pd
 from datensorgfalt import engine
 from datensorgfalt.catalog import Dataset
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.services.vocabulary import says
 from datensorgfalt.sources.registry import open_tables
 from datensorgfalt.sources.types import infer_column, parse_column
 from datensorgfalt.workspace import Workspace
@@ -77,8 +78,7 @@ def failure_events(frame: pd.DataFrame, sensor_title: str) -> tuple[list[pd.Time
     date_cols = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
     if not date_cols:
         return [], {}
-    start = next((c for c in date_cols if re.search(r"beginn|start|datum|zeit|date", c, re.I)),
-                 date_cols[0])
+    start = next((c for c in date_cols if says("event_start", str(c))), date_cols[0])
     rows = frame
     word, number = _machine_key(sensor_title)
     text_cols = [c for c in frame.columns if frame[c].dtype == object]
@@ -91,8 +91,7 @@ def failure_events(frame: pd.DataFrame, sensor_title: str) -> tuple[list[pd.Time
                 break
     kind_filter = None
     for col in text_cols:
-        values = rows[col].astype(str).str.lower()
-        failure = values.str.contains("ausfall|failure|breakdown", regex=True)
+        failure = rows[col].astype(str).map(lambda value: says("failure", value)).astype(bool)
         if failure.any() and not failure.all():
             rows, kind_filter = rows[failure.to_numpy()], col
             break

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from datensorgfalt.services.poc.features import is_identifier
-
-DATE_WORDS = re.compile(r"datum|date|zeit|time|tag|monat|periode|stempel", re.I)
-AMOUNT_WORDS = ["netto", "umsatz", "betrag", "amount", "sales", "erlös", "wert", "menge",
-                "absatz", "stück", "quantity"]
-PLAN_WORDS = re.compile(r"plan|prognose|forecast|budget|soll", re.I)
-LABEL_WORDS = re.compile(r"label|klasse|class|kategorie|category|status|ergebnis|churn|ziel|"
-                         r"target|schlüssel|typ|art|score", re.I)
-TEXT_WORDS = re.compile(r"text|review|nachricht|message|beschreibung|anfrage|kommentar|inhalt",
-                        re.I)
+from datensorgfalt.services.vocabulary import says
 
 
 def date_columns(frame: pd.DataFrame) -> list[str]:
     found = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
-    return sorted(found, key=lambda c: not DATE_WORDS.search(str(c)))
+    return sorted(found, key=lambda c: not says("date", str(c)))
 
 
 def numeric_columns(frame: pd.DataFrame) -> list[str]:
@@ -31,16 +21,16 @@ def numeric_columns(frame: pd.DataFrame) -> list[str]:
 
 def forecast_columns(frame: pd.DataFrame) -> dict:
     dates, numbers = date_columns(frame), numeric_columns(frame)
-    plan = next((c for c in numbers if PLAN_WORDS.search(str(c))), None)
+    plan = next((c for c in numbers if says("plan", str(c))), None)
     numbers = [c for c in numbers if c != plan]
-
-    def rank(name: str) -> tuple:
-        low = str(name).lower()
-        return tuple(word in low for word in AMOUNT_WORDS[:4]) + (
-            any(word in low for word in AMOUNT_WORDS),)
-
-    target = max(numbers, key=rank) if numbers else None
+    target = max(numbers, key=_forecast_rank) if numbers else None
     return {"date": dates[0] if dates else None, "target": target, "plan": plan}
+
+
+def _forecast_rank(name: str) -> tuple[bool, bool, bool]:
+    """Net turnover first, then a sales amount, then a quantity sold (never a unit price)."""
+    figure = says("forecast_target", str(name))
+    return says("net_amount", str(name)), figure and says("amount", str(name)), figure
 
 
 def label_column(frame: pd.DataFrame, exclude: list[str]) -> str | None:
@@ -53,7 +43,7 @@ def label_column(frame: pd.DataFrame, exclude: list[str]) -> str | None:
             candidates.append(c)
     if not candidates:
         return None
-    named = [c for c in candidates if LABEL_WORDS.search(str(c))]
+    named = [c for c in candidates if says("label", str(c))]
     return (named or candidates)[-1]
 
 
@@ -69,14 +59,13 @@ def text_column(frame: pd.DataFrame) -> str | None:
     if not texts:
         return None
     lengths = {c: frame[c].dropna().astype(str).str.len().mean() or 0 for c in texts}
-    named = [c for c in texts if TEXT_WORDS.search(str(c)) and lengths[c] > 15]
+    named = [c for c in texts if says("free_text", str(c)) and lengths[c] > 15]
     return named[0] if named else max(texts, key=lambda c: lengths[c])
 
 
 def anomaly_columns(frame: pd.DataFrame) -> dict:
     dates = date_columns(frame)
     numbers = numeric_columns(frame)
-    label = next((c for c in frame.columns if re.fullmatch(
-        r"(is_)?(anomal(y|ie)|label|ausreißer|outlier)", str(c), re.I)), None)
+    label = next((c for c in frame.columns if says("anomaly_label", str(c))), None)
     return {"time": dates[0] if dates else None,
             "channels": [c for c in numbers if c != label], "label": label}

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from datensorgfalt.catalog import Catalog, Dataset, Result, save_result
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
+from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.poc import data as d
 from datensorgfalt.services.poc import detect, modelcard, plots
 from datensorgfalt.services.poc.anomaly import run_anomaly
@@ -33,11 +34,10 @@ from datensorgfalt.services.poc.soll import Soll, parse_soll
 from datensorgfalt.services.poc.tabular import run_table
 from datensorgfalt.services.poc.text_routing import run_text
 from datensorgfalt.services.usecases.matching import library
+from datensorgfalt.services.vocabulary import says
 from datensorgfalt.workspace import Workspace
 
 KINDS = ("forecast", "classify", "regress", "anomaly", "text")
-EVENT_WORDS = ("stoerung", "störung", "ausfall", "ausfälle", "wartung", "failure", "event",
-               "incident", "defekt")
 
 
 class PocError(DatensorgfaltError):
@@ -171,8 +171,8 @@ def _plan_anomaly(workspace: Workspace, catalog: Catalog, request: PocRequest,
 
 def _find_events(catalog: Catalog) -> Dataset | None:
     for candidate in catalog.datasets():
-        name = f"{candidate.title} {candidate.location}".lower()
-        if candidate.kind == "table" and any(w in name for w in EVENT_WORDS):
+        name = f"{candidate.title} {candidate.location}"
+        if candidate.kind == "table" and says("event_log", name):
             return candidate
     return None
 
@@ -321,7 +321,7 @@ def _ai_act(usecase: dict | None) -> dict[str, str]:
             return {lang: f"{t(f'usecases.risk.{risk}', lang=lang)}: "
                           f"{raw['ai_act']['reason'].get(lang, raw['ai_act']['reason']['de'])}"
                     for lang in ("de", "en")} | {"risk": risk}
-    return dict(modelcard.knowledge()["ai_act_default"]) | {"risk": None}
+    return dict(load("poc")["ai_act_default"]) | {"risk": None}
 
 
 def _write_future(outcome: Outcome, path: Path, extra: Path | None) -> str | None:

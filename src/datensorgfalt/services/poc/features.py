@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
-ID_NAME = re.compile(r"(^id$|_id$|^id_|nr\.?$|nummer$|^rownames$|^index$|schlüssel$|key$)",
-                     re.IGNORECASE)
+from datensorgfalt.services.vocabulary import says
+
 MAX_CATEGORIES = 50
 
 
@@ -18,7 +16,7 @@ def is_identifier(name: str, values: pd.Series) -> bool:
     if non_null.empty:
         return True
     unique_share = non_null.nunique() / len(non_null)
-    return bool(ID_NAME.search(str(name)) and unique_share > 0.5) or (
+    return (says("identifier", str(name)) and unique_share > 0.5) or (
         unique_share > 0.98 and not pd.api.types.is_float_dtype(non_null))
 
 

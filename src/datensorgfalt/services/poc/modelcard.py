@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import json
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from datensorgfalt.i18n import t
+from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.poc.sentence import fmt
 
 
-@cache
-def knowledge() -> dict[str, Any]:
-    text = resources.files("datensorgfalt").joinpath("knowledge", "poc.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
-
-
 def must_not_use(kind: str) -> dict[str, list[str]]:
-    return knowledge()["must_not_use"].get(kind, {"de": [], "en": []})
+    return load("poc")["must_not_use"].get(kind, {"de": [], "en": []})
 
 
 def card(payload: dict[str, Any]) -> dict[str, Any]:

@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.privacy import validators as v
 from datensorgfalt.services.privacy.entities import mask
 from datensorgfalt.services.privacy.free_text import find_entities
-from datensorgfalt.services.privacy.lexicon import knowledge, lexicon
+from datensorgfalt.services.privacy.lexicon import lexicon
 from datensorgfalt.services.privacy.patterns import _STREET_RE, context_words
 from datensorgfalt.services.privacy.special import (
     normalise_header,
@@ -70,7 +71,7 @@ class ColumnVerdict:
 @cache
 def _header_words() -> dict[str, str]:
     words: dict[str, str] = {}
-    for kind, names in knowledge("headers.yaml").items():
+    for kind, names in load("privacy/headers").items():
         for name in names:
             words.setdefault(normalise_header(name), kind)
     return words

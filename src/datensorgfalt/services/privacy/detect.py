@@ -19,10 +19,10 @@ from datensorgfalt.catalog import Catalog, save_result
 from datensorgfalt.catalog.models import Dataset, Finding
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import language, t
+from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.privacy.column_kinds import ColumnVerdict, classify_table
 from datensorgfalt.services.privacy.entities import mask
 from datensorgfalt.services.privacy.free_text import find_entities
-from datensorgfalt.services.privacy.lexicon import knowledge
 from datensorgfalt.services.privacy.reading import read_columns
 from datensorgfalt.services.privacy.special import categories, special_categories_in
 from datensorgfalt.workspace import Workspace
@@ -43,7 +43,7 @@ class PrivacyReport:
 
 
 def kind_info() -> dict[str, dict]:
-    return knowledge("kinds.yaml")
+    return load("privacy/kinds")
 
 
 def scan_privacy(workspace: Workspace | None, catalog: Catalog, selectors: list[str] | None = None,

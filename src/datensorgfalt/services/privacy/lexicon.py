@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
+from datensorgfalt.services.knowledge import load, path_of
 
 # Column offsets of countries in nam_dict.txt (its own documented layout: one character per
 # country starting at column 30; the value is a frequency class 1-D, blank = not used).
@@ -55,11 +55,10 @@ class Lexicon:
         return word.lower() in self.function_words
 
 
-@cache
 def knowledge(name: str) -> dict:
-    """A file of ``knowledge/privacy/`` (read once; callers must not change it)."""
-    path = resources.files("datensorgfalt").joinpath("knowledge", "privacy", name)
-    return yaml.safe_load(path.read_text("utf-8")) or {}
+    """A file of ``knowledge/privacy/`` by file name (``"kinds.yaml"``), read by the one
+    knowledge loader (callers must not change it)."""
+    return load(f"privacy/{Path(name).stem}")
 
 
 def _package_file(package: str, *parts: str) -> Path | None:
@@ -151,8 +150,7 @@ def _cache_path() -> Path | None:
     """Keyed by the source files and the function-word list, so a change rebuilds it."""
     sources = [_package_file("german_nouns", "nouns.csv"),
                _package_file("gender_guesser", "data", "nam_dict.txt"),
-               Path(str(resources.files("datensorgfalt").joinpath(
-                   "knowledge", "privacy", "function_words.yaml")))]
+               path_of("privacy/function_words.yaml")]
     digest = hashlib.sha256()
     for source in sources:
         if source is not None and source.exists():
@@ -165,7 +163,7 @@ def _cache_path() -> Path | None:
 def _build() -> Lexicon:
     first, last, nouns, places = _wiktionary()
     first |= _nam_dict()
-    words = knowledge("function_words.yaml")
+    words = load("privacy/function_words")
     function_words = {w.lower() for w in words.get("words", [])}
     first = {n for n in first if n.lower() not in function_words and len(n) > 1}
     last = {n for n in last if n.lower() not in function_words and len(n) > 1}

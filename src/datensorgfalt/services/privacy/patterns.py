@@ -10,9 +10,10 @@ from functools import cache
 
 import phonenumbers
 
+from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.privacy import validators as v
 from datensorgfalt.services.privacy.entities import Entity
-from datensorgfalt.services.privacy.lexicon import knowledge, lexicon
+from datensorgfalt.services.privacy.lexicon import lexicon
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ RECOGNISERS = [
 
 @cache
 def context_words() -> dict:
-    return knowledge("context.yaml")
+    return load("privacy/context")
 
 
 def has_context(text: str, start: int, key: str, window: int | None = None) -> bool:

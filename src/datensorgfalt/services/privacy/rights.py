@@ -13,7 +13,7 @@ from datensorgfalt.catalog import Catalog
 from datensorgfalt.catalog.models import Rights
 from datensorgfalt.catalog.serialize import rights_to_dict
 from datensorgfalt.errors import DatensorgfaltError
-from datensorgfalt.services.privacy.lexicon import knowledge
+from datensorgfalt.services.knowledge import load
 
 FIELDS = ("licence", "source", "owner", "contact", "restrictions", "legal_basis", "ai_training",
           "access")
@@ -31,7 +31,7 @@ class RightsError(DatensorgfaltError):
 
 @cache
 def vocabulary() -> dict:
-    return knowledge("licences.yaml")
+    return load("privacy/licences")
 
 
 def licence_ids() -> list[str]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.privacy.entities import Entity
-from datensorgfalt.services.privacy.lexicon import knowledge
 
 _PERSONAL_CONTEXT = re.compile(
     r"(?i)\b(herr|herrn|frau|mitarbeiter\w*|kolleg\w*|beschäftigte\w*|patient\w*|kunde|kundin|"
@@ -21,7 +21,7 @@ _PERSONAL_CONTEXT = re.compile(
 
 @cache
 def categories() -> dict:
-    return knowledge("special_categories.yaml")
+    return load("privacy/special_categories")
 
 
 def _term_regex(term: str) -> str:

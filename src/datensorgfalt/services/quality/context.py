@@ -16,6 +16,7 @@ from datensorgfalt.engine.parsing import (
     native_type,
     typed_expr,
 )
+from datensorgfalt.services.vocabulary import says
 
 ROW = "file_row_number"  # 0-based data row index DuckDB adds when reading Parquet
 SAMPLE_ROWS = 20_000
@@ -80,12 +81,7 @@ class TableContext:
         return next(c for c in self.columns if c.name == name)
 
 
-SEMANTIC_NAMES = {
-    "postal_code": r"plz|postleitzahl|zip|postal",
-    "email": r"e-?mail|mail",
-    "iban": r"iban",
-    "phone": r"tel|phone|telefon|mobil|handy|fax",
-}
+# what a value of each semantic type looks like (its name words are the column vocabulary)
 SEMANTIC_VALUES = {
     "postal_code": r"\d{5}",
     "email": r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}",
@@ -102,9 +98,8 @@ def guess_semantic(name: str, values: list[Any], given: str | None) -> str | Non
     texts = [v for v in distinct if v][:SEMANTIC_SAMPLE]
     if len(texts) < 3:
         return given
-    lowered = name.lower()
-    for semantic, name_pattern in SEMANTIC_NAMES.items():
-        named = re.search(name_pattern, lowered) is not None
+    for semantic in SEMANTIC_VALUES:
+        named = says(semantic, name)
         if not named and semantic not in ("email", "iban"):
             continue
         pattern = re.compile(SEMANTIC_VALUES[semantic])

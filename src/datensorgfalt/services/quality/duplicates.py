@@ -19,11 +19,10 @@ from rapidfuzz.distance import Levenshtein
 from datensorgfalt.services.quality.column_checks import EXAMPLES
 from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
 from datensorgfalt.services.quality.findings import QualityFinding
+from datensorgfalt.services.vocabulary import Meaning, says, says_any
 
-NAME = re.compile(r"name|kunde|firma|lieferant|partner|person|ansprech|company|customer",
-                  re.IGNORECASE)
-ADDRESS = re.compile(r"stra(ss|ß)e|str\.|adresse|address|plz|postleitzahl|ort|stadt|city|"
-                     r"e-?mail|telefon|phone|tel", re.IGNORECASE)
+# columns that tell two records of one party apart (or confirm they are the same)
+CONTACT: tuple[Meaning, ...] = ("address", "postal_code", "email", "phone")
 LEGAL = re.compile(r"\b(gmbh|mbh|ag|kg|ohg|gbr|ug|e\.?\s?k\.?|e\.?\s?v\.?|co|und|&|"
                    r"haftungsbeschr(ä|ae)nkt|inc|ltd|llc|se)\b")
 LIMIT = 10_000
@@ -55,7 +54,7 @@ def names_match(norm_a: str, norm_b: str) -> bool:
 
 def _name_column(ctx: TableContext) -> ColumnFacts | None:
     texts = [c for c in ctx.columns if c.kind == "text" and c.semantic is None]
-    named = [c for c in texts if NAME.search(c.name)]
+    named = [c for c in texts if says("person", c.name)]
     for col in named or []:
         distinct = col.stats.get("distinct", col.stats["distinct_approx"])
         if distinct >= 0.5 * max(1, col.stats["non_null"]):
@@ -68,7 +67,7 @@ def near_duplicates(ctx: TableContext, keys: list[str]) -> list[QualityFinding]:
     name = _name_column(ctx)
     if name is None or ctx.rows < 2:
         return []
-    addresses = [c for c in ctx.columns if c is not name and ADDRESS.search(c.name)][:4]
+    addresses = [c for c in ctx.columns if c is not name and says_any(CONTACT, c.name)][:4]
     cols = [name, *addresses]
     select = ", ".join(f"CAST({c.clean} AS VARCHAR)" for c in cols)
     rows = ctx.sql(f"SELECT {ROW}, {select} FROM {VIEW} WHERE {name.clean} IS NOT NULL "
@@ -142,7 +141,7 @@ def similar_values(ctx: TableContext) -> list[QualityFinding]:
     found = []
     for col in ctx.columns:
         counts = col.stats.get("_counts")
-        if not counts or col.kind != "text" or not NAME.search(col.name) or len(counts) > 3000:
+        if not counts or col.kind != "text" or not says("person", col.name) or len(counts) > 3000:
             continue
         pairs = _similar_pairs([(str(v), n) for v, n in counts if v is not None and n >= 2])
         if pairs:

@@ -8,13 +8,10 @@ listed in ``CODES`` has them.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from datensorgfalt.i18n import language, t
+from datensorgfalt.services.knowledge import load
 
 # code -> dimension (completeness, uniqueness, validity, accuracy, consistency, currentness,
 # regularity)
@@ -69,15 +66,9 @@ class QualityFinding:
         return asdict(self) | {"dimension": self.dimension}
 
 
-@cache
-def _texts() -> dict[str, Any]:
-    path = resources.files("datensorgfalt").joinpath("knowledge", "quality_findings.yaml")
-    return yaml.safe_load(path.read_text("utf-8"))
-
-
 def finding_text(code: str, part: str = "title", lang: str | None = None) -> str:
     """``title``, ``what``, ``why`` or ``todo`` of a finding code in the user's language."""
-    entry = _texts().get(code, {})
+    entry = load("quality_findings").get(code, {})
     return entry.get(lang or language(), entry.get("de", {})).get(part, code)
 
 

@@ -3,19 +3,14 @@
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.quality.findings import QualityFinding
 
 
-@cache
 def dimensions_config() -> dict[str, Any]:
-    path = resources.files("datensorgfalt").joinpath("knowledge", "quality_dimensions.yaml")
-    return yaml.safe_load(path.read_text("utf-8"))
+    return load("quality_dimensions")
 
 
 def penalty(finding: QualityFinding) -> float:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from datensorgfalt.services.quality.column_checks import EXAMPLES
 from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
 from datensorgfalt.services.quality.findings import QualityFinding
+from datensorgfalt.services.vocabulary import says
 
-KEY_NAME = re.compile(r"(^id$|_id$|^id_|nr\.?$|nummer|^key|schl(ü|ue)ssel|code$|^no\.?$|"
-                      r"number$|belegnr|artikelnr|kundennr)", re.IGNORECASE)
 MAX_HASH_COLUMNS = 400
 
 
@@ -46,7 +44,7 @@ def key_candidates(ctx: TableContext) -> list[ColumnFacts]:
         present = s["non_null"] - s["blanks"] - s["placeholders"]
         if ctx.rows < 3 or present < 0.95 * ctx.rows or col.kind in ("decimal", "boolean"):
             continue
-        if col.temporal and not KEY_NAME.search(col.name):
+        if col.temporal and not says("identifier", col.name):
             continue
         if s["distinct_approx"] >= 0.9 * present:
             out.append(col)
@@ -80,7 +78,7 @@ def duplicate_keys(ctx: TableContext) -> tuple[list[str], list[QualityFinding]]:
             keys.append(col.name)
             continue
         repeated = present - distinct
-        named = KEY_NAME.search(col.name) is not None or col is ctx.columns[0]
+        named = says("identifier", col.name) or col is ctx.columns[0]
         if not named or repeated > 0.02 * present:
             continue
         found.append(_repeated_key(ctx, col, repeated, present))

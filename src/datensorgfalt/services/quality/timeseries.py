@@ -3,18 +3,14 @@ shifts and unit changes, and how many full seasonal cycles of history exist."""
 
 from __future__ import annotations
 
-import re
 from statistics import median
 from typing import Any
 
 from datensorgfalt.services.quality.column_checks import EXAMPLES
 from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
 from datensorgfalt.services.quality.findings import QualityFinding
+from datensorgfalt.services.vocabulary import says
 
-TIME_NAME = re.compile(r"zeit|datum|date|time|stamp|tag|monat|periode|day", re.IGNORECASE)
-STAMP_NAME = re.compile(r"zeit|time|stamp", re.IGNORECASE)
-NOT_TIME_NAME = re.compile(r"geburt|birth|seit|since|eintritt|austritt|gültig|valid",
-                           re.IGNORECASE)
 FREQUENCIES = (("H", 3600), ("D", 86400), ("W", 7 * 86400), ("M", 30.44 * 86400))
 SEASON = {"H": ("day", 86400), "D": ("year", 365.25 * 86400), "W": ("year", 365.25 * 86400),
           "M": ("year", 365.25 * 86400)}
@@ -27,8 +23,8 @@ UNIT_RATIOS = {"× 1000": 1000.0, "÷ 1000": 0.001, "× 100": 100.0, "÷ 100": 0
 
 def time_column(ctx: TableContext) -> ColumnFacts | None:
     temporal = [c for c in ctx.columns if c.temporal and c.stats.get("min") is not None
-                and not NOT_TIME_NAME.search(c.name)]
-    named = [c for c in temporal if TIME_NAME.search(c.name)]
+                and not says("not_a_time_axis", c.name)]
+    named = [c for c in temporal if says("date", c.name)]
     return (named or temporal or [None])[0]
 
 
@@ -76,7 +72,7 @@ def analyse(ctx: TableContext) -> tuple[dict[str, Any] | None, list[QualityFindi
         found.append(QualityFinding("short-history", "info", col.name,
                                     {"cycles": series["seasonal_cycles"], "season": "year",
                                      "start": series["start"][:10], "end": series["end"][:10]}))
-    if freq is None and not events and distinct >= 200 and STAMP_NAME.search(col.name):
+    if freq is None and not events and distinct >= 200 and says("timestamp", col.name):
         found.append(QualityFinding("irregular-series", "info", col.name,
                                     {"step_seconds": typical}))
     return series, found

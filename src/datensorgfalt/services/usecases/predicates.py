@@ -8,23 +8,12 @@ the requirement is met (``ratio`` 0..1), which datasets meet it, and the facts f
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from datensorgfalt.services.evidence import Evidence, Facts, numeric_columns
-
-FILE_COLUMN = re.compile(r"datei|file|dokument|document|pfad|path|anfrage|request", re.I)
-LABEL_COLUMN = re.compile(r"label|kategorie|category|schl[uü]ssel|key|klasse|class|typ|type|"
-                          r"abteilung|zuordnung|ziel|target", re.I)
-
-
-# a category target is an outcome (result, class, defect), never a person
-OUTCOME_COLUMN = re.compile(r"ergebnis|result|status|klasse|class|label|bewertung|befund|"
-                            r"ausschuss|defekt|fehler|ok", re.I)
-PERSON_COLUMN = re.compile(r"pr[uü]fer|mitarbeiter|bearbeiter|name|person|ansprech|kunde|"
-                           r"employee|inspector|operator", re.I)
+from datensorgfalt.services.vocabulary import says
 
 
 @dataclass
@@ -92,9 +81,7 @@ def time_series(spec: dict, evidence: Evidence) -> Check:
 def _prefer(columns: list[dict]) -> dict:
     """The most telling target: net amount before gross, amounts before quantities."""
     def rank(c: dict) -> tuple:
-        name = c["name"].lower()
-        return ("netto" in name or "net" in name or "umsatz" in name,
-                c["semantic"] == "amount", c["semantic"] == "quantity")
+        return says("net_amount", c["name"]), c["semantic"] == "amount", c["semantic"] == "quantity"
     return max(columns, key=rank)
 
 
@@ -124,7 +111,7 @@ def _target_signal(d: Facts, spec: dict) -> str:
     for column in d.series.numeric:
         if any(w in column["name"].lower() for w in words):
             return column["name"]
-    vibration = [c for c in d.series.numeric if "vib" in c["name"].lower()]
+    vibration = [c for c in d.series.numeric if says("wear_signal", c["name"])]
     return (vibration or d.series.numeric)[0]["name"]
 
 
@@ -202,13 +189,13 @@ def _label_table(docs: Facts, evidence: Evidence) -> tuple[Facts, str, str] | No
     for d in evidence.originals:
         if d.kind != "table" or len(d.columns) < 2:
             continue
-        file_cols = [c["name"] for c in d.columns if FILE_COLUMN.search(c["name"])]
+        file_cols = [c["name"] for c in d.columns if says("file_reference", c["name"])]
         if not (d.path.startswith(folder) or file_cols):
             continue
         file_col = file_cols[0] if file_cols else d.columns[0]["name"]
         candidates = [c for c in d.columns if c["name"] != file_col and c["type"] == "text"]
         candidates.sort(key=lambda c: (c["semantic"] == "category",
-                                       bool(LABEL_COLUMN.search(c["name"]))), reverse=True)
+                                       says("label", c["name"])), reverse=True)
         if candidates:
             return d, file_col, candidates[0]["name"]
     return None
@@ -246,8 +233,8 @@ def _table_target(d: Facts, kind: str | None, keywords: list[str] | None = None)
     if kind == "category":
         cats = [c for c in d.columns if c["type"] in ("text", "boolean")
                 and c["semantic"] not in ("free_text", "email", "phone", "iban", "identifier")
-                and not PERSON_COLUMN.search(c["name"])]
-        cats.sort(key=lambda c: (bool(OUTCOME_COLUMN.search(c["name"])),
+                and not says("person", c["name"])]  # an outcome, never a person
+        cats.sort(key=lambda c: (says("outcome", c["name"]),
                                  c["semantic"] == "category"), reverse=True)
         return cats[0]["name"] if cats else None
     return None

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from datensorgfalt.errors import DatensorgfaltError
-from datensorgfalt.services.privacy.lexicon import knowledge
+from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.privacy.protect.treatments import START_LEVEL, TREATMENTS
 
 
@@ -27,7 +27,7 @@ class PlanError(DatensorgfaltError):
 
 
 def suggest_plan(column_names: list[str], privacy: dict[str, Any], k: int = 5) -> dict[str, Any]:
-    kinds_info = knowledge("kinds.yaml")
+    kinds_info = load("privacy/kinds")
     columns: dict[str, dict[str, Any]] = {}
     quasi: list[str] = []
     sensitive: list[str] = []
