@@ -21,8 +21,8 @@ from datensorgfalt.catalog import Catalog, Dataset, Result, save_result
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
 from datensorgfalt.services.knowledge import load
+from datensorgfalt.services.poc import column_roles, modelcard, plots
 from datensorgfalt.services.poc import data as d
-from datensorgfalt.services.poc import detect, modelcard, plots
 from datensorgfalt.services.poc.anomaly import run_anomaly
 from datensorgfalt.services.poc.budget import Deadline, Progress
 from datensorgfalt.services.poc.evaluation import clean
@@ -117,7 +117,7 @@ def _plan_forecast(workspace: Workspace, catalog: Catalog, request: PocRequest,
                    dataset: Dataset) -> Plan:
     frame = d.load_frame(workspace, dataset)
     d.require_columns(frame, [request.target, request.date, request.by], dataset.title)
-    found = detect.forecast_columns(frame)
+    found = column_roles.forecast_columns(frame)
     columns = {"date": request.date or found["date"], "target": request.target or found["target"],
                "by": request.by, "plan": found["plan"]}
     if not columns["date"] or not columns["target"]:
@@ -133,7 +133,7 @@ def _plan_table(workspace: Workspace, catalog: Catalog, request: PocRequest,
     frame = d.load_frame(workspace, dataset)
     target = request.target or request.label
     d.require_columns(frame, [target, request.date], dataset.title)
-    columns = {"target": target or detect.table_target(frame, request.kind),
+    columns = {"target": target or column_roles.table_target(frame, request.kind),
                "date": request.date}
     if not columns["target"]:
         raise PocError("poc.error.no_columns", kind=request.kind, title=dataset.title,
@@ -145,7 +145,7 @@ def _plan_anomaly(workspace: Workspace, catalog: Catalog, request: PocRequest,
                   dataset: Dataset) -> Plan:
     frame = d.load_frame(workspace, dataset)
     d.require_columns(frame, [request.target, request.date], dataset.title)
-    found = detect.anomaly_columns(frame)
+    found = column_roles.anomaly_columns(frame)
     channels = found["channels"]
     if request.target:
         channels = [request.target] + [c for c in channels if c != request.target]
@@ -187,7 +187,7 @@ def _plan_text(workspace: Workspace, catalog: Catalog, request: PocRequest,
             raise PocError("poc.error.no_labels", title=dataset.title)
         frame = d.load_frame(workspace, table)
         file_col = request.text or _file_column(frame, dataset)
-        label = label or detect.label_column(frame, [file_col])
+        label = label or column_roles.label_column(frame, [file_col])
         if not file_col or not label:
             raise PocError("poc.error.no_columns", kind="text", title=table.title,
                            need="--text, --label")
@@ -200,8 +200,8 @@ def _plan_text(workspace: Workspace, catalog: Catalog, request: PocRequest,
                     {"texts": texts, "labels": labels, "names": names})
     frame = d.load_frame(workspace, dataset)
     d.require_columns(frame, [request.text, label], dataset.title)
-    text_col = request.text or detect.text_column(frame)
-    label = label or detect.label_column(frame, [text_col])
+    text_col = request.text or column_roles.text_column(frame)
+    label = label or column_roles.label_column(frame, [text_col])
     if not text_col or not label:
         raise PocError("poc.error.no_columns", kind="text", title=dataset.title,
                        need="--text, --label")

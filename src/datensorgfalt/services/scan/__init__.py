@@ -2,7 +2,7 @@
 
 Entry point ``scan(workspace, catalog, targets)`` -> ``ScanReport`` (:mod:`.runner`). Inside:
 ``discover`` finds the units, ``units`` reads one file or database, ``table_profile`` and
-``semantic`` type its columns (the meaning is stored per column), ``store`` writes one
+``semantic`` type its columns (the meaning is stored per column), ``catalog_writes`` writes one
 transaction per unit, ``folders`` describes document and image folders. ``convert`` writes a
 cleaned CSV of one file.
 """

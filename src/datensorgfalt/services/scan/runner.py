@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from datensorgfalt.catalog.store import Catalog, dataset_id_for
-from datensorgfalt.services.scan import store
+from datensorgfalt.services.scan import catalog_writes as writes
 from datensorgfalt.services.scan.discover import Discovery, Unit, discover
 from datensorgfalt.services.scan.units import UnitResult, scan_unit
 from datensorgfalt.sources.locations import file_location, safe_text
@@ -62,15 +62,15 @@ def scan(workspace: Workspace, catalog: Catalog, targets: list[str | Path],
          progress: Progress | None = None) -> ScanReport:
     """Scan files, folders and database URLs into the catalog."""
     names = [str(target) for target in targets]
-    store.fast_commits(catalog)
-    store.mark_interrupted_runs(catalog)
+    writes.fast_commits(catalog)
+    writes.mark_interrupted_runs(catalog)
     run_id = catalog.start_run("scan", {"targets": names})
     started = time.monotonic()
     report = ScanReport(run_id=run_id, targets=names)
     status = "failed"
     try:
         found = discover(names, skip=workspace.folder)
-        known = store.known_datasets(catalog)
+        known = writes.known_datasets(catalog)
         seen: set[str] = set()
         for index, unit in enumerate(found.units):
             if progress:
@@ -81,7 +81,7 @@ def scan(workspace: Workspace, catalog: Catalog, targets: list[str | Path],
         if progress:
             progress(len(found.units), len(found.units), "")
         report.deleted += _mark_gone(catalog, found, known, seen, run_id)
-        report.copies = store.link_copies(catalog, run_id)
+        report.copies = writes.link_copies(catalog, run_id)
         status = "ok" if report.ok else "failed"
     finally:
         report.seconds = round(time.monotonic() - started, 3)
@@ -94,7 +94,7 @@ def _label(unit: Unit) -> str:
     return unit.url if unit.url else (safe_text(unit.path.name) if unit.path else "")
 
 
-def _mark_gone(catalog: Catalog, found: Discovery, known: dict[str, list[store.Known]],
+def _mark_gone(catalog: Catalog, found: Discovery, known: dict[str, list[writes.Known]],
                seen: set[str], run_id: int) -> int:
     """Sources below a scanned folder that were not found again are marked deleted."""
     prefixes = [file_location(root) for root in found.roots]
@@ -107,7 +107,7 @@ def _mark_gone(catalog: Catalog, found: Discovery, known: dict[str, list[store.K
     if gone:
         with catalog.session() as session:
             ids = [k.id for source in gone for k in known[source]]
-            store.mark_deleted(session, ids, run_id)
+            writes.mark_deleted(session, ids, run_id)
     return len(gone)
 
 

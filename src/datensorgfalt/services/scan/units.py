@@ -12,7 +12,8 @@ from typing import Any
 from datensorgfalt.catalog.store import Catalog, dataset_id_for
 from datensorgfalt.engine.fingerprint import modified_at, part_fingerprint, sha256_file
 from datensorgfalt.i18n import t
-from datensorgfalt.services.scan import folders, store
+from datensorgfalt.services.scan import catalog_writes as writes
+from datensorgfalt.services.scan import folders
 from datensorgfalt.services.scan.discover import Unit
 from datensorgfalt.services.scan.table_profile import TableProfile, profile
 from datensorgfalt.sources.base import ReadError
@@ -21,7 +22,7 @@ from datensorgfalt.sources.postgres import database_location, open_database
 from datensorgfalt.sources.registry import open_tables
 from datensorgfalt.workspace import Workspace
 
-Known = dict[str, list[store.Known]]
+Known = dict[str, list[writes.Known]]
 
 
 @dataclass
@@ -53,19 +54,19 @@ def _failure(location: str, item) -> dict[str, Any]:
 def _run_failure(catalog: Catalog, run_id: int, location: str, exc: BaseException,
                  known: Known) -> UnitResult:
     """A problem that leaves no dataset behind (the file vanished): a finding of the run."""
-    item = store.finding_for_error(exc, {"location": location})
+    item = writes.finding_for_error(exc, {"location": location})
     item.run_id = run_id
     with catalog.session() as session:
         session.add(item)
         before = [k.id for k in known.get(location, []) if k.status != "deleted"]
         if before and isinstance(exc, FileNotFoundError):
-            store.mark_deleted(session, before, run_id)
+            writes.mark_deleted(session, before, run_id)
     return UnitResult("failed", {location}, 0, [_failure(location, item)])
 
 
 # -- table files -----------------------------------------------------------------------------
 
-def _unchanged(before: list[store.Known], size: int, modified=None, sha=None) -> bool:
+def _unchanged(before: list[writes.Known], size: int, modified=None, sha=None) -> bool:
     current = [k for k in before if k.status != "deleted"]  # parts removed earlier don't count
     if not current or any(k.status != "active" for k in current):
         return False  # new, or it failed last time: read it again
@@ -96,7 +97,7 @@ def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int) -> Unit
     base["details"]["sha256"] = sha
     if _unchanged(before, stat.st_size, sha=sha):
         with catalog.session() as session:
-            store.touch(session, [k.id for k in before if k.status == "active"], modified)
+            writes.touch(session, [k.id for k in before if k.status == "active"], modified)
         return UnitResult("unchanged", {source})
     try:
 
@@ -110,11 +111,11 @@ def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int) -> Unit
         locations = []
         for table, table_profile in tables:
             fields = _table_fields(path, table, table_profile, base, sha)
-            findings = [store.finding_for_issue(issue) for issue in table.issues]
+            findings = [writes.finding_for_issue(issue) for issue in table.issues]
             if table_profile.row_count == 0 and table_profile.columns:
-                findings.append(store.finding("no-rows", "warning",
+                findings.append(writes.finding("no-rows", "warning",
                                               t("scan.finding.no_rows")))
-            store.upsert_dataset(session, table.location, fields, table_profile.columns,
+            writes.upsert_dataset(session, table.location, fields, table_profile.columns,
                                  findings, run_id, new=not before)
             locations.append(table.location)
         _forget_missing_parts(session, before, locations, run_id)
@@ -141,23 +142,23 @@ def _table_fields(path: Path, table, table_profile: TableProfile, base: dict,
     }
 
 
-def _forget_missing_parts(session, before: list[store.Known], locations: list[str],
+def _forget_missing_parts(session, before: list[writes.Known], locations: list[str],
                           run_id: int) -> None:
     """Sheets or tables that were in the file before and are gone now."""
     gone = [k.id for k in before if k.location not in locations and k.status != "deleted"]
     if gone:
-        store.mark_deleted(session, gone, run_id)
+        writes.mark_deleted(session, gone, run_id)
 
 
 def _unreadable(catalog: Catalog, run_id: int, source: str, path: Path, base: dict,
-                exc: BaseException, before: list[store.Known]) -> UnitResult:
-    item = store.finding_for_error(exc)
+                exc: BaseException, before: list[writes.Known]) -> UnitResult:
+    item = writes.finding_for_error(exc)
     fields = {**base, "kind": "unreadable", "status": "error",
               "format": path.suffix.lower().lstrip(".") or "unbekannt",
               "fingerprint": base["details"].get("sha256"), "row_count": None,
               "column_count": None, "dialect": {}}
     with catalog.session() as session:
-        store.upsert_dataset(session, source, fields, [], [item], run_id)
+        writes.upsert_dataset(session, source, fields, [], [item], run_id)
         _forget_missing_parts(session, before, [source], run_id)
     return UnitResult("failed", {source}, 1, [_failure(source, item)])
 
@@ -178,7 +179,7 @@ def _folder(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
         result = folders.profile_documents(root, unit.members, text_folder, sha256_file)
     else:
         result = folders.profile_images(root, unit.members, sha256_file)
-    findings = [store.finding_for_error(exc, {"file": str(path.relative_to(root))})
+    findings = [writes.finding_for_error(exc, {"file": str(path.relative_to(root))})
                 for path, exc in result.problems]
     fields = {
         "title": display_name(root), "kind": unit.kind, "format": _formats(result.details),
@@ -192,7 +193,7 @@ def _folder(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
                     "problems": [safe_text(str(p.relative_to(root))) for p, _ in result.problems]},
     }
     with catalog.session() as session:
-        store.upsert_dataset(session, location, fields, [], findings, run_id)
+        writes.upsert_dataset(session, location, fields, [], findings, run_id)
     outcome = "changed" if any(k.status != "deleted" for k in before) else "new"
     return UnitResult(outcome, {location}, 1, [_failure(location, f) for f in findings])
 
@@ -212,9 +213,9 @@ def _database(url: str, catalog: Catalog, known: Known, run_id: int) -> UnitResu
     try:
         tables = [(table, profile(table)) for table in open_database(url)]
     except ReadError as exc:
-        item = store.finding_for_error(exc)
+        item = writes.finding_for_error(exc)
         with catalog.session() as session:
-            store.upsert_dataset(session, location, {**base, "status": "error"}, [], [item],
+            writes.upsert_dataset(session, location, {**base, "status": "error"}, [], [item],
                                  run_id)
         return UnitResult("failed", {location}, 1, [_failure(location, item)])
     signatures, changed = {}, not before
@@ -224,14 +225,14 @@ def _database(url: str, catalog: Catalog, known: Known, run_id: int) -> UnitResu
             signatures[table.location] = signature
             changed |= not any(k.location == table.location and k.signature == signature
                                and k.status == "active" for k in before)
-            store.upsert_dataset(session, table.location, {
+            writes.upsert_dataset(session, table.location, {
                 "title": table.name, "kind": "table", "format": "postgresql",
                 "dialect": dict(table.dialect), "byte_size": None, "modified_at": None,
                 "fingerprint": None, "row_count": table_profile.row_count,
                 "column_count": len(table_profile.columns), "status": "active",
                 "details": {"source": location, "signature": signature},
             }, table_profile.columns, [], run_id)
-        store.upsert_dataset(session, location, {
+        writes.upsert_dataset(session, location, {
             **base, "status": "active", "row_count": None, "column_count": None,
             "details": {**base["details"], "tables": sorted(signatures)}}, [], [], run_id)
         _forget_missing_parts(session, before, [location, *signatures], run_id)
