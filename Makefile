@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-firma
 
-.PHONY: demo test install install-dev system-deps lint bench clean
+.PHONY: demo test install install-dev system-deps lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: install-dev system-deps
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+# docs/cli.md: the --help of every command (tests/test_docs.py fails when it is out of date)
+docs: install
+	$(BIN)/python scripts/cli_reference.py
 
 bench: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

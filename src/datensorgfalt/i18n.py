@@ -61,3 +61,15 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     lang = lang or language()
     text = _texts(lang).get(key) or _texts("de").get(key) or key
     return text.format(**values) if values else text
+
+
+def human_size(size: int | None) -> str:
+    """A byte count for people: ``512 B``, ``1.5 KB``, ``3.2 GB`` (``-`` when unknown)."""
+    if size is None:
+        return "-"
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024:
+            return f"{value:.0f} B" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TB"

@@ -1,4 +1,5 @@
-"""What every command shares: the workspace, JSON output and one way to report errors."""
+"""What every command shares: the workspace, JSON output, one way to report errors, the group
+that runs a default subcommand, the progress bar, severity colours and file sizes."""
 
 from __future__ import annotations
 
@@ -12,13 +13,20 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
+import click
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
 
 from datensorgfalt.catalog import Catalog
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.i18n import human_size as human_size  # the one size formatter
 from datensorgfalt.i18n import t
+from datensorgfalt.services import Progress as ProgressCallback
 from datensorgfalt.workspace import Workspace, find_workspace
+
+SEVERITY_STYLE = {"critical": "bold red", "error": "red", "warning": "yellow", "info": "cyan"}
 
 
 @dataclass
@@ -87,12 +95,56 @@ def open_catalog(path: Path | None = None) -> Iterator[tuple[Workspace, Catalog]
         catalog.close()
 
 
-def human_size(size: int | None) -> str:
-    if size is None:
-        return "-"
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
+class DefaultCommandGroup(TyperGroup):
+    """A group whose arguments, when they name no subcommand, go to ``default_command``.
+
+    ``privacy A B`` means ``privacy run A B`` and ``quality`` alone means ``quality run``.
+    Values of options (``-w DIR``) are not read as subcommand names, and a subcommand that
+    follows options is moved to the front (``quality -w DIR show A``).
+    """
+
+    default_command = "run"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] in ctx.help_option_names:
+            return super().parse_args(ctx, args)
+        words = self._words(args)
+        if words and args[words[0]] in self.commands:
+            first = words[0]
+            args = [args[first], *args[:first], *args[first + 1:]]
+        elif self.default_command in self.commands:
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+    def _words(self, args: list[str]) -> list[int]:
+        """Positions of the arguments that are neither options nor an option's value."""
+        valued = {name for command in self.commands.values() for param in command.params
+                  if isinstance(param, click.Option) and not param.is_flag and not param.count
+                  for name in param.opts}
+        words, skip = [], False
+        for index, arg in enumerate(args):
+            if skip:
+                skip = False
+            elif arg in valued:
+                skip = True
+            elif not arg.startswith("-") or arg == "-":
+                words.append(index)
+        return words
+
+
+@contextmanager
+def progress_bar(quiet: bool, idle: str = "",
+                 describe: Callable[[str], str] | None = None) -> Iterator[ProgressCallback]:
+    """A progress bar on stderr (none with ``--json``); yields the service's progress callback
+    ``(done, total, label)``. ``idle`` is shown while there is no label; ``describe`` words one."""
+    bar = Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=err_console, transient=True, disable=quiet)
+    with bar:
+        task = bar.add_task(idle, total=None)
+
+        def update(done: int, total: int, label: str) -> None:
+            label = (label or "")[:40]
+            text = (describe(label) if describe else label) if label else idle
+            bar.update(task, completed=done, total=total, description=text)
+
+        yield update

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from datensorgfalt.catalog.serialize import dataset_to_dict
 from datensorgfalt.cli.common import (
+    SEVERITY_STYLE,
     console,
     handles_errors,
     human_size,
@@ -20,8 +21,6 @@ from datensorgfalt.cli.common import (
 )
 from datensorgfalt.i18n import t
 from datensorgfalt.services.sharing import export_catalog, export_summary
-
-SEVERITY_STYLE = {"critical": "bold red", "error": "red", "warning": "yellow", "info": "cyan"}
 
 
 def register(app: typer.Typer) -> None:

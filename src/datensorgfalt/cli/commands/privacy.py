@@ -1,7 +1,7 @@
 """``datensorgfalt privacy [DATASET...]`` and ``datensorgfalt privacy text [FILE|-]``.
 
-``privacy`` is a group whose default subcommand is ``run``: ``privacy A B`` means
-``privacy run A B``; ``privacy text FILE`` runs the text detector.
+``privacy`` is a group whose default subcommand is ``run`` (``DefaultCommandGroup``):
+``privacy A B`` means ``privacy run A B``; ``privacy text FILE`` runs the text detector.
 """
 
 from __future__ import annotations
@@ -10,19 +10,17 @@ import json
 import sys
 from pathlib import Path
 
-import click
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
-from typer.core import TyperGroup
 
 from datensorgfalt.cli.common import (
+    DefaultCommandGroup,
     console,
-    err_console,
     handles_errors,
     json_option,
     open_catalog,
     print_json,
+    progress_bar,
     workspace_option,
 )
 from datensorgfalt.i18n import t
@@ -35,17 +33,8 @@ from datensorgfalt.services.privacy import (
 )
 
 
-class DefaultRunGroup(TyperGroup):
-    """Arguments that name no subcommand go to ``run``."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
-            args = ["run", *args]
-        return super().parse_args(ctx, args)
-
-
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(cls=DefaultRunGroup, help=t("privacy.help.group"))
+    group = typer.Typer(cls=DefaultCommandGroup, help=t("privacy.help.group"))
     app.add_typer(group, name="privacy")
 
     @group.command("run", help=t("privacy.help.run"))
@@ -55,11 +44,9 @@ def register(app: typer.Typer) -> None:
         workspace: Path = workspace_option(),
         as_json: bool = json_option(),
     ) -> None:
-        with open_catalog(workspace) as (ws, catalog), _progress(as_json) as bar:
-            task = bar.add_task(t("privacy.cli.progress"), total=None)
-            report = scan_privacy(ws, catalog, datasets or None, progress=lambda d, n, label:
-                                  bar.update(task, completed=d, total=n,
-                                             description=(label or "")[:40]))
+        with open_catalog(workspace) as (ws, catalog), progress_bar(
+                as_json, t("privacy.cli.progress")) as progress:
+            report = scan_privacy(ws, catalog, datasets or None, progress=progress)
         print_json(report.to_dict()) if as_json else _render(report)
 
     @group.command("text", help=t("privacy.help.text"))
@@ -73,19 +60,22 @@ def register(app: typer.Typer) -> None:
         content = read_text_input(file, sys.stdin)
         entities = scan_text(content, min_score=min_score, special=special)
         if as_json:
-            for entity in entities:
-                sys.stdout.write(json.dumps(entity.to_dict(), ensure_ascii=False) + "\n")
+            _print_json_lines([entity.to_dict() for entity in entities])
             return
-        if not entities:
-            console.print(t("privacy.cli.text_none"))
-        for e in entities:
-            console.print(f"{e.start:>6}-{e.end:<6} {e.type:<24} {e.score:.2f}  {e.text}",
-                          markup=False)
+        _render_entities(entities)
 
 
-def _progress(quiet: bool) -> Progress:
-    return Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
-                    console=err_console, transient=True, disable=quiet)
+def _print_json_lines(rows: list[dict]) -> None:
+    for row in rows:
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _render_entities(entities: list) -> None:
+    if not entities:
+        console.print(t("privacy.cli.text_none"))
+    for e in entities:
+        console.print(f"{e.start:>6}-{e.end:<6} {e.type:<24} {e.score:.2f}  {e.text}",
+                      markup=False)
 
 
 def _render(report: PrivacyReport) -> None:

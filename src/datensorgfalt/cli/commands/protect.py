@@ -39,16 +39,18 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         with open_catalog(workspace) as (ws, catalog):
             if write_plan:
-                text = yaml.safe_dump(suggested_plan(catalog, dataset, k or 5),
-                                      allow_unicode=True, sort_keys=False)
-                write_plan.write_text(text, "utf-8")
-                console.print(t("protect.cli.plan_written", path=write_plan))
+                _write_plan(suggested_plan(catalog, dataset, k or 5), write_plan)
                 return
             if out is None:
                 raise typer.BadParameter("--out", param_hint="--out")
             report = protect(ws, catalog, dataset, out, plan, k, quasi or None,
                              sensitive or None)
         print_json(report.to_dict()) if as_json else _render(report)
+
+
+def _write_plan(plan: dict, path: Path) -> None:
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), "utf-8")
+    console.print(t("protect.cli.plan_written", path=path))
 
 
 def _render(report: ProtectReport) -> None:

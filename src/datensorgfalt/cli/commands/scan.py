@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from datensorgfalt.cli.common import console, err_console, handles_errors, json_option, print_json
+from datensorgfalt.catalog import Catalog
+from datensorgfalt.cli.common import (
+    console,
+    err_console,
+    handles_errors,
+    json_option,
+    open_catalog,
+    print_json,
+    progress_bar,
+    workspace_option,
+)
 from datensorgfalt.errors import NoWorkspace
 from datensorgfalt.i18n import t
 from datensorgfalt.services.scan import ScanReport, display_location, scan
-from datensorgfalt.workspace import find_workspace, init_workspace
+from datensorgfalt.workspace import Workspace, find_workspace, init_workspace
 
 
 def register(app: typer.Typer) -> None:
@@ -20,30 +31,27 @@ def register(app: typer.Typer) -> None:
     @handles_errors
     def scan_command(
         targets: list[str] = typer.Argument(..., help=t("scan.help.targets")),
-        workspace: Path = typer.Option(None, "--workspace", "-w", help=t("help.workspace")),
+        workspace: Path = workspace_option(),
         as_json: bool = json_option(),
     ) -> None:
-        try:
-            ws = find_workspace(workspace)
-        except NoWorkspace:
-            ws = init_workspace(workspace or Path.cwd())
-            err_console.print(t("scan.cli.workspace_created", folder=ws.folder))
-        catalog = ws.open_catalog()
-        try:
-            with _progress(as_json) as bar:
-                task = bar.add_task(t("scan.cli.progress"), total=None)
-                report = scan(ws, catalog, targets, progress=lambda done, total, label:
-                              bar.update(task, completed=done, total=total,
-                                         description=label[:40] or t("scan.cli.progress")))
-        finally:
-            catalog.close()
+        with _open_or_create(workspace) as (ws, catalog), progress_bar(
+                as_json, t("scan.cli.progress")) as progress:
+            report = scan(ws, catalog, targets, progress=progress)
         print_json(report.to_dict()) if as_json else _render(report)
         raise typer.Exit(report.exit_code)
 
 
-def _progress(quiet: bool) -> Progress:
-    return Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=err_console, transient=True, disable=quiet)
+@contextmanager
+def _open_or_create(path: Path | None) -> Iterator[tuple[Workspace, Catalog]]:
+    """The workspace's catalog; the first scan creates the workspace where it is run."""
+    try:
+        find_workspace(path)
+    except NoWorkspace:
+        created = init_workspace(path or Path.cwd())
+        err_console.print(t("scan.cli.workspace_created", folder=created.folder))
+        path = created.root
+    with open_catalog(path) as opened:
+        yield opened
 
 
 def _render(report: ScanReport) -> None:

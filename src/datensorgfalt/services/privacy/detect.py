@@ -8,7 +8,6 @@ run goes on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from datensorgfalt.catalog import Catalog, save_result
 from datensorgfalt.catalog.models import Dataset, Finding
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import language, t
+from datensorgfalt.services import Progress
 from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.privacy.column_kinds import ColumnVerdict, classify_table
 from datensorgfalt.services.privacy.entities import mask
@@ -27,7 +27,6 @@ from datensorgfalt.services.privacy.reading import read_columns
 from datensorgfalt.services.privacy.special import categories, special_categories_in
 from datensorgfalt.workspace import Workspace
 
-Progress = Callable[[int, int, str], None]
 SEVERITY_ORDER = ["info", "warning", "error", "critical"]
 DOCUMENT_CHARS = 200_000  # per document; letters and e-mails are far shorter
 

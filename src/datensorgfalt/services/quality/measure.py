@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from datensorgfalt.engine import (
     staged_parquet,
 )
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.services import Progress
 from datensorgfalt.services.quality import currentness
 from datensorgfalt.services.quality.findings import QualityFinding, finding_text, message
 from datensorgfalt.services.quality.profile import SEVERITY_ORDER, Profile, finish, profile_parquet
@@ -126,7 +126,7 @@ def store(catalog: Catalog, dataset: Dataset, run_id: int, profile: Profile) -> 
 
 
 def run_quality(workspace: Workspace, catalog: Catalog, selectors: list[str] | None = None,
-                progress: Callable[[str, int, int], None] | None = None) -> QualityRun:
+                progress: Progress | None = None) -> QualityRun:
     datasets = select_datasets(catalog, selectors)
     run_id = catalog.start_run(KIND, {"datasets": selectors or []})
     now = _now()
@@ -136,10 +136,12 @@ def run_quality(workspace: Workspace, catalog: Catalog, selectors: list[str] | N
     try:
         for index, dataset in enumerate(datasets):
             if progress:
-                progress(dataset.title, index, len(datasets))
+                progress(index, len(datasets), dataset.title)
             profile = profile_dataset(workspace, dataset, outdated.get(dataset.id, []), now)
             store(catalog, dataset, run_id, profile)
             outcomes.append(_outcome(dataset, profile))
+        if progress:
+            progress(len(datasets), len(datasets), "")
     except KeyboardInterrupt:
         status = "interrupted"
         raise

@@ -31,17 +31,6 @@ def _language(lang: str | None):
         i18n.set_language(previous)
 
 
-def human_size(size: int | None) -> str:
-    if size is None:
-        return "-"
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024:
-            return f"{value:.0f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"
-
-
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("datensorgfalt", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
@@ -50,7 +39,7 @@ def _environment() -> Environment:
     env.globals["phase_titles"] = lambda r: [
         {"title": loc(p["title"]), "here": p["key"] == r["phase"]["key"]}
         for p in load("readiness")["phases"]]
-    env.filters["size"] = human_size
+    env.filters["size"] = i18n.human_size
     env.filters["metrics"] = lambda m: ", ".join(
         f"{k.upper()} {v:.2f}" if isinstance(v, float) else f"{k.upper()} {v}"
         for k, v in list((m or {}).items())[:2]) or "-"

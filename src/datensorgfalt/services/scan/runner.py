@@ -9,20 +9,18 @@ catalog and the next scan picks up where it stopped (finished files are then unc
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from datensorgfalt.catalog.store import Catalog, dataset_id_for
+from datensorgfalt.services import Progress
 from datensorgfalt.services.scan import catalog_writes as writes
 from datensorgfalt.services.scan.discover import Discovery, Unit, discover
 from datensorgfalt.services.scan.units import UnitResult, scan_unit
 from datensorgfalt.sources.locations import file_location, safe_text
 from datensorgfalt.sources.postgres import database_location
 from datensorgfalt.workspace import Workspace
-
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass
