@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from datensorgfalt.errors import DatensorgfaltError
 
-Progress = Callable[[str], None]
+StepProgress = Callable[[str], None]  # the name of the step that starts
 
 
 class InvalidBudget(DatensorgfaltError):
@@ -41,7 +41,7 @@ class Deadline:
     started: float = field(default_factory=time.monotonic)
     durations: dict[str, float] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
-    progress: Progress | None = None
+    progress: StepProgress | None = None
     failed: dict[str, str] = field(default_factory=dict)
     interrupted: bool = False
 

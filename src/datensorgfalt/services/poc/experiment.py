@@ -24,7 +24,7 @@ from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.poc import column_roles, modelcard, plots
 from datensorgfalt.services.poc import data as d
 from datensorgfalt.services.poc.anomaly import run_anomaly
-from datensorgfalt.services.poc.budget import Deadline, Progress
+from datensorgfalt.services.poc.budget import Deadline, StepProgress
 from datensorgfalt.services.poc.evaluation import clean
 from datensorgfalt.services.poc.forecast import run_forecast
 from datensorgfalt.services.poc.outcome import Outcome
@@ -229,7 +229,7 @@ def _file_column(frame: pd.DataFrame, docs: Any) -> str | None:
 
 
 # -- run ----------------------------------------------------------------------------------
-def run(workspace: Workspace, catalog: Catalog, plan: Plan, progress: Progress | None = None,
+def run(workspace: Workspace, catalog: Catalog, plan: Plan, progress: StepProgress | None = None,
         forecast_out: Path | None = None) -> dict[str, Any]:
     request = plan.request
     soll = parse_soll(request.soll, request.kind)
