@@ -33,12 +33,16 @@ def test_cli_reference_is_up_to_date() -> None:
                     "(scripts/cli_reference.py) und die Datei mit einchecken.", pytrace=False)
 
 
-def test_every_command_and_option_has_help() -> None:
+def test_every_command_option_and_argument_has_help() -> None:
     missing = [name for name, command in _commands() if not (command.help or "").strip()]
     missing += [f"{name} {param.opts[0]}" for name, command in _commands()
-                for param in command.params
-                if isinstance(param, click.Option) and not (param.help or "").strip()]
+                for param in command.params if not (getattr(param, "help", "") or "").strip()]
     assert not missing, f"ohne Hilfetext: {missing}"
+
+
+def test_argument_help_reaches_the_user() -> None:
+    """click 8.5 dropped typer's argument help; the pin in pyproject.toml keeps it shown."""
+    assert "Ordner, in dem der Arbeitsbereich entsteht" in DOC.read_text("utf-8")
 
 
 def test_every_command_is_in_the_reference() -> None:
