@@ -15,7 +15,7 @@ from datensorgfalt.catalog.models import Finding, Result
 from datensorgfalt.services.quality import measure as service
 from datensorgfalt.services.scan.runner import scan
 from datensorgfalt.workspace import init_workspace
-from tests.test_quality_profile import HEADER, customers
+from tests.helpers.quality_data import HEADER, customers
 
 
 def write_customers(path: Path, rows: list[list]) -> None:

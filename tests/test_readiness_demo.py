@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from datensorgfalt.cli.app import build_app
 from datensorgfalt.services import evidence as ev
-from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.services.knowledge import path_of
+from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.services.report import build_report
 from datensorgfalt.services.usecases.matching import match_all
 from datensorgfalt.workspace import find_workspace

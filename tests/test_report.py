@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from datensorgfalt.services import evidence as ev
-from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.services.knowledge import path_of
+from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.services.report import SECTIONS, build_report
 from datensorgfalt.services.report.readability import body_text, flesch, wstf1
 from datensorgfalt.services.usecases.matching import match_all
 from datensorgfalt.workspace import init_workspace
-from tests.company import build_company
+from tests.helpers.company import build_company
 
 HEADINGS = {
     "de": ["Das Wichtigste in Kürze", "Welche Daten es gibt", "Wie gut die Daten sind",
@@ -160,7 +160,7 @@ def test_readability_formulas_rank_easy_text_above_hard_text() -> None:
 
 
 def test_poc_results_appear_in_the_report(tmp_path: Path) -> None:
-    from tests.company import add_result
+    from tests.helpers.company import add_result
 
     workspace, catalog = company_workspace(tmp_path)
     sales = ev.gather(catalog).datasets

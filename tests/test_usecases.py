@@ -10,10 +10,10 @@ from sqlalchemy import select
 from datensorgfalt.catalog.models import Result
 from datensorgfalt.services import evidence as ev
 from datensorgfalt.services.readiness import assessment as readiness
-from datensorgfalt.services.usecases.predicates import PARAMETERS
 from datensorgfalt.services.usecases.matching import library, match_all
+from datensorgfalt.services.usecases.predicates import PARAMETERS
 from datensorgfalt.workspace import init_workspace
-from tests.company import add_dataset, add_result, build_company, time_series
+from tests.helpers.company import add_dataset, add_result, build_company, time_series
 
 AREAS = {"production", "logistics", "sales", "purchasing", "service", "hr", "rnd",
          "administration"}
