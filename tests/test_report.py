@@ -50,9 +50,13 @@ def company_workspace(tmp_path: Path):
 def test_report_for_a_company_has_every_section_on_its_pdf_pages(tmp_path: Path) -> None:
     workspace, catalog = company_workspace(tmp_path)
     result = build_report(catalog, workspace, tmp_path / "out")
-    match_all(ev.gather(catalog), None)
+    matches = match_all(ev.gather(catalog), None)
     catalog.close()
     html = Path(result["html"]).read_text("utf-8")
+    # the use cases to start now are the matcher's best "now" cases, in its order
+    now = [m for m in matches if m["verdict"] == "now"]
+    assert now and result["usecases_now"] == [m["id"] for m in now][:5]
+    assert all(m["title"] in html for m in now[:5])
     pages = pdf_pages_as_png(Path(result["pdf"]), tmp_path)
     assert len(pages) == result["pages"] >= 3
     assert all(p.stat().st_size > 1000 for p in pages)
