@@ -145,7 +145,7 @@ if sys.argv[1] != "-":
     ws = init_workspace(Path(sys.argv[1]).parent)
     catalog = ws.open_catalog()
     started = time.perf_counter()
-    report = scan([sys.argv[1]], ws, catalog)
+    report = scan(ws, catalog, [sys.argv[1]])
     result = f"{time.perf_counter() - started:.1f} {catalog.datasets()[0].row_count} {report.ok}"
 print(result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """

@@ -1,26 +1,15 @@
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from datensorgfalt import i18n
 from datensorgfalt.catalog import Catalog
-from tests.pg import PostgresCluster
-
-
-def _find_shared() -> Path:
-    """``../shared`` beside the checkout (tests may read it; the tool never needs it)."""
-    for folder in Path(__file__).resolve().parents:
-        if (folder / "shared" / "ARCHITECTURE.md").exists():
-            return folder / "shared"
-    return Path(__file__).resolve().parents[2] / "shared"
-
-
-SHARED = _find_shared()
+from tests.helpers import shared
+from tests.helpers.cli import clean_environment, cli_invoker
+from tests.helpers.pg import PostgresCluster
 
 
 @pytest.fixture(scope="session")
@@ -53,10 +42,7 @@ def catalog(catalog_url: str) -> Iterator[Catalog]:
 @pytest.fixture(autouse=True)
 def german(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test starts in German, whatever the developer's environment says."""
-    monkeypatch.delenv("DATENSORGFALT_LANG", raising=False)
-    monkeypatch.delenv("DATENSORGFALT_DB", raising=False)
-    monkeypatch.delenv("DATENSORGFALT_WORKSPACE", raising=False)
-    i18n.set_language(None)
+    clean_environment(monkeypatch)
     yield
     i18n.set_language(None)
 
@@ -64,29 +50,7 @@ def german(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch):
     """Run the CLI in-process: ``cli("catalog", "list", "--json")`` -> click Result."""
-    from datensorgfalt.cli.app import build_app, main  # noqa: F401
-
-    runner = CliRunner()
-
-    def invoke(*args: str, cwd: Path | None = None, input: str | None = None):
-        if cwd is not None:
-            monkeypatch.chdir(cwd)
-        lang = None
-        if "--lang" in args:
-            lang = args[args.index("--lang") + 1]
-        i18n.set_language(lang)
-        return runner.invoke(build_app(), list(args), input=input, catch_exceptions=False)
-
-    return invoke
-
-
-def file_hashes(root: Path) -> dict[str, str]:
-    """sha256 of every file under ``root`` (to prove originals were not modified)."""
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and ".datensorgfalt" not in p.parts
-    }
+    return cli_invoker(monkeypatch)
 
 
 @pytest.fixture(scope="session")
@@ -100,3 +64,11 @@ def demo_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("demo") / "demo-firma"
     generate(root)
     return root
+
+
+@pytest.fixture(scope="session")
+def dcat_shapes():
+    """The DCAT-AP.de shapes from ``../shared``; the test is skipped when they are not there."""
+    if not shared.shapes_available():
+        pytest.skip(shared.MISSING)
+    return shared.load_shapes()

@@ -24,7 +24,7 @@ from datensorgfalt.services import poc, privacy, quality, readiness, scan, useca
 from datensorgfalt.services.knowledge import path_of
 from datensorgfalt.services.report import build_report
 from datensorgfalt.workspace import Workspace, init_workspace
-from tests.poc_data import requests
+from tests.helpers.poc_data import requests
 
 TIMINGS = {"seconds"}  # how long a scan or a PoC took
 

@@ -24,7 +24,7 @@ from stdnum.de import idnr
 
 from datensorgfalt.demo import load_planted
 from datensorgfalt.demo.personal import sv_nummer_is_valid
-from tests.conftest import file_hashes
+from tests.helpers.files import file_hashes
 
 ERP = "vertrieb/erp_umsatz_2023-2025.csv"
 LAYOUT = [

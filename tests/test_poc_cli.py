@@ -10,6 +10,7 @@ import pytest
 
 from datensorgfalt.catalog import Result
 from datensorgfalt.workspace import init_workspace
+from tests.helpers.cli import clean_environment, cli_invoker
 
 
 @pytest.fixture(scope="module")
@@ -20,14 +21,29 @@ def company(demo_company: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
     root = tmp_path_factory.mktemp("poc") / "firma"
     shutil.copytree(demo_company, root)
-    workspace = init_workspace(root)
-    catalog = workspace.open_catalog()
-    try:
-        scan(workspace, catalog, [root])
-        run_usecases(workspace, catalog)
-    finally:
-        catalog.close()
+    with pytest.MonkeyPatch.context() as monkeypatch:  # module scope: before `german`
+        clean_environment(monkeypatch)
+        workspace = init_workspace(root)
+        catalog = workspace.open_catalog()
+        try:
+            scan(workspace, catalog, [root])
+            run_usecases(workspace, catalog)
+        finally:
+            catalog.close()
     return root
+
+
+@pytest.fixture(scope="module")
+def sales_forecast(company: Path) -> tuple[str, Path, dict]:
+    """The sales forecast on the company, run once per module: (ERP dataset id, forecast file,
+    the PoC's JSON). Tests that read its result need not run after the test that checks it."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        clean_environment(monkeypatch)
+        cli = cli_invoker(monkeypatch)
+        erp = _dataset_id(cli, company, "erp_umsatz_2023-2025.csv")
+        out = company.parent / "prognose.csv"
+        data = _poc(cli, company, "forecast", "--dataset", erp, "--forecast-out", str(out))
+    return erp, out, data
 
 
 def _dataset_id(cli, root: Path, title: str) -> str:
@@ -41,10 +57,8 @@ def _poc(cli, root: Path, *args: str) -> dict:
     return json.loads(result.stdout)
 
 
-def test_sales_forecast_beats_seasonal_naive_and_says_so(cli, company: Path) -> None:
-    erp = _dataset_id(cli, company, "erp_umsatz_2023-2025.csv")
-    out = company.parent / "prognose.csv"
-    data = _poc(cli, company, "forecast", "--dataset", erp, "--forecast-out", str(out))
+def test_sales_forecast_beats_seasonal_naive_and_says_so(sales_forecast) -> None:
+    erp, out, data = sales_forecast
     assert data["columns"]["date"] == "Belegdatum" and data["columns"]["freq"] == "M"
     assert data["model"]["metrics"]["wape"] < data["baseline"]["metrics"]["wape"]
     assert data["met"] is True
@@ -72,7 +86,7 @@ def test_request_classifier_from_use_case_beats_majority(cli, company: Path) -> 
     assert data["model"]["metrics"]["macro_f1"] > data["baseline"]["metrics"]["macro_f1"]
 
 
-def test_results_are_stored_in_the_catalog(cli, company: Path) -> None:
+def test_results_are_stored_in_the_catalog(company: Path, sales_forecast) -> None:
     from datensorgfalt.workspace import find_workspace
 
     catalog = find_workspace(company).open_catalog()
@@ -90,14 +104,17 @@ def test_changed_dataset_is_refused(cli, company: Path) -> None:
     dataset = _dataset_id(cli, company, "pruefprotokolle.csv")
     stat = protocols.stat()
     os.utime(protocols, (stat.st_atime, stat.st_mtime + 3600))
-    result = cli("poc", "regress", "--dataset", dataset, "--yes", cwd=company)
+    try:
+        result = cli("poc", "regress", "--dataset", dataset, "--yes", cwd=company)
+    finally:  # the company is shared by the module's tests: put the file's time back
+        os.utime(protocols, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert result.exit_code == 1
     assert "verändert" in result.output and "scan" in result.output
 
 
 def test_predict_writes_rows_with_prediction_and_probabilities(cli, tmp_path: Path) -> None:
     from datensorgfalt.services.scan.runner import scan
-    from tests.test_poc_kinds import customers
+    from tests.helpers.poc_data import customers
 
     folder = tmp_path / "kunden"
     folder.mkdir()

@@ -9,7 +9,7 @@ from datensorgfalt.services.poc.experiment import judge
 from datensorgfalt.services.poc.forecast import run_forecast
 from datensorgfalt.services.poc.series import SeriesTooShort, build_series
 from datensorgfalt.services.poc.soll import parse_soll
-from tests.poc_data import order_lines
+from tests.helpers.poc_data import order_lines
 
 
 @pytest.fixture(scope="module")

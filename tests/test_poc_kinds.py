@@ -8,18 +8,7 @@ from datensorgfalt.services.poc.anomaly import run_anomaly
 from datensorgfalt.services.poc.budget import Deadline
 from datensorgfalt.services.poc.tabular import TargetUnusable, run_table
 from datensorgfalt.services.poc.text_routing import NoText, run_text
-from tests.poc_data import requests, sensor
-
-
-def customers(n: int = 400, seed: int = 2) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    calls = rng.poisson(2, n)
-    minutes = rng.normal(200, 50, n)
-    plan = rng.choice(["basis", "plus"], n)
-    risk = 0.6 * (calls >= 4) + 0.3 * (minutes > 260) + 0.1 * (plan == "plus")
-    churn = np.where(rng.random(n) < risk, "gekündigt", "aktiv")
-    return pd.DataFrame({"Kundennr": np.arange(10000, 10000 + n), "Anrufe": calls,
-                         "Minuten": minutes.round(1), "Tarif": plan, "Kündigung": churn})
+from tests.helpers.poc_data import customers, requests, sensor
 
 
 def test_classification_beats_the_majority_class() -> None:

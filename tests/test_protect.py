@@ -16,9 +16,9 @@ from datensorgfalt.services.privacy.protect.protected_copy import protect
 from datensorgfalt.services.privacy.protect.secret import load_or_create_key
 from datensorgfalt.services.privacy.protect.treatments import pseudonym
 from datensorgfalt.workspace import Workspace, init_workspace
-from tests.conftest import file_hashes
-from tests.scan_helpers import run_scan
-from tests.test_privacy_catalog import HEADER, PEOPLE, write_people
+from tests.helpers.files import file_hashes
+from tests.helpers.people import HEADER, PEOPLE, write_people
+from tests.helpers.scan import run_scan
 
 FIRST = ["Anna", "Jürgen", "Fatma", "Heinz", "Petra", "Klaus", "Sabine", "Ingrid"]
 LAST = ["Schmidt", "Becker", "Yilmaz", "Müller", "Wagner", "Hoffmann", "Krüger", "Lehmann",

@@ -15,7 +15,7 @@ from datensorgfalt.catalog.models import Finding, Result
 from datensorgfalt.services.quality import measure as service
 from datensorgfalt.services.scan.runner import scan
 from datensorgfalt.workspace import init_workspace
-from tests.test_quality_profile import HEADER, customers
+from tests.helpers.quality_data import HEADER, customers
 
 
 def write_customers(path: Path, rows: list[list]) -> None:
@@ -252,6 +252,36 @@ def test_postgresql_table_is_profiled(postgres, tmp_path: Path,
         assert [76, "ort", "rare-spelling"] in payload["cells"]
     finally:
         catalog.close()
+
+
+def test_file_name_that_is_not_utf8_is_profiled_not_vanished(tmp_path: Path, cli,
+                                                             catalog_url: str) -> None:
+    """``umsatz_\\xe4.csv`` (Latin-1 ä, not UTF-8): scanned, listed, shown and profiled."""
+    root = tmp_path / "firma"
+    init_workspace(root, catalog_url)
+    path = root / "daten" / os.fsdecode(b"umsatz_\xe4.csv")
+    path.parent.mkdir(parents=True)
+    write_customers(path, customers(80))
+    assert os.fsencode(path.name) == b"umsatz_\xe4.csv"
+    scanned_now = cli("scan", "daten", "--json", cwd=root)
+    assert scanned_now.exit_code == 0, scanned_now.output
+    listed = cli("catalog", "list", "--json", cwd=root)
+    assert listed.exit_code == 0, listed.output
+    entry = next(d for d in json.loads(listed.stdout) if d["title"].startswith("umsatz_"))
+    shown = cli("catalog", "show", entry["id"], "--json", cwd=root)
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["id"] == entry["id"]
+
+    result = cli("quality", "--json", cwd=root)
+    assert result.exit_code == 0, result.output
+    outcome = next(d for d in json.loads(result.stdout)["datasets"]
+                   if d["dataset_id"] == entry["id"])
+    assert outcome["error"] is None and outcome["score"] is not None
+    assert "source-vanished" not in {f["code"] for f in outcome["worst"]}
+    report = json.loads(cli("quality", "show", entry["id"], "--json", cwd=root).stdout)
+    assert report["result"]["rows"] == 80
+    assert "source-vanished" not in {f["code"] for f in report["result"]["findings"]}
+    assert "Datei verschwunden" not in cli("quality", "show", entry["id"], cwd=root).output
 
 
 def _latest_quality(catalog, selector: str) -> dict:

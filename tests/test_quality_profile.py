@@ -13,9 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from datensorgfalt.services.quality.profile import Profile, profile_file
-
-CITIES = {"44135": "Dortmund", "45127": "Essen", "40210": "Düsseldorf", "50667": "Köln",
-          "48143": "Münster", "33602": "Bielefeld"}
+from tests.helpers.quality_data import HEADER, customers
 
 
 def write_csv(folder: Path, header: list[str], rows: list[list], name: str = "t.csv") -> Path:
@@ -41,22 +39,6 @@ def finding(result: Profile, code: str, column: str | None = None):
                and (column is None or f.column == column)]
     assert matches, f"{code} not found in {[(f.code, f.column) for f in result.findings]}"
     return matches[0]
-
-
-def customers(n: int = 300, seed: int = 1) -> list[list]:
-    rng = random.Random(seed)
-    rows = []
-    for i in range(n):
-        plz = rng.choice(list(CITIES))
-        net = round(rng.uniform(10, 1000), 2)
-        day = date(2024, 1, 1) + timedelta(days=rng.randrange(360))
-        rows.append([f"K{i:05d}", f"Firma {i} GmbH", plz, CITIES[plz],
-                     f"{net:.2f}".replace(".", ","), f"{net * 1.19:.2f}".replace(".", ","),
-                     day.strftime("%d.%m.%Y")])
-    return rows
-
-
-HEADER = ["Kundennr", "Name", "PLZ", "Ort", "Netto", "Brutto", "Datum"]
 
 
 def test_clean_table_raises_no_alarm(tmp_path: Path) -> None:

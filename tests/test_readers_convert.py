@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 
 from datensorgfalt.services.scan.convert import convert
-from tests.conftest import file_hashes
+from tests.helpers.files import file_hashes
 
 GERMAN_EXPORT = (
     "ERP-Export Umsatz\n"

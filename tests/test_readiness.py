@@ -13,7 +13,7 @@ from datensorgfalt.services import evidence as ev
 from datensorgfalt.services.knowledge import path_of
 from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.workspace import init_workspace
-from tests.company import add_rights, build_company
+from tests.helpers.company import add_rights, build_company
 
 DIMENSIONS = {"strategy", "data", "skills", "processes", "it", "law", "finances", "culture"}
 EXAMPLE = path_of("answers-example.yaml")
@@ -201,7 +201,7 @@ def test_history_answer_is_compared_with_the_measured_months(catalog) -> None:
 
 
 def test_answers_stored_for_an_older_questionnaire_keep_what_still_fits(catalog) -> None:
-    from tests.company import add_result
+    from tests.helpers.company import add_result
 
     add_result(catalog, "readiness", None, key="assessment", payload={
         "answers": {"S1": 4, "S2": "vielleicht", "Z9": "ja", "_company": "Alt GmbH"}})

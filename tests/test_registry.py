@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from datensorgfalt.sources.registry import classify, open_location, open_tables
-from tests.scan_helpers import make_tree
+from tests.helpers.scan import make_tree
 
 
 def _rows(source) -> list[dict]:

@@ -16,7 +16,7 @@ from datensorgfalt.services.report import SECTIONS, build_report
 from datensorgfalt.services.report.readability import body_text, flesch, wstf1
 from datensorgfalt.services.usecases.matching import match_all
 from datensorgfalt.workspace import init_workspace
-from tests.company import build_company
+from tests.helpers.company import build_company
 
 HEADINGS = {
     "de": ["Das Wichtigste in Kürze", "Welche Daten es gibt", "Wie gut die Daten sind",
@@ -50,9 +50,13 @@ def company_workspace(tmp_path: Path):
 def test_report_for_a_company_has_every_section_on_its_pdf_pages(tmp_path: Path) -> None:
     workspace, catalog = company_workspace(tmp_path)
     result = build_report(workspace, catalog, tmp_path / "out")
-    match_all(ev.gather(None, catalog), None)
+    matches = match_all(ev.gather(None, catalog), None)
     catalog.close()
     html = Path(result["html"]).read_text("utf-8")
+    # the use cases to start now are the matcher's best "now" cases, in its order
+    now = [m for m in matches if m["verdict"] == "now"]
+    assert now and result["usecases_now"] == [m["id"] for m in now][:5]
+    assert all(m["title"] in html for m in now[:5])
     pages = pdf_pages_as_png(Path(result["pdf"]), tmp_path)
     assert len(pages) == result["pages"] >= 3
     assert all(p.stat().st_size > 1000 for p in pages)
@@ -160,7 +164,7 @@ def test_readability_formulas_rank_easy_text_above_hard_text() -> None:
 
 
 def test_poc_results_appear_in_the_report(tmp_path: Path) -> None:
-    from tests.company import add_result
+    from tests.helpers.company import add_result
 
     workspace, catalog = company_workspace(tmp_path)
     sales = ev.gather(None, catalog).datasets

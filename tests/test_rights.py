@@ -15,19 +15,9 @@ from datensorgfalt.services.privacy.rights import (
     show_rights,
 )
 from datensorgfalt.workspace import init_workspace
-from tests.scan_helpers import run_scan
-from tests.test_dcat import PROFILE, SPEZIFIKATION, violations
-from tests.test_privacy_catalog import write_people
-
-
-@pytest.fixture(scope="module")
-def dcat_shapes():
-    from rdflib import Graph
-
-    graph = Graph()
-    for name in SPEZIFIKATION:  # local files only
-        graph.parse(PROFILE / name, format="turtle")
-    return graph
+from tests.helpers.people import write_people
+from tests.helpers.scan import run_scan
+from tests.helpers.shared import violations
 
 
 @pytest.mark.parametrize(("typed", "stored"), [

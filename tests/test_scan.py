@@ -12,8 +12,8 @@ import pyarrow.parquet as pq
 from datensorgfalt.catalog.models import Link
 from datensorgfalt.catalog.store import dataset_id_for
 from datensorgfalt.sources.locations import file_location
-from tests.conftest import file_hashes
-from tests.scan_helpers import SALES, make_tree, run_scan
+from tests.helpers.files import file_hashes
+from tests.helpers.scan import SALES, make_tree, run_scan
 
 
 def _by_title(catalog) -> dict:

@@ -15,8 +15,8 @@ from openpyxl import Workbook
 
 from datensorgfalt.engine import fingerprint
 from datensorgfalt.sources.locations import file_location, path_of
-from tests.conftest import file_hashes
-from tests.scan_helpers import SALES, run_scan
+from tests.helpers.files import file_hashes
+from tests.helpers.scan import SALES, run_scan
 
 
 def _codes(catalog) -> dict[str, set[str]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 
 from datensorgfalt.sources.documents import extract_text, guess_language
-from tests.scan_helpers import run_scan
+from tests.helpers.scan import run_scan
 
 
 def write_pdf(path: Path, text: str) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from datensorgfalt.catalog import Catalog
-from tests.scan_helpers import SALES
+from tests.helpers.scan import SALES
 
 FILES = 400
 

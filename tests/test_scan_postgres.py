@@ -13,7 +13,7 @@ from datensorgfalt.catalog import Catalog
 from datensorgfalt.sources.base import ReadError
 from datensorgfalt.sources.postgres import connect
 from datensorgfalt.sources.registry import open_location, open_tables
-from tests.scan_helpers import run_scan
+from tests.helpers.scan import run_scan
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.services.usecases.matching import library, match_all
 from datensorgfalt.services.usecases.predicates import PARAMETERS
 from datensorgfalt.workspace import init_workspace
-from tests.company import add_dataset, add_result, build_company, time_series
+from tests.helpers.company import add_dataset, add_result, build_company, time_series
 
 AREAS = {"production", "logistics", "sales", "purchasing", "service", "hr", "rnd",
          "administration"}

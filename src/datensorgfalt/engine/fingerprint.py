@@ -6,7 +6,6 @@ import hashlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
-CHUNK = 1024 * 1024
 EPOCH = datetime(1970, 1, 1)
 
 

@@ -41,8 +41,6 @@ INTEGER_GROUPED = r"[+-]?\d{1,3}(\.\d{3})+"
 DECIMAL_DE = r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+"
 DECIMAL_ISO = r"[+-]?(\d{1,3}(,\d{3})+|\d+)\.\d+"
 BOOLEAN = {"true", "false", "ja", "nein", "wahr", "falsch", "yes", "no", "j", "n", "y"}
-NUMERIC_DUCK = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE",
-                "DECIMAL", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
 THRESHOLD = 0.9
 
 
@@ -142,10 +140,6 @@ def is_placeholder_sql(value: str, info: dict[str, Any]) -> str:
     codes = ", ".join(str(c) for c in sorted(starts))
     return (f"(ascii({value}) IN ({codes}) AND "
             f"regexp_full_match({value}, '{placeholder_regex(info)}'))")
-
-
-def null_tokens_sql(info: dict[str, Any]) -> str:
-    return ", ".join(f"'{sql_string(t)}'" for t in null_tokens(info))
 
 
 def clean_expr(column: str, info: dict[str, Any]) -> str:

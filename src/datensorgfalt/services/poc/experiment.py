@@ -353,9 +353,3 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value
-
-
-def load_results(catalog: Any) -> list[dict[str, Any]]:
-    with catalog.session() as session:
-        rows = session.scalars(select(Result).where(Result.kind == "poc").order_by(Result.id))
-        return [dict(r.payload) for r in rows]

@@ -10,7 +10,6 @@ from datensorgfalt.services.poc import evaluation as ev
 from datensorgfalt.services.poc.budget import Deadline, run_step
 from datensorgfalt.services.poc.calendar import DEFAULT_STATE
 from datensorgfalt.services.poc.forecasters import (
-    LEVELS,
     Ensemble,
     Forecaster,
     PerWorkingDay,
@@ -183,10 +182,6 @@ def _choose(results: dict[str, pd.DataFrame], finals: dict[str, pd.DataFrame],
     combined_bt = meta.merge(Ensemble(ENSEMBLE, []).combine(parts), on=keys, how="left")
     final = Ensemble(ENSEMBLE, []).combine(list(finals.values()))
     return ENSEMBLE, combined_bt, final
-
-
-def level_columns() -> list[str]:
-    return [f"yhat_{side}_{level}" for level in LEVELS for side in ("lo", "hi")]
 
 
 def forecast_future(series: SeriesData, artefact: dict) -> pd.DataFrame:

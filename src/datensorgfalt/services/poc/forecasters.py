@@ -144,10 +144,6 @@ def optional_models(freq: str, season: int) -> dict[str, StatsModel]:
     }
 
 
-def empty_forecast() -> pd.DataFrame:
-    return pd.DataFrame({"unique_id": [], "ds": [], "yhat": np.array([], float)})
-
-
 @dataclass
 class PerWorkingDay:
     """Forecast sales per working day, then multiply by the working days of each future period

@@ -38,14 +38,6 @@ def licence_ids() -> list[str]:
     return [entry["id"] for entry in vocabulary()["licences"]]
 
 
-def licence_entry(licence_id: str) -> dict | None:
-    return next((e for e in vocabulary()["licences"] if e["id"] == licence_id), None)
-
-
-def licence_uri(licence_id: str) -> str:
-    return vocabulary()["base_uri"] + licence_id
-
-
 def normalise_licence(value: str) -> str:
     """The DCAT-AP.de id for what a user typed (``dl-de/by-2-0`` -> ``dl-by-de/2.0``)."""
     text = value.strip().lower().removeprefix(vocabulary()["base_uri"].lower()).strip("/")

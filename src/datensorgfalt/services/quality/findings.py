@@ -46,7 +46,6 @@ CODES: dict[str, str] = {
     "source-vanished": "completeness",
     "source-unreadable": "validity",
 }
-SEVERITIES = ("info", "warning", "error", "critical")
 
 
 @dataclass

@@ -56,3 +56,15 @@ def requests(n: int = 90, seed: int = 4) -> pd.DataFrame:
                      f"{rng.integers(100, 5000)} Stück {words[0]} ({words[1]}), Material S235. "
                      f"Mit freundlichen Grüßen")
     return pd.DataFrame({"Anfrage": texts, "Schlüssel": labels})
+
+
+def customers(n: int = 400, seed: int = 2) -> pd.DataFrame:
+    """Customers of a phone tariff who may cancel (``Kündigung``): calls and minutes matter."""
+    rng = np.random.default_rng(seed)
+    calls = rng.poisson(2, n)
+    minutes = rng.normal(200, 50, n)
+    plan = rng.choice(["basis", "plus"], n)
+    risk = 0.6 * (calls >= 4) + 0.3 * (minutes > 260) + 0.1 * (plan == "plus")
+    churn = np.where(rng.random(n) < risk, "gekündigt", "aktiv")
+    return pd.DataFrame({"Kundennr": np.arange(10000, 10000 + n), "Anrufe": calls,
+                         "Minuten": minutes.round(1), "Tarif": plan, "Kündigung": churn})
