@@ -15,9 +15,8 @@ from typing import Any
 
 import joblib
 import pandas as pd
-from sqlalchemy import select
 
-from datensorgfalt.catalog import Catalog, Dataset, Result, save_result
+from datensorgfalt.catalog import Catalog, Dataset, save_result
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
 from datensorgfalt.services.knowledge import load
