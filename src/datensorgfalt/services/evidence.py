@@ -189,7 +189,7 @@ def _facts(dataset: Dataset, results: dict, copies: dict[str, str]) -> Facts:
                        "ai_training_allowed": rights.ai_training_allowed}
     return Facts(
         id=dataset.id, title=dataset.title, kind=dataset.kind, location=dataset.location,
-        path=location_path(dataset.location), format=dataset.format or "",
+        path=_readable_path(dataset.location), format=dataset.format or "",
         status=dataset.status, rows=dataset.row_count, byte_size=dataset.byte_size,
         modified_at=dataset.modified_at,
         columns=[{"name": c.name, "type": c.inferred_type, "semantic": c.semantic_type,
@@ -203,8 +203,9 @@ def _facts(dataset: Dataset, results: dict, copies: dict[str, str]) -> Facts:
     )
 
 
-def location_path(location: str) -> str:
-    """The file system path of a location as text people read, else ''."""
+def _readable_path(location: str) -> str:
+    """The path of a file location as text people read (``engine.local_path`` finds the file;
+    bytes that are not UTF-8 become U+FFFD here), else ''."""
     path = local_path(location)
     return safe_text(str(path)) if path is not None else ""
 

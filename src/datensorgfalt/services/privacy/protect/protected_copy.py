@@ -18,6 +18,7 @@ import yaml
 from datensorgfalt.catalog import Catalog, save_result
 from datensorgfalt.catalog.models import Column, Dataset, Link
 from datensorgfalt.catalog.store import dataset_id_for
+from datensorgfalt.engine import local_path
 from datensorgfalt.engine.fingerprint import sha256_file
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.privacy.column_kinds import classify_table
@@ -27,7 +28,7 @@ from datensorgfalt.services.privacy.protect.kanon import anonymise, l_diversity,
 from datensorgfalt.services.privacy.protect.plan import load_plan, merge_plan, suggest_plan
 from datensorgfalt.services.privacy.protect.secret import workspace_key
 from datensorgfalt.services.privacy.reading import read_columns
-from datensorgfalt.sources.locations import file_location, path_of
+from datensorgfalt.sources.locations import file_location
 from datensorgfalt.workspace import Workspace
 
 
@@ -111,7 +112,8 @@ def _target(dataset: Dataset, out_dir: Path) -> Path:
     stem = dataset.title.rsplit(".", 1)[0] if "." in dataset.title else dataset.title
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)
     target = out_dir / f"{stem}_geschuetzt.csv"
-    if dataset.location.startswith("file://") and path_of(dataset.location).resolve() == target:
+    source = local_path(dataset.location)
+    if source is not None and source.resolve() == target:
         raise ProtectError("protect.error.out_is_source")
     out_dir.mkdir(parents=True, exist_ok=True)
     return target
