@@ -6,6 +6,7 @@ Entry point ``run_readiness(workspace, catalog, answers)`` -> the assessment as 
 
 from datensorgfalt.services.readiness.assessment import (
     AnswersInvalid,
+    Assessment,
     assess,
     interview,
     load_answers,
@@ -18,6 +19,7 @@ from datensorgfalt.services.readiness.assessment import (
 
 __all__ = [
     "AnswersInvalid",
+    "Assessment",
     "assess",
     "interview",
     "load_answers",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import yaml
 
@@ -27,6 +27,25 @@ from datensorgfalt.workspace import Workspace
 YES = {"ja": "ja", "yes": "ja", "teilweise": "teilweise", "partly": "teilweise",
        "nein": "nein", "no": "nein"}
 MEASURES = ("coverage", "quality", "history", "rights", "personal")
+
+
+class Assessment(TypedDict):
+    """What the readiness step returns and stores (plain data, texts in one language)."""
+
+    version: int
+    lang: str
+    company: str | None
+    answers: dict[str, Any]
+    unanswered: list[str]
+    score: float
+    dimensions: list[dict[str, Any]]
+    phase: dict[str, Any]
+    next_phase: dict[str, Any] | None
+    gaps: list[dict[str, Any]]
+    next_steps: list[Any]
+    measures: dict[str, Any]
+    facts: dict[str, Any]
+    disagreements: list[dict[str, Any]]
 
 
 class AnswersInvalid(DatensorgfaltError):
@@ -139,7 +158,7 @@ def measure(evidence: ev.Evidence) -> dict[str, Any]:
 
 
 # -- assessment ---------------------------------------------------------------------------
-def assess(answers: dict[str, Any], evidence: ev.Evidence) -> dict[str, Any]:
+def assess(answers: dict[str, Any], evidence: ev.Evidence) -> Assessment:
     """Scores per dimension, phase, gaps and next steps (texts in the current language)."""
     spec = questionnaire()
     company = answers.get("_company")
@@ -329,7 +348,7 @@ def _finding_values(measured: dict) -> dict[str, Any]:
 
 # -- storing ------------------------------------------------------------------------------
 def run_readiness(workspace: Workspace | None, catalog: Catalog,
-                  answers: dict[str, Any]) -> dict[str, Any]:
+                  answers: dict[str, Any]) -> Assessment:
     """Assess and store a ``Result(kind="readiness", key="assessment")``."""
     run_id = catalog.start_run("readiness", {"answers": len(answers)})
     result = assess(answers, ev.gather(workspace, catalog))

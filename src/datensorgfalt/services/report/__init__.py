@@ -5,6 +5,6 @@
 ``templates/report.html.j2`` and writes the PDF with WeasyPrint (:mod:`.render`).
 """
 
-from datensorgfalt.services.report.render import SECTIONS, build_report
+from datensorgfalt.services.report.render import SECTIONS, ReportFiles, build_report
 
-__all__ = ["SECTIONS", "build_report"]
+__all__ = ["SECTIONS", "ReportFiles", "build_report"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -53,8 +53,21 @@ def render_html(data: dict[str, Any]) -> str:
         data=data, sections=SECTIONS, lang=i18n.language())
 
 
+class ReportFiles(TypedDict):
+    """The written report: where its files are and what it says in brief."""
+
+    html: str
+    pdf: str
+    pages: int
+    lang: str
+    sections: list[str]
+    company: str
+    usecases_now: list[str]
+    phase: str | None
+
+
 def build_report(workspace: Workspace | None, catalog: Catalog, out_dir: Path | None = None,
-                 lang: str | None = None) -> dict[str, Any]:
+                 lang: str | None = None) -> ReportFiles:
     """Write ``bericht.html`` and ``bericht.pdf`` (``report.*`` in English) into ``out_dir``."""
     with _language(lang):
         data = collect(workspace, catalog)

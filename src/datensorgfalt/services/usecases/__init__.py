@@ -5,6 +5,6 @@ the conditions a use case names are the functions in :mod:`.predicates`; the lib
 ``knowledge/usecases.yaml``.
 """
 
-from datensorgfalt.services.usecases.matching import library, match_all, run_usecases
+from datensorgfalt.services.usecases.matching import Match, library, match_all, run_usecases
 
-__all__ = ["library", "match_all", "run_usecases"]
+__all__ = ["Match", "library", "match_all", "run_usecases"]

@@ -12,7 +12,7 @@ missing; the readiness gates compare with the stored assessment. Verdict:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from datensorgfalt.catalog import Catalog, save_result
 from datensorgfalt.i18n import t
@@ -25,11 +25,41 @@ VERDICT_ORDER = {"now": 0, "after": 1, "not_yet": 2}
 LEVEL = {"low": 1, "medium": 2, "high": 3}
 
 
+class Match(TypedDict):
+    """One use case checked against the catalog: the verdict (now, after, not_yet), what is
+    missing, which datasets fit and the PoC to start (plain data, texts in one language)."""
+
+    id: str
+    title: str
+    summary: str
+    area: str
+    area_label: str
+    method: str
+    method_label: str
+    nace: list[str]
+    benefit: Any
+    effort: Any
+    practice: bool
+    verdict: str
+    verdict_label: str
+    fit: float
+    requirements: list[dict[str, Any]]
+    gates: list[dict[str, Any]]
+    missing: list[str]
+    flags: Any
+    make_or_buy: Any
+    pitfalls: Any
+    first_steps: Any
+    datasets: list[str]
+    poc: dict[str, Any] | None
+
+
 def library() -> list[dict[str, Any]]:
     return load("usecases")["usecases"]
 
 
-def match_all(evidence: ev.Evidence, readiness: dict[str, Any] | None = None) -> list[dict]:
+def match_all(evidence: ev.Evidence,
+              readiness: dict[str, Any] | None = None) -> list[Match]:
     """Every use case with verdict and data fit, best first (texts in the current language)."""
     readiness = readiness if readiness is not None else evidence.readiness
     matches = [match(usecase, evidence, readiness) for usecase in library()]
@@ -39,12 +69,12 @@ def match_all(evidence: ev.Evidence, readiness: dict[str, Any] | None = None) ->
     return matches
 
 
-def _rank(item: dict) -> tuple:
+def _rank(item: Match) -> tuple:
     return (VERDICT_ORDER[item["verdict"]], -item["fit"], -LEVEL[item["benefit"]],
             LEVEL[item["effort"]], not item["practice"], item["id"])
 
 
-def match(usecase: dict[str, Any], evidence: ev.Evidence, readiness: dict | None) -> dict:
+def match(usecase: dict[str, Any], evidence: ev.Evidence, readiness: dict | None) -> Match:
     checks = [_check(req, evidence) for req in usecase["requires"]]
     requirements = [_describe(req, check) for req, check in zip(
         usecase["requires"], checks, strict=True)]
@@ -193,7 +223,7 @@ def _quote(value: str) -> str:
     return value if value.replace("_", "").replace("-", "").isalnum() else f"'{value}'"
 
 
-def run_usecases(workspace: Workspace | None, catalog: Catalog) -> list[dict[str, Any]]:
+def run_usecases(workspace: Workspace | None, catalog: Catalog) -> list[Match]:
     """Match every use case and store one ``Result(kind="usecases", key=id)`` each."""
     run_id = catalog.start_run("usecases", {})
     matches = match_all(ev.gather(workspace, catalog))
