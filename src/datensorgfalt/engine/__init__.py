@@ -3,11 +3,14 @@
 DuckDB is the embedded analytical engine; profiling is SQL over a staged Parquet copy, never a
 pandas copy of a whole table. Everything above the engine asks it for a dataset's path
 (``local_path``), whether the file is still there or changed (``check_present``,
-``changed_since_scan``), a FROM-clause (``table_sql``) or a typed frame (``typed_frame``).
+``changed_since_scan``), a FROM-clause (``table_sql``), a typed frame (``typed_frame``), or
+cells as text (``text_columns``, for the personal-data detectors) and a typed frame of a file
+outside the catalog (``typed_file_frame``, for ``predict``).
 """
 
 from datensorgfalt.engine.duck import connect, quote, sql_string
 from datensorgfalt.engine.frames import typed_frame
+from datensorgfalt.engine.rows import text_columns, typed_file_frame
 from datensorgfalt.engine.staging import (
     SourceUnreadable,
     SourceVanished,
@@ -30,6 +33,8 @@ __all__ = [
     "sql_string",
     "staged_parquet",
     "table_sql",
+    "text_columns",
+    "typed_file_frame",
     "typed_frame",
     "write_parquet",
 ]

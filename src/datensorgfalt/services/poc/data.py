@@ -12,8 +12,6 @@ from datensorgfalt import engine
 from datensorgfalt.catalog import Dataset
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.vocabulary import says
-from datensorgfalt.sources.registry import open_tables
-from datensorgfalt.sources.types import infer_column, parse_column
 from datensorgfalt.workspace import Workspace
 
 
@@ -108,18 +106,7 @@ def _machine_key(text: str) -> tuple[str, int | None]:
 
 def read_new_data(path: Path) -> pd.DataFrame:
     """A table file given to ``predict``, read by the project's readers and typed."""
-    import pyarrow as pa
-
-
-    sources = open_tables(path)
-    if not sources:
+    frame = engine.typed_file_frame(path)
+    if frame is None:
         raise DatasetUnsuitable("poc.error.not_a_table", title=str(path), kind="-")
-    table = pa.Table.from_batches(list(sources[0].batches()))
-    columns = {}
-    for name, column in zip(table.column_names, table.columns, strict=True):
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            values = column.to_pylist()
-            columns[name] = parse_column(values, infer_column(values)).to_pandas()
-        else:
-            columns[name] = column.to_pandas()
-    return pd.DataFrame(columns)
+    return frame

@@ -16,6 +16,7 @@ from sqlalchemy import delete
 
 from datensorgfalt.catalog import Catalog, save_result
 from datensorgfalt.catalog.models import Dataset, Finding
+from datensorgfalt.engine import text_columns
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import language, t
 from datensorgfalt.services import Progress
@@ -23,7 +24,6 @@ from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.privacy.column_kinds import ColumnVerdict, classify_table
 from datensorgfalt.services.privacy.entities import mask
 from datensorgfalt.services.privacy.free_text import find_entities
-from datensorgfalt.services.privacy.reading import read_columns
 from datensorgfalt.services.privacy.special import categories, special_categories_in
 from datensorgfalt.workspace import Workspace
 
@@ -78,7 +78,7 @@ def _select(catalog: Catalog, selectors: list[str] | None) -> list[Dataset]:
 def _payload(dataset: Dataset) -> dict[str, Any]:
     if dataset.kind == "documents":
         return documents_payload(dataset.details.get("documents", []))
-    columns, rows = read_columns(dataset.location)
+    columns, rows = text_columns(dataset.location)
     return table_payload(classify_table(columns), rows)
 
 

@@ -18,7 +18,7 @@ import yaml
 from datensorgfalt.catalog import Catalog, save_result
 from datensorgfalt.catalog.models import Column, Dataset, Link
 from datensorgfalt.catalog.store import dataset_id_for
-from datensorgfalt.engine import local_path
+from datensorgfalt.engine import local_path, text_columns
 from datensorgfalt.engine.fingerprint import sha256_file
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.privacy.column_kinds import classify_table
@@ -27,7 +27,6 @@ from datensorgfalt.services.privacy.protect import treatments as tr
 from datensorgfalt.services.privacy.protect.kanon import anonymise, l_diversity, risk
 from datensorgfalt.services.privacy.protect.plan import load_plan, merge_plan, suggest_plan
 from datensorgfalt.services.privacy.protect.secret import workspace_key
-from datensorgfalt.services.privacy.reading import read_columns
 from datensorgfalt.sources.locations import file_location
 from datensorgfalt.workspace import Workspace
 
@@ -58,7 +57,7 @@ class ProtectReport:
 
 def suggested_plan(catalog: Catalog, selector: str, k: int = 5) -> dict[str, Any]:
     dataset = _table(catalog, selector)
-    columns, rows = read_columns(dataset.location, max_rows=None)
+    columns, rows = text_columns(dataset.location, max_rows=None)
     return suggest_plan(list(columns), _privacy(catalog, dataset, columns, rows), k)
 
 
@@ -68,7 +67,7 @@ def protect(workspace: Workspace, catalog: Catalog, selector: str, out_dir: Path
     dataset = _table(catalog, selector)
     if k is not None and k < 1:
         raise ProtectError("protect.error.k")
-    columns, rows = read_columns(dataset.location, max_rows=None)
+    columns, rows = text_columns(dataset.location, max_rows=None)
     names = list(columns)
     plan = suggest_plan(names, _privacy(catalog, dataset, columns, rows), k or 5)
     plan = merge_plan(plan, load_plan(plan_file) if plan_file else {}, names)

@@ -1,11 +1,18 @@
-"""Read a cataloged table as columns of strings (what the detectors look at)."""
+"""Rows of a table as plain values, for the steps that look at single cells rather than at
+aggregates: the personal-data detectors (``text_columns``) and ``predict`` on a file that is
+not in the catalog (``typed_file_frame``)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
-from datensorgfalt.sources.registry import open_location
+import pandas as pd
+import pyarrow as pa
+
+from datensorgfalt.sources.registry import open_location, open_tables
+from datensorgfalt.sources.types import infer_column, parse_column
 
 MAX_ROWS = 50_000  # the detectors sample; more rows add no evidence
 
@@ -24,7 +31,7 @@ def as_text(value: Any) -> str | None:
     return str(value)
 
 
-def read_columns(location: str, max_rows: int | None = MAX_ROWS) -> tuple[dict[str, list], int]:
+def text_columns(location: str, max_rows: int | None = MAX_ROWS) -> tuple[dict[str, list], int]:
     """Columns (name -> values as strings) of the table at ``location`` and the row count read."""
     source = open_location(location)
     names = unique_names([str(name) for name in source.header])
@@ -46,3 +53,20 @@ def unique_names(names: list[str]) -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         result.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
     return result
+
+
+def typed_file_frame(path: Path) -> pd.DataFrame | None:
+    """The first table of a file, typed as the scan would type it (German numbers and dates);
+    None when the file holds no table."""
+    sources = open_tables(path)
+    if not sources:
+        return None
+    table = pa.Table.from_batches(list(sources[0].batches()))
+    columns = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            values = column.to_pylist()
+            columns[name] = parse_column(values, infer_column(values)).to_pandas()
+        else:
+            columns[name] = column.to_pandas()
+    return pd.DataFrame(columns)
