@@ -217,7 +217,7 @@ def _label_table(catalog: Catalog, docs: Dataset) -> Dataset | None:
                  if c.kind == "table" and c.location.startswith(folder)), None)
 
 
-def _file_column(frame: pd.DataFrame, docs: Any) -> str | None:
+def _file_column(frame: pd.DataFrame, docs: Dataset) -> str | None:
     names = {Path(doc["path"]).name for doc in docs.details.get("documents") or []}
     best, hits = None, 0
     for column in frame.columns:
