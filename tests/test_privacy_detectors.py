@@ -110,11 +110,11 @@ def test_huge_text_positions_stay_right() -> None:
 def test_every_type_and_kind_is_documented() -> None:
     from pathlib import Path
 
+    from datensorgfalt.services.knowledge import load
     from datensorgfalt.services.privacy.free_text import TEXT_TYPES
-    from datensorgfalt.services.privacy.lexicon import knowledge
 
     docs = (Path(__file__).resolve().parent.parent / "docs" / "privacy.md").read_text("utf-8")
-    for kind in set(TEXT_TYPES) | set(knowledge("kinds.yaml")):
+    for kind in set(TEXT_TYPES) | set(load("privacy/kinds")):
         assert f"`{kind}`" in docs, kind
 
 

@@ -32,7 +32,7 @@ from datensorgfalt.services.poc.series import both, build_series
 from datensorgfalt.services.poc.soll import Soll, parse_soll
 from datensorgfalt.services.poc.tabular import run_table
 from datensorgfalt.services.poc.text_routing import run_text
-from datensorgfalt.services.usecases.matching import library
+from datensorgfalt.services.usecases import library
 from datensorgfalt.services.vocabulary import says
 from datensorgfalt.workspace import Workspace
 

@@ -55,12 +55,6 @@ class Lexicon:
         return word.lower() in self.function_words
 
 
-def knowledge(name: str) -> dict:
-    """A file of ``knowledge/privacy/`` by file name (``"kinds.yaml"``), read by the one
-    knowledge loader (callers must not change it)."""
-    return load(f"privacy/{Path(name).stem}")
-
-
 def _package_file(package: str, *parts: str) -> Path | None:
     try:
         path = Path(str(resources.files(package).joinpath(*parts)))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 
 import phonenumbers
 
@@ -63,7 +62,6 @@ RECOGNISERS = [
 ]
 
 
-@cache
 def context_words() -> dict:
     return load("privacy/context")
 

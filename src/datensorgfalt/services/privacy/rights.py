@@ -3,7 +3,6 @@ legal basis and whether the data may train AI. Stored in the catalog's ``Rights`
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,19 +28,19 @@ class RightsError(DatensorgfaltError):
     """A licence, source or yes/no value is not one the tool knows."""
 
 
-@cache
-def vocabulary() -> dict:
+def licences() -> dict:
+    """The licence vocabulary of DCAT-AP.de and the known data sources (a knowledge file)."""
     return load("privacy/licences")
 
 
 def licence_ids() -> list[str]:
-    return [entry["id"] for entry in vocabulary()["licences"]]
+    return [entry["id"] for entry in licences()["licences"]]
 
 
 def normalise_licence(value: str) -> str:
     """The DCAT-AP.de id for what a user typed (``dl-de/by-2-0`` -> ``dl-by-de/2.0``)."""
-    text = value.strip().lower().removeprefix(vocabulary()["base_uri"].lower()).strip("/")
-    for entry in vocabulary()["licences"]:
+    text = value.strip().lower().removeprefix(licences()["base_uri"].lower()).strip("/")
+    for entry in licences()["licences"]:
         if text == entry["id"].lower() or text in (a.lower() for a in entry.get("aliases", [])):
             return entry["id"]
     allowed = ", ".join(["dl-de/by-2-0", "dl-de/zero-2-0", "cc-by/4.0", "cc-zero", "proprietary",
@@ -54,9 +53,9 @@ def normalise_source(value: str) -> str:
     aliases = {"eigen": "own", "eigene": "own", "offen": "open", "open data": "open",
                "gekauft": "purchased", "kauf": "purchased"}
     text = aliases.get(text, text)
-    if text not in vocabulary()["sources"]:
+    if text not in licences()["sources"]:
         raise RightsError("rights.error.source", value=value,
-                          allowed=", ".join(vocabulary()["sources"]))
+                          allowed=", ".join(licences()["sources"]))
     return text
 
 

@@ -19,7 +19,6 @@ _PERSONAL_CONTEXT = re.compile(
 )
 
 
-@cache
 def categories() -> dict:
     return load("privacy/special_categories")
 

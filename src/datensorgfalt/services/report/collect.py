@@ -9,8 +9,8 @@ from typing import Any
 from datensorgfalt.catalog import Catalog
 from datensorgfalt.i18n import keys, language, t
 from datensorgfalt.services import evidence as ev
-from datensorgfalt.services.readiness.assessment import assess, stored_answers
-from datensorgfalt.services.usecases.matching import match_all
+from datensorgfalt.services.readiness import assess, stored_answers
+from datensorgfalt.services.usecases import match_all
 from datensorgfalt.workspace import Workspace
 
 STALE_DAYS = 365
