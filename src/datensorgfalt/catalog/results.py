@@ -9,27 +9,34 @@ findings of the same dataset go into the same transaction) and reads them back w
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from datensorgfalt.catalog.models import Result
+from datensorgfalt.sources.locations import safe_text
 
 
 def json_safe(value: Any) -> Any:
-    """``value`` as plain JSON data: NaN becomes None, dates ISO text, keys strings."""
+    """``value`` as plain JSON data every catalog database stores: keys and text valid UTF-8
+    (file names may hold bytes that are not), NaN None, dates ISO text, paths text."""
     if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+        return {safe_text(str(k)): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
         return [json_safe(v) for v in value]
+    if isinstance(value, str):
+        return safe_text(value)
     if isinstance(value, float) and math.isnan(value):
         return None
-    if value is None or isinstance(value, int | float | str | bool):
+    if value is None or isinstance(value, int | float | bool):
         return value
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, os.PathLike):
+        return safe_text(os.fspath(value))
+    return safe_text(str(value))
 
 
 def save_result(session: Session, kind: str, payload: dict[str, Any], *,

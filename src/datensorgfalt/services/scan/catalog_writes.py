@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
+from datensorgfalt.catalog import json_safe
 from datensorgfalt.catalog.models import Column, Dataset, Finding, Link, Run, utcnow
 from datensorgfalt.catalog.store import Catalog, dataset_id_for
 from datensorgfalt.errors import DatensorgfaltError
@@ -78,25 +78,10 @@ def mark_interrupted_runs(catalog: Catalog) -> None:
             run.finished_at = utcnow()
 
 
-def clean(value: Any) -> Any:
-    """JSON-safe and UTF-8-safe (file names may hold bytes that are not UTF-8)."""
-    if isinstance(value, dict):
-        return {safe_text(str(k)): clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [clean(v) for v in value]
-    if isinstance(value, str):
-        return safe_text(value)
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, os.PathLike):
-        return safe_text(os.fspath(value))
-    return safe_text(str(value))
-
-
 def finding(code: str, severity: str, message: str, evidence: dict | None = None,
             column: str | None = None) -> Finding:
     return Finding(source="scan", code=code, severity=severity, message=safe_text(message),
-                   evidence=clean(evidence or {}), column_name=column)
+                   evidence=json_safe(evidence or {}), column_name=column)
 
 
 def finding_for_error(exc: BaseException, evidence: dict | None = None) -> Finding:
@@ -109,7 +94,7 @@ def finding_for_error(exc: BaseException, evidence: dict | None = None) -> Findi
 def error_code(exc: BaseException) -> tuple[str, str, dict[str, Any]]:
     if isinstance(exc, DatensorgfaltError):
         code = exc.key.rsplit(".", 1)[-1].replace("_", "-")
-        return code, exc.key, {k: clean(v) for k, v in exc.values.items()}
+        return code, exc.key, {k: json_safe(v) for k, v in exc.values.items()}
     if isinstance(exc, FileNotFoundError):
         return "file-vanished", "scan.finding.file_vanished", {}
     if isinstance(exc, PermissionError):
@@ -137,13 +122,13 @@ def upsert_dataset(session: Session, location: str, fields: dict[str, Any],
         dataset = Dataset(id=dataset_id, location=location, first_seen_at=utcnow())
         session.add(dataset)
     for key, value in fields.items():
-        setattr(dataset, key, clean(value) if key in ("details", "dialect", "title") else value)
+        setattr(dataset, key, json_safe(value) if key in ("details", "dialect", "title") else value)
     dataset.scanned_at = utcnow()
     dataset.last_run_id = run_id
     if columns is not None:
         dataset.columns = [
             Column(position=c.position, name=safe_text(c.name), inferred_type=c.inferred_type,
-                   semantic_type=c.semantic_type, details=clean(c.details))
+                   semantic_type=c.semantic_type, details=json_safe(c.details))
             for c in columns
         ]
     if not new:  # one flush at the commit is enough for a dataset without a past

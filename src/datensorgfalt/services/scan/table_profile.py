@@ -70,7 +70,7 @@ def _column(index: int, name: str, arrow_type: pa.DataType, values: list[Any]) -
     kind = info.get("type", "text")
     texts = [v if isinstance(v, str) else str(v) for v in values if v is not None]
     meaning = info.get("semantic") or semantic_type(name, kind, texts)
-    return ColumnProfile(index, name, kind, meaning, _jsonable(info))
+    return ColumnProfile(index, name, kind, meaning, dict(info))  # made JSON-safe when stored
 
 
 def infer_text(values: list[str | None]) -> dict[str, Any]:
@@ -94,13 +94,3 @@ def arrow_kind(arrow_type: pa.DataType) -> str:
         if check(arrow_type):
             return kind
     return "text"
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
