@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
         horizon: int = typer.Option(None, "--horizon", min=1, help=t("poc.help.horizon")),
         freq: str = typer.Option("auto", "--freq", help=t("poc.help.freq")),
         soll: str = typer.Option(None, "--soll", help=t("poc.help.soll")),
-        budget: str = typer.Option("60s", "--budget", help=t("poc.help.budget")),
+        budget: str = typer.Option(None, "--budget", help=t("poc.help.budget")),
         yes: bool = typer.Option(False, "--yes", "-y", help=t("poc.help.yes")),
         forecast_out: Path = typer.Option(None, "--forecast-out", help=t("poc.help.out")),
         workspace: Path = workspace_option(),
@@ -53,10 +53,12 @@ def register(app: typer.Typer) -> None:
         request = service.PocRequest(
             kind=kind, dataset=dataset, target=target, date=date, by=by, text=text, label=label,
             labels=labels, events=events, horizon=horizon, freq=freq, soll=soll,
-            budget=service.parse_budget(budget), usecase=usecase)
+            budget=service.parse_budget(budget) if budget else None, usecase=usecase)
         with open_catalog(workspace) as (ws, catalog):
             plan = service.prepare(ws, catalog, request)
             _confirm(plan, yes)
+            err_console.print(t("poc.budget.announce", time=_duration(plan.budget)) + (
+                " " + t("poc.budget.chosen") if plan.budget_auto else ""))
             with err_console.status(t("poc.working")) as status:
                 payload = service.run_poc(ws, catalog, plan, lambda step: status.update(
                     t("poc.step", step=step)), forecast_out)
@@ -94,10 +96,17 @@ def _confirm(plan: service.Plan, yes: bool) -> None:
         raise typer.Exit(1)
 
 
+def _duration(seconds: float) -> str:
+    if seconds >= 90:
+        return t("poc.budget.minutes", n=f"{seconds / 60:.0f}")
+    return t("poc.budget.seconds", n=f"{seconds:.0f}")
+
+
 def _summary(payload: dict) -> dict:
     keys = ("id", "kind", "dataset", "columns", "baseline", "model", "criterion", "metric",
-            "met", "sentence", "evaluation", "notes", "candidates", "seconds", "plots",
-            "model_card", "model_path", "forecast_path", "usecase")
+            "met", "verdict", "comparison", "more_data", "sentence", "evaluation", "notes",
+            "candidates", "budget_seconds", "budget_auto", "seconds", "refit", "plots",
+            "model_card", "model_path", "forecast_path", "forecast_from", "usecase")
     return {k: payload.get(k) for k in keys}
 
 
@@ -123,3 +132,6 @@ def render(payload: dict) -> None:
     console.print(t("poc.files", card=payload["model_card"], model=payload["model_path"]))
     if payload.get("forecast_path"):
         console.print(t("poc.forecast_file", path=payload["forecast_path"]))
+        console.print(t("poc.budget.forecast_from", name=payload.get("forecast_from") or "-"))
+    console.print(t("poc.budget.took", seconds=f"{payload['seconds']:.0f}",
+                    time=_duration(payload["budget_seconds"])))

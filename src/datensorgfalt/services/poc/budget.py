@@ -1,11 +1,18 @@
-"""Time box of a PoC: steps ask before they start whether they still fit into the budget."""
+"""Time box of a PoC: the default budget grows with the work, steps ask before they start
+whether they still fit, and a step that overruns is a process that is stopped (not a thread
+that is left running)."""
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
 import re
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 
 from datensorgfalt.errors import DatensorgfaltError
 
@@ -33,9 +40,37 @@ def parse_budget(text: str | float | int | None, default: float = 60.0) -> float
     return seconds
 
 
+# default budget: seconds to start with, plus seconds per unit of work (measured on 2 cores:
+# M3 monthly, 167,000 points, needs about 3 minutes for the three forecasters), within limits
+BUDGET_BASE = 20.0
+BUDGET_RATE = {"points": 1 / 900, "cells": 1 / 4000, "chars": 1 / 40000, "items": 1 / 25}
+BUDGET_MIN, BUDGET_MAX = 30.0, 600.0
+
+
+def default_budget(kind: str | None, work: dict[str, int]) -> float:
+    """A budget that grows with the work (points of all series, cells of a table, characters
+    of the texts, number of images): rounded to 15 seconds, whole minutes above two."""
+    unit = next((u for u in BUDGET_RATE if u in work), "items")
+    seconds = BUDGET_BASE + work.get(unit, 0) * BUDGET_RATE[unit]
+    seconds = min(max(seconds, BUDGET_MIN), BUDGET_MAX)
+    step = 60.0 if seconds > 120 else 15.0
+    return float(-(-seconds // step) * step)
+
+
+def allowed(budget: float) -> float:
+    """The longest the whole command may take: the budget plus 10 % (at least a second)."""
+    return max(budget * 1.1, budget + 1.0)
+
+
+# seconds for writing plots, model card and catalog after the last model (part of the budget)
+FINISH_SHARE, FINISH_MIN, FINISH_MAX = 0.1, 0.5, 15.0
+
+
 @dataclass
 class Deadline:
-    """Seconds left, plus what each kind of step took so far (to predict the next one)."""
+    """Seconds left for models, plus what each kind of step took so far (to predict the next
+    one). ``started`` may lie before the PoC itself (the command's start: reading the data
+    counts); a share of the budget is kept back for writing the results."""
 
     budget: float
     started: float = field(default_factory=time.monotonic)
@@ -44,14 +79,20 @@ class Deadline:
     progress: StepProgress | None = None
     failed: dict[str, str] = field(default_factory=dict)
     interrupted: bool = False
+    stopped: list[str] = field(default_factory=list)
 
     @property
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
     @property
+    def reserve(self) -> float:
+        return min(max(self.budget * FINISH_SHARE, FINISH_MIN), FINISH_MAX, self.budget / 2)
+
+    @property
     def left(self) -> float:
-        return self.budget - self.elapsed
+        """Seconds the models may still use."""
+        return self.budget - self.reserve - self.elapsed
 
     def fits(self, step: str, estimate: float = 0.0) -> bool:
         """Whether ``step`` (expected to take ``estimate`` seconds) still fits."""
@@ -86,38 +127,90 @@ class Timer:
 
 def run_step(deadline: Deadline, step: str, work: Callable[[], object],
              estimate: float = 0.0, grace: float = 2.0) -> object | None:
-    """Run ``work`` if it fits; give up on it when the budget (plus ``grace``) is used up.
-
-    The work runs in a daemon thread, so a model that takes too long is abandoned rather than
-    waited for; Ctrl-C stops the PoC and keeps what was finished so far.
-    """
-    import threading
-
+    """Run ``work`` in a child process if it fits; stop the process (and everything it
+    started) when the budget is used up. ``grace`` lets a first, indispensable step run a
+    little longer, at most 5 % of the budget. Ctrl-C stops the PoC and keeps what was finished
+    so far. A failing step is noted in ``deadline.failed`` and gives ``None``."""
     if deadline.interrupted or not deadline.fits(step, estimate):
         return None
-    box: dict[str, object] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = work()
-        except Exception as exc:  # one failing model must not stop the PoC
-            box["error"] = exc
-
     deadline.say(step)
     start = time.monotonic()
-    worker = threading.Thread(target=target, name=f"poc-{step}", daemon=True)
-    worker.start()
+    wait = max(deadline.left + min(grace, 0.05 * deadline.budget), 0.05)
     try:
-        worker.join(timeout=max(deadline.left + grace, 0.1))
+        status, value = in_process(work, wait)
     except KeyboardInterrupt:
         deadline.interrupted = True
         deadline.skipped.append(step)
         return None
-    if worker.is_alive():
+    if status == "timeout":
         deadline.skipped.append(step)
+        deadline.stopped.append(step)
         return None
     deadline.record(step, time.monotonic() - start)
-    if "error" in box:
-        deadline.failed[step] = f"{type(box['error']).__name__}: {box['error']}"
+    if status == "error":
+        deadline.failed[step] = str(value)
         return None
-    return box.get("value")
+    return value
+
+
+def in_process(work: Callable[[], object], timeout: float) -> tuple[str, object]:
+    """``("ok", result)``, ``("error", text)`` or ``("timeout", None)``: ``work`` runs in a
+    forked process of its own process group, which is stopped when it takes longer than
+    ``timeout`` seconds (the models' own worker processes with it)."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, work), name="datensorgfalt-poc")
+    child.start()
+    send.close()
+    _own_group(child.pid)
+    try:
+        if receive.poll(timeout):
+            try:
+                return receive.recv()
+            except EOFError:  # the process died without an answer (killed, out of memory)
+                return "error", f"exit code {child.exitcode}"
+        return "timeout", None
+    finally:
+        receive.close()
+        stop(child)
+
+
+def _child(send: Connection, work: Callable[[], object]) -> None:
+    _own_group(0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        message: tuple[str, object] = ("ok", work())
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, never raised
+        message = ("error", f"{type(exc).__name__}: {exc}")
+    try:
+        send.send(message)
+    except Exception as exc:  # an answer that cannot be pickled
+        send.send(("error", f"{type(exc).__name__}: {exc}"))
+    send.close()
+
+
+def _own_group(pid: int) -> None:
+    with contextlib.suppress(OSError):  # already done by the other side, or the child is gone
+        os.setpgid(pid, pid if pid else 0)
+
+
+def stop(child: multiprocessing.process.BaseProcess) -> None:
+    """End ``child`` and its process group: politely, then for good."""
+    child.join(0.05)
+    for sig, wait in ((signal.SIGTERM, 1.0), (signal.SIGKILL, 2.0)):
+        if child.exitcode is not None and not _group_alive(child.pid):
+            break
+        try:
+            os.killpg(child.pid, sig)
+        except OSError:
+            child.kill() if sig == signal.SIGKILL else child.terminate()
+        child.join(wait)
+    child.join(0.1)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except OSError:
+        return False
+    return True

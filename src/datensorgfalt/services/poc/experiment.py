@@ -7,6 +7,7 @@ model, plots and model card to ``.datensorgfalt/poc/<id>/`` and stores ``Result(
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.poc import column_roles, modelcard, plots
 from datensorgfalt.services.poc import data as d
 from datensorgfalt.services.poc.anomaly import run_anomaly
-from datensorgfalt.services.poc.budget import Deadline, StepProgress
+from datensorgfalt.services.poc.budget import Deadline, StepProgress, allowed, default_budget
 from datensorgfalt.services.poc.evaluation import clean
 from datensorgfalt.services.poc.forecast import run_forecast
 from datensorgfalt.services.poc.outcome import Outcome
@@ -57,7 +58,7 @@ class PocRequest:
     horizon: int | None = None
     freq: str = "auto"
     soll: str | None = None
-    budget: float = 60.0
+    budget: float | None = None  # None: chosen from the amount of work
     usecase: str | None = None
     models: list[str] | None = None
 
@@ -70,6 +71,9 @@ class Plan:
     guessed: list[str]
     inputs: dict[str, Any] = field(default_factory=dict)
     usecase: dict[str, Any] | None = None
+    budget: float = 60.0
+    budget_auto: bool = False
+    started: float = field(default_factory=time.monotonic)
 
     @property
     def dataset(self) -> Dataset:
@@ -97,6 +101,9 @@ def from_usecase(catalog: Catalog, request: PocRequest) -> tuple[PocRequest, dic
 
 
 def prepare(workspace: Workspace, catalog: Catalog, request: PocRequest) -> Plan:
+    """The plan with its budget: the one asked for, or one that fits the amount of work
+    (announced before the start). Reading the data counts towards the budget."""
+    started = time.monotonic()
     usecase = None
     if request.usecase:
         request, usecase = from_usecase(catalog, request)
@@ -108,8 +115,25 @@ def prepare(workspace: Workspace, catalog: Catalog, request: PocRequest) -> Plan
     plan = {"forecast": _plan_forecast, "classify": _plan_table, "regress": _plan_table,
             "anomaly": _plan_anomaly, "text": _plan_text}[request.kind](
         workspace, catalog, request, dataset)
-    plan.usecase = usecase
+    plan.usecase, plan.started = usecase, started
+    plan.budget_auto = request.budget is None
+    plan.budget = request.budget or default_budget(request.kind, work_size(plan))
     return plan
+
+
+def work_size(plan: Plan) -> dict[str, int]:
+    """What the time needed grows with: points of the series, cells of the table, characters
+    of the texts."""
+    inputs = plan.inputs
+    if "series" in inputs:
+        series = inputs["series"]
+        return {"points": len(series.long), "series": int(series.long["unique_id"].nunique())}
+    if "frame" in inputs:
+        frame = inputs["frame"]
+        return {"cells": int(frame.shape[0] * max(frame.shape[1] - 1, 1))}
+    if "texts" in inputs:
+        return {"chars": int(sum(len(str(x)) for x in inputs["texts"]))}
+    return {"items": len(inputs.get("labels") or [])}
 
 
 def _plan_forecast(workspace: Workspace, catalog: Catalog, request: PocRequest,
@@ -124,7 +148,9 @@ def _plan_forecast(workspace: Workspace, catalog: Catalog, request: PocRequest,
                        need="--date, --target")
     guessed = [k for k in ("date", "target", "plan") if columns[k] and not getattr(
         request, k, None)]
-    return Plan(request, [dataset], columns, guessed, {"frame": frame})
+    series = build_series(frame, columns["date"], columns["target"], columns["by"],
+                          request.freq, plan=columns["plan"])
+    return Plan(request, [dataset], columns, guessed, {"series": series})
 
 
 def _plan_table(workspace: Workspace, catalog: Catalog, request: PocRequest,
@@ -232,19 +258,25 @@ def run(workspace: Workspace, catalog: Catalog, plan: Plan, progress: StepProgre
         forecast_out: Path | None = None) -> dict[str, Any]:
     request = plan.request
     soll = parse_soll(request.soll, request.kind)
-    deadline = Deadline(request.budget, progress=progress)
+    deadline = Deadline(plan.budget, started=plan.started, progress=progress)
     outcome = _execute(plan, deadline)
     poc_id = f"poc-{request.kind}-{uuid.uuid4().hex[:8]}"
     folder = workspace.path("poc", poc_id, "x").parent
     folder.mkdir(parents=True, exist_ok=True)
     payload = _payload(poc_id, plan, outcome, soll, deadline)
-    payload["plots"] = [str(p) for p in plots.draw(outcome, folder)]
+    payload["plots"] = []
+    if _time_for_plots(deadline):
+        payload["plots"] = [str(p) for p in plots.draw(outcome, folder)]
+    else:
+        payload["notes"].append(both("poc.note.no_plots"))
     model_path = folder / "modell.joblib"
     joblib.dump({"id": poc_id, "kind": request.kind, "columns": payload["columns"],
                  "artefact": outcome.artefact}, model_path)
     payload["model_path"] = str(model_path)
     if request.kind == "forecast":
         payload["forecast_path"] = _write_future(outcome, folder / "prognose.csv", forecast_out)
+        payload["forecast_from"] = outcome.extra.get("future_from")
+    payload["seconds"] = round(deadline.elapsed, 1)
     payload["model_card"] = str(modelcard.write(payload, folder))
     run_id = catalog.start_run("poc", {k: v for k, v in asdict(request).items() if v})
     with catalog.session() as session:
@@ -254,13 +286,18 @@ def run(workspace: Workspace, catalog: Catalog, plan: Plan, progress: StepProgre
     return payload
 
 
+PLOT_SECONDS = 1.5
+
+
+def _time_for_plots(deadline: Deadline) -> bool:
+    """Plots only when they still fit into the budget plus 10 %."""
+    return deadline.elapsed + PLOT_SECONDS <= allowed(deadline.budget)
+
+
 def _execute(plan: Plan, deadline: Deadline) -> Outcome:
     request, columns, inputs = plan.request, plan.columns, plan.inputs
     if request.kind == "forecast":
-
-        series = build_series(inputs["frame"], columns["date"], columns["target"], columns["by"],
-                              request.freq, plan=columns["plan"])
-        return run_forecast(series, request.horizon, deadline, request.models)
+        return run_forecast(inputs["series"], request.horizon, deadline, request.models)
     if request.kind in ("classify", "regress"):
 
         return run_table(inputs["frame"], columns["target"], request.kind, deadline,
@@ -294,15 +331,20 @@ def _payload(poc_id: str, plan: Plan, outcome: Outcome, soll: Soll, deadline: De
         notes.append(both("poc.note.skipped", steps=", ".join(dict.fromkeys(deadline.skipped))))
     if deadline.interrupted:
         notes.append(both("poc.note.interrupted"))
+    told = sentence(soll, met, baseline, model, plan.budget)
+    if model is not None and outcome.refit is False:
+        notes.append(both("poc.note.not_refit"))
+        told = {lang: f"{text} {t('poc.note.not_refit', lang=lang)}"
+                for lang, text in told.items()}
     return {
         "id": poc_id, "kind": plan.request.kind, "dataset": plan.dataset.id,
         "dataset_title": plan.dataset.title, "created": datetime.now(UTC).isoformat(),
         "columns": plan.columns | outcome.columns, "guessed": plan.guessed,
         "baseline": baseline, "model": model, "candidates": outcome.candidates,
         "criterion": soll.text, "metric": soll.metric, "met": met,
-        "sentence": sentence(soll, met, baseline, model, plan.request.budget),
+        "sentence": told, "refit": outcome.refit if model is not None else None,
         "evaluation": outcome.evaluation, "features": outcome.features, "notes": notes,
-        "rows": outcome.rows, "budget_seconds": plan.request.budget,
+        "rows": outcome.rows, "budget_seconds": plan.budget, "budget_auto": plan.budget_auto,
         "seconds": round(deadline.elapsed, 1), "usecase": plan.request.usecase,
         "ai_act": _ai_act(plan.usecase), "extra": outcome.extra,
         "data": [{"id": s.id, "title": s.title, "location": s.location,
@@ -332,6 +374,7 @@ def _write_future(outcome: Outcome, path: Path, extra: Path | None) -> str | Non
     table = future[columns].copy()
     table["ds"] = pd.to_datetime(table["ds"]).dt.strftime("%Y-%m-%d %H:%M:%S").str.replace(
         " 00:00:00", "", regex=False)
+    table["modell"] = outcome.extra.get("future_from")  # the file says whose forecast it is
     for target in [path] + ([Path(extra)] if extra else []):
         target.parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(target, index=False, float_format="%.4f")

@@ -26,6 +26,7 @@ def card(payload: dict[str, Any]) -> dict[str, Any]:
         "sentence": payload["sentence"], "notes": payload["notes"],
         "must_not_use": must_not_use(payload["kind"]), "ai_act": payload["ai_act"],
         "usecase": payload.get("usecase"), "budget_seconds": payload["budget_seconds"],
+        "refit": payload.get("refit"),
     }
 
 
@@ -51,6 +52,8 @@ def markdown(payload: dict[str, Any], lang: str = "de") -> str:
         lines.append(f"| {metric} | {_with_interval(metric, value, c['baseline'], lang)} | "
                      f"{_with_interval(metric, model['metrics'].get(metric), model, lang)} |")
     lines += ["", f"{t('poc.card.criterion', lang=lang)}: {c['criterion']}", ""]
+    if c["refit"] is not None:
+        lines += [t("poc.card.refit_done" if c["refit"] else "poc.card.refit_not", lang=lang), ""]
     if c["notes"]:
         lines += [f"## {t('poc.card.notes', lang=lang)}", ""]
         lines += [f"- {n[lang]}" for n in c["notes"]]

@@ -35,3 +35,5 @@ class Outcome:
     extra: dict[str, Any] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     rows: int = 0
+    # whether the saved model was trained again on all rows (else it is the evaluation's)
+    refit: bool | None = None

@@ -267,7 +267,7 @@ def run_table(frame: pd.DataFrame, target: str, kind: str, deadline: Deadline,
         if kind == "classify" else []
     base_pred, base_proba, base_name = baseline_predict(y_train, len(test), kind, classes)
     baseline = scored(base_name, y_test, base_pred, base_proba, kind, classes)
-    model_scored, plots = None, {}
+    model_scored, plots, refit = None, {}, None
     if model is not None:
         pred = model.predict(test)
         proba = _full_proba(model.estimator, model._x(test), classes) \
@@ -281,6 +281,7 @@ def run_table(frame: pd.DataFrame, target: str, kind: str, deadline: Deadline,
                  "classes": classes}
         final = run_step(deadline, "refit", lambda: _refit(model, frame, target, kind),
                          grace=5)
+        refit = final is not None
         model = final or model
     notes = [both("poc.note.dropped_columns", columns=", ".join(dropped))] if dropped else []
     return Outcome(
@@ -291,7 +292,7 @@ def run_table(frame: pd.DataFrame, target: str, kind: str, deadline: Deadline,
         notes=notes, features=encoder.names,
         artefact={"kind": kind, "model": model, "target": target, "classes": classes},
         plots=plots, skipped=list(deadline.skipped), rows=len(frame),
-        extra={"holdout_rows": len(test)},
+        extra={"holdout_rows": len(test)}, refit=refit,
     )
 
 

@@ -142,4 +142,5 @@ def run_text(texts: list[str], labels: list[str], deadline: Deadline, column: st
         features=["TF-IDF: Wörter und Wortpaare"],
         artefact={"kind": "text", "model": model, "classes": classes, "column": column},
         plots=plots, skipped=list(deadline.skipped), rows=len(texts),
+        refit=model is not None,  # the chosen setting is trained again on every text
     )
