@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal, TypedDict
 
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.poc.evaluation import PERCENT_METRICS, PRIMARY, lower_is_better
@@ -40,6 +41,37 @@ _RELATIVE = re.compile(
     r"(?:\s+(?:bei|in|on|im)\s+(?P<metric>[\w²\-]+))?\s*$",
     re.IGNORECASE,
 )
+
+
+VerdictName = Literal["met", "not_met", "undecided"]
+CONFIDENCE = 0.9
+
+
+class Comparison(TypedDict):
+    """Model against baseline on the same backtest windows / folds / rows (paired).
+
+    ``difference`` is model minus baseline in the measure's own unit; ``interval`` is its
+    ``confidence`` interval from the paired resampling named in ``method``; ``p_value`` is the
+    share of resamples in which the model was not better (None when not computed)."""
+
+    measure: str
+    model: float
+    baseline: float
+    difference: float
+    interval: list[float]
+    confidence: float
+    p_value: float | None
+    method: str
+
+
+class Verdict(TypedDict):
+    """What a PoC result adds to its payload: ``met`` is True only for ``verdict == "met"``;
+    ``more_data`` is a plain German hint (how much more data would likely decide) or None."""
+
+    met: bool
+    verdict: VerdictName
+    comparison: Comparison | None
+    more_data: str | None
 
 
 class InvalidSoll(DatensorgfaltError):
