@@ -177,3 +177,34 @@ def clean(metrics: dict) -> dict:
         else:
             out[key] = round(float(value), 4)
     return out
+
+
+def resample_indices(n: int, groups: np.ndarray | None, rounds: int,
+                     seed: int = SEED) -> list[np.ndarray]:
+    """Bootstrap resamples of ``n`` units; whole groups when given (duplicates, series, time
+    blocks stay together). The same resamples serve model and baseline: a paired comparison."""
+    rng = np.random.default_rng(seed)
+    if groups is None or len(np.unique(groups)) < 2:
+        return [rng.integers(0, n, size=n) for _ in range(rounds)]
+    unique, inverse = np.unique(groups, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    members = np.split(order, np.cumsum(np.bincount(inverse))[:-1])
+    return [np.concatenate([members[g] for g in rng.integers(0, len(unique), len(unique))])
+            for _ in range(rounds)]
+
+
+def paired_samples(model: Callable[[np.ndarray], dict], baseline: Callable[[np.ndarray], dict],
+                   n: int, metric: str, groups: np.ndarray | None = None,
+                   rounds: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """(model values, baseline values) of ``metric`` on the same resamples; resamples where
+    either is undefined are left out."""
+    mine, base = [], []
+    for idx in resample_indices(n, groups, rounds):
+        try:
+            a, b = model(idx).get(metric), baseline(idx).get(metric)
+        except (ValueError, ZeroDivisionError):
+            continue
+        if a is not None and b is not None and np.isfinite(a) and np.isfinite(b):
+            mine.append(a)
+            base.append(b)
+    return np.asarray(mine, float), np.asarray(base, float)

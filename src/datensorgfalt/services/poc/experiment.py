@@ -30,7 +30,7 @@ from datensorgfalt.services.poc.forecast import run_forecast
 from datensorgfalt.services.poc.outcome import Outcome
 from datensorgfalt.services.poc.sentence import sentence
 from datensorgfalt.services.poc.series import both, build_series
-from datensorgfalt.services.poc.soll import Soll, parse_soll
+from datensorgfalt.services.poc.soll import Soll, Verdict, parse_soll
 from datensorgfalt.services.poc.tabular import run_table
 from datensorgfalt.services.poc.text_routing import run_text
 from datensorgfalt.services.usecases import library
@@ -282,7 +282,8 @@ def run(workspace: Workspace, catalog: Catalog, plan: Plan, progress: StepProgre
     with catalog.session() as session:
         save_result(session, "poc", _jsonable(payload), key=poc_id, dataset_id=plan.dataset.id,
                     run_id=run_id)
-    catalog.finish_run(run_id, "ok", {"id": poc_id, "met": payload["met"]})
+    catalog.finish_run(run_id, "ok", {"id": poc_id, "met": payload["met"],
+                                      "verdict": payload["verdict"]})
     return payload
 
 
@@ -311,19 +312,25 @@ def _execute(plan: Plan, deadline: Deadline) -> Outcome:
                     columns["target"])
 
 
-def judge(soll: Soll, outcome: Outcome) -> tuple[Soll, bool | None]:
+def judge(soll: Soll, outcome: Outcome) -> tuple[Soll, bool]:
+    """The criterion as measured for this kind and whether it was met (with confidence)."""
+    soll, decided = verdict(soll, outcome)
+    return soll, decided["met"]
+
+
+def verdict(soll: Soll, outcome: Outcome) -> tuple[Soll, Verdict]:
     """The criterion's metric as measured for this kind (recall of failures when the
-    anomaly PoC is judged by failure events), and whether it was met."""
+    anomaly PoC is judged by failure events), and the verdict from the paired comparison."""
     if outcome.model is None:
-        return soll, False
+        return soll, Verdict(met=False, verdict="not_met", comparison=None, more_data=None)
     metrics = outcome.model.metrics
     if soll.metric not in metrics and soll.metric == "recall" and "event_recall" in metrics:
         soll = Soll(soll.kind, "event_recall", soll.op, soll.value, soll.text)
-    return soll, soll.judge(metrics, outcome.baseline.metrics)
+    return soll, soll.decide(outcome.paired, metrics, outcome.baseline.metrics)
 
 
 def _payload(poc_id: str, plan: Plan, outcome: Outcome, soll: Soll, deadline: Deadline) -> dict:
-    soll, met = judge(soll, outcome)
+    soll, decided = verdict(soll, outcome)
     baseline = outcome.baseline.to_dict()
     model = outcome.model.to_dict() if outcome.model else None
     notes = list(outcome.notes)
@@ -331,7 +338,10 @@ def _payload(poc_id: str, plan: Plan, outcome: Outcome, soll: Soll, deadline: De
         notes.append(both("poc.note.skipped", steps=", ".join(dict.fromkeys(deadline.skipped))))
     if deadline.interrupted:
         notes.append(both("poc.note.interrupted"))
-    told = sentence(soll, met, baseline, model, plan.budget)
+    if outcome.left_out:
+        notes.append(both("poc.verdict.leakage_note", columns=", ".join(
+            c["column"] for c in outcome.left_out)))
+    told = sentence(soll, decided, baseline, model, plan.budget, outcome.left_out)
     if model is not None and outcome.refit is False:
         notes.append(both("poc.note.not_refit"))
         told = {lang: f"{text} {t('poc.note.not_refit', lang=lang)}"
@@ -341,7 +351,8 @@ def _payload(poc_id: str, plan: Plan, outcome: Outcome, soll: Soll, deadline: De
         "dataset_title": plan.dataset.title, "created": datetime.now(UTC).isoformat(),
         "columns": plan.columns | outcome.columns, "guessed": plan.guessed,
         "baseline": baseline, "model": model, "candidates": outcome.candidates,
-        "criterion": soll.text, "metric": soll.metric, "met": met,
+        "criterion": soll.text, "metric": soll.metric, **decided,
+        "left_out": outcome.left_out,
         "sentence": told, "refit": outcome.refit if model is not None else None,
         "evaluation": outcome.evaluation, "features": outcome.features, "notes": notes,
         "rows": outcome.rows, "budget_seconds": plan.budget, "budget_auto": plan.budget_auto,

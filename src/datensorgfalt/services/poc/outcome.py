@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+
+Measure = Callable[[np.ndarray], dict[str, float]]
 
 
 @dataclass
@@ -21,6 +26,23 @@ class Scored:
 
 
 @dataclass
+class Paired:
+    """Baseline and model measured on the same units (held-out rows, out-of-fold texts,
+    backtest points, time blocks): resampling the units compares them pairwise.
+
+    ``model``/``baseline`` take the indices of a resample and give the metrics on it;
+    ``groups`` (one id per unit) are resampled whole (duplicates, series, time blocks);
+    ``unit`` names the units in the German "more data" hint ("Zeilen", "Texte")."""
+
+    n: int
+    model: Measure
+    baseline: Measure
+    method: str
+    unit: str = "rows"
+    groups: np.ndarray | None = None
+
+
+@dataclass
 class Outcome:
     kind: str
     columns: dict[str, Any]
@@ -35,5 +57,7 @@ class Outcome:
     extra: dict[str, Any] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     rows: int = 0
+    paired: Paired | None = None
+    left_out: list[dict[str, Any]] = field(default_factory=list)
     # whether the saved model was trained again on all rows (else it is the evaluation's)
     refit: bool | None = None

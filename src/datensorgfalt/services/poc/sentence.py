@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datensorgfalt.i18n import t
 from datensorgfalt.services.poc.evaluation import PERCENT_METRICS, lower_is_better
-from datensorgfalt.services.poc.soll import FRACTION_METRICS, Soll
+from datensorgfalt.services.poc.soll import FRACTION_METRICS, Soll, Verdict
 
 SHOWN_AS_PERCENT = FRACTION_METRICS - {"auc", "r2"}
 
@@ -27,8 +27,10 @@ def fmt(metric: str, value: float | None, lang: str) -> str:
     return text.replace(",", "X").replace(".", ",").replace("X", ".") if comma else text
 
 
-def sentence(soll: Soll, met: bool | None, baseline: dict, model: dict | None,
-             budget: float) -> dict[str, str]:
+def sentence(soll: Soll, decided: Verdict, baseline: dict, model: dict | None,
+             budget: float, left_out: list[dict] | None = None) -> dict[str, str]:
+    """The verdict in one plain sentence per language: outcome, both figures, the paired
+    interval of the difference, the hint how much more data would decide, left-out columns."""
     out = {}
     for lang in ("de", "en"):
         if model is None:
@@ -41,12 +43,39 @@ def sentence(soll: Soll, met: bool | None, baseline: dict, model: dict | None,
                   "metric": t(f"poc.metric.{metric}", lang=lang),
                   "value": fmt(metric, mine, lang), "base": fmt(metric, base, lang),
                   "criterion": soll.text}
-        if met is None:
+        if mine is None:
             out[lang] = t("poc.sentence.unknown", lang=lang, **values)
             continue
-        better = None if mine is None or base is None else (
+        better = None if base is None else (
             mine < base if lower_is_better(metric) else mine > base)
         compare = t("poc.sentence.better" if better else "poc.sentence.not_better", lang=lang)
-        key = "poc.sentence.met" if met else "poc.sentence.not_met"
-        out[lang] = t(key, lang=lang, compare=compare, **values)
+        key = {"met": "poc.sentence.met", "not_met": "poc.sentence.not_met",
+               "undecided": "poc.verdict.undecided"}[decided["verdict"]]
+        parts = [t(key, lang=lang, compare=compare, **values)]
+        comparison = decided.get("comparison")
+        if comparison:
+            low, high = comparison["interval"]
+            parts.append(t("poc.verdict.interval", lang=lang, metric=values["metric"],
+                           low=fmt_difference(metric, low, lang),
+                           high=fmt_difference(metric, high, lang),
+                           confidence=f"{comparison['confidence'] * 100:.0f}"))
+        if decided["verdict"] == "undecided" and decided.get("more_data"):
+            parts.append(decided["more_data"] if lang == "de" else _hint_en(decided))
+        if left_out:
+            parts.append(t("poc.verdict.left_out", lang=lang,
+                           columns=", ".join(c["column"] for c in left_out)))
+        out[lang] = " ".join(parts)
     return out
+
+
+def fmt_difference(metric: str, value: float, lang: str) -> str:
+    """A difference with its sign; percentage points for measures shown in percent."""
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    text = fmt(metric, abs(value), lang)
+    if metric in PERCENT_METRICS or metric in SHOWN_AS_PERCENT:
+        text = text.replace(" %", t("poc.verdict.points", lang=lang))
+    return sign + text
+
+
+def _hint_en(decided: Verdict) -> str:
+    return decided.get("more_data_en") or ""

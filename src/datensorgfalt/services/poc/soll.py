@@ -9,9 +9,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal, NotRequired, TypedDict
+
+import numpy as np
 
 from datensorgfalt.errors import DatensorgfaltError
-from datensorgfalt.services.poc.evaluation import PERCENT_METRICS, PRIMARY, lower_is_better
+from datensorgfalt.i18n import t
+from datensorgfalt.services.poc.evaluation import (
+    PERCENT_METRICS,
+    PRIMARY,
+    lower_is_better,
+    paired_samples,
+)
+from datensorgfalt.services.poc.outcome import Paired
 
 ALIASES = {
     "wape": "wape", "smape": "smape", "mape": "mape", "mase": "mase", "mae": "mae",
@@ -40,6 +50,41 @@ _RELATIVE = re.compile(
     r"(?:\s+(?:bei|in|on|im)\s+(?P<metric>[\w²\-]+))?\s*$",
     re.IGNORECASE,
 )
+
+
+VerdictName = Literal["met", "not_met", "undecided"]
+CONFIDENCE = 0.9
+NOTICEABLE = 0.01  # the smallest lead that counts: 1 % of the Ist's error, 0.01 of a score
+
+
+class Comparison(TypedDict):
+    """Model against baseline on the same backtest windows / folds / rows (paired).
+
+    ``difference`` is model minus baseline in the measure's own unit; ``interval`` is its
+    ``confidence`` interval from the paired resampling named in ``method``; ``p_value`` is the
+    share of resamples in which the model was not better by the step the criterion asks for
+    (None when not computed)."""
+
+    measure: str
+    model: float
+    baseline: float
+    difference: float
+    interval: list[float]
+    confidence: float
+    p_value: float | None
+    method: str
+
+
+class Verdict(TypedDict):
+    """What a PoC result adds to its payload: ``met`` is True only for ``verdict == "met"``;
+    ``more_data`` is a plain German hint (how much more data would likely decide) or None,
+    ``more_data_en`` the same in English."""
+
+    met: bool
+    verdict: VerdictName
+    comparison: Comparison | None
+    more_data: str | None
+    more_data_en: NotRequired[str | None]
 
 
 class InvalidSoll(DatensorgfaltError):
@@ -76,6 +121,102 @@ class Soll:
             # "20 % better" for a score: 20 % of the way from the baseline to perfect
             return mine > base if share == 0 else mine >= base + share * (1 - base)
         return mine > base if share == 0 else mine >= base * (1 + share)
+
+
+    def required_gain(self, base: np.ndarray | float) -> np.ndarray | float:
+        """How much better than the baseline the model must be: the share asked for, and at
+        least a noticeable step (``NOTICEABLE``) - a model 0.3 % better than the Ist is no
+        reason to spend money, and on noise such tiny leads come and go."""
+        share = self.value / 100 if self.kind == "relative" else 0.0
+        if self.metric in FRACTION_METRICS:
+            return np.maximum(share * (1 - base), NOTICEABLE)
+        return np.maximum(np.abs(base) * share, NOTICEABLE * np.abs(base))
+
+    def decide(self, paired: Paired | None, model: dict, baseline: dict) -> Verdict:
+        """The verdict with confidence: every condition must hold at the lower end of its
+        paired interval for "met"; a condition that fails already at its point estimate
+        makes "not_met"; anything between is "undecided" (with a hint how much more data)."""
+        mine, base = model.get(self.metric), baseline.get(self.metric)
+        if mine is None or (base is None and self.kind == "relative"):
+            return Verdict(met=False, verdict="undecided", comparison=None, more_data=None)
+        if paired is None or base is None:
+            passed = self.judge(model, baseline)
+            return Verdict(met=False, verdict="not_met" if passed is False else "undecided",
+                           comparison=None, more_data=None)
+        ms, bs = paired_samples(paired.model, paired.baseline, paired.n, self.metric,
+                                paired.groups)
+        if len(ms) < 50:
+            passed = self.judge(model, baseline)
+            return Verdict(met=False, verdict="not_met" if passed is False else "undecided",
+                           comparison=None, more_data=None)
+        checks = self._checks(mine, base, ms, bs)
+        tail = (1 - CONFIDENCE) / 2
+        comparison = _comparison(self.metric, mine, base, ms, bs, paired.method, checks[0])
+        if any(not _holds(point, strict) for point, _, strict in checks):
+            return Verdict(met=False, verdict="not_met", comparison=comparison, more_data=None)
+        if all(_holds(float(np.quantile(s, tail)), strict) for _, s, strict in checks):
+            return Verdict(met=True, verdict="met", comparison=comparison, more_data=None)
+        factor = max(_data_factor(point, s, tail) for point, s, _ in checks)
+        return Verdict(met=False, verdict="undecided", comparison=comparison,
+                       more_data=more_data_hint(factor, paired, "de"),
+                       more_data_en=more_data_hint(factor, paired, "en"))
+
+    def _checks(self, mine: float, base: float, ms: np.ndarray, bs: np.ndarray
+                ) -> list[tuple[float, np.ndarray, bool]]:
+        """(point value, resampled values, strict) of each condition; a condition holds when
+        its value is above zero (at zero too when not ``strict``). The first is the paired
+        gain over the baseline."""
+        sign = -1.0 if lower_is_better(self.metric) else 1.0
+        gain_point, gains = sign * (mine - base), sign * (ms - bs)
+        needed = [(gain_point - float(self.required_gain(base)),
+                   gains - self.required_gain(bs), True)]
+        if self.kind == "relative":
+            return needed
+        above = 1.0 if self.op in (">=", ">") else -1.0
+        strict = self.op in (">", "<")
+        return needed + [(above * (mine - self.value), above * (ms - self.value), strict)]
+
+
+def _holds(value: float, strict: bool) -> bool:
+    return value > 1e-12 if strict else value >= -1e-12
+
+
+def _comparison(metric: str, mine: float, base: float, ms: np.ndarray, bs: np.ndarray,
+                method: str, gain: tuple[float, np.ndarray, bool]) -> Comparison:
+    tail = (1 - CONFIDENCE) / 2
+    diff = ms - bs
+    p_value = (float(np.sum(gain[1] <= 0)) + 1) / (len(gain[1]) + 1)
+    return Comparison(measure=metric, model=float(mine), baseline=float(base),
+                      difference=float(mine - base),
+                      interval=[float(np.quantile(diff, tail)),
+                                float(np.quantile(diff, 1 - tail))],
+                      confidence=CONFIDENCE, p_value=round(p_value, 4),
+                      method=method)
+
+
+def _data_factor(point: float, samples: np.ndarray, tail: float) -> float:
+    """How many times the data would make the interval's lower end clear zero, assuming the
+    point estimate stays and the interval narrows with the square root of the data."""
+    low = float(np.quantile(samples, tail))
+    if low > 0:
+        return 1.0
+    if point <= 0:
+        return float("inf")
+    return ((point - low) / point) ** 2
+
+
+MAX_USEFUL_FACTOR = 10.0
+
+
+def more_data_hint(factor: float, paired: Paired, lang: str) -> str:
+    """A plain hint how much more data would likely decide the verdict."""
+    units = len(np.unique(paired.groups)) if paired.groups is not None else paired.n
+    unit = t(f"poc.verdict.unit.{paired.unit}", lang=lang)
+    if not np.isfinite(factor) or factor > MAX_USEFUL_FACTOR:
+        return t("poc.verdict.more_data_hopeless", lang=lang, n=units, unit=unit)
+    more = max(1, int(np.ceil(units * (factor * 1.2 - 1))))
+    return t("poc.verdict.more_data", lang=lang, n=units, more=more, unit=unit,
+             factor=f"{factor * 1.2:.1f}".replace(".", "," if lang == "de" else "."))
 
 
 def _compare(value: float, op: str, target: float) -> bool:

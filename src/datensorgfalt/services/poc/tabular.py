@@ -12,13 +12,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+from sklearn.model_selection import (
+    GroupKFold,
+    GroupShuffleSplit,
+    StratifiedGroupKFold,
+)
 
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.poc import evaluation as ev
 from datensorgfalt.services.poc.budget import Deadline, run_step
 from datensorgfalt.services.poc.features import TableEncoder, split_columns
-from datensorgfalt.services.poc.outcome import Outcome, Scored
+from datensorgfalt.services.poc.leakage import telling_columns
+from datensorgfalt.services.poc.outcome import Measure, Outcome, Paired, Scored
 from datensorgfalt.services.poc.series import both
 
 SEED = 11
@@ -134,12 +139,15 @@ def _class_score(y: np.ndarray, proba: np.ndarray, classes: list) -> float:
 
 
 def search(train: pd.DataFrame, target: str, kind: str, deadline: Deadline,
-           encoder: TableEncoder) -> tuple[TableModel, list[dict]]:
-    """Time-boxed search; returns the best model refitted on ``train`` and the trial list."""
+           encoder: TableEncoder, date: str | None = None
+           ) -> tuple[TableModel, list[dict]]:
+    """Time-boxed search inside the training part only; returns the best model refitted on
+    ``train`` and the trial list."""
     y = _target(train[target], kind)
     classes = sorted(pd.unique(y).tolist(), key=str) if kind == "classify" else []
     X, Xd = encoder.transform(train), encoder.dense(train)
-    folds = list(_folds(y, kind))
+    folds = list(_folds(y, kind, duplicate_groups(train),
+                        train[date] if date else None))
     rng = np.random.default_rng(SEED)
     trials: list[dict] = []
     linear = run_step(deadline, "linear", lambda: _cv_score(lambda: _make_linear(kind), Xd, y,
@@ -170,15 +178,48 @@ def search(train: pd.DataFrame, target: str, kind: str, deadline: Deadline,
     return model, trials
 
 
-def _folds(y: np.ndarray, kind: str) -> Any:
+def _folds(y: np.ndarray, kind: str, groups: np.ndarray | None = None,
+           dates: pd.Series | None = None) -> Any:
+    """Inner cross-validation on the training part: time-ordered when there is a date
+    (train on the past, check on the next span), otherwise stratified; exact duplicate rows
+    (``groups``) always stay in one fold."""
+    groups = np.arange(len(y)) if groups is None else groups
+    if dates is not None:
+        return time_folds(dates, 4 if len(y) >= 100 else 3)
     if kind == "classify":
         smallest = int(pd.Series(y).value_counts().min())
         wanted = 3 if len(y) >= 1000 else 5
-        splitter = StratifiedKFold(n_splits=max(2, min(wanted, smallest)), shuffle=True,
-                                   random_state=SEED)
-        return splitter.split(np.zeros(len(y)), y)
-    return KFold(n_splits=5 if 50 <= len(y) < 1000 else 3, shuffle=True,
-                 random_state=SEED).split(np.zeros(len(y)))
+        splitter = StratifiedGroupKFold(n_splits=max(2, min(wanted, smallest)), shuffle=True,
+                                        random_state=SEED)
+        return splitter.split(np.zeros(len(y)), y, groups)
+    wanted = 5 if 50 <= len(y) < 1000 else 3
+    return GroupKFold(n_splits=max(2, min(wanted, len(np.unique(groups)))), shuffle=True,
+                      random_state=SEED).split(np.zeros(len(y)), y, groups)
+
+
+def time_folds(dates: pd.Series, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Expanding-window folds over the distinct dates: train on everything before a cut,
+    check on the span up to the next cut. Rows of one date never fall on both sides."""
+    values = pd.to_datetime(dates, errors="coerce").to_numpy()
+    distinct = np.unique(values[~pd.isna(values)])
+    if len(distinct) < k + 1:  # too few dates: the older half against the newer half
+        order = np.argsort(values, kind="stable")
+        return [(order[:len(order) // 2], order[len(order) // 2:])]
+    cuts = [distinct[int(len(distinct) * i / (k + 1))] for i in range(1, k + 2)]
+    cuts[-1] = distinct[-1] + np.timedelta64(1, "ns")
+    folds = []
+    for start, end in zip(cuts[:-1], cuts[1:], strict=True):
+        train = np.flatnonzero(values < start)
+        test = np.flatnonzero((values >= start) & (values < end))
+        if len(train) and len(test):
+            folds.append((train, test))
+    return folds
+
+
+def duplicate_groups(frame: pd.DataFrame) -> np.ndarray:
+    """One id per distinct row: exact duplicates share it (and so stay on one side)."""
+    hashed = pd.util.hash_pandas_object(frame.astype("string"), index=False).to_numpy()
+    return pd.factorize(hashed)[0]
 
 
 def _target(values: pd.Series, kind: str) -> np.ndarray:
@@ -210,14 +251,26 @@ def check_target(frame: pd.DataFrame, target: str, kind: str) -> pd.DataFrame:
 
 def holdout_split(frame: pd.DataFrame, target: str, kind: str, date: str | None
                   ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The evaluation part, touched once at the end: the newest dates when there is a date
+    column, otherwise about a fifth of the rows (stratified); exact duplicates stay together."""
+    groups = duplicate_groups(frame)
     if date:
-        ordered = frame.sort_values(date)
-        cut = int(len(ordered) * (1 - HOLDOUT))
-        return ordered.iloc[:cut], ordered.iloc[cut:], "time"
-    stratify = frame[target].astype("string") if kind == "classify" else None
-    train, test = train_test_split(frame, test_size=HOLDOUT, random_state=SEED,
-                                   stratify=stratify)
-    return train, test, "stratified" if kind == "classify" else "random"
+        when = pd.to_datetime(frame[date], errors="coerce")
+        cut = when.quantile(1 - HOLDOUT)
+        newest = (when >= cut).to_numpy() if when.notna().any() else np.zeros(len(frame), bool)
+        if 0 < newest.sum() < len(frame):
+            return frame[~newest], frame[newest], "time"
+    if kind == "classify":
+        splitter = StratifiedGroupKFold(n_splits=round(1 / HOLDOUT), shuffle=True,
+                                        random_state=SEED)
+        train_idx, test_idx = next(splitter.split(frame, frame[target].astype("string"),
+                                                  groups))
+    else:
+        train_idx, test_idx = next(GroupShuffleSplit(n_splits=1, test_size=HOLDOUT,
+                                                     random_state=SEED).split(frame,
+                                                                              groups=groups))
+    how = "stratified" if kind == "classify" else "random"
+    return frame.iloc[train_idx], frame.iloc[test_idx], how
 
 
 def baseline_predict(train_y: np.ndarray, n: int, kind: str, classes: list
@@ -230,8 +283,9 @@ def baseline_predict(train_y: np.ndarray, n: int, kind: str, classes: list
     return np.full(n, float(np.mean(train_y))), None, "Mittelwert"
 
 
-def scored(name: str, y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None, kind: str,
-           classes: list) -> Scored:
+def measure(y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None, kind: str,
+            classes: list) -> Measure:
+    """The metrics of ``pred`` on any subset of the rows (for bootstrap resamples)."""
     if kind == "classify":  # integer codes: the metrics are much faster than on strings
         codes = {c: i for i, c in enumerate(classes)}
         y = np.array([codes[v] for v in y])
@@ -243,11 +297,17 @@ def scored(name: str, y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None,
             return ev.classification_metrics(y[idx], pred[idx],
                                              None if proba is None else proba[idx], classes)
         return ev.regression_metrics(y[idx], pred[idx])
+    return metrics
 
+
+def scored(name: str, y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None, kind: str,
+           classes: list, groups: np.ndarray | None = None) -> Scored:
+    metrics = measure(y, pred, proba, kind, classes)
     full = metrics(np.arange(len(y)))
     keys = ["auc", "macro_f1", "accuracy", "recall"] if kind == "classify" else \
         ["mae", "rmse", "r2"]
-    intervals = ev.bootstrap_intervals(metrics, len(y), [k for k in keys if k in full])
+    intervals = ev.bootstrap_intervals(metrics, len(y), [k for k in keys if k in full],
+                                       groups=groups)
     return Scored(name, ev.clean(full), ev.clean(intervals))
 
 
@@ -255,30 +315,38 @@ def run_table(frame: pd.DataFrame, target: str, kind: str, deadline: Deadline,
               date: str | None = None) -> Outcome:
     frame = check_target(frame, target, kind)
     numeric, categorical, dates, dropped = split_columns(frame, target)
+    left_out = telling_columns(frame, target, kind, numeric + categorical)
+    leaked = {c["column"] for c in left_out}
+    numeric = [c for c in numeric if c not in leaked]
+    categorical = [c for c in categorical if c not in leaked]
     if not (numeric or categorical or dates):
         raise TargetUnusable("poc.error.no_features", column=target)
     train, test, how = holdout_split(frame, target, kind, date)
     if kind == "classify" and train[target].astype("string").nunique() < 2:
         raise TargetUnusable("poc.error.one_class", column=target, value="-")
     encoder = TableEncoder(numeric, categorical, dates).fit(train)
-    model, trials = search(train, target, kind, deadline, encoder)
+    model, trials = search(train, target, kind, deadline, encoder, date)
     y_train, y_test = _target(train[target], kind), _target(test[target], kind)
     classes = sorted(pd.unique(_target(frame[target], kind)).tolist(), key=str) \
         if kind == "classify" else []
+    groups = duplicate_groups(test)
     base_pred, base_proba, base_name = baseline_predict(y_train, len(test), kind, classes)
-    baseline = scored(base_name, y_test, base_pred, base_proba, kind, classes)
-    model_scored, plots, refit = None, {}, None
+    baseline = scored(base_name, y_test, base_pred, base_proba, kind, classes, groups)
+    model_scored, plots, paired, refit = None, {}, None, None
     if model is not None:
         pred = model.predict(test)
         proba = _full_proba(model.estimator, model._x(test), classes) \
             if kind == "classify" else None
         name = "LightGBM" if not model.linear else (
             "Logistische Regression" if kind == "classify" else "Ridge-Regression")
-        model_scored = scored(name, y_test, pred, proba, kind, classes)
+        model_scored = scored(name, y_test, pred, proba, kind, classes, groups)
         model_scored.details = {"trials": len(trials), "params": max(
             trials, key=lambda t: t["score"])["params"]}
         plots = {"importance": _importance(model), "y_test": y_test, "pred": pred,
                  "classes": classes}
+        paired = Paired(len(test), measure(y_test, pred, proba, kind, classes),
+                        measure(y_test, base_pred, base_proba, kind, classes),
+                        f"paired bootstrap over held-out rows ({how})", "rows", groups)
         final = run_step(deadline, "refit", lambda: _refit(model, frame, target, kind),
                          grace=5)
         refit = final is not None
@@ -292,7 +360,8 @@ def run_table(frame: pd.DataFrame, target: str, kind: str, deadline: Deadline,
         notes=notes, features=encoder.names,
         artefact={"kind": kind, "model": model, "target": target, "classes": classes},
         plots=plots, skipped=list(deadline.skipped), rows=len(frame),
-        extra={"holdout_rows": len(test)}, refit=refit,
+        extra={"holdout_rows": len(test)}, paired=paired, left_out=left_out,
+        refit=refit,
     )
 
 
