@@ -84,7 +84,7 @@ def run_poc(train: pd.DataFrame, budget: str | None) -> tuple[dict, pd.DataFrame
     table = train.rename(columns={"unique_id": "Serie", "ds": "Monat", "y": "Wert"})
     table.assign(Monat=table["Monat"].dt.strftime("%Y-%m-%d")).to_csv(
         folder / "m3_monatlich.csv", index=False)
-    for step in (("init",), ("scan",)):
+    for step in (("init",), ("scan", ".")):
         done = cli(folder, *step)
         if done.returncode:
             sys.exit(f"{step[0]} failed: {done.stderr[-2000:]}")

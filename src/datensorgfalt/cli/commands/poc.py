@@ -24,7 +24,8 @@ from datensorgfalt.services import poc as service
 SHOWN = {"forecast": ["wape", "smape", "mase"], "classify": ["auc", "accuracy", "macro_f1",
          "recall"], "regress": ["mae", "rmse", "r2"], "anomaly": ["event_recall", "recall",
          "precision", "f1", "lead_time_hours", "false_alarms_per_30d"],
-         "text": ["accuracy", "macro_f1"]}
+         "text": ["accuracy", "macro_f1"],
+         "image": ["recall", "precision", "accuracy", "macro_f1"]}
 
 
 def register(app: typer.Typer) -> None:
@@ -105,7 +106,8 @@ def _duration(seconds: float) -> str:
 def _summary(payload: dict) -> dict:
     keys = ("id", "kind", "dataset", "columns", "baseline", "model", "criterion", "metric",
             "met", "verdict", "comparison", "more_data", "sentence", "evaluation", "notes",
-            "candidates", "budget_seconds", "budget_auto", "seconds", "refit", "plots",
+            "candidates", "budget_seconds", "budget_auto", "seconds", "seconds_reading", "refit",
+            "plots",
             "model_card", "model_path", "forecast_path", "forecast_from", "usecase")
     return {k: payload.get(k) for k in keys}
 

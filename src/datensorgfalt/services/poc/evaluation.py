@@ -16,7 +16,7 @@ LOWER_IS_BETTER = {"wape", "smape", "mape", "mase", "mae", "rmse", "bias", "fals
                    "lead_time_missed"}
 PERCENT_METRICS = {"wape", "smape", "mape"}
 PRIMARY = {"forecast": "wape", "classify": "auc", "regress": "mae", "anomaly": "f1",
-           "text": "macro_f1"}
+           "text": "macro_f1", "image": "macro_f1"}
 SEED = 20240611
 
 

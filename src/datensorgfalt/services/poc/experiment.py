@@ -23,6 +23,7 @@ from datensorgfalt.i18n import t
 from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.poc import column_roles, modelcard, plots
 from datensorgfalt.services.poc import data as d
+from datensorgfalt.services.poc import image as image_poc
 from datensorgfalt.services.poc.anomaly import run_anomaly
 from datensorgfalt.services.poc.budget import Deadline, StepProgress, allowed, default_budget
 from datensorgfalt.services.poc.evaluation import clean
@@ -37,7 +38,7 @@ from datensorgfalt.services.usecases import library
 from datensorgfalt.services.vocabulary import says
 from datensorgfalt.workspace import Workspace
 
-KINDS = ("forecast", "classify", "regress", "anomaly", "text")
+KINDS = ("forecast", "classify", "regress", "anomaly", "text", "image")
 
 
 class PocError(DatensorgfaltError):
@@ -113,7 +114,7 @@ def prepare(workspace: Workspace, catalog: Catalog, request: PocRequest) -> Plan
         raise PocError("poc.error.no_dataset")
     dataset = catalog.dataset(request.dataset)
     plan = {"forecast": _plan_forecast, "classify": _plan_table, "regress": _plan_table,
-            "anomaly": _plan_anomaly, "text": _plan_text}[request.kind](
+            "anomaly": _plan_anomaly, "text": _plan_text, "image": _plan_image}[request.kind](
         workspace, catalog, request, dataset)
     plan.usecase, plan.started = usecase, started
     plan.budget_auto = request.budget is None
@@ -237,6 +238,42 @@ def _plan_text(workspace: Workspace, catalog: Catalog, request: PocRequest,
                 {"texts": rows[text_col].tolist(), "labels": rows[label].astype(str).tolist()})
 
 
+def _plan_image(workspace: Workspace, catalog: Catalog, request: PocRequest,
+                dataset: Dataset) -> Plan:
+    """Pictures sorted into class folders, or a picture folder with a label table."""
+    if dataset.kind != "images":
+        raise PocError("poc.image.error.not_images", title=dataset.title, kind=dataset.kind)
+    folder = Path(dataset.location)
+    if not folder.is_absolute():
+        folder = workspace.root / folder
+    sources, columns = [dataset], {"folder": dataset.title}
+    if request.labels:
+        table = catalog.dataset(request.labels)
+        frame = d.load_frame(workspace, table)
+        file_col = request.text or _file_column_of(frame, folder)
+        label = request.label or request.target or column_roles.label_column(frame, [file_col])
+        if not file_col or not label:
+            raise PocError("poc.error.no_columns", kind="image", title=table.title,
+                           need="--text, --label")
+        d.require_columns(frame, [file_col, label], table.title)
+        images = image_poc.by_table(folder, frame, file_col, label)
+        sources.append(table)
+        columns |= {"labels": table.id, "file": file_col, "target": label}
+    else:
+        images = image_poc.by_folder(folder)
+        columns |= {"target": "Unterordner"}
+    image_poc.check_images(images, dataset.title)
+    return Plan(request, sources, columns, [], {"images": images, "labels": images.labels})
+
+
+def _file_column_of(frame: pd.DataFrame, folder: Path) -> str | None:
+    names = {p.name for p in image_poc.image_files(folder)}
+    counts = {c: int(frame[c].astype(str).map(lambda v: Path(v).name in names).sum())
+              for c in frame.columns}
+    best = max(counts, key=counts.get, default=None)
+    return best if best and counts[best] else None
+
+
 def _label_table(catalog: Catalog, docs: Dataset) -> Dataset | None:
     folder = docs.location.rstrip("/") + "/"
     return next((c for c in catalog.datasets()
@@ -259,6 +296,7 @@ def run(workspace: Workspace, catalog: Catalog, plan: Plan, progress: StepProgre
     request = plan.request
     soll = parse_soll(request.soll, request.kind)
     deadline = Deadline(plan.budget, started=plan.started, progress=progress)
+    reading = deadline.elapsed
     outcome = _execute(plan, deadline)
     poc_id = f"poc-{request.kind}-{uuid.uuid4().hex[:8]}"
     folder = workspace.path("poc", poc_id, "x").parent
@@ -277,6 +315,7 @@ def run(workspace: Workspace, catalog: Catalog, plan: Plan, progress: StepProgre
         payload["forecast_path"] = _write_future(outcome, folder / "prognose.csv", forecast_out)
         payload["forecast_from"] = outcome.extra.get("future_from")
     payload["seconds"] = round(deadline.elapsed, 1)
+    payload["seconds_reading"] = round(reading, 1)
     payload["model_card"] = str(modelcard.write(payload, folder))
     run_id = catalog.start_run("poc", {k: v for k, v in asdict(request).items() if v})
     with catalog.session() as session:
@@ -308,6 +347,8 @@ def _execute(plan: Plan, deadline: Deadline) -> Outcome:
         return run_anomaly(inputs["frame"], columns["time"], columns["channels"], deadline,
                            events=inputs["events"], label=columns["label"])
 
+    if request.kind == "image":
+        return image_poc.run_image(inputs["images"], deadline, columns["folder"])
     return run_text(inputs["texts"], inputs["labels"], deadline, columns["text"],
                     columns["target"])
 

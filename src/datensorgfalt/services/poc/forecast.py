@@ -146,19 +146,12 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
 def baseline_future(base_model: Forecaster, long: pd.DataFrame, h: int, freq: str,
                     season: int) -> pd.DataFrame:
     """The Ist's forecast of the next ``h`` periods: the plan where it reaches that far, else
-    the value one season earlier (plain numpy: no model, so it exists at any budget)."""
+    the value one season earlier (no model to fit, so it exists at any budget)."""
     if isinstance(base_model, PlanColumn):
         planned = base_model.forecast(long, h)
         if planned.groupby("unique_id").size().reindex(long["unique_id"].unique()).eq(h).all():
             return planned
-    rows = []
-    for uid, part in long.groupby("unique_id", sort=False):
-        y = part["y"].to_numpy(float)
-        lag = season if season > 1 and len(y) >= season else 1
-        yhat = np.resize(y[-lag:], h)
-        future = pd.date_range(part["ds"].iloc[-1], periods=h + 1, freq=freq)[1:]
-        rows.append(pd.DataFrame({"unique_id": uid, "ds": future, "yhat": yhat}))
-    return pd.concat(rows, ignore_index=True)
+    return SeasonalNaiveModel(freq, season).forecast(long, h)
 
 
 def _candidates(series: SeriesData, wanted: list[str] | None, h: int) -> dict[str, Forecaster]:

@@ -125,7 +125,7 @@ def draw(outcome: object, folder: Path) -> list[Path]:
                 (outcome.model.name, outcome.baseline.name), folder / "fehler_je_schritt.png"))
     if plots.get("importance"):
         jobs.append(lambda: importance_plot(plots["importance"], folder / "merkmale.png"))
-    if "y_test" in plots and plots.get("classes") and outcome.kind in ("classify", "text"):
+    if "y_test" in plots and plots.get("classes") and outcome.kind in ("classify", "text", "image"):
         jobs.append(lambda: confusion_plot(plots["y_test"], plots["pred"], plots["classes"],
                                            folder / "konfusionsmatrix.png"))
     if outcome.kind == "anomaly" and "times" in plots:

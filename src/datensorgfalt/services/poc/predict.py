@@ -14,6 +14,7 @@ from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.poc.anomaly import score_new
 from datensorgfalt.services.poc.data import read_new_data, require_columns
 from datensorgfalt.services.poc.forecast import forecast_future
+from datensorgfalt.services.poc.image import predict_folder
 from datensorgfalt.services.poc.series import build_series
 from datensorgfalt.services.poc.tabular import _full_proba
 from datensorgfalt.workspace import Workspace
@@ -34,8 +35,10 @@ def load_bundle(workspace: Workspace, poc_id: str) -> dict[str, Any]:
 
 def predict(workspace: Workspace, poc_id: str, new_data: Path, out: Path) -> dict[str, Any]:
     bundle = load_bundle(workspace, poc_id)
-    frame = read_new_data(Path(new_data))
     kind, artefact, columns = bundle["kind"], bundle["artefact"], bundle["columns"]
+    if kind == "image":
+        return _write(bundle, predict_folder(artefact, Path(new_data)), out)
+    frame = read_new_data(Path(new_data))
     if kind in ("classify", "regress"):
         result = _predict_table(artefact, frame)
     elif kind == "text":
@@ -46,10 +49,14 @@ def predict(workspace: Workspace, poc_id: str, new_data: Path, out: Path) -> dic
         result = score_new(artefact, frame)
     else:
         result = _predict_forecast(artefact, frame, columns)
+    return _write(bundle, result, out)
+
+
+def _write(bundle: dict[str, Any], result: pd.DataFrame, out: Path) -> dict[str, Any]:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     result.to_csv(out, index=False)
-    return {"id": bundle["id"], "kind": kind, "rows": len(result), "out": str(out),
+    return {"id": bundle["id"], "kind": bundle["kind"], "rows": len(result), "out": str(out),
             "columns": list(result.columns)}
 
 

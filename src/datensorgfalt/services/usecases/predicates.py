@@ -143,7 +143,7 @@ def images(spec: dict, evidence: Evidence) -> Check:
         short = {k: v for k, v in labels.items() if v < need["min_per_class"]}
         checks.append(Check("images", ratio, [d], need=need, have={
             "classes": len(labels), "labels": labels, "short": short,
-            "rows": sum(labels.values())}, poc={"dataset": d.id, "label": "label"}))
+            "rows": sum(labels.values())}, poc={"dataset": d.id}))
     return _best(checks, "images", need, spec)
 
 
