@@ -96,7 +96,8 @@ def _confirm(plan: service.Plan, yes: bool) -> None:
 
 def _summary(payload: dict) -> dict:
     keys = ("id", "kind", "dataset", "columns", "baseline", "model", "criterion", "metric",
-            "met", "sentence", "evaluation", "notes", "candidates", "seconds", "plots",
+            "met", "verdict", "comparison", "more_data", "left_out", "sentence", "evaluation",
+            "notes", "candidates", "seconds", "plots",
             "model_card", "model_path", "forecast_path", "usecase")
     return {k: payload.get(k) for k in keys}
 
@@ -116,7 +117,7 @@ def render(payload: dict) -> None:
         table.add_row(t(f"poc.metric.{metric}"), service.format_metric(metric, base, lang),
                       service.format_metric(metric, mine, lang))
     console.print(table)
-    style = {True: "bold green", False: "bold red", None: "yellow"}[payload["met"]]
+    style = {"met": "bold green", "not_met": "bold red"}.get(payload.get("verdict"), "yellow")
     console.print(f"[{style}]{payload['sentence'][lang]}[/]")
     for note in payload.get("notes") or []:
         console.print(f"[dim]- {note[lang]}[/]")

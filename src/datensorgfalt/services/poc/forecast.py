@@ -145,6 +145,7 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
                "backtest_series": int(bt_long["unique_id"].nunique()),
                "durations": {k: round(v, 1) for k, v in deadline.durations.items()}},
         skipped=list(deadline.skipped), rows=len(long),
+        paired=ev.paired_backtest(model_bt, base_bt) if chosen else None,
     )
 
 
