@@ -105,10 +105,10 @@ def _duration(seconds: float) -> str:
 
 def _summary(payload: dict) -> dict:
     keys = ("id", "kind", "dataset", "columns", "baseline", "model", "criterion", "metric",
-            "met", "verdict", "comparison", "more_data", "sentence", "evaluation", "notes",
-            "candidates", "budget_seconds", "budget_auto", "seconds", "seconds_reading", "refit",
-            "plots",
-            "model_card", "model_path", "forecast_path", "forecast_from", "usecase")
+            "met", "verdict", "comparison", "more_data", "left_out", "sentence", "evaluation",
+            "notes", "candidates", "budget_seconds", "budget_auto", "seconds", "seconds_reading",
+            "refit", "plots", "model_card", "model_path", "forecast_path", "forecast_from",
+            "usecase")
     return {k: payload.get(k) for k in keys}
 
 
@@ -127,7 +127,7 @@ def render(payload: dict) -> None:
         table.add_row(t(f"poc.metric.{metric}"), service.format_metric(metric, base, lang),
                       service.format_metric(metric, mine, lang))
     console.print(table)
-    style = {True: "bold green", False: "bold red", None: "yellow"}[payload["met"]]
+    style = {"met": "bold green", "not_met": "bold red"}.get(payload.get("verdict"), "yellow")
     console.print(f"[{style}]{payload['sentence'][lang]}[/]")
     for note in payload.get("notes") or []:
         console.print(f"[dim]- {note[lang]}[/]")

@@ -16,7 +16,7 @@ import pandas as pd
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.poc import evaluation as ev
 from datensorgfalt.services.poc.budget import Deadline, run_step
-from datensorgfalt.services.poc.outcome import Outcome, Scored
+from datensorgfalt.services.poc.outcome import Measure, Outcome, Paired, Scored
 from datensorgfalt.services.poc.series import both
 
 REFERENCE_SHARE = 0.3
@@ -47,13 +47,16 @@ def setup_for(times: pd.Series, lead_hours: float | None = None) -> Setup:
                                                                      pd.Timedelta(hours=6)))
 
 
-def operating_state(frame: pd.DataFrame, channels: list[str]) -> tuple[np.ndarray, dict]:
+def operating_state(frame: pd.DataFrame, channels: list[str],
+                    reference: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
     """Readings taken while the machine runs. Machines that stop at night or at weekends show
     two clearly separated levels on some channel (e.g. current 1 A idle, 40 A running); the
-    split is the threshold that best separates the two groups (Otsu). No such channel: all."""
+    split is the threshold that best separates the two groups (Otsu), found in the
+    ``reference`` readings only (nothing of the period that is judged). No such channel: all."""
     best, best_gap = None, 0.0
+    seen = frame if reference is None else frame[reference]
     for name in channels:
-        x = frame[name].astype(float).dropna().to_numpy()
+        x = seen[name].astype(float).dropna().to_numpy()
         if len(x) < 50:
             continue
         values = np.sort(x)
@@ -169,25 +172,45 @@ def warnings_from(times: pd.Series, alarm: np.ndarray, merge: pd.Timedelta) -> l
 def lead_time_metrics(times: pd.Series, alarm: np.ndarray, events: list[pd.Timestamp],
                       setup: Setup, after: pd.Timestamp) -> dict:
     """Failures warned of ahead (within ``lead`` before), lead times, false warnings."""
+    failures, warnings = event_records(times, alarm, events, setup, after)
+    days = max((times.max() - after) / pd.Timedelta(days=1), 1.0)
+    return from_records(failures, warnings, days)
+
+
+def event_records(times: pd.Series, alarm: np.ndarray, events: list[pd.Timestamp],
+                  setup: Setup, after: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(failures with ``when``, ``caught``, ``lead``; warnings with ``when``, ``useful``)."""
     events = [e for e in events if e > after]
     warnings = [w for w in warnings_from(times, alarm, setup.merge) if w > after]
-    leads, caught = [], 0
+    rows = []
     for event in events:
         alarms_before = times[alarm & (times >= event - setup.lead).to_numpy()
                               & (times < event).to_numpy()]
-        if len(alarms_before):
-            caught += 1
-            leads.append((event - alarms_before.min()) / pd.Timedelta(hours=1))
-    useful = [w for w in warnings if any(e - setup.lead <= w <= e + setup.merge for e in events)]
-    false = len(warnings) - len(useful)
-    days = max((times.max() - after) / pd.Timedelta(days=1), 1.0)
-    recall = caught / len(events) if events else float("nan")
-    precision = len(useful) / len(warnings) if warnings else 0.0
+        lead = (event - alarms_before.min()) / pd.Timedelta(hours=1) if len(alarms_before) \
+            else float("nan")
+        rows.append({"when": event, "caught": bool(len(alarms_before)), "lead": lead})
+    useful = [any(e - setup.lead <= w <= e + setup.merge for e in events) for w in warnings]
+    return (pd.DataFrame(rows, columns=["when", "caught", "lead"]),
+            pd.DataFrame({"when": warnings, "useful": useful}, columns=["when", "useful"]))
+
+
+def from_records(failures: pd.DataFrame, warnings: pd.DataFrame, days: float,
+                 failure_weight: np.ndarray | None = None,
+                 warning_weight: np.ndarray | None = None) -> dict:
+    """Event metrics from failure and warning records; weights count how often a record's
+    time span was drawn in a resample (1 each for the plain figures)."""
+    fw = np.ones(len(failures)) if failure_weight is None else failure_weight
+    ww = np.ones(len(warnings)) if warning_weight is None else warning_weight
+    caught = failures["caught"].to_numpy(bool)
+    useful = warnings["useful"].to_numpy(bool)
+    recall = float(fw[caught].sum() / fw.sum()) if fw.sum() else float("nan")
+    precision = float(ww[useful].sum() / ww.sum()) if ww.sum() else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+    leads = np.repeat(failures["lead"].to_numpy(float)[caught], fw[caught].astype(int))
     return {"event_recall": recall, "precision": precision, "f1": f1,
-            "lead_time_hours": float(np.median(leads)) if leads else float("nan"),
-            "false_alarms_per_30d": 30 * false / days, "events": float(len(events)),
-            "warnings": float(len(warnings))}
+            "lead_time_hours": float(np.median(leads)) if len(leads) else float("nan"),
+            "false_alarms_per_30d": 30 * float(ww[~useful].sum()) / max(days, 1.0),
+            "events": float(fw.sum()), "warnings": float(ww.sum())}
 
 
 def label_metrics(truth: np.ndarray, alarm: np.ndarray, tolerance: int) -> dict:
@@ -219,25 +242,32 @@ def run_anomaly(frame: pd.DataFrame, time_col: str, channels: list[str], deadlin
     setup = setup_for(times, lead_hours)
     reference = _reference(times, events, setup)
     after = times[reference].max()
-    running, state = operating_state(frame, channels)
+    running, state = operating_state(frame, channels, reference)
     features = robust_features(frame, channels, setup, running)
-    base_alarm = fixed_limits(frame, channels, reference)
+    # the Ist gets what the model gets: limits from running readings, 3 readings in a row,
+    # no alarm while the machine stands
+    base_alarm = persistent(fixed_limits(frame, channels, reference & running)) & running
     alarm, score, model = model_alarms(features, reference & running, deadline)
     alarm &= running
     after_mask = (times > after).to_numpy()
+    paired = None
     if events:
         measure = lambda a: lead_time_metrics(times, a, events, setup, after)  # noqa: E731
         evaluation = "lead-time"
+        paired = _paired_events(times, alarm, base_alarm, events, setup, after)
     elif label:
         truth = pd.to_numeric(frame[label], errors="coerce").fillna(0).to_numpy() > 0
+        tolerance = max(1, setup.short // 2)
         measure = lambda a: label_metrics(truth[after_mask], a[after_mask],  # noqa: E731
-                                          max(1, setup.short // 2))
+                                          tolerance)
         evaluation = "labels"
+        paired = _paired_labels(times[after_mask], truth[after_mask], alarm[after_mask],
+                                base_alarm[after_mask], tolerance)
     else:
         measure = lambda a: {"alarm_share": float(np.mean(a[after_mask]))}  # noqa: E731
         evaluation = "none"
-    baseline = Scored("Fester Grenzwert (Mittelwert ± 3 Standardabweichungen)",
-                      ev.clean(measure(base_alarm)))
+    baseline = Scored("Fester Grenzwert (Mittelwert ± 3 Standardabweichungen, 3 Messwerte "
+                      "in Folge, nur im Betrieb)", ev.clean(measure(base_alarm)))
     scored = Scored("Robuste gleitende Statistik + IsolationForest" if model else
                     "Robuste gleitende Statistik", ev.clean(measure(alarm)))
     notes = [both("poc.note.reference", until=str(after)[:16])]
@@ -255,8 +285,50 @@ def run_anomaly(frame: pd.DataFrame, time_col: str, channels: list[str], deadlin
                "base_alarm": base_alarm, "events": events or [], "score": score},
         extra={"events": len(events or []), "first_alarms": [str(w) for w in warnings_from(
             times[after_mask], alarm[after_mask], setup.merge)[:20]]},
-        skipped=list(deadline.skipped), rows=len(frame),
+        skipped=list(deadline.skipped), rows=len(frame), paired=paired,
     )
+
+
+def time_blocks(times: pd.Series, start: pd.Timestamp, end: pd.Timestamp
+                ) -> tuple[np.ndarray, int, float]:
+    """(block of each time, number of blocks, days per block): the judged period from
+    ``start`` to ``end`` cut into spans of about a week (at least 5, at most 40)."""
+    days = max((end - start) / pd.Timedelta(days=1), 1.0)
+    count = int(np.clip(round(days / 7), 5, 40))
+    span = days / count
+    offset = ((pd.to_datetime(times) - start) / pd.Timedelta(days=1)).to_numpy(float)
+    return np.clip((offset // span).astype(int), 0, count - 1), count, span
+
+
+def _paired_events(times: pd.Series, alarm: np.ndarray, base_alarm: np.ndarray,
+                   events: list[pd.Timestamp], setup: Setup, after: pd.Timestamp) -> Paired:
+    """Model and Ist on the same time spans: a resample draws spans (with their failures and
+    warnings) and both are measured on the drawn spans."""
+    end = times.max()
+    _, count, span = time_blocks(times[times > after], after, end)
+
+    def measure(alarms: np.ndarray) -> Measure:
+        failures, warnings = event_records(times, alarms, events, setup, after)
+        fb = time_blocks(failures["when"], after, end)[0] if len(failures) else \
+            np.zeros(0, int)
+        wb = time_blocks(warnings["when"], after, end)[0] if len(warnings) else \
+            np.zeros(0, int)
+
+        def metrics(idx: np.ndarray) -> dict:
+            drawn = np.bincount(idx, minlength=count).astype(float)
+            return from_records(failures, warnings, len(idx) * span, drawn[fb], drawn[wb])
+        return metrics
+
+    return Paired(count, measure(alarm), measure(base_alarm),
+                  "paired block bootstrap over time spans of about a week", "blocks")
+
+
+def _paired_labels(times: pd.Series, truth: np.ndarray, alarm: np.ndarray,
+                   base_alarm: np.ndarray, tolerance: int) -> Paired:
+    blocks = time_blocks(times, times.min() - pd.Timedelta(seconds=1), times.max())[0]
+    return Paired(len(truth), lambda idx: label_metrics(truth[idx], alarm[idx], tolerance),
+                  lambda idx: label_metrics(truth[idx], base_alarm[idx], tolerance),
+                  "paired block bootstrap over time spans of about a week", "blocks", blocks)
 
 
 def _reference(times: pd.Series, events: list[pd.Timestamp] | None, setup: Setup) -> np.ndarray:

@@ -8,6 +8,7 @@ Ratio metrics (accuracy, recall, F1, AUC, R²) are fractions 0..1; error percent
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from sklearn import metrics as skm
@@ -208,3 +209,23 @@ def paired_samples(model: Callable[[np.ndarray], dict], baseline: Callable[[np.n
             mine.append(a)
             base.append(b)
     return np.asarray(mine, float), np.asarray(base, float)
+
+
+def paired_backtest(model_bt: Any, base_bt: Any, min_series: int = 10) -> Any:
+    """Model and baseline on the same backtest points (series, window, date); whole series are
+    resampled when there are at least ``min_series`` of them, single points otherwise."""
+    from datensorgfalt.services.poc.outcome import Paired
+
+    keys = ["unique_id", "ds", "window"]
+    joined = model_bt[keys + ["y", "yhat", "scale"]].merge(
+        base_bt[keys + ["yhat"]].rename(columns={"yhat": "base"}), on=keys
+    ).dropna(subset=["y", "yhat", "base"])
+    if joined.empty:
+        return None
+    y, f, b, s = (joined[c].to_numpy(float) for c in ("y", "yhat", "base", "scale"))
+    many = joined["unique_id"].nunique() >= min_series
+    return Paired(len(joined), lambda idx: forecast_metrics(y[idx], f[idx], s[idx]),
+                  lambda idx: forecast_metrics(y[idx], b[idx], s[idx]),
+                  "paired bootstrap over backtest " + ("series" if many else "points"),
+                  "series" if many else "points",
+                  joined["unique_id"].to_numpy() if many else None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -366,7 +366,7 @@ def verdict(soll: Soll, outcome: Outcome) -> tuple[Soll, Verdict]:
         return soll, Verdict(met=False, verdict="not_met", comparison=None, more_data=None)
     metrics = outcome.model.metrics
     if soll.metric not in metrics and soll.metric == "recall" and "event_recall" in metrics:
-        soll = Soll(soll.kind, "event_recall", soll.op, soll.value, soll.text)
+        soll = replace(soll, metric="event_recall")
     return soll, soll.decide(outcome.paired, metrics, outcome.baseline.metrics)
 
 

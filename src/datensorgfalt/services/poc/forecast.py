@@ -140,6 +140,7 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
                "durations": {k: round(v, 1) for k, v in deadline.durations.items()}},
         skipped=list(deadline.skipped), rows=len(long),
         refit=True,
+        paired=ev.paired_backtest(model_bt, base_bt) if chosen else None,
     )
 
 

@@ -55,9 +55,11 @@ def sentence(soll: Soll, decided: Verdict, baseline: dict, model: dict | None,
         comparison = decided.get("comparison")
         if comparison:
             low, high = comparison["interval"]
-            parts.append(t("poc.verdict.interval", lang=lang, metric=values["metric"],
-                           low=fmt_difference(metric, low, lang),
-                           high=fmt_difference(metric, high, lang),
+            measure = comparison["measure"]
+            parts.append(t("poc.verdict.interval", lang=lang,
+                           metric=t(f"poc.metric.{measure}", lang=lang),
+                           low=fmt_difference(measure, low, lang),
+                           high=fmt_difference(measure, high, lang),
                            confidence=f"{comparison['confidence'] * 100:.0f}"))
         if decided["verdict"] == "undecided" and decided.get("more_data"):
             parts.append(decided["more_data"] if lang == "de" else _hint_en(decided))

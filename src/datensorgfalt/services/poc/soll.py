@@ -100,6 +100,7 @@ class Soll:
     op: str = ""
     value: float = 0.0
     text: str = ""
+    main: str = ""  # the kind's main measure (the baseline is beaten on it for thresholds)
 
     def describe(self) -> str:
         return self.text
@@ -123,12 +124,19 @@ class Soll:
         return mine > base if share == 0 else mine >= base * (1 + share)
 
 
+    @property
+    def versus(self) -> str:
+        """The measure on which the model must beat the baseline: the criterion's own for
+        relative criteria, the kind's main measure for thresholds (recall alone is easy to
+        beat by warning always; the main measure weighs the false alarms too)."""
+        return self.metric if self.kind == "relative" else (self.main or self.metric)
+
     def required_gain(self, base: np.ndarray | float) -> np.ndarray | float:
         """How much better than the baseline the model must be: the share asked for, and at
         least a noticeable step (``NOTICEABLE``) - a model 0.3 % better than the Ist is no
         reason to spend money, and on noise such tiny leads come and go."""
         share = self.value / 100 if self.kind == "relative" else 0.0
-        if self.metric in FRACTION_METRICS:
+        if self.versus in FRACTION_METRICS:
             return np.maximum(share * (1 - base), NOTICEABLE)
         return np.maximum(np.abs(base) * share, NOTICEABLE * np.abs(base))
 
@@ -136,22 +144,20 @@ class Soll:
         """The verdict with confidence: every condition must hold at the lower end of its
         paired interval for "met"; a condition that fails already at its point estimate
         makes "not_met"; anything between is "undecided" (with a hint how much more data)."""
-        mine, base = model.get(self.metric), baseline.get(self.metric)
-        if mine is None or (base is None and self.kind == "relative"):
+        mine, vm, vb = model.get(self.metric), model.get(self.versus), baseline.get(self.versus)
+        if mine is None or vm is None or vb is None:
             return Verdict(met=False, verdict="undecided", comparison=None, more_data=None)
-        if paired is None or base is None:
-            passed = self.judge(model, baseline)
-            return Verdict(met=False, verdict="not_met" if passed is False else "undecided",
-                           comparison=None, more_data=None)
-        ms, bs = paired_samples(paired.model, paired.baseline, paired.n, self.metric,
-                                paired.groups)
+        ms, bs = paired_samples(paired.model, paired.baseline, paired.n, self.versus,
+                                paired.groups) if paired else (np.zeros(0), np.zeros(0))
         if len(ms) < 50:
             passed = self.judge(model, baseline)
             return Verdict(met=False, verdict="not_met" if passed is False else "undecided",
                            comparison=None, more_data=None)
-        checks = self._checks(mine, base, ms, bs)
+        own = ms if self.versus == self.metric else paired_samples(
+            paired.model, paired.model, paired.n, self.metric, paired.groups)[0]
+        checks = self._checks(mine, vm, vb, ms, bs, own)
         tail = (1 - CONFIDENCE) / 2
-        comparison = _comparison(self.metric, mine, base, ms, bs, paired.method, checks[0])
+        comparison = _comparison(self.versus, vm, vb, ms, bs, paired.method, checks[0])
         if any(not _holds(point, strict) for point, _, strict in checks):
             return Verdict(met=False, verdict="not_met", comparison=comparison, more_data=None)
         if all(_holds(float(np.quantile(s, tail)), strict) for _, s, strict in checks):
@@ -161,20 +167,21 @@ class Soll:
                        more_data=more_data_hint(factor, paired, "de"),
                        more_data_en=more_data_hint(factor, paired, "en"))
 
-    def _checks(self, mine: float, base: float, ms: np.ndarray, bs: np.ndarray
-                ) -> list[tuple[float, np.ndarray, bool]]:
+    def _checks(self, mine: float, vm: float, vb: float, ms: np.ndarray, bs: np.ndarray,
+                own: np.ndarray) -> list[tuple[float, np.ndarray, bool]]:
         """(point value, resampled values, strict) of each condition; a condition holds when
         its value is above zero (at zero too when not ``strict``). The first is the paired
-        gain over the baseline."""
-        sign = -1.0 if lower_is_better(self.metric) else 1.0
-        gain_point, gains = sign * (mine - base), sign * (ms - bs)
-        needed = [(gain_point - float(self.required_gain(base)),
+        gain over the baseline on ``versus``, the second the threshold on the criterion's
+        measure (``own``: its resampled model values)."""
+        sign = -1.0 if lower_is_better(self.versus) else 1.0
+        gain_point, gains = sign * (vm - vb), sign * (ms - bs)
+        needed = [(gain_point - float(self.required_gain(vb)),
                    gains - self.required_gain(bs), True)]
         if self.kind == "relative":
             return needed
         above = 1.0 if self.op in (">=", ">") else -1.0
         strict = self.op in (">", "<")
-        return needed + [(above * (mine - self.value), above * (ms - self.value), strict)]
+        return needed + [(above * (mine - self.value), above * (own - self.value), strict)]
 
 
 def _holds(value: float, strict: bool) -> bool:
@@ -209,14 +216,16 @@ MAX_USEFUL_FACTOR = 10.0
 
 
 def more_data_hint(factor: float, paired: Paired, lang: str) -> str:
-    """A plain hint how much more data would likely decide the verdict."""
+    """A plain hint how much more data would likely decide the verdict (20 % added to the
+    estimate: the interval narrows only on average with the square root of the data)."""
     units = len(np.unique(paired.groups)) if paired.groups is not None else paired.n
     unit = t(f"poc.verdict.unit.{paired.unit}", lang=lang)
-    if not np.isfinite(factor) or factor > MAX_USEFUL_FACTOR:
-        return t("poc.verdict.more_data_hopeless", lang=lang, n=units, unit=unit)
-    more = max(1, int(np.ceil(units * (factor * 1.2 - 1))))
-    return t("poc.verdict.more_data", lang=lang, n=units, more=more, unit=unit,
-             factor=f"{factor * 1.2:.1f}".replace(".", "," if lang == "de" else "."))
+    factor = factor * 1.2
+    more = max(1, int(np.ceil(units * (factor - 1))))
+    shown = f"{factor:.1f}" if factor < 3 else f"{factor:.0f}"
+    key = "poc.verdict.more_data_much" if factor > MAX_USEFUL_FACTOR else "poc.verdict.more_data"
+    return t(key, lang=lang, n=units, more=more, unit=unit,
+             factor=shown.replace(".", "," if lang == "de" else "."))
 
 
 def _compare(value: float, op: str, target: float) -> bool:
@@ -240,7 +249,7 @@ def parse_soll(text: str | None, kind: str) -> Soll:
     """The criterion for a PoC of ``kind``; default: better than the baseline ("Ist")."""
     primary = PRIMARY[kind]
     if not text or not text.strip():
-        return Soll("relative", primary, value=0.0, text="besser als Ist")
+        return Soll("relative", primary, value=0.0, text="besser als Ist", main=primary)
     raw = text.strip()
     match = _THRESHOLD.match(raw)
     if match:
@@ -251,7 +260,7 @@ def parse_soll(text: str | None, kind: str) -> Soll:
             value *= 100
         if metric in FRACTION_METRICS and (match["pct"] or value > 1):
             value /= 100
-        return Soll("threshold", metric, op=op, value=value, text=raw)
+        return Soll("threshold", metric, op=op, value=value, text=raw, main=primary)
     match = _RELATIVE.match(raw)
     if match:
         metric = _metric(match["metric"], raw) if match["metric"] else primary
@@ -260,5 +269,5 @@ def parse_soll(text: str | None, kind: str) -> Soll:
             value *= 100
         if not 0 <= value < 100:
             raise InvalidSoll("poc.error.soll_range", text=raw)
-        return Soll("relative", metric, value=value, text=raw)
+        return Soll("relative", metric, value=value, text=raw, main=primary)
     raise InvalidSoll("poc.error.soll", text=raw)
