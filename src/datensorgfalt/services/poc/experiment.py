@@ -17,6 +17,7 @@ from typing import Any
 import joblib
 import pandas as pd
 
+from datensorgfalt import engine
 from datensorgfalt.catalog import Catalog, Dataset, save_result
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
@@ -243,9 +244,9 @@ def _plan_image(workspace: Workspace, catalog: Catalog, request: PocRequest,
     """Pictures sorted into class folders, or a picture folder with a label table."""
     if dataset.kind != "images":
         raise PocError("poc.image.error.not_images", title=dataset.title, kind=dataset.kind)
-    folder = Path(dataset.location)
-    if not folder.is_absolute():
-        folder = workspace.root / folder
+    folder = engine.check_present(dataset)
+    if folder is None or not folder.is_dir():
+        raise PocError("poc.image.error.not_images", title=dataset.title, kind=dataset.kind)
     sources, columns = [dataset], {"folder": dataset.title}
     if request.labels:
         table = catalog.dataset(request.labels)
