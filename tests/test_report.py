@@ -169,16 +169,30 @@ def test_poc_results_appear_in_the_report(tmp_path: Path) -> None:
     workspace, catalog = company_workspace(tmp_path)
     sales = ev.gather(None, catalog).datasets
     sales_id = next(d.id for d in sales if d.title == "erp_umsatz.csv")
+    months = [f"2025-{m:02d}-01" for m in range(1, 13)]
     add_result(catalog, "poc", sales_id, key="poc-forecast-1", payload={
-        "kind": "forecast", "dataset": sales_id, "columns": ["Belegdatum", "Nettobetrag"],
-        "baseline": {"name": "Vorjahreswoche", "metrics": {"wape": 0.21}},
-        "model": {"name": "LightGBM", "metrics": {"wape": 0.11}}, "criterion": "WAPE<=15%",
-        "met": True, "sentence": {"de": "Die Prognose liegt im Mittel 11 % daneben, die "
-                                        "Vorjahreswoche 21 %. Ziel erreicht.",
-                                  "en": "The forecast is off by 11 % on average."}})
+        "kind": "forecast", "dataset": sales_id, "dataset_title": "erp_umsatz.csv",
+        "columns": ["Belegdatum", "Nettobetrag"], "metric": "wape",
+        "baseline": {"name": "Vorjahreswoche", "metrics": {"wape": 21.0}},
+        "model": {"name": "LightGBM", "metrics": {"wape": 9.2}}, "criterion": "WAPE<=15%",
+        "met": True, "verdict": "met",
+        "sentence": {"de": "Soll erreicht.", "en": "Target met."},
+        "extra": {"chart": {"ds": months, "actual": list(range(100, 112)),
+                            "backtest_ds": months[-3:], "backtest": [109, 111, 110],
+                            "future_ds": ["2026-01-01", "2026-02-01"], "future": [112, 113]}}})
+    add_result(catalog, "poc", sales_id, key="poc-classify-2", payload={
+        "kind": "classify", "dataset": sales_id, "metric": "auc", "criterion": "besser als Ist",
+        "baseline": {"name": "Mehrheitsklasse", "metrics": {"auc": 0.5, "accuracy": 0.8}},
+        "model": {"name": "LightGBM", "metrics": {"auc": 0.52, "accuracy": 0.8}},
+        "met": False, "verdict": "undecided", "more_data": "Etwa doppelt so viele Zeilen."})
     result = build_report(workspace, catalog, tmp_path / "out")
     catalog.close()
     poc = Path(result["html"]).read_text("utf-8").split('<section id="poc">')[1]
-    assert "poc-forecast-1" in poc and "WAPE&lt;=15%" in poc and "Ziel erreicht" in poc
-    assert "Vorjahreswoche 21 %" in poc
-    assert "LightGBM: WAPE 0.11" in poc and "Noch kein Versuch" not in poc
+    assert "poc-forecast-1" not in poc and "poc-classify-2" not in poc  # ids are no names
+    assert "Vorhersage" in poc and "erp_umsatz.csv" in poc and "WAPE&lt;=15%" in poc
+    assert "Das Modell liegt im Mittel 9 % daneben." in poc
+    assert "Der heutige Weg liegt im Mittel 21 % daneben." in poc
+    assert "Das Ziel ist erreicht" in poc
+    assert "Das lässt sich noch nicht sagen" in poc and "doppelt so viele" in poc
+    assert poc.count("<svg") == 1  # the forecast against the actual months
+    assert "Noch kein Versuch" not in poc

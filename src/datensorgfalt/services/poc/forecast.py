@@ -82,6 +82,12 @@ def score(name: str, frame: pd.DataFrame) -> Scored:
                   {"windows": per_window, "error_by_step": [round(float(v), 4) for v in per_step]})
 
 
+def point_metrics(frame: pd.DataFrame) -> dict:
+    frame = frame.dropna(subset=["yhat"])
+    return ev.clean(ev.forecast_metrics(*(frame[c].to_numpy(float) for c in ("y", "yhat",
+                                                                              "scale"))))
+
+
 def backtest_sample(series: SeriesData, h: int) -> pd.DataFrame:
     """The series long enough for a backtest; at most ``MAX_BACKTEST_SERIES`` of them (a
     random sample, fixed seed), so that a panel of thousands of series stays within budget."""
@@ -115,10 +121,11 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
     chosen, model_bt, model_final = _choose(results, finals, base_bt)
     label = f"{ENSEMBLE} ({', '.join(finals)})" if chosen == ENSEMBLE else chosen
     scored = score(label, model_bt) if chosen else None
-    table = [score(n, bt).to_dict() for n, bt in results.items()]
+    # the candidates' table shows point figures only: their intervals would cost a bootstrap
+    # each, after the budget
+    table = [{"name": n, "metrics": point_metrics(bt)} for n, bt in results.items()]
     if len(results) >= 2:
-        table.append(scored.to_dict() if chosen == ENSEMBLE
-                     else score(ENSEMBLE, model_bt).to_dict())
+        table.append(scored.to_dict())
     future = model_final if chosen else base_future
     return Outcome(
         kind="forecast",
@@ -135,6 +142,7 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
         plots={"history": long, "backtest": model_bt, "baseline_backtest": base_bt,
                "future": future},
         extra={"future": future, "future_from": label if chosen else base_model.name,
+               "chart": chart_data(bt_long, model_bt, future, h),
                "windows": windows, "members": {n: f for n, f in finals.items()},
                "backtest_series": int(bt_long["unique_id"].nunique()),
                "durations": {k: round(v, 1) for k, v in deadline.durations.items()}},
@@ -142,6 +150,28 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
         refit=True,
         paired=ev.paired_backtest(model_bt, base_bt) if chosen else None,
     )
+
+
+def chart_data(history: pd.DataFrame, backtest_frame: pd.DataFrame, future: pd.DataFrame,
+               h: int) -> dict[str, list]:
+    """Totals over the backtest series (small, JSON-ready, for the report): the actual values
+    of the last periods, the test forecasts and the forecast beyond the end."""
+    ids = history["unique_id"].unique()
+
+    def total(frame: pd.DataFrame, column: str) -> pd.Series:
+        frame = frame[frame["unique_id"].isin(ids)].dropna(subset=[column])
+        return frame.groupby("ds")[column].sum().sort_index()
+
+    actual = total(history, "y").tail(max(4 * h, 36))
+    tested = total(backtest_frame, "yhat") if "yhat" in backtest_frame else pd.Series(dtype=float)
+    ahead = total(future, "yhat") if len(future) else pd.Series(dtype=float)
+
+    def days(index: pd.Index) -> list[str]:
+        return [pd.Timestamp(v).strftime("%Y-%m-%d") for v in index]
+
+    return {"ds": days(actual.index), "actual": actual.round(2).tolist(),
+            "backtest_ds": days(tested.index), "backtest": tested.round(2).tolist(),
+            "future_ds": days(ahead.index), "future": ahead.round(2).tolist()}
 
 
 def baseline_future(base_model: Forecaster, long: pd.DataFrame, h: int, freq: str,

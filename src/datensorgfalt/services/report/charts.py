@@ -103,6 +103,27 @@ def history(series: list[dict[str, Any]], min_months: int = 24) -> str:
         return _svg(fig)
 
 
+def forecast(chart: dict[str, Any]) -> str:
+    """The forecast against the actual periods: history, the test forecasts beside the
+    actual values, and the forecast beyond the end of the data."""
+    import pandas as pd
+
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.4, 2.4))
+        ax.plot(pd.to_datetime(chart["ds"]), chart["actual"], color="black", linewidth=1.2,
+                label=t("report.poc.chart.actual"))
+        if chart.get("backtest_ds"):
+            ax.plot(pd.to_datetime(chart["backtest_ds"]), chart["backtest"], color=YELLOW,
+                    linewidth=1.5, linestyle="--", label=t("report.poc.chart.backtest"))
+        if chart.get("future_ds"):
+            ax.plot(pd.to_datetime(chart["future_ds"]), chart["future"], color=BLUE,
+                    linewidth=1.8, label=t("report.poc.chart.future"))
+        ax.set_title(t("report.poc.chart.title"), fontsize=9)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False,
+                  fontsize=8)
+        return _svg(fig)
+
+
 def draw_all(data: dict[str, Any]) -> dict[str, str]:
     charts = {}
     if data["readiness"]:
@@ -113,4 +134,7 @@ def draw_all(data: dict[str, Any]) -> dict[str, str]:
         charts["landscape"] = landscape(data["datamap"]["areas"])
     if data["series"]:
         charts["history"] = history(data["series"])
+    for index, poc in enumerate(data.get("pocs") or []):
+        if poc.get("chart") and poc["chart"].get("ds"):
+            charts[f"poc-{index}"] = forecast(poc["chart"])
     return charts

@@ -143,16 +143,52 @@ def _usecases(matches: list[dict]) -> dict[str, Any]:
 
 
 def _pocs(evidence: ev.Evidence) -> list[dict[str, Any]]:
-
+    """Each PoC as a person reads it: what was tried on which data, the result in words (not
+    abbreviations), the verdict as one plain sentence and, for forecasts, the chart data."""
+    titles = {d.id: d.title for d in evidence.datasets}
     pocs = []
     for p in evidence.pocs:
-        sentence = p.get("sentence") or {}
-        text = sentence.get(language()) or sentence.get("de") if isinstance(
-            sentence, dict) else str(sentence)
-        pocs.append({"key": p.get("key"), "kind": p.get("kind"), "dataset": p.get("dataset"),
-                     "criterion": p.get("criterion"), "met": p.get("met"), "sentence": text,
-                     "baseline": p.get("baseline") or {}, "model": p.get("model") or {}})
+        kind, verdict = p.get("kind"), _verdict(p)
+        metric = p.get("metric") or (PRIMARY_WORDS.get(kind) or "")
+        model, baseline = p.get("model") or {}, p.get("baseline") or {}
+        more = p.get("more_data") if language() == "de" else p.get("more_data_en")
+        pocs.append({
+            "title": t(f"report.poc.kind.{kind}") if f"report.poc.kind.{kind}" in keys(
+                language()) else str(kind),
+            "data": p.get("dataset_title") or titles.get(p.get("dataset"), "-"),
+            "kind": kind, "criterion": p.get("criterion"), "met": p.get("met"),
+            "verdict": verdict, "verdict_text": t(f"report.poc.verdict.{verdict}"),
+            "model_words": measure_words(metric, model.get("metrics") or {}, "model"),
+            "baseline_words": measure_words(metric, baseline.get("metrics") or {}, "baseline"),
+            "more_data": more if verdict == "undecided" else None,
+            "chart": (p.get("extra") or {}).get("chart")})
     return pocs
+
+
+PRIMARY_WORDS = {"forecast": "wape", "classify": "accuracy", "regress": "mae",
+                 "anomaly": "recall", "text": "accuracy", "image": "recall"}
+# how each measure reads in words; the value is shown as a whole number (percent or points)
+WORDED = ("wape", "smape", "mape", "accuracy", "recall", "event_recall", "precision",
+          "macro_f1", "f1", "auc", "r2", "mae")
+
+
+def _verdict(p: dict[str, Any]) -> str:
+    if p.get("verdict") in ("met", "not_met", "undecided"):
+        return p["verdict"]
+    return "met" if p.get("met") else "not_met"
+
+
+def measure_words(metric: str, metrics: dict[str, Any], who: str) -> str | None:
+    """``im Mittel 9 % daneben`` instead of ``WAPE 9.0``: the measure of ``who`` (model or
+    baseline) in one short sentence; falls back to the first measure that reads in words."""
+    chosen = metric if metrics.get(metric) is not None and metric in WORDED else next(
+        (m for m in WORDED if metrics.get(m) is not None), None)
+    if chosen is None:
+        return None
+    value = float(metrics[chosen])
+    number = value if chosen in ("wape", "smape", "mape", "mae") else value * 100
+    amount = f"{number:,.0f}".replace(",", "." if language() == "de" else ",")
+    return t(f"report.poc.words.{chosen}", who=t(f"report.poc.who.{who}"), n=amount)
 
 
 def _series(evidence: ev.Evidence) -> list[dict[str, Any]]:
