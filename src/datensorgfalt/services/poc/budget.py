@@ -43,8 +43,8 @@ def parse_budget(text: str | float | int | None, default: float = 60.0) -> float
 # default budget: seconds to start with, plus seconds per unit of work (measured on 2 cores:
 # M3 monthly, 167,000 points, needs about 3 minutes for the three forecasters), within limits
 BUDGET_BASE = 20.0
-BUDGET_RATE = {"points": 1 / 900, "cells": 1 / 4000, "chars": 1 / 40000, "items": 1 / 25}
-BUDGET_MIN, BUDGET_MAX = 30.0, 600.0
+BUDGET_RATE = {"points": 1 / 900, "cells": 1 / 4000, "chars": 1 / 40000, "items": 1 / 12}
+BUDGET_MIN, BUDGET_MAX = 60.0, 600.0  # at least the old fixed default
 
 
 def default_budget(kind: str | None, work: dict[str, int]) -> float:
