@@ -20,6 +20,7 @@ from datensorgfalt.engine import (
 )
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services import Progress
+from datensorgfalt.services.outputs import CsvCells, check_output, writing
 from datensorgfalt.services.quality import currentness
 from datensorgfalt.services.quality.findings import QualityFinding, finding_text, message
 from datensorgfalt.services.quality.profile import SEVERITY_ORDER, Profile, finish, profile_parquet
@@ -180,15 +181,21 @@ def report(catalog: Catalog, selector: str) -> dict[str, Any]:
                          "score": r.payload.get("score")} for r in results]}
 
 
-def write_cells(target: Path, cells: list[list[Any]]) -> int:
-    """Every suspicious cell as ``row,column,finding`` (row = 0-based data row index)."""
+def write_cells(target: Path, cells: list[list[Any]], *, overwrite: bool = False,
+                catalog: Catalog | None = None, workspace: Workspace | None = None
+                ) -> tuple[int, int]:
+    """Every suspicious cell as ``row,column,finding`` (row = 0-based data row index), through
+    the output guard; returns the cells written and the text cells neutralised."""
     import csv
 
-    with target.open("w", newline="", encoding="utf-8") as handle:
+    target = check_output(target, overwrite=overwrite, catalog=catalog)
+    safe = CsvCells()
+    with writing(target, workspace) as temporary, \
+            temporary.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["row", "column", "finding"])
-        writer.writerows(cells)
-    return len(cells)
+        writer.writerows(safe.row(cell) for cell in cells)
+    return len(cells), safe.changed
 
 
 class NoQualityResult(DatensorgfaltError):
