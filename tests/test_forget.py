@@ -132,3 +132,24 @@ def test_vanished_original_takes_its_copies_along_and_forget_all_vanished(tmp_pa
     usage = cli("forget", cwd=root)
     assert usage.exit_code == 1 and "--all-vanished" in usage.output
 
+
+
+def test_texts_of_removed_documents_and_of_a_vanished_folder_are_deleted(tmp_path, cli):
+    import shutil
+
+    assert cli("init", cwd=tmp_path).exit_code == 0
+    letters = tmp_path / "daten" / "briefe"
+    letters.mkdir(parents=True)
+    for index, name in enumerate(("Annegret Vollmerhaus", "Bertram Quandtfeld", "Cordula Zierl")):
+        (letters / f"brief{index}.txt").write_text(
+            f"Sehr geehrte Frau Müller, anbei die Rechnung. Mit freundlichen Grüßen {name}",
+            "utf-8")
+    assert cli("scan", "daten", "--json", cwd=tmp_path).exit_code == 0
+    texts = tmp_path / ".datensorgfalt" / "text"
+    assert _hits(texts, ["Bertram Quandtfeld"])
+    (letters / "brief1.txt").unlink()
+    assert cli("scan", "daten", "--json", cwd=tmp_path).exit_code == 0
+    assert not _hits(texts, ["Bertram Quandtfeld"]) and _hits(texts, ["Cordula Zierl"])
+    shutil.rmtree(letters)
+    assert cli("scan", "daten", "--json", cwd=tmp_path).exit_code == 0
+    assert not _hits(texts, ["Annegret Vollmerhaus", "Cordula Zierl"])
