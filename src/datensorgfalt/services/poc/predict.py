@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import numpy as np
 import pandas as pd
 
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.services.outputs import check_output, neutralise_frame, writing
 from datensorgfalt.services.poc.anomaly import score_new
 from datensorgfalt.services.poc.data import read_new_data, require_columns
 from datensorgfalt.services.poc.forecast import forecast_future
@@ -18,6 +19,9 @@ from datensorgfalt.services.poc.image import predict_folder
 from datensorgfalt.services.poc.series import build_series
 from datensorgfalt.services.poc.tabular import _full_proba
 from datensorgfalt.workspace import Workspace
+
+if TYPE_CHECKING:
+    from datensorgfalt.catalog import Catalog
 
 
 class PocNotFound(DatensorgfaltError):
@@ -33,11 +37,15 @@ def load_bundle(workspace: Workspace, poc_id: str) -> dict[str, Any]:
     return joblib.load(matches[0])
 
 
-def predict(workspace: Workspace, poc_id: str, new_data: Path, out: Path) -> dict[str, Any]:
+def predict(workspace: Workspace, poc_id: str, new_data: Path, out: Path, *,
+            overwrite: bool = False, catalog: Catalog | None = None) -> dict[str, Any]:
+    """The rows of ``new_data`` with predictions, written to ``out`` (never over ``new_data``,
+    an original or, without ``overwrite``, an existing file)."""
+    out = check_output(Path(out), reads=[Path(new_data)], overwrite=overwrite, catalog=catalog)
     bundle = load_bundle(workspace, poc_id)
     kind, artefact, columns = bundle["kind"], bundle["artefact"], bundle["columns"]
     if kind == "image":
-        return _write(bundle, predict_folder(artefact, Path(new_data)), out)
+        return _write(workspace, bundle, predict_folder(artefact, Path(new_data)), out)
     frame = read_new_data(Path(new_data))
     if kind in ("classify", "regress"):
         result = _predict_table(artefact, frame)
@@ -49,15 +57,16 @@ def predict(workspace: Workspace, poc_id: str, new_data: Path, out: Path) -> dic
         result = score_new(artefact, frame)
     else:
         result = _predict_forecast(artefact, frame, columns)
-    return _write(bundle, result, out)
+    return _write(workspace, bundle, result, out)
 
 
-def _write(bundle: dict[str, Any], result: pd.DataFrame, out: Path) -> dict[str, Any]:
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    result.to_csv(out, index=False)
+def _write(workspace: Workspace, bundle: dict[str, Any], result: pd.DataFrame, out: Path
+           ) -> dict[str, Any]:
+    safe, neutralised = neutralise_frame(result)
+    with writing(out, workspace) as temporary:
+        safe.to_csv(temporary, index=False)
     return {"id": bundle["id"], "kind": bundle["kind"], "rows": len(result), "out": str(out),
-            "columns": list(result.columns)}
+            "columns": list(result.columns), "neutralised": neutralised}
 
 
 def _predict_table(artefact: dict, frame: pd.DataFrame) -> pd.DataFrame:
