@@ -304,7 +304,8 @@ def scored(name: str, y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None,
            classes: list, groups: np.ndarray | None = None) -> Scored:
     metrics = measure(y, pred, proba, kind, classes)
     full = metrics(np.arange(len(y)))
-    keys = ["auc", "macro_f1", "accuracy", "recall"] if kind == "classify" else \
+    keys = ["auc", "macro_f1", "accuracy", "balanced_accuracy", "recall"] \
+        if kind == "classify" else \
         ["mae", "rmse", "r2"]
     intervals = ev.bootstrap_intervals(metrics, len(y), [k for k in keys if k in full],
                                        groups=groups)

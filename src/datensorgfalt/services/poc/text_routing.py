@@ -36,6 +36,7 @@ HEADER = re.compile(
 KEEP_HEADER = {"subject", "betreff"}
 WORD = re.compile(r"[^\W\d_]{3,}")
 KEYWORDS_PER_LABEL = 3
+SMOOTHING = 3.0
 
 
 class NoText(DatensorgfaltError):
@@ -115,19 +116,22 @@ class KeywordRule:
             by_label[label].update(ws)
         sizes = Counter(labels)
         keywords: dict[str, float] = {}
+        support = max(3, len(labels) // 50)  # a keyword seen in a handful of texts is no rule
         for label, counts in by_label.items():
             # the words that alone, as a rule "contains it -> this label", find the label best
             ranked = sorted(counts, key=lambda w: (-2 * counts[w] / (seen[w] + sizes[label]), w))
             share = sizes[label] / len(labels)
-            telling = [w for w in ranked if counts[w] >= 2 and seen[w] <= len(labels) / 2
+            telling = [w for w in ranked if counts[w] >= support and seen[w] <= len(labels) / 2
                        and counts[w] / seen[w] > share]  # rarer than "sehr", above the base rate
             for word in telling[:KEYWORDS_PER_LABEL]:
                 keywords[word] = max(keywords.get(word, 0.0), counts[word] / seen[word])
         rule = cls(sorted(keywords.items(), key=lambda k: (-k[1], k[0])), {}, classes)
         cells = [rule._cell(ws) for ws in words]
+        prior_share = np.array([sizes[c] for c in classes], float) / len(labels)
         for cell in set(cells) | {""}:
             hits = Counter(label for c, label in zip(cells, labels, strict=True) if c == cell)
-            counts = np.array([hits[c] for c in classes], float) + 0.5
+            # a few texts' worth of the overall shares: small cells stay near the base rate
+            counts = np.array([hits[c] for c in classes], float) + SMOOTHING * prior_share
             rule.shares[cell] = counts / counts.sum()
         prior = np.array([sizes[c] for c in classes], float)
         rule.weights = len(labels) / (len(classes) * np.maximum(prior, 1.0))
@@ -269,7 +273,7 @@ def run_text(texts: list[str], labels: list[str], deadline: Deadline, column: st
     groups = near_duplicate_groups(cleaned)
     folds = folds_for(labels_arr, groups)
     base_pred, base_proba, keywords = keyword_out_of_fold(cleaned, labels_arr, folds, classes)
-    baseline = scored("Schlagwort-Regel (ein Schlagwort je Etikett)", labels_arr, base_pred,
+    baseline = scored("Schlagwort-Regel (bis zu 3 Schlagwörter je Etikett)", labels_arr, base_pred,
                       base_proba, "classify", classes, groups)
     baseline.details = {"keywords": keywords[0]}
     fixed = run_step(deadline, "tfidf-logreg", lambda: out_of_fold(
@@ -290,7 +294,7 @@ def run_text(texts: list[str], labels: list[str], deadline: Deadline, column: st
         paired = Paired(len(labels_arr), measure(labels_arr, pred, proba, "classify", classes),
                         measure(labels_arr, base_pred, base_proba, "classify", classes),
                         "paired bootstrap over out-of-fold texts (near-identical texts "
-                        "together)", "texts", groups)
+                        "together)", "texts", groups, ev.cv_spread(len(folds)))
         model = run_step(deadline, "refit", lambda: _final(cleaned, labels_arr, groups, classes,
                                                            nested is not None), grace=5)
     contents = _contents(model, names)
