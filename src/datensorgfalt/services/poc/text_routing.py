@@ -23,7 +23,12 @@ from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.poc import evaluation as ev
 from datensorgfalt.services.poc.budget import Deadline, run_step
 from datensorgfalt.services.poc.outcome import Outcome, Paired
-from datensorgfalt.services.poc.tabular import TargetUnusable, measure, scored
+from datensorgfalt.services.poc.tabular import (
+    TargetUnusable,
+    groups_per_class,
+    measure,
+    scored,
+)
 
 SEED = 13
 C_VALUES = (0.5, 2.0, 8.0)
@@ -202,11 +207,13 @@ def check_texts(texts: list[str], labels: list[str], column: str, target: str) -
 
 
 def folds_for(labels: np.ndarray, groups: np.ndarray, wanted: int | None = None) -> list:
-    """Stratified folds; nearly identical texts (``groups``) stay in one fold."""
-    smallest = int(pd.Series(labels).value_counts().min())
+    """Stratified folds; nearly identical texts (``groups``) stay in one fold. When a label
+    has only one kind of text (form letters), its texts cannot be kept apart: plain folds."""
     wanted = wanted or (3 if len(labels) >= 1000 else 5)
-    splitter = StratifiedGroupKFold(n_splits=max(2, min(wanted, smallest)), shuffle=True,
-                                    random_state=SEED)
+    if groups_per_class(labels, groups) < 2:
+        groups = np.arange(len(labels))
+    splitter = StratifiedGroupKFold(n_splits=max(2, min(wanted, groups_per_class(
+        labels, groups))), shuffle=True, random_state=SEED)
     return list(splitter.split(np.zeros(len(labels)), labels, groups))
 
 
