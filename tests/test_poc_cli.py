@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from datensorgfalt.catalog import Result
+from datensorgfalt.services.poc.text_routing import plain
 from datensorgfalt.workspace import init_workspace
 from tests.helpers.cli import clean_environment, cli_invoker
 
@@ -100,7 +101,7 @@ def test_request_classifier_from_use_case_beats_majority(cli, company: Path) -> 
     senders = set()
     for mail in (company / "anfragen").rglob("*.eml"):
         message = email.message_from_bytes(mail.read_bytes(), policy=policy.default)
-        senders |= {part.lower() for a in message["From"].addresses
+        senders |= {plain(part) for a in message["From"].addresses
                     for part in a.display_name.split() if len(part) > 2}
     assert senders and not senders & words
     card = json.loads((Path(data["model_card"]).parent / "modellkarte.json").read_text("utf-8"))

@@ -11,6 +11,7 @@ learned, so the saved vocabulary holds no sender names.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,8 +64,13 @@ def header_names(texts: list[str]) -> set[str]:
             if not match or match[1].lower() in KEEP_HEADER:
                 continue
             display = re.sub(r"<[^>]*>|\S+@\S+|\"", " ", match["value"])
-            parts.update(w.lower() for w in WORD.findall(display))
+            parts.update(plain(w) for w in WORD.findall(display))
     return parts
+
+
+def plain(word: str) -> str:
+    """Lower case without accents, as the vocabulary keeps words ("Trüb" and "Trub" alike)."""
+    return unicodedata.normalize("NFKD", word.lower()).encode("ascii", "ignore").decode()
 
 
 def without_personal_data(text: str, names: set[str] | frozenset[str] = frozenset()) -> str:
@@ -84,7 +90,7 @@ def without_personal_data(text: str, names: set[str] | frozenset[str] = frozense
     for entity in sorted(scan_text(body), key=lambda e: -e.start):
         body = body[:entity.start] + f" {MASK} " + body[entity.end:]
     if names:
-        body = WORD.sub(lambda m: MASK if m[0].lower() in names else m[0], body)
+        body = WORD.sub(lambda m: MASK if plain(m[0]) in names else m[0], body)
     return body
 
 
