@@ -7,8 +7,11 @@ Help texts are looked up in the user's language, so the language is settled (``-
 from __future__ import annotations
 
 import sys
+from typing import Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from datensorgfalt import i18n
 from datensorgfalt.cli import common
@@ -28,6 +31,14 @@ from datensorgfalt.cli.commands import (
     scan,
     usecases,
 )
+from datensorgfalt.cli.errors import (
+    check_language,
+    help_hint,
+    quiet_libraries,
+    say,
+    sentence_for,
+    usage_sentence,
+)
 
 COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
                    readiness, usecases, poc, report]
@@ -42,6 +53,35 @@ def _language_from_argv(argv: list[str]) -> str | None:
     return None
 
 
+class RootGroup(TyperGroup):
+    """The ``datensorgfalt`` group: a wrong call, an abort or anything a command let through
+    ends in one sentence on stderr (exit 2 for a wrong call, 1 otherwise), never a traceback
+    unless ``--debug`` is given."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            code = exc.exit_code
+        except click.ClickException as exc:
+            say(usage_sentence(exc) if isinstance(exc, click.UsageError) else exc.message,
+                help_hint(exc))
+            code = exc.exit_code
+        except click.Abort:
+            say(i18n.t("error.aborted"))
+            code = 1
+        except Exception as exc:
+            if common.state.debug:
+                raise
+            say(sentence_for(exc))
+            code = 1
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
 def build_app() -> typer.Typer:
     t = i18n.t
     app = typer.Typer(
@@ -50,17 +90,23 @@ def build_app() -> typer.Typer:
         no_args_is_help=True,
         rich_markup_mode="rich",
         pretty_exceptions_enable=False,
+        cls=RootGroup,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
 
     @app.callback()
     def root(
+        ctx: typer.Context,
         lang: str = typer.Option(None, "--lang", help=t("help.lang"), envvar="DATENSORGFALT_LANG"),
         debug: bool = typer.Option(False, "--debug", help=t("help.debug")),
     ) -> None:
-        if lang:
-            i18n.set_language(lang[:2].lower() if lang[:2].lower() in i18n.LANGUAGES else None)
+        if ctx.get_parameter_source("lang") != click.core.ParameterSource.ENVIRONMENT:
+            check_language(lang)  # an unknown language in the environment falls back to German
+        if lang and lang[:2].lower() in i18n.LANGUAGES:
+            i18n.set_language(lang[:2].lower())
         common.state.debug = debug
+        common.state.opened.clear()
+        quiet_libraries(debug)
 
     for module in COMMAND_MODULES:
         module.register(app)
@@ -69,7 +115,8 @@ def build_app() -> typer.Typer:
 
 def main() -> None:
     lang = _language_from_argv(sys.argv[1:])
-    if lang and lang[:2].lower() in i18n.LANGUAGES:
+    check_language(lang)
+    if lang:
         i18n.set_language(lang[:2].lower())
     app = build_app()
     app(prog_name="datensorgfalt")
