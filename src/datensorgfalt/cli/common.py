@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
-from datensorgfalt.catalog import Catalog
+from datensorgfalt.catalog import Catalog, json_safe
 from datensorgfalt.cli.errors import err_console, say, sentence_for
 from datensorgfalt.errors import NoWorkspace
 from datensorgfalt.i18n import human_size as human_size  # the one size formatter
@@ -50,7 +50,8 @@ def workspace_option() -> Any:
 
 
 def to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+    """Strict JSON (no NaN or Infinity, which many readers refuse)."""
+    return json.dumps(json_safe(value), ensure_ascii=False, indent=2, default=_json_default)
 
 
 def _json_default(value: Any) -> Any:
