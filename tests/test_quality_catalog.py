@@ -15,14 +15,7 @@ from datensorgfalt.catalog.models import Finding, Result
 from datensorgfalt.services.quality import measure as service
 from datensorgfalt.services.scan.runner import scan
 from datensorgfalt.workspace import init_workspace
-from tests.helpers.quality_data import HEADER, customers
-
-
-def write_customers(path: Path, rows: list[list]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(HEADER)
-        writer.writerows(rows)
+from tests.helpers.quality_data import customers, write_customers
 
 
 @pytest.fixture
