@@ -205,3 +205,18 @@ def test_protection_report_beside_the_copy_holds_counts_only(tmp_path, cli):
             assert value not in text, value
     report = json.loads(text)
     assert report["rows"] > 0 and "smallest_group_sizes" in report["risk_before"]
+
+
+def test_protected_copy_neutralises_formulas(tmp_path, cli):
+    root = tmp_path / "ws"
+    init_workspace(root)
+    table = root / "daten" / "artikel.csv"
+    table.parent.mkdir(parents=True)
+    table.write_text("Artikel;Menge\n=HYPERLINK(\"http://x\");-5\nSchraube;3\n", "utf-8")
+    assert cli("scan", "daten", "--json", cwd=root).exit_code == 0
+    result = cli("protect", "artikel.csv", "--out", "sicher", cwd=root)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Apostroph") == 1
+    with (root / "sicher" / "artikel_geschuetzt.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[1] == ["'=HYPERLINK(\"http://x\")", "-5"]

@@ -6,6 +6,7 @@ Help texts are looked up in the user's language, so the language is settled (``-
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -20,6 +21,7 @@ from datensorgfalt.cli.commands import (
     check,
     convert,
     demo,
+    forget,
     init,
     poc,
     privacy,
@@ -39,9 +41,10 @@ from datensorgfalt.cli.errors import (
     sentence_for,
     usage_sentence,
 )
+from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
-                   readiness, usecases, poc, report]
+                   readiness, usecases, poc, report, forget]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
@@ -107,6 +110,7 @@ def build_app() -> typer.Typer:
         common.state.debug = debug
         common.state.opened.clear()
         quiet_libraries(debug)
+        os.umask(PRIVATE_UMASK)  # what the tool writes (workspace, copies) is the owner's only
 
     for module in COMMAND_MODULES:
         module.register(app)

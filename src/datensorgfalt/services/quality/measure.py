@@ -22,6 +22,7 @@ from datensorgfalt.engine import (
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services import Progress
 from datensorgfalt.services.outputs import CsvCells, check_output, writing
+from datensorgfalt.services.privacy import mask_profile_values
 from datensorgfalt.services.quality import currentness
 from datensorgfalt.services.quality.findings import QualityFinding, finding_text, message
 from datensorgfalt.services.quality.profile import SEVERITY_ORDER, Profile, finish, profile_parquet
@@ -119,6 +120,9 @@ def profile_dataset(workspace: Workspace, dataset: Dataset, extra: list[QualityF
 def store(catalog: Catalog, dataset: Dataset, run_id: int, profile: Profile) -> None:
     """One transaction per dataset: the result (older runs' results are kept as history) and
     its findings, which replace the findings of earlier quality runs."""
+    if isinstance(profile.payload.get("columns"), dict):
+        profile.payload["columns"] = mask_profile_values(catalog, dataset.id,
+                                                         profile.payload["columns"])
     with catalog.session() as session:
         save_result(session, KIND, profile.payload, dataset_id=dataset.id, run_id=run_id)
         session.execute(delete(Finding).where(Finding.dataset_id == dataset.id,
@@ -170,6 +174,8 @@ def report(catalog: Catalog, selector: str) -> dict[str, Any]:
     if not results:
         raise NoQualityResult("quality.error.no_result", id=dataset.id)
     payload = dict(results[-1].payload)
+    if isinstance(payload.get("columns"), dict):  # also catalogs written before masking
+        payload["columns"] = mask_profile_values(catalog, dataset.id, payload["columns"])
     findings = sorted(payload.get("findings", []),
                       key=lambda f: (SEVERITY_ORDER[f["severity"]], -f.get("share", 0)))
     for f in findings:
