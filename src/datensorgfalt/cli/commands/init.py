@@ -23,8 +23,7 @@ def register(app: typer.Typer) -> None:
         existed = (directory.resolve() / FOLDER).is_dir()
         workspace = init_workspace(directory, db)
         if as_json:
-            print_json({"workspace": str(workspace.folder), "db": mask_url(workspace.db_url),
-                        "created": not existed})
+            print_json({"workspace": str(workspace.folder), "db": mask_url(workspace.db_url)})
             return
         console.print(t("init.exists" if existed else "init.done", folder=workspace.folder,
                         db=mask_url(workspace.db_url)))
