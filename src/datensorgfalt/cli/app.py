@@ -26,11 +26,12 @@ from datensorgfalt.cli.commands import (
     report,
     rights,
     scan,
+    ui,
     usecases,
 )
 
 COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
-                   readiness, usecases, poc, report]
+                   readiness, usecases, poc, report, ui]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
