@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import re
 import time
+import uuid
 
 import pytest
 
-from tests.web.conftest import SLOW, Browsing
+from tests.web.conftest import SLOW, Browsing, Server
 
 pytestmark = pytest.mark.slow
 
@@ -97,7 +98,7 @@ def test_scan_to_report_by_clicks(browsing: Browsing) -> None:
     assert not alive(job["pid"])
 
     nav(b, "Anwendungsfälle")
-    _start_poc(page, "3s")
+    _start_poc(page, "20s")
     wait_job_done(b, "Ergebnis des Versuchs ansehen")
     page.get_by_role("link", name="Ergebnis des Versuchs ansehen").click()
     assert page.locator("#verdict").inner_text()
@@ -112,6 +113,7 @@ def test_scan_to_report_by_clicks(browsing: Browsing) -> None:
     page.locator("#predict").click()
     assert "vorhergesagt" in page.get_by_role("status").inner_text()
     b.shot("11-versuch-ergebnis")
+    _hostile_uploads(browsing, page.url.split("?")[0].rsplit("/", 1)[-1], sales.read_bytes())
 
     nav(b, "Bericht")
     page.locator("#build-report").click()
@@ -124,6 +126,31 @@ def test_scan_to_report_by_clicks(browsing: Browsing) -> None:
         page.get_by_role("link", name="Bericht als HTML").click()
     assert html.value.suggested_filename.endswith(".html")
     b.shot("12-bericht")
+
+
+def upload(server: Server, poc_id: str, filename: str, content: bytes) -> tuple[int, str]:
+    boundary = "----datensorgfalt" + uuid.uuid4().hex
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n'
+            f"{server.csrf()}\r\n--{boundary}\r\nContent-Disposition: form-data; "
+            f'name="file"; filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n')
+    body = head.encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    status, html, _ = server.post(f"/versuche/{poc_id}/vorhersage", body, {
+        "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    return status, html
+
+
+def _hostile_uploads(browsing: Browsing, poc_id: str, content: bytes) -> None:
+    """A file name that climbs out of the folder lands inside the workspace; a file over the
+    size limit is refused with a sentence."""
+    server = browsing.server
+    status, _ = upload(server, poc_id, "../../../ausbruch.csv", content)
+    assert status == 303
+    assert not (server.root.parent / "ausbruch.csv").exists()
+    assert not (server.root / "ausbruch.csv").exists()
+    assert list((server.root / ".datensorgfalt" / "uploads").glob("*/ausbruch.csv"))
+    status, html = upload(server, poc_id, "gross.csv", b"x" * (21 * 1024 * 1024))
+    assert status == 400 and "zu groß" in html
+    assert not list((server.root / ".datensorgfalt" / "uploads").glob("*/gross.csv"))
 
 
 def _start_poc(page, budget: str) -> None:

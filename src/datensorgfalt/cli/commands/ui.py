@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
     @app.command("ui", help=t("web.help.command"))
     @handles_errors
     def ui(
-        folder: Path = typer.Argument(None, help=t("web.help.folder")),
+        folder: Path = typer.Argument(None, metavar="[ORDNER]", help=t("web.help.folder")),
         host: str = typer.Option("127.0.0.1", "--host", help=t("web.help.host")),
         port: int = typer.Option(8765, "--port", min=1, max=65535, help=t("web.help.port")),
         no_browser: bool = typer.Option(False, "--no-browser", help=t("web.help.no_browser")),

@@ -39,9 +39,9 @@ def _quality(catalog: Any, dataset_id: str) -> dict[str, Any] | None:
     return report
 
 
-def _sample(catalog: Any, dataset_id: str) -> dict[str, Any]:
+def _sample(workspace: Any, catalog: Any, dataset_id: str) -> dict[str, Any]:
     try:
-        return sample_rows(catalog, dataset_id, 10)
+        return sample_rows(workspace, catalog, dataset_id, 10)
     except DatensorgfaltError as exc:  # a broken file is a finding, not an error page
         return {"columns": [], "rows": [], "masked": [], "error": str(exc)}
 
@@ -64,7 +64,8 @@ def dataset_data(request: Request, dataset_id: str) -> dict[str, Any]:
     rights = show_rights(catalog, dataset.id)
     return {"dataset": dataset_to_dict(dataset), "description":
             (dataset.details or {}).get("description"), "personal": personal,
-            "quality": _quality(catalog, dataset.id), "sample": _sample(catalog, dataset.id),
+            "quality": _quality(catalog, dataset.id),
+            "sample": _sample(workspace, catalog, dataset.id),
             "rights": rights[0] if rights else None, "uses": _uses(facts, dataset.id),
             "area": mine.area if mine else None, "place": mine.rel_path if mine else None}
 
