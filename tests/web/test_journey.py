@@ -149,7 +149,7 @@ def _hostile_uploads(browsing: Browsing, poc_id: str, content: bytes) -> None:
     assert not (server.root / "ausbruch.csv").exists()
     assert list((server.root / ".datensorgfalt" / "uploads").glob("*/ausbruch.csv"))
     status, html = upload(server, poc_id, "gross.csv", b"x" * (21 * 1024 * 1024))
-    assert status == 400 and "zu groß" in html
+    assert status == 413 and "zu groß" in html
     assert not list((server.root / ".datensorgfalt" / "uploads").glob("*/gross.csv"))
 
 

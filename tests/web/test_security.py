@@ -12,8 +12,10 @@ from datensorgfalt.services.scan import DescriptionTooLong, describe
 from datensorgfalt.web.security import (
     PathRefused,
     Refused,
+    TooLarge,
     WebSettings,
     check_host,
+    check_length,
     check_origin,
     resolve_folder,
     upload_name,
@@ -66,6 +68,15 @@ def test_only_our_host_names_and_origin_are_served(tmp_path: Path) -> None:
     for origin in ("http://angreifer.example", "null", "http://127.0.0.1:9999"):
         with pytest.raises(Refused):
             check_origin(origin, "127.0.0.1:8765")
+
+
+def test_bodies_over_the_upload_limit_or_without_length_are_refused(tmp_path: Path) -> None:
+    settings = WebSettings(tmp_path, max_upload=1024 * 1024)
+    check_length(settings, "0")
+    check_length(settings, str(1024 * 1024))
+    for length in (None, "", "-1", "abc", str(2 * 1024 * 1024)):
+        with pytest.raises(TooLarge):
+            check_length(settings, length)
 
 
 def test_description_is_kept_and_limited(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ async def guard(request: Request) -> None:
             raise Refused("web.error.token")
     if request.method not in SAFE_METHODS:
         security.check_origin(request.headers.get("origin"), host)
+        security.check_length(settings, request.headers.get("content-length"))
         sent = request.headers.get("x-csrf-token")
         if sent is None:
             sent = (await request.form()).get("csrf")

@@ -22,6 +22,12 @@ class Refused(DatensorgfaltError):
     status = 403
 
 
+class TooLarge(DatensorgfaltError):
+    """A request body over the upload limit (refused before anything of it is parsed)."""
+
+    status = 413
+
+
 class PathRefused(DatensorgfaltError):
     """A typed folder or an upload name that leads outside the allowed folder."""
 
@@ -68,6 +74,15 @@ def check_host(settings: WebSettings, host_header: str) -> None:
 def check_origin(origin: str | None, host_header: str) -> None:
     if origin and origin.split("://", 1)[-1] != host_header:
         raise Refused("web.error.origin")
+
+
+def check_length(settings: WebSettings, length: str | None) -> None:
+    """A body must say its length and stay under the upload limit (plus room for the form's
+    other fields), so nothing larger is read, parsed or spooled to disk."""
+    if length is None or not length.isdigit():
+        raise TooLarge("web.error.length")
+    if int(length) > settings.max_upload + 64 * 1024:
+        raise TooLarge("web.error.upload_big", mb=settings.max_upload // (1024 * 1024))
 
 
 def resolve_folder(root: Path, typed: str) -> Path:
