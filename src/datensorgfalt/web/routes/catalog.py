@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,9 +15,13 @@ AGES = {"new": (0, 90), "year": (90, 365), "old": (365, None)}
 QUALITY = {"bad": (0, 60), "mid": (60, 80), "good": (80, 101)}
 
 
+ROW_FIELDS = ("id", "title", "kind", "format", "status", "rows", "byte_size", "modified_at",
+              "area", "copy_of", "personal", "rights_known", "findings")
+
+
 def _row(facts: evidence.Facts) -> dict[str, Any]:
-    row = asdict(facts)
-    row.pop("details")
+    """What the list shows of a dataset (the page of the dataset has the rest)."""
+    row = {name: getattr(facts, name) for name in ROW_FIELDS}
     row.update(age_days=facts.age_days, quality_score=facts.quality_score,
                place=facts.rel_path or facts.path)
     return row
@@ -57,7 +60,8 @@ def _tree(rows: list[dict[str, Any]]) -> dict[str, Any]:
 @page(router, "/katalog")
 async def catalog_page(request: Request) -> Response:
     workspace, catalog = request.app.state.opened.both()
-    facts = evidence.gather(workspace, catalog)
+    facts = request.app.state.opened.cached(
+        "evidence", lambda: evidence.gather(workspace, catalog))
     rows = [_row(f) for f in facts.datasets]
     query = {k: v for k, v in request.query_params.items() if v}
     shown = [r for r in rows if _keep(r, query)]

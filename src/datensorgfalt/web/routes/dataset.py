@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from datensorgfalt import i18n
 from datensorgfalt.catalog.serialize import dataset_to_dict
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services import evidence, quality
@@ -46,17 +47,19 @@ def _sample(workspace: Any, catalog: Any, dataset_id: str) -> dict[str, Any]:
         return {"columns": [], "rows": [], "masked": [], "error": str(exc)}
 
 
-def _uses(facts: evidence.Evidence, dataset_id: str) -> list[dict[str, Any]]:
+def _uses(matches: list[dict[str, Any]], dataset_id: str) -> list[dict[str, Any]]:
     return [{"id": m["id"], "title": m["title"], "verdict": m["verdict"],
              "verdict_label": m["verdict_label"]}
-            for m in match_all(facts) if any(d["id"] == dataset_id for r in m["requirements"]
+            for m in matches if any(d["id"] == dataset_id for r in m["requirements"]
                                              for d in r.get("datasets", []))]
 
 
 def dataset_data(request: Request, dataset_id: str) -> dict[str, Any]:
     workspace, catalog = request.app.state.opened.both()
     dataset = catalog.dataset(dataset_id)
-    facts = evidence.gather(workspace, catalog)
+    opened = request.app.state.opened
+    facts = opened.cached("evidence", lambda: evidence.gather(workspace, catalog))
+    matches = opened.cached(f"matches-{i18n.language()}", lambda: match_all(facts))
     mine = facts.by_id(dataset.id)
     privacy = (mine.privacy if mine else None) or {}
     personal = {name: kind_labels(entry.get("kinds", []), entry.get("special_categories"))
@@ -66,7 +69,7 @@ def dataset_data(request: Request, dataset_id: str) -> dict[str, Any]:
             (dataset.details or {}).get("description"), "personal": personal,
             "quality": _quality(catalog, dataset.id),
             "sample": _sample(workspace, catalog, dataset.id),
-            "rights": rights[0] if rights else None, "uses": _uses(facts, dataset.id),
+            "rights": rights[0] if rights else None, "uses": _uses(matches, dataset.id),
             "area": mine.area if mine else None, "place": mine.rel_path if mine else None}
 
 

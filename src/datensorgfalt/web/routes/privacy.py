@@ -30,7 +30,8 @@ def _entry(facts: evidence.Facts) -> dict[str, Any]:
 @page(router, "/datenschutz")
 async def privacy_page(request: Request) -> Response:
     workspace, catalog = request.app.state.opened.both()
-    facts = evidence.gather(workspace, catalog)
+    facts = request.app.state.opened.cached(
+        "evidence", lambda: evidence.gather(workspace, catalog))
     personal = [_entry(f) for f in facts.datasets if f.personal]
     data = {"checked": facts.privacy_run, "personal": personal,
             "clean": len([f for f in facts.datasets if f.personal is False])}

@@ -30,7 +30,9 @@ def _form(answers: dict[str, Any]) -> list[dict[str, Any]]:
 async def readiness_page(request: Request) -> Response:
     workspace, catalog = request.app.state.opened.both()
     answers = readiness.stored_answers(catalog) or {}
-    result = readiness.assess(answers, evidence.gather(workspace, catalog)) if answers else None
+    facts = request.app.state.opened.cached(
+        "evidence", lambda: evidence.gather(workspace, catalog))
+    result = readiness.assess(answers, facts) if answers else None
     data = {"answers": answers, "assessment": result}
     return render(request, "readiness.html.j2", data, form=_form(answers))
 

@@ -27,7 +27,8 @@ async def start(request: Request) -> Response:
     lines = None
     if opened.has_workspace():
         workspace, catalog = opened.both()
-        lines = summary(workspace, catalog)
+        lines = opened.cached(f"summary-{i18n.language()}",
+                               lambda: summary(workspace, catalog))
     data = {"root": str(opened.root), "summary": lines,
             "job": request.app.state.jobs.latest("scan")}
     return render(request, "start.html.j2", data)
