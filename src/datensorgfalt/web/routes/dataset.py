@@ -76,7 +76,9 @@ def dataset_data(request: Request, dataset_id: str) -> dict[str, Any]:
 def _show(request: Request, dataset_id: str, status: int = 200, **extra: Any) -> Response:
     from datensorgfalt.services.quality import dimensions_config
 
-    return render(request, "dataset.html.j2", dataset_data(request, dataset_id), status,
+    data = request.app.state.opened.cached(f"dataset-{dataset_id}-{i18n.language()}",
+                                           lambda: dataset_data(request, dataset_id))
+    return render(request, "dataset.html.j2", data, status,
                   dimensions=dimensions_config()["dimensions"], licences=licences(), **extra)
 
 
