@@ -4,13 +4,15 @@ Entry point ``scan_privacy(workspace, catalog, selectors)`` -> ``PrivacyReport``
 (:mod:`.detect`); ``scan_text`` finds personal data in one text (:mod:`.free_text`).
 ``protect(workspace, catalog, selector, out_dir)`` writes a protected copy (:mod:`.protect`);
 ``set_rights``, ``import_rights``, ``show_rights`` keep licences and usage rights
-(:mod:`.rights`); ``sample_rows`` shows a few rows, personal values masked (:mod:`.sample`).
+(:mod:`.rights`). ``mask_profile_values`` masks the stored values of personal columns
+(:mod:`.masking`); ``sample_rows`` shows a few rows, personal values masked (:mod:`.sample`).
 Detectors: ``column_kinds``, ``patterns``, ``names``, ``special``, ``validators``; their word
 lists are knowledge files read by ``lexicon``.
 """
 
 from datensorgfalt.services.privacy.detect import PrivacyReport, kind_labels, scan_privacy
 from datensorgfalt.services.privacy.free_text import read_text_input, scan_text
+from datensorgfalt.services.privacy.masking import mask_profile_values
 from datensorgfalt.services.privacy.protect.protected_copy import (
     ProtectReport,
     protect,
@@ -30,6 +32,7 @@ __all__ = [
     "import_rights",
     "kind_labels",
     "licences",
+    "mask_profile_values",
     "protect",
     "sample_rows",
     "read_text_input",

@@ -44,5 +44,6 @@ async def protect_copy(request: Request, dataset_id: str) -> Response:
     form = await request.form()
     k = int(form.get("k") or 5) if str(form.get("k") or "5").isdigit() else 0
     report = protect(workspace, catalog, dataset_id, workspace.folder / "geschuetzt", None, k,
-                     form.getlist("quasi") or None, form.getlist("sensitive") or None)
+                     form.getlist("quasi") or None, form.getlist("sensitive") or None,
+                     overwrite=form.get("overwrite") == "1")
     return render(request, "protected.html.j2", report.to_dict())
