@@ -6,31 +6,19 @@ Help texts are looked up in the user's language, so the language is settled (``-
 
 from __future__ import annotations
 
+import importlib
 import sys
+from types import ModuleType
 
 import typer
 
 from datensorgfalt import i18n
 from datensorgfalt.cli import common
-from datensorgfalt.cli.commands import (
-    catalog,
-    check,
-    convert,
-    demo,
-    init,
-    poc,
-    privacy,
-    protect,
-    quality,
-    readiness,
-    report,
-    rights,
-    scan,
-    usecases,
-)
 
-COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
-                   readiness, usecases, poc, report]
+COMMAND_MODULES = ["init", "demo", "catalog", "convert", "scan", "quality", "check", "privacy",
+                   "rights", "protect", "readiness", "usecases", "poc", "report"]
+OTHER_NAMES = {"predict": "poc"}  # commands registered by a module of another name
+ROOT_OPTIONS_WITH_VALUE = ("--lang",)
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
@@ -42,7 +30,29 @@ def _language_from_argv(argv: list[str]) -> str | None:
     return None
 
 
-def build_app() -> typer.Typer:
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(f"datensorgfalt.cli.commands.{name}")
+
+
+def _wanted_command(argv: list[str]) -> str | None:
+    """The command module ``argv`` runs, when it names one and asks for no overall help.
+
+    Importing every command pulls in every service (the PoC's machine learning, the report's
+    charts): seconds a user waits on every call. Only the called command's module is needed.
+    """
+    index = 0
+    while index < len(argv) and argv[index].startswith("-"):
+        if argv[index] in ("-h", "--help"):
+            return None
+        index += 2 if argv[index] in ROOT_OPTIONS_WITH_VALUE else 1
+    if index >= len(argv):
+        return None
+    name = OTHER_NAMES.get(argv[index], argv[index])
+    return name if name in COMMAND_MODULES else None
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The app with every command, or with the one command module ``only``."""
     t = i18n.t
     app = typer.Typer(
         name="datensorgfalt",
@@ -62,8 +72,8 @@ def build_app() -> typer.Typer:
             i18n.set_language(lang[:2].lower() if lang[:2].lower() in i18n.LANGUAGES else None)
         common.state.debug = debug
 
-    for module in COMMAND_MODULES:
-        module.register(app)
+    for name in [only] if only else COMMAND_MODULES:
+        _module(name).register(app)
     return app
 
 
@@ -71,5 +81,5 @@ def main() -> None:
     lang = _language_from_argv(sys.argv[1:])
     if lang and lang[:2].lower() in i18n.LANGUAGES:
         i18n.set_language(lang[:2].lower())
-    app = build_app()
+    app = build_app(_wanted_command(sys.argv[1:]))
     app(prog_name="datensorgfalt")
