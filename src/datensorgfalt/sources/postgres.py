@@ -136,3 +136,31 @@ def database_location(url: str) -> str:
     host = parts.hostname or "localhost"
     netloc = f"{host}:{parts.port}" if parts.port else host
     return f"postgresql://{netloc}/{parts.path.strip('/').split('/')[0]}"
+
+
+def quote_ident(name: str) -> str:
+    """A column or table name as a PostgreSQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_ident(location: str) -> str:
+    """``"schema"."table"`` of a table location ``postgresql://host/db/schema.table``."""
+    _, qualified = split_url(location)
+    if not qualified or "." not in qualified:
+        raise ReadError("scan.read.db_table_missing", url=masked(location))
+    schema, table = qualified.split(".", 1)
+    return f"{quote_ident(schema)}.{quote_ident(table)}"
+
+
+def select_rows(location: str, query: str, params: tuple[Any, ...] = ()) -> list[tuple]:
+    """Run one read-only SELECT inside the database of ``location`` (``{table}`` in the query
+    names the location's table) and return its rows: for aggregates computed where the data
+    lives, so no row of a large table has to travel to this machine."""
+    statement = query.replace("{table}", table_ident(location))
+    with connect(location) as connection:
+        try:
+            return connection.execute(statement.encode(), params or None).fetchall()
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ReadError("readers.error.db_query", url=masked(location),
+                            reason=reason) from exc
