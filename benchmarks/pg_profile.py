@@ -30,11 +30,11 @@ CREATE TABLE auftraege AS
 SELECT i AS nr,
        CASE WHEN i % 10 = 0 THEN NULL ELSE ((i * 7919) % 100000) / 100.0 END::numeric(10,2)
            AS betrag,
-       1 + i % 50 AS menge,
-       DATE '2020-01-01' + (i % 1800) AS datum,
+       (1 + i % 50)::int AS menge,
+       DATE '2020-01-01' + (i % 1800)::int AS datum,
        CASE WHEN i % 97 = 0 THEN 'n/a' ELSE 'Kunde ' || (i % 40000) END AS kunde,
        (ARRAY['Essen','Dortmund','Köln','Bochum','Hagen','Siegen'])[1 + i % 6] AS ort
-FROM generate_series(1, {rows}) i
+FROM generate_series(1::bigint, {rows}) i
 """
 
 MEASURE = r"""
