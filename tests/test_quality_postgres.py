@@ -1,4 +1,4 @@
-"""A PostgreSQL table is profiled inside PostgreSQL: no staged copy, the right values."""
+"""A large PostgreSQL table is profiled inside PostgreSQL: no staged copy, the right values."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datensorgfalt.services.quality import run_quality
 from datensorgfalt.services.scan.runner import scan
 from datensorgfalt.workspace import init_workspace
 
-ROWS = 200_000
+ROWS = 200_000  # above IN_DATABASE_ROWS: profiled in the database
 
 
 @pytest.fixture

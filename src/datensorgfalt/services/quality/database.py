@@ -1,10 +1,11 @@
-"""The quality profile of a database table, computed inside the database (PostgreSQL).
+"""The quality profile of a large database table, computed inside the database (PostgreSQL).
 
-A table in PostgreSQL is not copied out: the aggregates (non-empty, distinct, blanks and
-placeholders, text lengths, minimum, maximum, mean, spread, quartiles, top values of category
-columns, outliers) run as SQL in PostgreSQL and only their results travel. The client's
-memory stays flat however large the table is. Checks that need single rows (near duplicates,
-dependencies, suspicious cells) are left to file tables.
+A PostgreSQL table of more than ``IN_DATABASE_ROWS`` rows is not copied out: the aggregates
+(non-empty, distinct, blanks and placeholders, text lengths, minimum, maximum, mean, spread,
+quartiles, top values of category columns, outliers) run as SQL in PostgreSQL and only their
+results travel. The client's memory stays flat however large the table is. Checks that need
+single rows (keys, near duplicates, dependencies, suspicious cells with their row numbers) need
+the rows in the scan's order; a smaller table is staged like a file and gets them all.
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ NUMERIC = {"smallint", "integer", "bigint", "numeric", "real", "double precision
 TEMPORAL = {"date", "timestamp without time zone", "timestamp with time zone"}
 TEXT = {"text", "character varying", "character", "varchar", "char"}
 BATCH = 16  # columns per aggregate query
+IN_DATABASE_ROWS = 100_000  # up to this many rows a copy is cheap and gives every check
 
 
 def in_database(dataset: Dataset) -> bool:
-    return dataset.format == "postgresql"
+    """A PostgreSQL table too large to copy (or of unknown size)."""
+    return dataset.format == "postgresql" and (
+        dataset.row_count is None or dataset.row_count > IN_DATABASE_ROWS)
 
 
 def profile_database_table(dataset: Dataset, semantics: dict[str, str | None]) -> Profile:

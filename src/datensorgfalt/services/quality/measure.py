@@ -82,7 +82,7 @@ def outdated_by_dataset(catalog: Catalog) -> dict[str, list[QualityFinding]]:
 
 def profile_dataset(workspace: Workspace, dataset: Dataset, extra: list[QualityFinding],
                     now: datetime) -> Profile:
-    """The profile of one dataset; a vanished or unreadable file becomes a finding. A
+    """The profile of one dataset; a vanished or unreadable file becomes a finding. A large
     database table is profiled where it lives (no copy)."""
     if in_database(dataset):
         return _profile_in_database(dataset)
