@@ -7,6 +7,7 @@ Help texts are looked up in the user's language, so the language is settled (``-
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from types import ModuleType
 
@@ -14,9 +15,10 @@ import typer
 
 from datensorgfalt import i18n
 from datensorgfalt.cli import common
+from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = ["init", "demo", "catalog", "convert", "scan", "quality", "check", "privacy",
-                   "rights", "protect", "readiness", "usecases", "poc", "report"]
+                   "rights", "protect", "readiness", "usecases", "poc", "report", "forget"]
 OTHER_NAMES = {"predict": "poc"}  # commands registered by a module of another name
 ROOT_OPTIONS_WITH_VALUE = ("--lang",)
 
@@ -71,6 +73,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         if lang:
             i18n.set_language(lang[:2].lower() if lang[:2].lower() in i18n.LANGUAGES else None)
         common.state.debug = debug
+        os.umask(PRIVATE_UMASK)  # what the tool writes (workspace, copies) is the owner's only
 
     for name in [only] if only else COMMAND_MODULES:
         _module(name).register(app)
