@@ -18,7 +18,7 @@ from datensorgfalt.cli import common
 from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = ["init", "demo", "catalog", "convert", "scan", "quality", "check", "privacy",
-                   "rights", "protect", "readiness", "usecases", "poc", "report", "forget"]
+                   "rights", "protect", "readiness", "usecases", "poc", "report", "forget", "ui"]
 OTHER_NAMES = {"predict": "poc"}  # commands registered by a module of another name
 ROOT_OPTIONS_WITH_VALUE = ("--lang",)
 
