@@ -6,7 +6,15 @@ import pytest
 
 from datensorgfalt.services.poc.anomaly import run_anomaly
 from datensorgfalt.services.poc.budget import Deadline
-from datensorgfalt.services.poc.tabular import TargetUnusable, run_table
+from datensorgfalt.services.poc.experiment import verdict
+from datensorgfalt.services.poc.soll import parse_soll
+from datensorgfalt.services.poc.tabular import (
+    TargetUnusable,
+    _folds,
+    duplicate_groups,
+    holdout_split,
+    run_table,
+)
 from datensorgfalt.services.poc.text_routing import NoText, run_text
 from tests.helpers.poc_data import customers, requests, sensor
 
@@ -46,11 +54,86 @@ def test_condition_monitoring_warns_ahead_of_failures() -> None:
     assert model["false_alarms_per_30d"] <= 1
 
 
-def test_request_classifier_beats_majority_label() -> None:
+def test_request_classifier_beats_the_keyword_rule_with_confidence() -> None:
     data = requests()
     outcome = run_text(data["Anfrage"].tolist(), data["Schlüssel"].tolist(), Deadline(20))
-    assert outcome.model.metrics["macro_f1"] > outcome.baseline.metrics["macro_f1"] + 0.3
+    assert outcome.baseline.name.startswith("Schlagwort-Regel")
     assert outcome.model.metrics["accuracy"] > outcome.baseline.metrics["accuracy"]
+    _, decided = verdict(parse_soll(None, "text"), outcome)
+    assert decided["verdict"] == "met" and decided["comparison"]["interval"][0] > 0
+
+
+def test_random_labels_do_not_meet_the_criterion() -> None:
+    rng = np.random.default_rng(1)
+    frame = customers().assign(Kündigung=lambda f: rng.choice(["aktiv", "gekündigt"], len(f)))
+    outcome = run_table(frame, "Kündigung", "classify", Deadline(5))
+    _, decided = verdict(parse_soll(None, "classify"), outcome)
+    assert decided["verdict"] in ("not_met", "undecided") and decided["met"] is False
+    assert decided["comparison"] is None or decided["comparison"]["measure"] == "auc"
+
+
+def test_a_duplicate_row_never_sits_in_training_and_evaluation() -> None:
+    frame = customers(200).drop(columns="Kundennr")
+    frame = pd.concat([frame, frame.iloc[:60], frame.iloc[:30]], ignore_index=True)
+    for date in (None, "Datum"):
+        data = frame.assign(Datum=pd.Timestamp("2024-01-01") + pd.to_timedelta(
+            np.arange(len(frame)) % 97, unit="D")) if date else frame
+        key = data.astype(str).agg("|".join, axis=1)
+        train, test, _ = holdout_split(data, "Kündigung", "classify", date)
+        assert not set(key[train.index]) & set(key[test.index])
+        inner = data.loc[train.index].reset_index(drop=True)
+        inner_key = key[train.index].reset_index(drop=True)
+        y = inner["Kündigung"].astype(str).to_numpy(dtype=object)
+        for fit, check in _folds(y, "classify", duplicate_groups(inner),
+                                 inner[date] if date else None):
+            assert not set(inner_key[fit]) & set(inner_key[check])
+            if date:  # time-ordered: never trained on the future
+                assert inner[date].iloc[fit].max() < inner[date].iloc[check].min()
+
+
+def test_a_column_that_gives_the_target_away_is_named_and_left_out() -> None:
+    rng = np.random.default_rng(6)
+    frame = pd.DataFrame({"Menge": rng.integers(1, 50, 300), "Gruppe": rng.choice(list("abc"), 300),
+                          "Nettobetrag": rng.gamma(2, 300, 300).round(2)})
+    frame["Bruttobetrag"] = (frame["Nettobetrag"] * 1.19).round(2)
+    outcome = run_table(frame, "Bruttobetrag", "regress", Deadline(3))
+    assert [c["column"] for c in outcome.left_out] == ["Nettobetrag"]
+    assert "Nettobetrag" not in outcome.features
+    _, decided = verdict(parse_soll(None, "regress"), outcome)
+    assert decided["verdict"] != "met"  # what is left has no signal
+
+
+def test_mail_headers_and_sender_names_stay_out_of_the_text_model() -> None:
+    people = [("Karla", "Brenninger"), ("Ottokar", "Wiesmeyer"), ("Hedwig", "Strunzbach")]
+    texts, labels = [], []
+    for i in range(60):
+        first, last = people[i % 3]
+        label = ["Angebot", "Reklamation"][i % 2]
+        topic = "bitte ein Angebot für Blechteile" if label == "Angebot" \
+            else "die Lieferung ist beschädigt, wir reklamieren"
+        texts.append(f"From: {first} {last} <{first.lower()}.{last.lower()}@firma.de>\n"
+                     f"To: vertrieb@blech.de\nSubject: Anfrage {i}\n\n"
+                     f"Guten Tag,\n{topic}. Nummer {i}.\nMit freundlichen Grüßen\n{first} {last}")
+        labels.append(label)
+    outcome = run_text(texts, labels, Deadline(20))
+    vocabulary = " ".join(outcome.artefact["model"].vocabulary)
+    for first, last in people:
+        assert first.lower() not in vocabulary and last.lower() not in vocabulary
+    assert "firma" not in vocabulary and "from" not in vocabulary
+    contents = outcome.extra["contents"]
+    assert contents["headers_removed"] and contents["personal_data_masked"]
+    assert contents["vocabulary_size"] == len(outcome.artefact["model"].vocabulary)
+
+
+def test_the_fixed_limit_gets_the_models_persistence_and_running_mask() -> None:
+    frame, events = sensor()
+    outcome = run_anomaly(frame, "Zeitstempel", ["Vibration_mm_s", "Temperatur_C", "Strom_A"],
+                          Deadline(20), events=events)
+    base = pd.Series(outcome.plots["base_alarm"].astype(int))
+    starts = np.flatnonzero(base.diff().fillna(base).to_numpy() == 1)
+    for start in starts:  # every alarm run of the Ist lasts at least 3 readings
+        assert base.iloc[start:start + 3].sum() == 3 or start + 3 > len(base)
+    assert outcome.paired is not None and outcome.paired.unit == "blocks"
 
 
 def test_an_empty_text_column_is_refused() -> None:

@@ -26,7 +26,7 @@ from datensorgfalt.services import poc as service
 SHOWN = {"forecast": ["wape", "smape", "mase"], "classify": ["auc", "accuracy", "macro_f1",
          "recall"], "regress": ["mae", "rmse", "r2"], "anomaly": ["event_recall", "recall",
          "precision", "f1", "lead_time_hours", "false_alarms_per_30d"],
-         "text": ["accuracy", "macro_f1"],
+         "text": ["balanced_accuracy", "accuracy", "macro_f1"],
          "image": ["recall", "precision", "accuracy", "macro_f1"]}
 
 

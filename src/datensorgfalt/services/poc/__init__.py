@@ -5,7 +5,9 @@ Entry points ``prepare(workspace, catalog, request)`` -> ``Plan`` (the columns, 
 confirmation) and ``run_poc(workspace, catalog, plan)`` -> the result (:mod:`.experiment`);
 ``predict(workspace, poc_id, new_data, out)`` applies a saved model (:mod:`.predict`). The kinds
 are ``forecast`` (with ``series``, ``forecasters``, ``lgbm_forecaster``), ``tabular``,
-``anomaly`` and ``text_routing``; ``evaluation`` and ``soll`` judge, ``budget`` keeps time.
+``anomaly`` and ``text_routing``; ``evaluation`` and ``soll`` judge (``met``, ``not_met`` or
+``undecided`` from a paired comparison with the Ist), ``leakage`` leaves out columns that give
+the target away, ``budget`` keeps time.
 """
 
 from datensorgfalt.services.poc.budget import parse_budget

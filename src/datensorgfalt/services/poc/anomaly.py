@@ -206,6 +206,8 @@ def from_records(failures: pd.DataFrame, warnings: pd.DataFrame, days: float,
     recall = float(fw[caught].sum() / fw.sum()) if fw.sum() else float("nan")
     precision = float(ww[useful].sum() / ww.sum()) if ww.sum() else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+    if not fw.sum():  # no failure in the drawn time: warnings cannot be judged either
+        f1 = float("nan")
     leads = np.repeat(failures["lead"].to_numpy(float)[caught], fw[caught].astype(int))
     return {"event_recall": recall, "precision": precision, "f1": f1,
             "lead_time_hours": float(np.median(leads)) if len(leads) else float("nan"),

@@ -13,6 +13,7 @@ from sklearn.model_selection import KFold, cross_val_score
 TELLING = 0.99      # one column alone explains this much of the target out of sample
 SAMPLE_ROWS = 3000  # enough to see it; keeps the check at a fraction of a second per column
 SEED = 29
+MAX_FORMULA_COLUMNS = 15  # pairs of number columns checked for a formula (105 pairs)
 
 
 def telling_columns(frame: pd.DataFrame, target: str, kind: str,
@@ -32,6 +33,36 @@ def telling_columns(frame: pd.DataFrame, target: str, kind: str,
         if score >= TELLING:
             found.append({"column": column, "score": round(score, 4),
                           "measure": "balanced_accuracy" if kind == "classify" else "r2"})
+    if kind == "regress":
+        numbers = [c for c in columns if pd.api.types.is_numeric_dtype(rows[c])
+                   and c not in {f["column"] for f in found}]
+        found += _formula(rows, y, numbers)
+    return found
+
+
+def _formula(rows: pd.DataFrame, y: np.ndarray, numbers: list[str]) -> list[dict[str, Any]]:
+    """Two number columns the target is computed from (a sum, or a product such as quantity
+    times unit price): a straight line on the columns or on their logarithms explains it."""
+    from sklearn.linear_model import LinearRegression
+
+    folds = KFold(n_splits=3, shuffle=True, random_state=SEED)
+    found: list[dict[str, Any]] = []
+    for i, a in enumerate(numbers[:MAX_FORMULA_COLUMNS]):
+        for b in numbers[i + 1:MAX_FORMULA_COLUMNS]:
+            x = rows[[a, b]].apply(pd.to_numeric, errors="coerce").to_numpy(float)
+            keep = np.isfinite(x).all(1) & np.isfinite(y)
+            if keep.sum() < 20:
+                continue
+            tries = [(x[keep], y[keep])]
+            positive = keep & (x > 0).all(1) & (y > 0)
+            if positive.sum() >= 20:
+                tries.append((np.log(x[positive]), np.log(y[positive])))
+            score = max(float(np.mean(cross_val_score(LinearRegression(), xs, ys, cv=folds,
+                                                      scoring="r2"))) for xs, ys in tries)
+            if score >= TELLING:
+                found += [{"column": c, "score": round(score, 4), "measure": "r2",
+                           "with": other} for c, other in ((a, b), (b, a))]
+                return found
     return found
 
 

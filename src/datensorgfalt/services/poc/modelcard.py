@@ -23,6 +23,9 @@ def card(payload: dict[str, Any]) -> dict[str, Any]:
         "features": payload["features"], "evaluation": payload["evaluation"],
         "baseline": payload["baseline"], "model": payload["model"],
         "criterion": payload["criterion"], "met": payload["met"],
+        "verdict": payload.get("verdict"), "comparison": payload.get("comparison"),
+        "left_out": payload.get("left_out") or [],
+        "contents": (payload.get("extra") or {}).get("contents"),
         "sentence": payload["sentence"], "notes": payload["notes"],
         "must_not_use": must_not_use(payload["kind"]), "ai_act": payload["ai_act"],
         "usecase": payload.get("usecase"), "budget_seconds": payload["budget_seconds"],
@@ -41,7 +44,11 @@ def markdown(payload: dict[str, Any], lang: str = "de") -> str:
                      f"`{(d.get('fingerprint') or '-')[:16]}`"
                      f", {t('poc.card.rows', lang=lang)} {d.get('rows')}")
     lines += ["", f"## {t('poc.card.features', lang=lang)}", "",
-              ", ".join(map(str, c["features"])) or "-", "",
+              ", ".join(map(str, c["features"])) or "-", ""]
+    if c["contents"]:
+        lines += [t("poc.verdict.contents", lang=lang,
+                    size=c["contents"]["vocabulary_size"]), ""]
+    lines += [
               f"## {t('poc.card.metrics', lang=lang)}", "",
               f"{t('poc.card.evaluation', lang=lang)}: {c['evaluation']}", "",
               f"| {t('poc.card.metric', lang=lang)} | Ist: {c['baseline']['name']} | "

@@ -32,7 +32,10 @@ class Paired:
 
     ``model``/``baseline`` take the indices of a resample and give the metrics on it;
     ``groups`` (one id per unit) are resampled whole (duplicates, series, time blocks);
-    ``unit`` names the units in the German "more data" hint ("Zeilen", "Texte")."""
+    ``unit`` names the units in the German "more data" hint ("Zeilen", "Texte");
+    ``spread`` widens the resampled differences around their mean: out-of-fold predictions of
+    a k-fold cross-validation vary more than a resample of fixed predictions shows, by about
+    sqrt(1 + k / (k - 1)) (the correction of Nadeau and Bengio); 1 for a held-out part."""
 
     n: int
     model: Measure
@@ -40,6 +43,7 @@ class Paired:
     method: str
     unit: str = "rows"
     groups: np.ndarray | None = None
+    spread: float = 1.0
 
 
 @dataclass

@@ -47,16 +47,16 @@ def predict(workspace: Workspace, poc_id: str, new_data: Path, out: Path, *,
     if kind == "image":
         return _write(workspace, bundle, predict_folder(artefact, Path(new_data)), out)
     frame = read_new_data(Path(new_data))
+    title = Path(new_data).name
     if kind in ("classify", "regress"):
-        result = _predict_table(artefact, frame)
+        result = _predict_table(artefact, frame, title)
     elif kind == "text":
-        result = _predict_text(artefact, frame, columns)
+        result = _predict_text(artefact, frame, columns, title)
     elif kind == "anomaly":
-
-        require_columns(frame, [artefact["time"], *artefact["channels"]], str(new_data))
+        require_columns(frame, [artefact["time"], *artefact["channels"]], title)
         result = score_new(artefact, frame)
     else:
-        result = _predict_forecast(artefact, frame, columns)
+        result = _predict_forecast(artefact, frame, columns, title)
     return _write(workspace, bundle, result, out)
 
 
@@ -69,10 +69,12 @@ def _write(workspace: Workspace, bundle: dict[str, Any], result: pd.DataFrame, o
             "columns": list(result.columns), "neutralised": neutralised}
 
 
-def _predict_table(artefact: dict, frame: pd.DataFrame) -> pd.DataFrame:
+def _predict_table(artefact: dict, frame: pd.DataFrame, title: str) -> pd.DataFrame:
     model = artefact["model"]
     if model is None:
         raise PocNotFound("poc.error.no_model_saved")
+    encoder = model.encoder
+    require_columns(frame, [*encoder.numeric, *encoder.categorical, *encoder.dates], title)
     out = frame.copy()
     out["prediction"] = model.predict(frame)
     if artefact["kind"] == "classify":
@@ -83,7 +85,8 @@ def _predict_table(artefact: dict, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _predict_text(artefact: dict, frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
+def _predict_text(artefact: dict, frame: pd.DataFrame, columns: dict, title: str
+                  ) -> pd.DataFrame:
     model = artefact["model"]
     if model is None:
         raise PocNotFound("poc.error.no_model_saved")
@@ -92,7 +95,7 @@ def _predict_text(artefact: dict, frame: pd.DataFrame, columns: dict) -> pd.Data
         texts = [c for c in frame.columns if frame[c].dtype == object]
         column = max(texts, key=lambda c: frame[c].astype(str).str.len().mean()) if texts \
             else None
-    require_columns(frame, [column or "text"], "NEW_DATA")
+    require_columns(frame, [column or "text"], title)
     out = frame.copy()
     proba = model.predict_proba(frame[column].tolist())
     out["prediction"] = np.asarray(model.classes, dtype=object)[proba.argmax(1)]
@@ -101,10 +104,10 @@ def _predict_text(artefact: dict, frame: pd.DataFrame, columns: dict) -> pd.Data
     return out
 
 
-def _predict_forecast(artefact: dict, frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
+def _predict_forecast(artefact: dict, frame: pd.DataFrame, columns: dict, title: str
+                      ) -> pd.DataFrame:
     """New history in the same layout -> forecast of the next periods with the same models."""
-
-    require_columns(frame, [columns["date"], columns["target"]], "NEW_DATA")
+    require_columns(frame, [columns["date"], columns["target"]], title)
     series = build_series(frame, columns["date"], columns["target"], columns.get("by"),
                           artefact["freq"])
     future = forecast_future(series, artefact)

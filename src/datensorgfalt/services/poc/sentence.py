@@ -53,6 +53,16 @@ def sentence(soll: Soll, decided: Verdict, baseline: dict, model: dict | None,
                "undecided": "poc.verdict.undecided"}[decided["verdict"]]
         parts = [t(key, lang=lang, compare=compare, **values)]
         comparison = decided.get("comparison")
+        if comparison and comparison["measure"] != metric:
+            measure = comparison["measure"]
+            ahead = comparison["difference"] < 0 if lower_is_better(measure) \
+                else comparison["difference"] > 0
+            parts.append(t("poc.verdict.versus", lang=lang,
+                           metric=t(f"poc.metric.{measure}", lang=lang),
+                           compare=t("poc.sentence.better" if ahead
+                                     else "poc.sentence.not_better", lang=lang),
+                           value=fmt(measure, comparison["model"], lang),
+                           base=fmt(measure, comparison["baseline"], lang)))
         if comparison:
             low, high = comparison["interval"]
             measure = comparison["measure"]

@@ -20,6 +20,7 @@ from datensorgfalt.services.poc.evaluation import (
     PRIMARY,
     lower_is_better,
     paired_samples,
+    widened,
 )
 from datensorgfalt.services.poc.outcome import Paired
 
@@ -27,7 +28,9 @@ ALIASES = {
     "wape": "wape", "smape": "smape", "mape": "mape", "mase": "mase", "mae": "mae",
     "rmse": "rmse", "auc": "auc", "roc-auc": "auc", "rocauc": "auc", "f1": "f1",
     "macro-f1": "macro_f1", "macro_f1": "macro_f1", "makro-f1": "macro_f1", "f1-makro": "macro_f1",
-    "accuracy": "accuracy", "genauigkeit": "accuracy", "trefferquote": "accuracy",
+    "balanced_accuracy": "balanced_accuracy", "balanced-accuracy": "balanced_accuracy",
+    "ausgewogene-trefferquote": "balanced_accuracy", "accuracy": "accuracy",
+    "genauigkeit": "accuracy", "trefferquote": "accuracy",
     "treffergenauigkeit": "accuracy", "korrektklassifikationsrate": "accuracy",
     "recall": "recall", "sensitivität": "recall", "sensitivitaet": "recall",
     "erkennungsrate": "recall", "präzision": "precision", "praezision": "precision",
@@ -155,6 +158,8 @@ class Soll:
                            comparison=None, more_data=None)
         own = ms if self.versus == self.metric else paired_samples(
             paired.model, paired.model, paired.n, self.metric, paired.groups)[0]
+        diff = widened(ms - bs, paired.spread)
+        ms, own = bs + diff, widened(own, paired.spread)
         checks = self._checks(mine, vm, vb, ms, bs, own)
         tail = (1 - CONFIDENCE) / 2
         comparison = _comparison(self.versus, vm, vb, ms, bs, paired.method, checks[0])

@@ -187,14 +187,18 @@ def _folds(y: np.ndarray, kind: str, groups: np.ndarray | None = None,
     if dates is not None:
         return time_folds(dates, 4 if len(y) >= 100 else 3)
     if kind == "classify":
-        smallest = int(pd.Series(y).value_counts().min())
         wanted = 3 if len(y) >= 1000 else 5
-        splitter = StratifiedGroupKFold(n_splits=max(2, min(wanted, smallest)), shuffle=True,
-                                        random_state=SEED)
+        splitter = StratifiedGroupKFold(n_splits=max(2, min(wanted, groups_per_class(
+            y, groups))), shuffle=True, random_state=SEED)
         return splitter.split(np.zeros(len(y)), y, groups)
     wanted = 5 if 50 <= len(y) < 1000 else 3
     return GroupKFold(n_splits=max(2, min(wanted, len(np.unique(groups)))), shuffle=True,
                       random_state=SEED).split(np.zeros(len(y)), y, groups)
+
+
+def groups_per_class(y: np.ndarray, groups: np.ndarray) -> int:
+    """The fewest distinct groups any class has (folds cannot be more than that)."""
+    return int(pd.DataFrame({"y": y, "g": groups}).groupby("y")["g"].nunique().min())
 
 
 def time_folds(dates: pd.Series, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -205,8 +209,8 @@ def time_folds(dates: pd.Series, k: int) -> list[tuple[np.ndarray, np.ndarray]]:
     if len(distinct) < k + 1:  # too few dates: the older half against the newer half
         order = np.argsort(values, kind="stable")
         return [(order[:len(order) // 2], order[len(order) // 2:])]
-    cuts = [distinct[int(len(distinct) * i / (k + 1))] for i in range(1, k + 2)]
-    cuts[-1] = distinct[-1] + np.timedelta64(1, "ns")
+    cuts = [distinct[int(len(distinct) * i / (k + 1))] for i in range(1, k + 1)]
+    cuts.append(distinct[-1] + np.timedelta64(1, "ns"))
     folds = []
     for start, end in zip(cuts[:-1], cuts[1:], strict=True):
         train = np.flatnonzero(values < start)
@@ -304,7 +308,8 @@ def scored(name: str, y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None,
            classes: list, groups: np.ndarray | None = None) -> Scored:
     metrics = measure(y, pred, proba, kind, classes)
     full = metrics(np.arange(len(y)))
-    keys = ["auc", "macro_f1", "accuracy", "recall"] if kind == "classify" else \
+    keys = ["auc", "macro_f1", "accuracy", "balanced_accuracy", "recall"] \
+        if kind == "classify" else \
         ["mae", "rmse", "r2"]
     intervals = ev.bootstrap_intervals(metrics, len(y), [k for k in keys if k in full],
                                        groups=groups)

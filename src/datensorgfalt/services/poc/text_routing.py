@@ -11,6 +11,7 @@ learned, so the saved vocabulary holds no sender names.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,12 @@ from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.poc import evaluation as ev
 from datensorgfalt.services.poc.budget import Deadline, run_step
 from datensorgfalt.services.poc.outcome import Outcome, Paired
-from datensorgfalt.services.poc.tabular import TargetUnusable, measure, scored
+from datensorgfalt.services.poc.tabular import (
+    TargetUnusable,
+    groups_per_class,
+    measure,
+    scored,
+)
 
 SEED = 13
 C_VALUES = (0.5, 2.0, 8.0)
@@ -36,6 +42,7 @@ HEADER = re.compile(
 KEEP_HEADER = {"subject", "betreff"}
 WORD = re.compile(r"[^\W\d_]{3,}")
 KEYWORDS_PER_LABEL = 3
+SMOOTHING = 3.0
 
 
 class NoText(DatensorgfaltError):
@@ -57,8 +64,13 @@ def header_names(texts: list[str]) -> set[str]:
             if not match or match[1].lower() in KEEP_HEADER:
                 continue
             display = re.sub(r"<[^>]*>|\S+@\S+|\"", " ", match["value"])
-            parts.update(w.lower() for w in WORD.findall(display))
+            parts.update(plain(w) for w in WORD.findall(display))
     return parts
+
+
+def plain(word: str) -> str:
+    """Lower case without accents, as the vocabulary keeps words ("Trüb" and "Trub" alike)."""
+    return unicodedata.normalize("NFKD", word.lower()).encode("ascii", "ignore").decode()
 
 
 def without_personal_data(text: str, names: set[str] | frozenset[str] = frozenset()) -> str:
@@ -78,7 +90,7 @@ def without_personal_data(text: str, names: set[str] | frozenset[str] = frozense
     for entity in sorted(scan_text(body), key=lambda e: -e.start):
         body = body[:entity.start] + f" {MASK} " + body[entity.end:]
     if names:
-        body = WORD.sub(lambda m: MASK if m[0].lower() in names else m[0], body)
+        body = WORD.sub(lambda m: MASK if plain(m[0]) in names else m[0], body)
     return body
 
 
@@ -115,19 +127,22 @@ class KeywordRule:
             by_label[label].update(ws)
         sizes = Counter(labels)
         keywords: dict[str, float] = {}
+        support = max(3, len(labels) // 50)  # a keyword seen in a handful of texts is no rule
         for label, counts in by_label.items():
             # the words that alone, as a rule "contains it -> this label", find the label best
             ranked = sorted(counts, key=lambda w: (-2 * counts[w] / (seen[w] + sizes[label]), w))
             share = sizes[label] / len(labels)
-            telling = [w for w in ranked if counts[w] >= 2 and seen[w] <= len(labels) / 2
+            telling = [w for w in ranked if counts[w] >= support and seen[w] <= len(labels) / 2
                        and counts[w] / seen[w] > share]  # rarer than "sehr", above the base rate
             for word in telling[:KEYWORDS_PER_LABEL]:
                 keywords[word] = max(keywords.get(word, 0.0), counts[word] / seen[word])
         rule = cls(sorted(keywords.items(), key=lambda k: (-k[1], k[0])), {}, classes)
         cells = [rule._cell(ws) for ws in words]
+        prior_share = np.array([sizes[c] for c in classes], float) / len(labels)
         for cell in set(cells) | {""}:
             hits = Counter(label for c, label in zip(cells, labels, strict=True) if c == cell)
-            counts = np.array([hits[c] for c in classes], float) + 0.5
+            # a few texts' worth of the overall shares: small cells stay near the base rate
+            counts = np.array([hits[c] for c in classes], float) + SMOOTHING * prior_share
             rule.shares[cell] = counts / counts.sum()
         prior = np.array([sizes[c] for c in classes], float)
         rule.weights = len(labels) / (len(classes) * np.maximum(prior, 1.0))
@@ -198,11 +213,13 @@ def check_texts(texts: list[str], labels: list[str], column: str, target: str) -
 
 
 def folds_for(labels: np.ndarray, groups: np.ndarray, wanted: int | None = None) -> list:
-    """Stratified folds; nearly identical texts (``groups``) stay in one fold."""
-    smallest = int(pd.Series(labels).value_counts().min())
+    """Stratified folds; nearly identical texts (``groups``) stay in one fold. When a label
+    has only one kind of text (form letters), its texts cannot be kept apart: plain folds."""
     wanted = wanted or (3 if len(labels) >= 1000 else 5)
-    splitter = StratifiedGroupKFold(n_splits=max(2, min(wanted, smallest)), shuffle=True,
-                                    random_state=SEED)
+    if groups_per_class(labels, groups) < 2:
+        groups = np.arange(len(labels))
+    splitter = StratifiedGroupKFold(n_splits=max(2, min(wanted, groups_per_class(
+        labels, groups))), shuffle=True, random_state=SEED)
     return list(splitter.split(np.zeros(len(labels)), labels, groups))
 
 
@@ -269,7 +286,7 @@ def run_text(texts: list[str], labels: list[str], deadline: Deadline, column: st
     groups = near_duplicate_groups(cleaned)
     folds = folds_for(labels_arr, groups)
     base_pred, base_proba, keywords = keyword_out_of_fold(cleaned, labels_arr, folds, classes)
-    baseline = scored("Schlagwort-Regel (ein Schlagwort je Etikett)", labels_arr, base_pred,
+    baseline = scored("Schlagwort-Regel (bis zu 3 Schlagwörter je Etikett)", labels_arr, base_pred,
                       base_proba, "classify", classes, groups)
     baseline.details = {"keywords": keywords[0]}
     fixed = run_step(deadline, "tfidf-logreg", lambda: out_of_fold(
@@ -290,7 +307,7 @@ def run_text(texts: list[str], labels: list[str], deadline: Deadline, column: st
         paired = Paired(len(labels_arr), measure(labels_arr, pred, proba, "classify", classes),
                         measure(labels_arr, base_pred, base_proba, "classify", classes),
                         "paired bootstrap over out-of-fold texts (near-identical texts "
-                        "together)", "texts", groups)
+                        "together)", "texts", groups, ev.cv_spread(len(folds)))
         model = run_step(deadline, "refit", lambda: _final(cleaned, labels_arr, groups, classes,
                                                            nested is not None), grace=5)
     contents = _contents(model, names)
