@@ -332,3 +332,26 @@ def test_excel_separator_line_names_the_delimiter(tmp_path):
     assert source.dialect["separator_line"] is True
     assert header == ROWS[0]
     assert rows == ROWS[1:]
+
+
+def test_a_line_with_many_more_fields_is_fitted_without_losing_values(tmp_path):
+    # one line of 1,000 fields among rows of three: fitted in linear time, its values kept
+    body = ["a,b,c"] + [f"{i},Teil {i},{i}.5" for i in range(40)]
+    wide = ",".join(f"x{i}" for i in range(1000))
+    path = write(tmp_path / "t.csv", "\n".join(body[:20] + [wide] + body[20:]) + "\n")
+    header, rows, source = read_all(path)
+    assert header == ["a", "b", "c"]
+    assert len(rows) == 41 and all(len(r) == 3 for r in rows)
+    fitted = next(r for r in rows if r[0] == "x0")
+    assert ",".join(fitted).split(",") == wide.split(",")
+    assert any(i.code == "ragged-rows" for i in source.issues)
+
+
+def test_a_header_longer_than_the_sample_does_not_set_the_width(tmp_path):
+    # a 50,000-name header (bigger than the first sample) over rows of nine values
+    header = ",".join(f"spalte{i}" for i in range(50_000))
+    body = "\n".join(",".join(str((i * j) % 97) for j in range(9)) for i in range(300))
+    path = write(tmp_path / "t.csv", header + "\n" + body + "\n")
+    names, rows, _source = read_all(path)
+    assert len(names) == 9 and len(rows) == 300
+    assert rows[1] == [str(j % 97) for j in range(9)]

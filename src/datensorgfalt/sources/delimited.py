@@ -30,6 +30,11 @@ from datensorgfalt.sources.types import infer_column
 from datensorgfalt.sources.walker import TableWalker
 
 REPLACEMENT = "\ufffd"
+#: A batch holds at most this many cells, so very wide tables come in fewer rows per batch.
+MAX_BATCH_CELLS = 4_000_000
+#: The sample grows (up to this size) until it holds a few whole lines.
+MAX_SAMPLE_BYTES = 8 * 1024 * 1024
+MIN_SAMPLE_LINES = 3
 
 
 def decode_sample(sample: bytes, encoding: Encoding, complete: bool) -> str:
@@ -133,6 +138,7 @@ class DelimitedSource:
             raise ReadError("readers.error.permission", path=str(self.path)) from exc
 
     def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+        rows = max(1, min(rows, MAX_BATCH_CELLS // max(1, len(self.header))))
         pieces: list[pa.Table] = []
         count, emitted = 0, False
         for chunk in self.row_chunks(arrow=True):
@@ -222,11 +228,25 @@ def _layout_issues(layout: Layout) -> list[Issue]:
     return issues
 
 
+def _whole_lines_sample(path: Path) -> tuple[bytes, int]:
+    """The file's first bytes, enough for a few whole lines (a very long first line, such as a
+    header of 50,000 names, would otherwise be cut and taken for the table's width)."""
+    sample = read_sample(path)
+    size = path.stat().st_size
+    wanted = len(sample)
+    while len(sample) < size and wanted < MAX_SAMPLE_BYTES:
+        lines = sample.count(b"\n") or sample.count(b"\r")
+        if lines >= MIN_SAMPLE_LINES:
+            break
+        wanted = min(MAX_SAMPLE_BYTES, wanted * 4)
+        sample = read_sample(path, wanted)
+    return sample, max(size, len(sample))
+
+
 def open_delimited(path: Path) -> DelimitedSource:
     """Detect encoding, dialect and layout of a delimited text file; ReadError if unreadable."""
     path = Path(path)
-    sample = read_sample(path)
-    size = path.stat().st_size
+    sample, size = _whole_lines_sample(path)
     complete = len(sample) >= size
     encoding = detect_encoding(sample)
     text = decode_sample(sample, encoding, complete)

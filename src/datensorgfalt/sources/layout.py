@@ -99,8 +99,11 @@ class Profile:
         return cls(kinds, values, float(median(fills)))
 
     def share(self, j: int, kind: str) -> float:
-        total = sum(self.kinds[j].values()) if j < len(self.kinds) else 0
-        return self.kinds[j][kind] / total if total else 0.0
+        if j < 0 or j >= len(self.kinds):
+            return 0.0
+        counts = self.kinds[j]
+        total = counts.total()
+        return counts[kind] / total if total else 0.0
 
     def typed_share(self, j: int) -> float:
         """Share of typed values among the non-empty values of column ``j``."""
@@ -152,35 +155,78 @@ def looks_like_header(row: list[str], profile: Profile, first: bool) -> bool:
     return first or strong > 0
 
 
+#: A row with more surplus or missing cells than this is not searched cell by cell: the
+#: overflow goes into its last column (or empty cells are added at the end), in linear time.
+MAX_FIT_STEPS = 16
+
+
 def fit_row(row: list[str], width: int, profile: Profile, joiner: str) -> list[str]:
     """Bring a ragged row to ``width`` cells: drop trailing empties, then remove a stray empty
     cell, merge two cells split by an unquoted delimiter, or insert a missing cell - whichever
-    fits the column kinds best (ties: at the end of the row)."""
+    fits the column kinds best (ties: at the end of the row). Each step weighs all its options
+    in one pass over the row; rows far off the width are cut without a search."""
     if len(row) == width:
         return row
     cells = list(row)
-    options = [cells[:width]] if len(cells) > width and is_blank(cells[width:]) else []
+    trailing = len(cells) > width and is_blank(cells[width:])
+    if abs(len(cells) - width) > MAX_FIT_STEPS or width <= 0:
+        if trailing or width <= 0:
+            return cells[:width]
+        if len(cells) > width:
+            return cells[: width - 1] + [joiner.join(cells[width - 1 :])]
+        return cells + [""] * (width - len(cells))
     while len(cells) > width:
-        cells = max(_shorter(cells, joiner), key=profile.fit)
-    if options:  # trailing delimiters, unless a stray empty cell further left fits better
-        return max([*options, cells], key=profile.fit)
+        cells = _best_shorter(cells, joiner, profile)
+    if trailing:  # trailing delimiters, unless a stray empty cell further left fits better
+        return max([row[:width], cells], key=profile.fit)
     while len(cells) < width:
-        cells = max(_longer(cells), key=profile.fit)
+        cells = _best_longer(cells, profile)
     return cells
 
 
-def _shorter(cells: list[str], joiner: str) -> list[list[str]]:
-    options = []
+def _shifted_sums(kinds: list[str], profile: Profile, shift: int) -> list[float]:
+    """``sums[i]``: fit of the cells from ``i`` on if each sat ``shift`` columns further right."""
+    sums = [0.0] * (len(kinds) + 1)
+    for i in range(len(kinds) - 1, -1, -1):
+        sums[i] = sums[i + 1] + profile.share(i + shift, kinds[i])
+    return sums
+
+
+def _best_shorter(cells: list[str], joiner: str, profile: Profile) -> list[str]:
+    """The row one cell shorter (an empty cell dropped or two cells merged) that fits best;
+    options in the order: drops from the right, then merges from the right (first best wins)."""
+    kinds = [cell_kind(c) for c in cells]
+    prefix = [0.0]
+    for j, kind in enumerate(kinds):
+        prefix.append(prefix[-1] + profile.share(j, kind))
+    moved = _shifted_sums(kinds, profile, -1)  # cells after a removal sit one column left
+    best, best_score = None, float("-inf")
     for j in range(len(cells) - 1, -1, -1):
         if not (cells[j] or "").strip():
-            options.append(cells[:j] + cells[j + 1 :])
+            score = prefix[j] + moved[j + 1]
+            if score > best_score + 1e-9:
+                best, best_score = cells[:j] + cells[j + 1 :], score
     for j in range(len(cells) - 2, -1, -1):
-        options.append(cells[:j] + [f"{cells[j]}{joiner}{cells[j + 1]}"] + cells[j + 2 :])
-    return options
+        merged = f"{cells[j]}{joiner}{cells[j + 1]}"
+        score = prefix[j] + profile.share(j, cell_kind(merged)) + moved[j + 2]
+        if score > best_score + 1e-9:
+            best, best_score = cells[:j] + [merged] + cells[j + 2 :], score
+    return best if best is not None else cells[:-1]
 
 
-def _longer(cells: list[str]) -> list[list[str]]:
-    return [cells[:j] + [""] + cells[j:] for j in range(len(cells), -1, -1)]
+def _best_longer(cells: list[str], profile: Profile) -> list[str]:
+    """The row with one empty cell inserted where it fits best (ties: at the end)."""
+    kinds = [cell_kind(c) for c in cells]
+    prefix = [0.0]
+    for j, kind in enumerate(kinds):
+        prefix.append(prefix[-1] + profile.share(j, kind))
+    moved = _shifted_sums(kinds, profile, 1)  # cells after an insertion sit one column right
+    best_j, best_score = len(cells), float("-inf")
+    for j in range(len(cells), -1, -1):
+        score = prefix[j] + profile.share(j, "empty") + moved[j]
+        if score > best_score + 1e-9:
+            best_j, best_score = j, score
+    return cells[:best_j] + [""] + cells[best_j:]
 
 
 @dataclass
