@@ -286,12 +286,63 @@ def column_names(header_rows: list[list[str]], width: int) -> list[str]:
     return names
 
 
+#: How far below the first table-like row a header may still be found.
+MAX_PREAMBLE_SCAN = 15
+
+
+def header_below_preamble(rows: list[list[str]], start: int, width: int) -> int:
+    """The row a header further down starts the table at, when the rows above it are no part
+    of the table: neither data (their cells do not fit the column kinds below the header) nor an
+    upper header row (directly above, fully named, not a sentence split at the delimiter).
+    Titles with delimiters in them, metadata lines and export stamps are then preamble."""
+    for c in range(start + 1, min(len(rows), start + MAX_PREAMBLE_SCAN + 1)):
+        row = rows[c]
+        if not conforms(row, width) or fill(row) < min(2, width) or width < 2:
+            continue
+        below = [r for r in rows[c + 1 : c + 201] if conforms(r, width) and not is_blank(r)]
+        if len(below) < 2:
+            continue
+        profile = Profile.learn(below, width)
+        if not looks_like_header(row, profile, first=True):
+            continue
+        typical = sum(profile.fit(r[:width]) for r in below) / len(below)
+        above = [i for i in range(start, c) if not is_blank(rows[i])]
+        if not any(_belongs_to_table(rows, i, c, profile, typical, width) for i in above):
+            return c
+    return start
+
+
+def _belongs_to_table(rows: list[list[str]], i: int, header: int, profile: Profile,
+                      typical: float, width: int) -> bool:
+    row = rows[i]
+    if not conforms(row, width):
+        return False
+    if profile.fit(row[:width]) >= 0.6 * typical:
+        return True  # a data row above the header-like row: no preamble here
+    upper_header = i == header - 1 and fill(row) >= fill(rows[header]) / 2 and all(
+        cell_kind(c) in ("text", "empty") for c in row
+    )
+    return upper_header and not reads_as_prose(row, rows[header])
+
+
+def reads_as_prose(row: list[str], header: list[str]) -> bool:
+    """A sentence cut at its commas: most cells after the first begin with a space, where the
+    header's cells do not ("Export erstellt am Montag, 3. Februar 2025, Benutzer Admin")."""
+
+    def spaced(cells: list[str]) -> float:
+        filled = [c for c in cells[1:] if (c or "").strip()]
+        return sum(c[:1].isspace() for c in filled) / len(filled) if filled else 0.0
+
+    return spaced(row) >= 0.5 and spaced(header) < 0.5
+
+
 def detect_layout(rows: list[list[str]], joiner: str = ",") -> Layout:
     """Preamble, header rows and width of the table in ``rows`` (a sample of the source)."""
     width = dominant_width(rows)
     body = [r for r in rows if conforms(r, width) and not is_blank(r)]
     profile = Profile.learn(body[1:] or body, width)
     start = table_start(rows, width, profile)
+    start = header_below_preamble(rows, start, width)
     enough = len(rows) > start + 3 * MAX_HEADER_ROWS
     below = rows[start + MAX_HEADER_ROWS :] if enough else rows[start + 1 :]
     profile = Profile.learn([r for r in below if conforms(r, width)], width)
