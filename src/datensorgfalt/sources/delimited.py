@@ -89,7 +89,8 @@ class DelimitedSource:
             layout = self.layout
             walker = TableWalker(layout, joiner=self.csv_dialect.delimiter)
             kind = ArrowChunks if arrow else CleanChunks
-            lane = kind(self.csv_dialect, layout.width, walker.header_key) if fast else None
+            lane = (kind(self.csv_dialect, layout.width, walker.header_key, layout.padding)
+                    if fast else None)
             skip = layout.start + len(layout.header_rows)
             stream = records(feed, self.csv_dialect, layout.width, layout.profile)
             index = 0

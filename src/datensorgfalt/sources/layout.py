@@ -207,6 +207,8 @@ def _best_shorter(cells: list[str], joiner: str, profile: Profile) -> list[str]:
             if score > best_score + 1e-9:
                 best, best_score = cells[:j] + cells[j + 1 :], score
     for j in range(len(cells) - 2, -1, -1):
+        if not (cells[j] or "").strip() and not (cells[j + 1] or "").strip():
+            continue  # two empty cells are no value split in two (dropping one covers them)
         merged = f"{cells[j]}{joiner}{cells[j + 1]}"
         score = prefix[j] + profile.share(j, cell_kind(merged)) + moved[j + 2]
         if score > best_score + 1e-9:
@@ -236,6 +238,7 @@ class Layout:
     header_rows: list[list[str]]
     header: list[str]
     profile: Profile
+    padding: int = 0  # empty columns right of the table on every row (Excel's used range)
 
     @property
     def preamble(self) -> int:
@@ -299,6 +302,8 @@ def header_below_preamble(rows: list[list[str]], start: int, width: int) -> int:
         row = rows[c]
         if not conforms(row, width) or fill(row) < min(2, width) or width < 2:
             continue
+        if c + 1 < len(rows) and is_blank(rows[c + 1]):
+            continue  # a header sits right above its data (or its unit line), no gap between
         below = [r for r in rows[c + 1 : c + 201] if conforms(r, width) and not is_blank(r)]
         if len(below) < 2:
             continue
@@ -354,4 +359,23 @@ def detect_layout(rows: list[list[str]], joiner: str = ",") -> Layout:
             break
         header_rows.append(row)
         i += 1
-    return Layout(width, start, header_rows, column_names(header_rows, width), profile)
+    padding = empty_right_columns(rows[start:], width) if header_rows else 0
+    if padding:
+        width -= padding
+        header_rows = [r[:width] for r in header_rows]
+        profile = Profile.learn([r[:width] for r in below if conforms(r, width)], width)
+    return Layout(width, start, header_rows, column_names(header_rows, width), profile, padding)
+
+
+def empty_right_columns(rows: list[list[str]], width: int) -> int:
+    """How many columns at the right are empty in the header and every row of the table: the
+    delimiters a spreadsheet writes for its used range, no columns of the table."""
+    table = [r for r in rows if conforms(r, width) and not is_blank(r)]
+    if len(table) < 3:
+        return 0
+    empty = 0
+    while empty < width - 1 and all(
+        len(r) <= width - 1 - empty or not (r[width - 1 - empty] or "").strip() for r in table
+    ):
+        empty += 1
+    return empty
