@@ -359,7 +359,7 @@ def detect_layout(rows: list[list[str]], joiner: str = ",") -> Layout:
             break
         header_rows.append(row)
         i += 1
-    padding = empty_right_columns(rows[start:], width) if header_rows else 0
+    padding = empty_right_columns(rows[start:i], rows[i:], width) if header_rows else 0
     if padding:
         width -= padding
         header_rows = [r[:width] for r in header_rows]
@@ -367,12 +367,13 @@ def detect_layout(rows: list[list[str]], joiner: str = ",") -> Layout:
     return Layout(width, start, header_rows, column_names(header_rows, width), profile, padding)
 
 
-def empty_right_columns(rows: list[list[str]], width: int) -> int:
-    """How many columns at the right are empty in the header and every row of the table: the
-    delimiters a spreadsheet writes for its used range, no columns of the table."""
-    table = [r for r in rows if conforms(r, width) and not is_blank(r)]
-    if len(table) < 3:
-        return 0
+def empty_right_columns(header_rows: list[list[str]], rows: list[list[str]], width: int) -> int:
+    """How many columns at the right are empty in the header rows (as written) and every row of
+    the table: the delimiters a spreadsheet writes for its used range, no columns of the table."""
+    body = [r for r in rows if not is_blank(r)]
+    if len(body) < 3 or not all(conforms(r, width) for r in header_rows + body):
+        return 0  # ragged rows: their cells may belong further right
+    table = header_rows + body
     empty = 0
     while empty < width - 1 and all(
         len(r) <= width - 1 - empty or not (r[width - 1 - empty] or "").strip() for r in table
