@@ -434,3 +434,24 @@ def test_empty_columns_right_of_an_excel_table_are_dropped(tmp_path):
     header, rows, _source = read_all(write(tmp_path / "t.csv", text + ";;;;;\n"))
     assert header == ["Nr", "Name", "Umsatz", "Notiz"]
     assert rows == body
+
+
+def test_years_name_the_columns_of_a_statistical_table(tmp_path):
+    body = [["Bayern", "32066,0", "37893,7", "24446,1"], ["Berlin", "1234,5", "2345,6", "3456,7"],
+            ["Hessen", "999,1", "1000,2", "1001,3"]]
+    text = "Bruttoinlandsprodukt in Mio. EUR\n" + table_text([["Land", "2021", "2022", "2023"],
+                                                           *body])
+    header, rows, _source = read_all(write(tmp_path / "t.csv", text))
+    assert header == ["Land", "2021", "2022", "2023"]
+    assert rows == body
+
+
+def test_a_list_printed_between_bars_with_rules(tmp_path):
+    rule = "-" * 40
+    lines = ["03.02.2025      Dynamische Listenausgabe      1", "", rule,
+             "|Belegnr  |Datum     |    Betrag|Text     |", rule]
+    lines += [f"|{100 + i:<9}|0{i}.02.2025|{i * 3},50-|Miete {i}  |" for i in range(1, 8)]
+    header, rows, _source = read_all(write(tmp_path / "t.txt", "\n".join([*lines, rule]) + "\n"))
+    assert header == ["Belegnr", "Datum", "Betrag", "Text"]
+    assert len(rows) == 7
+    assert [c.strip() for c in rows[0]] == ["101", "01.02.2025", "3,50-", "Miete 1"]

@@ -24,7 +24,14 @@ from datensorgfalt.sources.dialect import (
 )
 from datensorgfalt.sources.encoding import Encoding, detect_encoding, read_sample
 from datensorgfalt.sources.fastrows import ArrowChunks, CleanChunks, LineSource
-from datensorgfalt.sources.layout import Layout, Profile, conforms, detect_layout, dominant_width
+from datensorgfalt.sources.layout import (
+    Layout,
+    Profile,
+    conforms,
+    detect_layout,
+    dominant_width,
+    empty_left_columns,
+)
 from datensorgfalt.sources.records import LineFeed, records
 from datensorgfalt.sources.types import infer_column
 from datensorgfalt.sources.walker import TableWalker
@@ -54,7 +61,8 @@ class DelimitedSource:
     format = "csv"
 
     def __init__(self, path: Path, encoding: Encoding, dialect: Dialect, layout: Layout,
-                 details: dict[str, Any], issues: list[Issue]) -> None:
+                 details: dict[str, Any], issues: list[Issue],
+                 sample_rows: list[list[str]] | None = None) -> None:
         self.path = path
         self.location = path.resolve().as_uri()
         self.name = path.stem
@@ -62,7 +70,10 @@ class DelimitedSource:
         self.encoding = encoding
         self.csv_dialect = dialect
         self.layout = layout
-        self.header = layout.header
+        self.offset = empty_left_columns(
+            layout.header_rows, sample_rows[layout.start + len(layout.header_rows):], layout.width
+        ) if sample_rows and layout.header_rows else 0
+        self.header = layout.header[self.offset :]
         self.dialect = details
         self.issues = issues
         self._sample_issues = _layout_issues(layout)
@@ -74,6 +85,17 @@ class DelimitedSource:
 
     def row_chunks(self, fast: bool = True,
                    arrow: bool = False) -> Iterator[list[list[str]] | pa.Table]:
+        """Data rows in lists (see ``_row_chunks``), without the empty columns at the left."""
+        offset = self.offset
+        for chunk in self._row_chunks(fast, arrow):
+            if not offset:
+                yield chunk
+            elif isinstance(chunk, pa.Table):
+                yield chunk.select(range(offset, chunk.num_columns))
+            else:
+                yield [row[offset:] for row in chunk]
+
+    def _row_chunks(self, fast: bool, arrow: bool) -> Iterator[list[list[str]] | pa.Table]:
         """Data rows in lists. Clean stretches of lines go through the fast lane
         (``fastrows``); everything else, and everything when ``fast`` is False, through the
         walker. Both give the same rows and issues. With ``arrow`` clean stretches come as
@@ -277,7 +299,8 @@ def open_delimited(path: Path) -> DelimitedSource:
     issues = _layout_issues(layout)
     if REPLACEMENT in text:
         issues.append(Issue("undecodable-bytes", "warning", {"lines": text.count(REPLACEMENT)}))
-    source = DelimitedSource(path, encoding, dialect, layout, details, issues)
+    source = DelimitedSource(path, encoding, dialect, layout, details, issues, rows)
+    details["columns"] = len(source.header)
     if complete:
         walker = _walk_sample(rows, layout, dialect)
         source.issues = issues + walker_issues(walker, 0, None)

@@ -147,7 +147,32 @@ def header_votes(row: list[str], profile: Profile) -> tuple[float, int]:
     return votes, strong
 
 
+_YEAR = re.compile(r"(19|20)\d\d")
+
+
+def years_as_names(row: list[str], profile: Profile) -> bool:
+    """'Land;2019;2020;2021': rising years name the columns of a statistical table, when the
+    values below them are no years."""
+    cells = [(c or "").strip() for c in row]
+    years = [(j, c) for j, c in enumerate(cells) if _YEAR.fullmatch(c)]
+    named = dict(years)
+    if len(years) < 2 or any(cell_kind(c) not in ("text", "empty")
+                             for j, c in enumerate(cells) if j not in named):
+        return False
+    values = [int(v) for _j, v in years]
+    if values != sorted(set(values)):
+        return False
+    for j, _v in years:
+        column = profile.values[j] if j < len(profile.values) else Counter()
+        filled = sum(n for v, n in column.items() if v)
+        if not filled or sum(n for v, n in column.items() if _YEAR.fullmatch(v)) > filled / 2:
+            return False
+    return True
+
+
 def looks_like_header(row: list[str], profile: Profile, first: bool) -> bool:
+    if first and years_as_names(row, profile):
+        return True
     votes, strong = header_votes(row, profile)
     typed = sum(1 for c in row if cell_kind(c) not in ("text", "empty"))
     if typed > fill(row) / 4 or votes <= 0:
@@ -275,8 +300,18 @@ def spread_group_titles(row: list[str]) -> list[str]:
     return filled
 
 
+_RULE = re.compile(r"[-=_+|:. ]*[-=_]{3,}[-=_+|:. ]*")
+
+
+def is_rule(row: list[str]) -> bool:
+    """A line drawn with dashes or equals signs between header and data."""
+    filled = [(c or "").strip() for c in row if (c or "").strip()]
+    return bool(filled) and all(_RULE.fullmatch(c) for c in filled)
+
+
 def column_names(header_rows: list[list[str]], width: int) -> list[str]:
     """Join several header rows per column; unnamed columns become col_0, col_1, ..."""
+    header_rows = [r for r in header_rows if not is_rule(r)]
     if len(header_rows) > 1:
         header_rows = [spread_group_titles(r) for r in header_rows[:-1]] + header_rows[-1:]
     names: list[str] = []
@@ -355,7 +390,8 @@ def detect_layout(rows: list[list[str]], joiner: str = ",") -> Layout:
     i = start
     while i < len(rows) and len(header_rows) < MAX_HEADER_ROWS:
         row = fit_row(rows[i], width, profile, joiner)
-        if not looks_like_header(row, profile, first=not header_rows):
+        ruled = bool(header_rows) and is_rule(row)  # '|Name|Ort|' then '-----------' below
+        if not ruled and not looks_like_header(row, profile, first=not header_rows):
             break
         header_rows.append(row)
         i += 1
@@ -367,13 +403,35 @@ def detect_layout(rows: list[list[str]], joiner: str = ",") -> Layout:
     return Layout(width, start, header_rows, column_names(header_rows, width), profile, padding)
 
 
+def _padded_table(header_rows: list[list[str]], rows: list[list[str]],
+                  width: int) -> list[list[str]]:
+    """Header and body rows when every one of them has the table's width (rules and notes of a
+    single cell aside), else nothing: cells of ragged rows may belong to any column."""
+    body = [r for r in rows if not is_blank(r) and len(r) > 1]
+    header_rows = [r for r in header_rows if len(r) > 1]
+    if len(body) < 3 or not all(conforms(r, width) for r in header_rows + body):
+        return []
+    return header_rows + body
+
+
+def empty_left_columns(header_rows: list[list[str]], rows: list[list[str]], width: int) -> int:
+    """How many columns at the left are empty in the header rows and every row of the table
+    (a list printed between bars, '|  4711|Text|', or a report indented by one tab)."""
+    table = _padded_table(header_rows, rows, width)
+    empty = 0
+    while table and empty < width - 1 and all(
+        not (r[empty] or "").strip() for r in table
+    ):
+        empty += 1
+    return empty
+
+
 def empty_right_columns(header_rows: list[list[str]], rows: list[list[str]], width: int) -> int:
     """How many columns at the right are empty in the header rows (as written) and every row of
     the table: the delimiters a spreadsheet writes for its used range, no columns of the table."""
-    body = [r for r in rows if not is_blank(r)]
-    if len(body) < 3 or not all(conforms(r, width) for r in header_rows + body):
-        return 0  # ragged rows: their cells may belong further right
-    table = header_rows + body
+    table = _padded_table(header_rows, rows, width)
+    if not table:
+        return 0
     empty = 0
     while empty < width - 1 and all(
         len(r) <= width - 1 - empty or not (r[width - 1 - empty] or "").strip() for r in table
