@@ -11,7 +11,8 @@ encoding and dialect detection, first row the header) is the reference.
 The corpus comes from ``benchmarks/realcsv_corpus.py`` (``NAME.json`` beside each file holds
 the expected table). ``--site-packages`` scores the CSV files that ship inside installed
 packages (pandas, scikit-learn, statsmodels ... test and example data), with Python's csv
-module on the known-good dialect as the expected table: an unseen check, not a target.
+module on the known-good dialect as the expected table (first row the header, or col_0, col_1
+... when the first row holds only numbers): an unseen check, not a target.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def corpus_files(folder: Path, part: str) -> list[Path]:
 
 def site_package_files(limit: int = 300) -> list[tuple[Path, list[list[str]]]]:
     """Small CSV files shipped in installed packages whose expected table is plain: the csv
-    module with a comma reads them into rows of one width (at least two columns and rows)."""
+    module with a comma reads them into rows of one width (at least two columns, three rows)."""
     import sysconfig
 
     root = Path(sysconfig.get_paths()["purelib"])
@@ -74,10 +75,20 @@ def site_package_files(limit: int = 300) -> list[tuple[Path, list[list[str]]]]:
         rows = [r for r in rows if r]
         if len(rows) < 3 or len(rows[0]) < 2 or len({len(r) for r in rows}) != 1:
             continue
+        if all(_number(c) or not c.strip() for c in rows[0]):  # no header: Pollock's names
+            rows = [[f"col_{j}" for j in range(len(rows[0]))], *rows]
         found.append((path, [[normalize(c) for c in r] for r in rows]))
         if len(found) >= limit:
             break
     return found
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def run(cases: list[tuple[Path, list[list[str]]]], verbose: bool) -> tuple[float, float]:
