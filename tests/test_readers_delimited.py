@@ -455,3 +455,11 @@ def test_a_list_printed_between_bars_with_rules(tmp_path):
     assert header == ["Belegnr", "Datum", "Betrag", "Text"]
     assert len(rows) == 7
     assert [c.strip() for c in rows[0]] == ["101", "01.02.2025", "3,50-", "Miete 1"]
+
+
+def test_timestamps_keep_their_colons_inside_the_values(tmp_path):
+    body = [[f"2012-01-01 {h:02d}:00:00", f"79{h:02d}.5{h}"] for h in range(24)]
+    header, rows, source = read_all(write(tmp_path / "t.csv", table_text([["ds", "y"], *body],
+                                                                        ",")))
+    assert source.dialect["delimiter"] == ","
+    assert header == ["ds", "y"] and rows == body

@@ -165,8 +165,8 @@ def years_as_names(row: list[str], profile: Profile) -> bool:
     for j, _v in years:
         column = profile.values[j] if j < len(profile.values) else Counter()
         filled = sum(n for v, n in column.items() if v)
-        if not filled or sum(n for v, n in column.items() if _YEAR.fullmatch(v)) > filled / 2:
-            return False
+        if sum(n for v, n in column.items() if _YEAR.fullmatch(v)) > filled / 2:
+            return False  # a column of years (or of nothing) below
     return True
 
 
