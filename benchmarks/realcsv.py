@@ -96,6 +96,7 @@ def run(cases: list[tuple[Path, list[list[str]]]], verbose: bool) -> tuple[float
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "ours.csv"
         for path, expected in cases:
+            out.unlink(missing_ok=True)  # convert never writes over an existing file
             ours = total(score(load_ours(path, out), expected))
             clever = total(score(load_clevercsv(path), expected))
             ours_total += ours
