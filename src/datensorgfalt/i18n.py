@@ -7,6 +7,7 @@ text of the current language and falls back to German when a key is missing in E
 
 from __future__ import annotations
 
+import errno
 import os
 from functools import cache
 from importlib import resources
@@ -73,3 +74,12 @@ def human_size(size: int | None) -> str:
             return f"{value:.0f} B" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} TB"
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a file, in plain words (``strerror`` is English)."""
+    name = errno.errorcode.get(exc.errno or 0, "")
+    key = f"error.os.{name}"
+    if name and key in _texts("de"):
+        return t(key)
+    return t("error.os.other", code=name or exc.errno or "?")

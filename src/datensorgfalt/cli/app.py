@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from datensorgfalt import i18n
 from datensorgfalt.cli import common
@@ -28,12 +31,21 @@ from datensorgfalt.cli.commands import (
     report,
     rights,
     scan,
+    ui,
     usecases,
+)
+from datensorgfalt.cli.errors import (
+    check_language,
+    help_hint,
+    quiet_libraries,
+    say,
+    sentence_for,
+    usage_sentence,
 )
 from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
-                   readiness, usecases, poc, report, forget]
+                   readiness, usecases, poc, report, forget, ui]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
@@ -45,6 +57,35 @@ def _language_from_argv(argv: list[str]) -> str | None:
     return None
 
 
+class RootGroup(TyperGroup):
+    """The ``datensorgfalt`` group: a wrong call, an abort or anything a command let through
+    ends in one sentence on stderr (exit 2 for a wrong call, 1 otherwise), never a traceback
+    unless ``--debug`` is given."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            code = exc.exit_code
+        except click.ClickException as exc:
+            say(usage_sentence(exc) if isinstance(exc, click.UsageError) else exc.message,
+                help_hint(exc))
+            code = exc.exit_code
+        except click.Abort:
+            say(i18n.t("error.aborted"))
+            code = 1
+        except Exception as exc:
+            if common.state.debug:
+                raise
+            say(sentence_for(exc))
+            code = 1
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
 def build_app() -> typer.Typer:
     t = i18n.t
     app = typer.Typer(
@@ -53,17 +94,23 @@ def build_app() -> typer.Typer:
         no_args_is_help=True,
         rich_markup_mode="rich",
         pretty_exceptions_enable=False,
+        cls=RootGroup,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
 
     @app.callback()
     def root(
+        ctx: typer.Context,
         lang: str = typer.Option(None, "--lang", help=t("help.lang"), envvar="DATENSORGFALT_LANG"),
         debug: bool = typer.Option(False, "--debug", help=t("help.debug")),
     ) -> None:
-        if lang:
-            i18n.set_language(lang[:2].lower() if lang[:2].lower() in i18n.LANGUAGES else None)
+        if ctx.get_parameter_source("lang") != click.core.ParameterSource.ENVIRONMENT:
+            check_language(lang)  # an unknown language in the environment falls back to German
+        if lang and lang[:2].lower() in i18n.LANGUAGES:
+            i18n.set_language(lang[:2].lower())
         common.state.debug = debug
+        common.state.opened.clear()
+        quiet_libraries(debug)
         os.umask(PRIVATE_UMASK)  # what the tool writes (workspace, copies) is the owner's only
 
     for module in COMMAND_MODULES:
@@ -73,7 +120,8 @@ def build_app() -> typer.Typer:
 
 def main() -> None:
     lang = _language_from_argv(sys.argv[1:])
-    if lang and lang[:2].lower() in i18n.LANGUAGES:
+    check_language(lang)
+    if lang:
         i18n.set_language(lang[:2].lower())
     app = build_app()
     app(prog_name="datensorgfalt")

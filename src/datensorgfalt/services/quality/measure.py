@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from sqlalchemy import delete
 
 from datensorgfalt.catalog import Catalog, json_safe, save_result
 from datensorgfalt.catalog.models import Dataset, Finding
@@ -117,12 +118,15 @@ def profile_dataset(workspace: Workspace, dataset: Dataset, extra: list[QualityF
 
 
 def store(catalog: Catalog, dataset: Dataset, run_id: int, profile: Profile) -> None:
-    """One transaction per dataset: the result and its findings (older runs are kept)."""
+    """One transaction per dataset: the result (older runs' results are kept as history) and
+    its findings, which replace the findings of earlier quality runs."""
     if isinstance(profile.payload.get("columns"), dict):
         profile.payload["columns"] = mask_profile_values(catalog, dataset.id,
                                                          profile.payload["columns"])
     with catalog.session() as session:
         save_result(session, KIND, profile.payload, dataset_id=dataset.id, run_id=run_id)
+        session.execute(delete(Finding).where(Finding.dataset_id == dataset.id,
+                                              Finding.source == KIND))
         for f in profile.findings:
             session.add(Finding(dataset_id=dataset.id, run_id=run_id, source=KIND, code=f.code,
                                 severity=f.severity, dimension=f.dimension,
