@@ -77,3 +77,24 @@ def test_a_budget_of_one_second_is_kept() -> None:
     assert time.monotonic() - start < 1 + 4
     assert outcome.baseline.metrics["wape"] is not None
     assert outcome.skipped
+
+
+def test_short_history_is_judged_from_several_origins_on_more_months() -> None:
+    from datensorgfalt.services.poc.evaluation import backtest_groups
+    from datensorgfalt.services.poc.forecast import backtest, origins
+    from datensorgfalt.services.poc.forecasters import SeasonalNaiveModel
+    from datensorgfalt.services.poc.series import SeriesData
+
+    months = pd.date_range("2023-01-01", periods=36, freq="MS")
+    long = pd.DataFrame({"unique_id": "Umsatz", "ds": months,
+                         "y": 100 + 10 * np.sin(np.arange(36) / 12 * 2 * np.pi)})
+    cuts = origins(SeriesData(long, "M", 12), 6)
+    assert len(cuts) == 3 and cuts == sorted(cuts, reverse=True)
+    assert all(36 - cut >= 24 for cut in cuts)  # every origin leaves two seasonal cycles
+    frame = backtest(SeasonalNaiveModel("MS", 12), long, 6, cuts, 12)
+    assert frame.groupby("window").size().eq(6).all()
+    for _, window in frame.groupby("window"):  # each origin sees only the data before it
+        assert window["ds"].min() > months[35 - cuts[window["window"].iloc[0] - 1]]
+    # a month forecast from two origins is one unit for the paired bootstrap
+    assert len(set(backtest_groups(frame))) == frame["ds"].nunique() == 12
+    assert frame.loc[frame["shown"], "ds"].is_unique

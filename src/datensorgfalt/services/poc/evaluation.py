@@ -240,5 +240,14 @@ def paired_backtest(model_bt: Any, base_bt: Any, min_series: int = 10) -> Any:
     return Paired(len(joined), lambda idx: forecast_metrics(y[idx], f[idx], s[idx]),
                   lambda idx: forecast_metrics(y[idx], b[idx], s[idx]),
                   "paired bootstrap over backtest " + ("series" if many else "points"),
-                  "series" if many else "points",
-                  joined["unique_id"].to_numpy() if many else None)
+                  "series" if many else "points", backtest_groups(joined, min_series))
+
+
+def backtest_groups(frame: Any, min_series: int = 10) -> np.ndarray:
+    """What a resample draws whole: a series when there are at least ``min_series``, else a
+    point in time of a series (the forecasts of one month from several origins share its
+    surprises, so they count as one unit, not as several)."""
+    if frame["unique_id"].nunique() >= min_series:
+        return frame["unique_id"].to_numpy()
+    keys = frame["unique_id"].astype(str) + "|" + frame["ds"].astype(str)
+    return np.unique(keys.to_numpy(), return_inverse=True)[1]

@@ -22,6 +22,7 @@ from datensorgfalt.services.poc.lgbm_forecaster import LightGBMForecaster
 from datensorgfalt.services.poc.outcome import Outcome, Scored
 from datensorgfalt.services.poc.series import (
     DEFAULT_HORIZON,
+    MIN_POINTS,
     SeriesData,
     both,
     check_length,
@@ -36,28 +37,45 @@ ENSEMBLE = "Ensemble"
 FAST_FIRST = ("DynamicOptimizedTheta", "AutoETS", "LightGBM", "AutoCES")
 
 
-def split(long: pd.DataFrame, h: int, window: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Train = all but the last ``window * h`` points of each series; test = next ``h``."""
+def split(long: pd.DataFrame, h: int, cut: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train = all but the last ``cut`` points of each series; test = the next ``h`` points
+    (fewer when the origin lies less than ``h`` before the end)."""
     from_end = long.groupby("unique_id").cumcount(ascending=False)
-    train = long[from_end >= window * h]
-    test = long[(from_end < window * h) & (from_end >= (window - 1) * h)]
+    train = long[from_end >= cut]
+    test = long[(from_end < cut) & (from_end >= cut - h)]
     return train, test
 
 
-def window_count(series: SeriesData, h: int) -> int:
-    spare = int(series.lengths().min()) - required_length(h, series.season)
-    return max(1, min(MAX_WINDOWS, 1 + spare // h))
+def origins(series: SeriesData, h: int) -> list[int]:
+    """Backtest origins as points held back from the end, earliest first: up to
+    ``MAX_WINDOWS`` windows ``h`` apart, each with the history ``required_length`` asks for;
+    when the history allows fewer, further earlier origins ``h // 2`` periods apart (at least
+    1) that still leave every model two seasonal cycles (and ``h``, and 8 points) to learn
+    from. More origins judge the models on more months, not the same months again."""
+    length = int(series.lengths().min())
+    spare = length - required_length(h, series.season)
+    full = max(1, min(MAX_WINDOWS, 1 + spare // h))
+    cuts = [h * w for w in range(full, 0, -1)]
+    if full < MAX_WINDOWS:
+        least = max(2 * series.season if series.season > 1 else 0, h, MIN_POINTS)
+        step = max(1, h // 2)
+        earlier = list(range(h * full + step, length - least + 1, step))[:MAX_WINDOWS - full]
+        cuts = earlier[::-1] + cuts
+    return cuts
 
 
-def backtest(forecaster: Forecaster, long: pd.DataFrame, h: int, windows: int,
+def backtest(forecaster: Forecaster, long: pd.DataFrame, h: int, cuts: list[int],
              season: int) -> pd.DataFrame:
-    """Forecasts from ``windows`` origins, each ``h`` apart, joined with the actuals."""
+    """Forecasts from each origin (``cuts`` points before the end), refit on the data before
+    it and joined with the actuals; ``shown`` marks the windows a whole horizon apart (they do
+    not overlap in time: what plots and the report's chart show)."""
     parts = []
-    for window in range(windows, 0, -1):
-        train, test = split(long, h, window)
+    for number, cut in enumerate(cuts, start=1):
+        train, test = split(long, h, cut)
         forecast = forecaster.forecast(train, h)
         joined = test.merge(forecast, on=["unique_id", "ds"], how="left")
-        joined["window"] = windows - window + 1
+        joined["window"] = number
+        joined["shown"] = cut % h == 0
         joined["step"] = joined.groupby("unique_id").cumcount() + 1
         scales = train.groupby("unique_id")["y"].apply(
             lambda y: ev.mase_scale(y.to_numpy(float), season))
@@ -70,7 +88,7 @@ def score(name: str, frame: pd.DataFrame) -> Scored:
     frame = frame.dropna(subset=["yhat"])
     y, f, s = (frame[c].to_numpy(float) for c in ("y", "yhat", "scale"))
     metrics = ev.forecast_metrics(y, f, s)
-    groups = frame["unique_id"].to_numpy() if frame["unique_id"].nunique() >= 10 else None
+    groups = ev.backtest_groups(frame)
     intervals = ev.bootstrap_intervals(
         lambda idx: ev.forecast_metrics(y[idx], f[idx], s[idx]), len(y), ["wape", "smape", "mase"],
         groups=groups)
@@ -104,10 +122,11 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
     series = check_length(series, h)
     long, freq, season = series.long, series.pandas_freq, series.season
     bt_long = backtest_sample(series, h)
-    windows = window_count(SeriesData(bt_long, series.freq, season), h)
+    cuts = origins(SeriesData(bt_long, series.freq, season), h)
+    windows = len(cuts)
     base_model: Forecaster = (PlanColumn(series.plan) if series.plan is not None
                               else SeasonalNaiveModel(freq, season))
-    base_bt = backtest(base_model, bt_long, h, windows, season)
+    base_bt = backtest(base_model, bt_long, h, cuts, season)
     baseline = score(base_model.name, base_bt)
     base_future = baseline_future(base_model, long, h, freq, season)
     results: dict[str, pd.DataFrame] = {}
@@ -115,7 +134,7 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
     for name, model in _candidates(series, models, h).items():
         # backtest and final fit in one process: a model counts only with both done
         done = run_step(deadline, name, lambda m=model: (
-            backtest(m, bt_long, h, windows, season), m.forecast(long, h)))
+            backtest(m, bt_long, h, cuts, season), m.forecast(long, h)))
         if done is not None:
             results[name], finals[name] = done
     chosen, model_bt, model_final = _choose(results, finals, base_bt)
@@ -131,7 +150,7 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
         kind="forecast",
         columns={"freq": series.freq, "horizon": h, "season_length": season},
         baseline=baseline, model=scored,
-        evaluation=both("poc.evaluation.backtest", windows=windows, h=h)["de"],
+        evaluation=_evaluation_text(cuts, h),
         candidates=[{"name": c["name"], "metrics": c["metrics"]} for c in table],
         notes=series.notes, features=["Verlauf", "Saison"] + (
             ["Arbeitstage je Periode (Feiertage NRW)"] if series.per_working_day else []) + (
@@ -139,10 +158,10 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
         artefact={"kind": "forecast", "freq": series.freq, "season": season, "horizon": h,
                   "model": chosen, "members": sorted(finals) if chosen == ENSEMBLE else [chosen],
                   "history_tail": long.groupby("unique_id").tail(max(3 * season, 3 * h))},
-        plots={"history": long, "backtest": model_bt, "baseline_backtest": base_bt,
+        plots={"history": long, "backtest": _shown(model_bt), "baseline_backtest": _shown(base_bt),
                "future": future},
         extra={"future": future, "future_from": label if chosen else base_model.name,
-               "chart": chart_data(bt_long, model_bt, future, h),
+               "chart": chart_data(bt_long, _shown(model_bt), future, h),
                "windows": windows, "members": {n: f for n, f in finals.items()},
                "backtest_series": int(bt_long["unique_id"].nunique()),
                "durations": {k: round(v, 1) for k, v in deadline.durations.items()}},
@@ -150,6 +169,17 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
         refit=True,
         paired=ev.paired_backtest(model_bt, base_bt) if chosen else None,
     )
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["shown"]] if "shown" in frame else frame
+
+
+def _evaluation_text(cuts: list[int], h: int) -> str:
+    if all(cut % h == 0 for cut in cuts):
+        return both("poc.evaluation.backtest", windows=len(cuts), h=h)["de"]
+    step = min(a - b for a, b in zip(cuts, cuts[1:], strict=False))
+    return both("poc.evaluation.backtest_origins", windows=len(cuts), h=h, step=step)["de"]
 
 
 def chart_data(history: pd.DataFrame, backtest_frame: pd.DataFrame, future: pd.DataFrame,
@@ -216,9 +246,15 @@ def _choose(results: dict[str, pd.DataFrame], finals: dict[str, pd.DataFrame],
         name = next(iter(results))
         return name, results[name], finals[name]
     keys = ["unique_id", "ds"]
-    meta = next(iter(results.values()))[keys + ["y", "window", "step", "scale"]]
-    parts = [bt[keys + [c for c in bt.columns if c.startswith("yhat")]] for bt in results.values()]
-    combined_bt = meta.merge(Ensemble(ENSEMBLE, []).combine(parts), on=keys, how="left")
+    meta = next(iter(results.values()))[keys + ["y", "window", "shown", "step", "scale"]]
+    combined = []
+    for window, points in meta.groupby("window"):  # origins overlap in time: one at a time
+        parts = [bt.loc[bt["window"] == window, keys + [c for c in bt.columns
+                                                         if c.startswith("yhat")]]
+                 for bt in results.values()]
+        combined.append(points.merge(Ensemble(ENSEMBLE, []).combine(parts), on=keys,
+                                     how="left"))
+    combined_bt = pd.concat(combined, ignore_index=True)
     final = Ensemble(ENSEMBLE, []).combine(list(finals.values()))
     return ENSEMBLE, combined_bt, final
 
