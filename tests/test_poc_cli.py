@@ -91,7 +91,7 @@ def test_condition_monitoring_from_use_case_warns_before_failures(cli, company: 
     assert data["comparison"]["interval"][0] > 0
 
 
-def test_request_classifier_from_use_case_beats_majority(cli, company: Path) -> None:
+def test_request_classifier_from_use_case_beats_the_keyword_rule(cli, company: Path) -> None:
     data = _poc(cli, company, "--usecase", "quotation-from-requests", "--budget", "60s")
     assert data["kind"] == "text" and data["baseline"]["name"].startswith("Schlagwort-Regel")
     assert data["model"]["metrics"]["accuracy"] > data["baseline"]["metrics"]["accuracy"]

@@ -87,7 +87,9 @@ class Jobs:
         job.state_file.write_text(json.dumps({"state": "running", "done": 0, "total": 0,
                                               "label": ""}), "utf-8")
         context = multiprocessing.get_context("spawn")
-        job.process = context.Process(target=worker.main, daemon=True, args=(
+        # not daemonic: a PoC runs each step in a process of its own, which a daemonic
+        # process may not start; the app's shutdown stops the worker (``close``)
+        job.process = context.Process(target=worker.main, daemon=False, args=(
             kind, params, str(self.root), lang, str(job.state_file)))
         job.process.start()
         self.current = self.last[kind] = job
