@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from datensorgfalt.i18n import t
+from datensorgfalt.sources.base import ReadError
 from datensorgfalt.sources.documents import EXTENSIONS as DOCUMENT_EXTENSIONS
 from datensorgfalt.sources.images import EXTENSIONS as IMAGE_EXTENSIONS
-from datensorgfalt.sources.base import ReadError
 from datensorgfalt.sources.locations import file_location, safe_text
 from datensorgfalt.sources.postgres import is_database_url
 from datensorgfalt.sources.registry import TABLE_EXTENSIONS, classify
