@@ -289,7 +289,7 @@ def _check_container(path: Path, fmt: str) -> None:
     """Encrypted Office files are OLE containers with an EncryptionInfo stream."""
     head = read_head(path, 8)
     if fmt in ("xlsx", "xlsm", "xlsb") and head.startswith(OLE_MAGIC):
-        data = path.read_bytes()[: 4 * 1024 * 1024]
+        data = read_head(path, 4 * 1024 * 1024)
         if any(marker in data for marker in ENCRYPTION_MARKERS):
             raise ReadError("readers.error.encrypted", path=str(path))
         raise ReadError("readers.error.corrupt", path=str(path), reason="OLE")

@@ -11,7 +11,6 @@ says which links it did not follow).
 from __future__ import annotations
 
 import os
-import stat
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 from datensorgfalt.i18n import t
 from datensorgfalt.sources.base import ReadError
 from datensorgfalt.sources.documents import EXTENSIONS as DOCUMENT_EXTENSIONS
+from datensorgfalt.sources.encoding import special_file
 from datensorgfalt.sources.images import EXTENSIONS as IMAGE_EXTENSIONS
 from datensorgfalt.sources.locations import file_location, safe_text
 from datensorgfalt.sources.postgres import is_database_url
@@ -129,18 +129,12 @@ READ_EXTENSIONS = TABLE_EXTENSIONS | DOCUMENT_EXTENSIONS | IMAGE_EXTENSIONS
 def _special(path: Path, explicit: bool) -> Unit | None | bool:
     """A unit with a finding for a pipe, device or socket the scan would read, ``False`` for
     one it would not, None for a regular file (or one whose state the readers report)."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return None
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+    error = special_file(path)
+    if error is None:
         return None
     if not explicit and path.suffix.lower() not in READ_EXTENSIONS:
         return False
-    kind = ("pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
-            else "device")
-    return Unit("table", path=path, error=ReadError("scan.read.not_regular_file",
-                                                    kind=t(f"scan.read.special.{kind}")))
+    return Unit("table", path=path, error=error)
 
 
 def _units(files: Iterator[Path], top: Path, explicit: bool = False) -> list[Unit]:
