@@ -17,8 +17,10 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -167,6 +169,10 @@ def _memory_text(limits: Limits) -> str:
 def _serve(connection: Connection, memory_mb: int | None, parent: int) -> None:
     """The worker's loop: run tasks until the pipe closes or the scan is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the scan, which kills us
+    # a fork inherits the locks of the scan's threads: the worker never writes to the scan's
+    # terminal (a library's warning would wait for a lock held by the progress bar forever)
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as we do
+    warnings.simplefilter("ignore")
     if resource is not None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file
         if memory_mb:
@@ -204,7 +210,7 @@ class FileWorker:
         self.limits = limits or default_limits()
         self._process: multiprocessing.process.BaseProcess | None = None
         self._connection: Connection | None = None
-        self._isolated = resource is not None and "fork" in multiprocessing.get_all_start_methods()
+        self.isolated = resource is not None and "fork" in multiprocessing.get_all_start_methods()
 
     def __enter__(self) -> FileWorker:
         return self
@@ -213,7 +219,7 @@ class FileWorker:
         self.close()
 
     def call(self, task: str, path: Path) -> Any:
-        if not self._isolated:
+        if not self.isolated:
             return TASKS[task](path)
         connection = self._start()
         budget = self.limits.budget(_size(path))
