@@ -10,6 +10,7 @@ says which links it did not follow).
 
 from __future__ import annotations
 
+import errno
 import os
 from collections import defaultdict
 from collections.abc import Iterator
@@ -80,11 +81,19 @@ def discover(targets: list[str], skip: Path | None = None,
             units.extend(_units(iter([path]), path.parent, explicit=True))
     for folder, exc in walk.unlisted:
         units.append(Unit("folder", path=folder, error=ReadError(
-            "scan.read.folder_unreadable", reason=safe_text(exc.strerror or str(exc)))))
+            "scan.read.folder_unreadable", reason=_reason(exc))))
     notes = [{"location": file_location(link), "code": "link-not-followed",
               "message": t("scan.note.link_not_followed", target=target)}
              for link, target in walk.links]
     return Discovery(units, roots, urls, [folder for folder, _ in walk.unlisted], notes)
+
+
+def _reason(exc: OSError) -> str:
+    """Why a folder could not be listed, in the user's words where we have them."""
+    name = errno.errorcode.get(exc.errno or 0, "").lower()
+    key = f"scan.read.reason.{name}"
+    text = t(key)
+    return text if text != key else safe_text(exc.strerror or str(exc))
 
 
 def _walk(root: Path, skip: Path | None, walk: _Walk) -> Iterator[Path]:
@@ -103,7 +112,8 @@ def _walk(root: Path, skip: Path | None, walk: _Walk) -> Iterator[Path]:
         return False
 
     def unlisted(exc: OSError) -> None:
-        walk.unlisted.append((Path(exc.filename or root), exc))
+        if not isinstance(exc, FileNotFoundError):  # gone: what was below it is deleted
+            walk.unlisted.append((Path(exc.filename or root), exc))
 
     for folder, dirnames, filenames in os.walk(root, followlinks=True, onerror=unlisted):
         real = os.path.realpath(folder)

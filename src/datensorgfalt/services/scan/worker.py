@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - Windows
 
 ENV_SECONDS = "DATENSORGFALT_FILE_SECONDS"
 ENV_MEMORY = "DATENSORGFALT_FILE_MEMORY_MB"
-BASE_SECONDS = 120.0  # every file gets this long, however small
+BASE_SECONDS = 60.0  # every file gets this long, however small
 SECONDS_PER_MB = 1.0  # and one second more per megabyte (85 MB of CSV read in ~15 s)
 MIN_MEMORY_MB = 2048  # pyarrow alone reserves ~1 GB of address space
 MAX_MEMORY_MB = 8192
