@@ -100,6 +100,15 @@ def test_time_limit_stops_one_file_and_the_next_is_read(workspace, monkeypatch) 
     assert "zu langsam" in report.failures[0]["message"]
     dataset = next(d for d in catalog.datasets() if d.title == good.name)
     assert dataset.row_count == hostile.GOOD_ROWS
+    started = time.monotonic()
+    again = scan(ws, catalog, [share])  # same file, same limits: not waited for again
+    assert time.monotonic() - started < LIMIT_SECONDS
+    assert [f["code"] for f in again.failures] == ["file-too-slow"] and again.exit_code == 1
+    monkeypatch.setenv("DATENSORGFALT_FILE_SECONDS", str(LIMIT_SECONDS + 1))
+    started = time.monotonic()
+    more_time = scan(ws, catalog, [share])  # a higher limit: tried again
+    assert time.monotonic() - started > LIMIT_SECONDS
+    assert [f["code"] for f in more_time.failures] == ["file-too-slow"]
 
 
 def _vm_size_mb() -> int:

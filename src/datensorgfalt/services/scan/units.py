@@ -90,6 +90,9 @@ def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int,
     before = known.get(source, [])
     if _unchanged(before, stat.st_size, modified=modified):
         return UnitResult("unchanged", {source})
+    stopped = _still_stopped(before, stat.st_size, modified, worker)
+    if stopped is not None:  # it ran out of time or memory last time and nothing changed
+        return UnitResult("unchanged", {source}, 0, [{"location": safe_text(source), **stopped}])
     base = {"byte_size": stat.st_size, "modified_at": modified,
             "details": {"source": source}, "title": display_name(path)}
     try:
@@ -97,7 +100,7 @@ def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int,
     except FileNotFoundError:
         raise
     except OSError as exc:
-        return _unreadable(catalog, run_id, source, path, base, exc, before)
+        return _unreadable(catalog, run_id, source, path, base, exc, before, worker)
     base["details"]["sha256"] = sha
     if _unchanged(before, stat.st_size, sha=sha):
         with catalog.session() as session:
@@ -108,7 +111,7 @@ def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int,
     except FileNotFoundError:
         raise
     except Exception as exc:  # noqa: BLE001 - readers and libraries raise many kinds
-        return _unreadable(catalog, run_id, source, path, base, exc, before)
+        return _unreadable(catalog, run_id, source, path, base, exc, before, worker)
     outcome = "changed" if any(k.status != "deleted" for k in before) else "new"
     with catalog.session() as session:
         locations = []
@@ -153,9 +156,36 @@ def _forget_missing_parts(session, before: list[writes.Known], locations: list[s
         writes.mark_deleted(session, gone, run_id)
 
 
+LIMIT_KEYS = ("scan.limit.file_too_slow", "scan.limit.file_too_big",
+              "scan.limit.reader_crashed")
+
+
+def _still_stopped(before: list[writes.Known], size: int, modified, worker: FileWorker
+                   ) -> dict[str, str] | None:
+    """The finding of a read stopped by a limit, when the file and the limits are the same
+    (a rescan must not wait for the same hopeless file again); None: read it."""
+    current = [k for k in before if k.status != "deleted"]
+    if len(current) != 1 or current[0].status != "error" or not current[0].stopped:
+        return None
+    known, stopped = current[0], current[0].stopped
+    if known.byte_size != size or known.modified_at != modified:
+        return None
+    memory = worker.limits.memory_mb or float("inf")
+    if stopped.get("seconds", 0) < worker.limits.budget(size) \
+            or (stopped.get("memory_mb") or float("inf")) < memory:
+        return None  # more room now: try again
+    return {"code": stopped["code"], "message": stopped["message"]}
+
+
 def _unreadable(catalog: Catalog, run_id: int, source: str, path: Path, base: dict,
-                exc: BaseException, before: list[writes.Known]) -> UnitResult:
+                exc: BaseException, before: list[writes.Known],
+                worker: FileWorker) -> UnitResult:
     item = writes.finding_for_error(exc)
+    if getattr(exc, "key", None) in LIMIT_KEYS:
+        base = {**base, "details": {**base["details"], "stopped": {
+            "code": item.code, "message": item.message,
+            "seconds": worker.limits.budget(base["byte_size"] or 0),
+            "memory_mb": worker.limits.memory_mb}}}
     fields = {**base, "kind": "unreadable", "status": "error",
               "format": path.suffix.lower().lstrip(".") or "unbekannt",
               "fingerprint": base["details"].get("sha256"), "row_count": None,
