@@ -39,14 +39,14 @@ ENV_SECONDS = "DATENSORGFALT_FILE_SECONDS"
 ENV_MEMORY = "DATENSORGFALT_FILE_MEMORY_MB"
 BASE_SECONDS = 60.0  # every file gets this long, however small
 SECONDS_PER_MB = 1.0  # and one second more per megabyte (85 MB of CSV read in ~15 s)
-MIN_MEMORY_MB = 2048  # pyarrow alone reserves ~1 GB of address space
+MIN_MEMORY_MB = 2048  # pyarrow reserves ~1 GB of address space at its first allocation
 MAX_MEMORY_MB = 8192
 
 
 @dataclass(frozen=True)
 class Limits:
     seconds: float = BASE_SECONDS  # the budget of an empty file
-    memory_mb: int | None = None  # None: no memory limit
+    memory_mb: int | None = None  # address space a read may add; None: no memory limit
     seconds_per_mb: float = SECONDS_PER_MB
 
     def budget(self, size: int) -> float:
@@ -175,8 +175,8 @@ def _serve(connection: Connection, memory_mb: int | None, parent: int) -> None:
     warnings.simplefilter("ignore")
     if resource is not None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file
-        if memory_mb:
-            limit = memory_mb * 2**20
+        if memory_mb:  # on top of what the fork inherits (the scan may hold a lot already)
+            limit = _address_space() + memory_mb * 2**20
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     while True:
@@ -194,6 +194,18 @@ def _serve(connection: Connection, memory_mb: int | None, parent: int) -> None:
             connection.send(("error", ("memory",)))
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
             connection.send(("error", _pack_error(exc)))
+
+
+def _address_space() -> int:
+    """The address space this process holds now (0 where /proc does not say)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _watch_parent(parent: int) -> None:
