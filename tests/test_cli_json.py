@@ -224,7 +224,7 @@ def test_protect(cli, twins: tuple[Path, Path], tmp_path: Path) -> None:
     shown = printed(cli("protect", "kunden.csv", "--out", str(out), "-k", "3", "-w", str(root),
                         "--json"))
     with open_catalog(twin) as (ws, catalog):
-        direct = privacy.protect(ws, catalog, "kunden.csv", out, None, 3)
+        direct = privacy.protect(ws, catalog, "kunden.csv", out, None, 3, overwrite=True)
     assert same(shown) == same(direct.to_dict())
     assert shown["k"]["target"] == 3
 

@@ -138,6 +138,15 @@ def test_predict_writes_rows_with_prediction_and_probabilities(cli, tmp_path: Pa
     assert {"prediction", "proba_gekündigt", "proba_aktiv"} <= set(written.columns)
     assert set(written["prediction"]) <= {"gekündigt", "aktiv"}
     assert ((written["proba_gekündigt"] + written["proba_aktiv"]).round(3) == 1).all()
+    before = new.read_bytes()
+    over_input = cli("predict", data["id"], str(new), "--out", str(new), "--overwrite",
+                     cwd=folder)
+    assert over_input.exit_code == 1 and "liest" in over_input.output
+    assert new.read_bytes() == before
+    again = cli("predict", data["id"], str(new), "--out", str(out), cwd=folder)
+    assert again.exit_code == 1 and "--overwrite" in again.output
+    assert cli("predict", data["id"], str(new), "--out", str(out), "--overwrite",
+               cwd=folder).exit_code == 0
 
 
 def test_poc_result_lands_in_sqlite_and_postgresql_catalogs(cli, tmp_path: Path,

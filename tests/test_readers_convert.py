@@ -67,7 +67,7 @@ def test_cli_json_matches_service(tmp_path, cli):
     result = cli("convert", str(source), str(tmp_path / "a.csv"), "--json")
     assert result.exit_code == 0, result.output
     shown = json.loads(result.output)
-    direct = convert(source, tmp_path / "a.csv")
+    direct = convert(source, tmp_path / "b.csv")
     assert shown["dialect"] == direct["dialect"]
     assert shown["header"] == direct["header"]
     assert shown["rows"] == 3

@@ -11,6 +11,7 @@ from datensorgfalt.catalog import Catalog
 from datensorgfalt.errors import NoWorkspace
 
 FOLDER = ".datensorgfalt"
+PRIVATE_UMASK = 0o077  # the workspace holds copies of personal data: for its owner only
 SETTINGS_FILE = "settings.json"
 ENV_DB = "DATENSORGFALT_DB"
 ENV_WORKSPACE = "DATENSORGFALT_WORKSPACE"
@@ -49,7 +50,7 @@ class Workspace:
 def init_workspace(root: Path, db_url: str | None = None) -> Workspace:
     """Create ``root/.datensorgfalt`` with a migrated catalog. Safe to run twice."""
     workspace = Workspace(root.resolve())
-    workspace.folder.mkdir(parents=True, exist_ok=True)
+    workspace.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     settings = workspace.settings
     db_url = db_url or os.environ.get(ENV_DB)
     if db_url:
@@ -57,7 +58,27 @@ def init_workspace(root: Path, db_url: str | None = None) -> Workspace:
     settings.setdefault("version", 1)
     Catalog.open(settings.get("db") or workspace.default_db_url()).close()
     (workspace.folder / SETTINGS_FILE).write_text(json.dumps(settings, indent=2), "utf-8")
+    make_private(workspace.folder)
     return workspace
+
+
+def make_private(folder: Path) -> None:
+    """``folder`` and everything in it for its owner only (700 folders, 600 files)."""
+    for path in (folder, *folder.rglob("*")):
+        try:
+            if not path.is_symlink():
+                path.chmod(0o700 if path.is_dir() else 0o600)
+        except OSError:
+            pass
+
+
+def _close(folder: Path) -> None:
+    """A workspace made before folders were private: at least the folder itself is closed."""
+    try:
+        if folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+    except OSError:
+        pass
 
 
 def find_workspace(start: Path | None = None) -> Workspace:
@@ -65,9 +86,11 @@ def find_workspace(start: Path | None = None) -> Workspace:
     if os.environ.get(ENV_WORKSPACE):
         root = Path(os.environ[ENV_WORKSPACE])
         if (root / FOLDER).is_dir():
+            _close(root / FOLDER)
             return Workspace(root.resolve())
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / FOLDER).is_dir():
+            _close(folder / FOLDER)
             return Workspace(folder)
     raise NoWorkspace("error.no_workspace", path=str(here))

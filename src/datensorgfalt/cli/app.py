@@ -6,6 +6,7 @@ Help texts are looked up in the user's language, so the language is settled (``-
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -17,6 +18,7 @@ from datensorgfalt.cli.commands import (
     check,
     convert,
     demo,
+    forget,
     init,
     poc,
     privacy,
@@ -28,9 +30,10 @@ from datensorgfalt.cli.commands import (
     scan,
     usecases,
 )
+from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
-                   readiness, usecases, poc, report]
+                   readiness, usecases, poc, report, forget]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
@@ -61,6 +64,7 @@ def build_app() -> typer.Typer:
         if lang:
             i18n.set_language(lang[:2].lower() if lang[:2].lower() in i18n.LANGUAGES else None)
         common.state.debug = debug
+        os.umask(PRIVATE_UMASK)  # what the tool writes (workspace, copies) is the owner's only
 
     for module in COMMAND_MODULES:
         module.register(app)

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from typer.core import TyperGroup
 
 from datensorgfalt.catalog import Catalog
-from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.errors import DatensorgfaltError, NoWorkspace
 from datensorgfalt.i18n import human_size as human_size  # the one size formatter
 from datensorgfalt.i18n import t
 from datensorgfalt.services import Progress as ProgressCallback
@@ -93,6 +93,31 @@ def open_catalog(path: Path | None = None) -> Iterator[tuple[Workspace, Catalog]
         yield workspace, catalog
     finally:
         catalog.close()
+
+
+@contextmanager
+def maybe_catalog(path: Path | None = None
+                  ) -> Iterator[tuple[Workspace | None, Catalog | None]]:
+    """The workspace and catalog when there is one (for commands that also work without)."""
+    try:
+        workspace = resolve_workspace(path)
+    except NoWorkspace:
+        if path is not None:
+            raise
+        yield None, None
+        return
+    with open_catalog(workspace.root) as opened:
+        yield opened
+
+
+def overwrite_option() -> Any:
+    return typer.Option(False, "--overwrite", help=t("outputs.help.overwrite"))
+
+
+def note_neutralised(n: int) -> None:
+    """The one line that says formula-like text cells were made plain text."""
+    if n:
+        err_console.print(t("outputs.note.neutralised", n=n), highlight=False)
 
 
 class DefaultCommandGroup(TyperGroup):

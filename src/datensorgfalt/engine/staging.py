@@ -117,6 +117,9 @@ def write_parquet(location: str, target: Path) -> None:
         partial.unlink(missing_ok=True)
         raise SourceUnreadable("quality.error.unreadable", location=location,
                                reason=str(exc)[:200]) from exc
+    except BaseException:  # Ctrl-C: no half-written copy of the data stays behind
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(target)
 
 

@@ -16,10 +16,12 @@ from datensorgfalt.cli.common import (
     human_size,
     json_option,
     open_catalog,
+    overwrite_option,
     print_json,
     workspace_option,
 )
 from datensorgfalt.i18n import t
+from datensorgfalt.services.outputs import check_output, writing
 from datensorgfalt.services.sharing import export_catalog, export_summary
 
 
@@ -65,16 +67,18 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("dcat-ttl", "--format", "-f", help=t("dcat.help.format")),
         out: Path = typer.Option(None, "--out", "-o", help=t("dcat.help.out")),
         publisher: str = typer.Option(None, "--publisher", help=t("dcat.help.publisher")),
+        overwrite: bool = overwrite_option(),
         workspace: Path = workspace_option(),
     ) -> None:
         with open_catalog(workspace) as (ws, catalog):
             name = publisher or ws.settings.get("company") or ws.root.name
+            target = out and check_output(out, overwrite=overwrite, catalog=catalog)
             text = export_catalog(catalog, fmt, publisher=name)
-        if out is None:
+        if target is None:
             sys.stdout.write(text)
             return
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, "utf-8")
+        with writing(target, ws) as temporary:
+            temporary.write_text(text, "utf-8")
         console.print(t("dcat.written", path=out, n=export_summary(text, fmt)["datasets"]))
 
 

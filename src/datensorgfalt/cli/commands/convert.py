@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from datensorgfalt.cli.common import console, handles_errors, json_option, print_json
+from datensorgfalt.cli.common import (
+    console,
+    handles_errors,
+    json_option,
+    maybe_catalog,
+    note_neutralised,
+    overwrite_option,
+    print_json,
+    workspace_option,
+)
 from datensorgfalt.i18n import t
 from datensorgfalt.services.scan import convert as convert_file
 
@@ -18,9 +27,14 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Argument(..., help=t("readers.help.file")),
         out: Path = typer.Argument(..., help=t("readers.help.out")),
         sheet: str = typer.Option(None, "--sheet", help=t("readers.help.sheet")),
+        overwrite: bool = overwrite_option(),
+        workspace: Path = workspace_option(),
         as_json: bool = json_option(),
     ) -> None:
-        result = convert_file(file, out, sheet=sheet)
+        with maybe_catalog(workspace) as (ws, catalog):
+            result = convert_file(file, out, sheet=sheet, overwrite=overwrite, workspace=ws,
+                                  catalog=catalog)
+        note_neutralised(result["neutralised"])
         if as_json:
             print_json(result)
             return

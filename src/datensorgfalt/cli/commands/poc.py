@@ -14,7 +14,9 @@ from datensorgfalt.cli.common import (
     err_console,
     handles_errors,
     json_option,
+    note_neutralised,
     open_catalog,
+    overwrite_option,
     print_json,
     workspace_option,
 )
@@ -47,6 +49,7 @@ def register(app: typer.Typer) -> None:
         budget: str = typer.Option("60s", "--budget", help=t("poc.help.budget")),
         yes: bool = typer.Option(False, "--yes", "-y", help=t("poc.help.yes")),
         forecast_out: Path = typer.Option(None, "--forecast-out", help=t("poc.help.out")),
+        overwrite: bool = overwrite_option(),
         workspace: Path = workspace_option(),
         as_json: bool = json_option(),
     ) -> None:
@@ -59,7 +62,7 @@ def register(app: typer.Typer) -> None:
             _confirm(plan, yes)
             with err_console.status(t("poc.working")) as status:
                 payload = service.run_poc(ws, catalog, plan, lambda step: status.update(
-                    t("poc.step", step=step)), forecast_out)
+                    t("poc.step", step=step)), forecast_out, overwrite=overwrite)
         if as_json:
             print_json(_summary(payload))
             return
@@ -71,11 +74,14 @@ def register(app: typer.Typer) -> None:
         poc_id: str = typer.Argument(..., help=t("poc.help.poc_id")),
         new_data: Path = typer.Argument(..., exists=True, help=t("poc.help.new_data")),
         out: Path = typer.Option(..., "--out", "-o", help=t("poc.help.predict_out")),
+        overwrite: bool = overwrite_option(),
         workspace: Path = workspace_option(),
         as_json: bool = json_option(),
     ) -> None:
-        with open_catalog(workspace) as (ws, _):
-            result = service.predict(ws, poc_id, new_data, out)
+        with open_catalog(workspace) as (ws, catalog):
+            result = service.predict(ws, poc_id, new_data, out, overwrite=overwrite,
+                                     catalog=catalog)
+        note_neutralised(result["neutralised"])
         if as_json:
             print_json(result)
             return

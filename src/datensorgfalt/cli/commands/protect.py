@@ -11,16 +11,20 @@ from datensorgfalt.cli.common import (
     console,
     handles_errors,
     json_option,
+    note_neutralised,
     open_catalog,
+    overwrite_option,
     print_json,
     workspace_option,
 )
 from datensorgfalt.i18n import t
+from datensorgfalt.services.outputs import check_output, writing
 from datensorgfalt.services.privacy import (
     ProtectReport,
     protect,
     suggested_plan,
 )
+from datensorgfalt.workspace import Workspace
 
 
 def register(app: typer.Typer) -> None:
@@ -34,22 +38,26 @@ def register(app: typer.Typer) -> None:
         quasi: list[str] = typer.Option(None, "--quasi", help=t("protect.help.quasi")),
         sensitive: list[str] = typer.Option(None, "--sensitive", help=t("protect.help.sensitive")),
         write_plan: Path = typer.Option(None, "--write-plan", help=t("protect.help.write_plan")),
+        overwrite: bool = overwrite_option(),
         workspace: Path = workspace_option(),
         as_json: bool = json_option(),
     ) -> None:
         with open_catalog(workspace) as (ws, catalog):
             if write_plan:
-                _write_plan(suggested_plan(catalog, dataset, k or 5), write_plan)
+                target = check_output(write_plan, overwrite=overwrite, catalog=catalog)
+                _write_plan(suggested_plan(catalog, dataset, k or 5), target, ws)
                 return
             if out is None:
                 raise typer.BadParameter("--out", param_hint="--out")
             report = protect(ws, catalog, dataset, out, plan, k, quasi or None,
-                             sensitive or None)
+                             sensitive or None, overwrite=overwrite)
+        note_neutralised(report.neutralised)
         print_json(report.to_dict()) if as_json else _render(report)
 
 
-def _write_plan(plan: dict, path: Path) -> None:
-    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), "utf-8")
+def _write_plan(plan: dict, path: Path, workspace: Workspace) -> None:
+    with writing(path, workspace) as temporary:
+        temporary.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), "utf-8")
     console.print(t("protect.cli.plan_written", path=path))
 
 

@@ -19,7 +19,9 @@ from datensorgfalt.cli.common import (
     console,
     handles_errors,
     json_option,
+    note_neutralised,
     open_catalog,
+    overwrite_option,
     print_json,
     progress_bar,
     workspace_option,
@@ -50,13 +52,17 @@ def register(app: typer.Typer) -> None:
     def show(dataset: str = typer.Argument(..., help=t("help.dataset_id")),
              cells: Path = typer.Option(None, "--cells", help=t("help.quality_cells")),
              all_: bool = typer.Option(False, "--all", help=t("help.quality_all")),
+             overwrite: bool = overwrite_option(),
              workspace: Path = workspace_option(), as_json: bool = json_option()) -> None:
-        with open_catalog(workspace) as (_, catalog):
+        with open_catalog(workspace) as (ws, catalog):
             data = service.quality_report(catalog, dataset)
-        if cells is not None:
-            n = service.write_cells(cells, data["result"].get("cells", []))
-            if not as_json:
-                console.print(t("quality.cells_written", n=n, path=cells))
+            if cells is not None:
+                n, neutralised = service.write_cells(cells, data["result"].get("cells", []),
+                                                     overwrite=overwrite, catalog=catalog,
+                                                     workspace=ws)
+                note_neutralised(neutralised)
+        if cells is not None and not as_json:
+            console.print(t("quality.cells_written", n=n, path=cells))
         if as_json:
             print_json(data)
             return

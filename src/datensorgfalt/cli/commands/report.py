@@ -11,6 +11,7 @@ from datensorgfalt.cli.common import (
     handles_errors,
     json_option,
     open_catalog,
+    overwrite_option,
     print_json,
     workspace_option,
 )
@@ -24,12 +25,14 @@ def register(app: typer.Typer) -> None:
     def report_(
         out: Path = typer.Option(None, "--out", "-o", help=t("report.help_out")),
         lang: str = typer.Option(None, "--lang", help=t("report.help_lang")),
+        overwrite: bool = overwrite_option(),
         workspace: Path = workspace_option(),
         as_json: bool = json_option(),
     ) -> None:
         lang = (lang or language())[:2].lower()
         with open_catalog(workspace) as (ws, catalog), console.status(t("report.help")):
-            result = build_report(ws, catalog, out, lang if lang in ("de", "en") else None)
+            result = build_report(ws, catalog, out, lang if lang in ("de", "en") else None,
+                                  overwrite=overwrite)
         if as_json:
             print_json(result)
             return

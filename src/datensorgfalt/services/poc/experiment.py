@@ -20,6 +20,7 @@ from datensorgfalt.catalog import Catalog, Dataset, save_result
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
 from datensorgfalt.services.knowledge import load
+from datensorgfalt.services.outputs import check_output, neutralise_frame, writing
 from datensorgfalt.services.poc import column_roles, modelcard, plots
 from datensorgfalt.services.poc import data as d
 from datensorgfalt.services.poc.anomaly import run_anomaly
@@ -229,8 +230,10 @@ def _file_column(frame: pd.DataFrame, docs: Dataset) -> str | None:
 
 # -- run ----------------------------------------------------------------------------------
 def run(workspace: Workspace, catalog: Catalog, plan: Plan, progress: StepProgress | None = None,
-        forecast_out: Path | None = None) -> dict[str, Any]:
+        forecast_out: Path | None = None, *, overwrite: bool = False) -> dict[str, Any]:
     request = plan.request
+    if forecast_out is not None:
+        forecast_out = check_output(forecast_out, overwrite=overwrite, catalog=catalog)
     soll = parse_soll(request.soll, request.kind)
     deadline = Deadline(request.budget, progress=progress)
     outcome = _execute(plan, deadline)
@@ -244,7 +247,8 @@ def run(workspace: Workspace, catalog: Catalog, plan: Plan, progress: StepProgre
                  "artefact": outcome.artefact}, model_path)
     payload["model_path"] = str(model_path)
     if request.kind == "forecast":
-        payload["forecast_path"] = _write_future(outcome, folder / "prognose.csv", forecast_out)
+        payload["forecast_path"] = _write_future(outcome, folder / "prognose.csv", forecast_out,
+                                                 workspace)
     payload["model_card"] = str(modelcard.write(payload, folder))
     run_id = catalog.start_run("poc", {k: v for k, v in asdict(request).items() if v})
     with catalog.session() as session:
@@ -323,7 +327,8 @@ def _ai_act(usecase: dict | None) -> dict[str, str]:
     return dict(load("poc")["ai_act_default"]) | {"risk": None}
 
 
-def _write_future(outcome: Outcome, path: Path, extra: Path | None) -> str | None:
+def _write_future(outcome: Outcome, path: Path, extra: Path | None,
+                  workspace: Workspace) -> str | None:
     future = outcome.extra.get("future")
     if future is None or len(future) == 0:
         return None
@@ -332,9 +337,10 @@ def _write_future(outcome: Outcome, path: Path, extra: Path | None) -> str | Non
     table = future[columns].copy()
     table["ds"] = pd.to_datetime(table["ds"]).dt.strftime("%Y-%m-%d %H:%M:%S").str.replace(
         " 00:00:00", "", regex=False)
+    table, _ = neutralise_frame(table)
     for target in [path] + ([Path(extra)] if extra else []):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(target, index=False, float_format="%.4f")
+        with writing(target, workspace) as temporary:
+            table.to_csv(temporary, index=False, float_format="%.4f")
     return str(path)
 
 

@@ -4,19 +4,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import numpy as np
 import pandas as pd
 
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.services.outputs import check_output, neutralise_frame, writing
 from datensorgfalt.services.poc.anomaly import score_new
 from datensorgfalt.services.poc.data import read_new_data, require_columns
 from datensorgfalt.services.poc.forecast import forecast_future
 from datensorgfalt.services.poc.series import build_series
 from datensorgfalt.services.poc.tabular import _full_proba
 from datensorgfalt.workspace import Workspace
+
+if TYPE_CHECKING:
+    from datensorgfalt.catalog import Catalog
 
 
 class PocNotFound(DatensorgfaltError):
@@ -32,7 +36,11 @@ def load_bundle(workspace: Workspace, poc_id: str) -> dict[str, Any]:
     return joblib.load(matches[0])
 
 
-def predict(workspace: Workspace, poc_id: str, new_data: Path, out: Path) -> dict[str, Any]:
+def predict(workspace: Workspace, poc_id: str, new_data: Path, out: Path, *,
+            overwrite: bool = False, catalog: Catalog | None = None) -> dict[str, Any]:
+    """The rows of ``new_data`` with predictions, written to ``out`` (never over ``new_data``,
+    an original or, without ``overwrite``, an existing file)."""
+    out = check_output(Path(out), reads=[Path(new_data)], overwrite=overwrite, catalog=catalog)
     bundle = load_bundle(workspace, poc_id)
     frame = read_new_data(Path(new_data))
     kind, artefact, columns = bundle["kind"], bundle["artefact"], bundle["columns"]
@@ -46,11 +54,11 @@ def predict(workspace: Workspace, poc_id: str, new_data: Path, out: Path) -> dic
         result = score_new(artefact, frame)
     else:
         result = _predict_forecast(artefact, frame, columns)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    result.to_csv(out, index=False)
+    safe, neutralised = neutralise_frame(result)
+    with writing(out, workspace) as temporary:
+        safe.to_csv(temporary, index=False)
     return {"id": bundle["id"], "kind": kind, "rows": len(result), "out": str(out),
-            "columns": list(result.columns)}
+            "columns": list(result.columns), "neutralised": neutralised}
 
 
 def _predict_table(artefact: dict, frame: pd.DataFrame) -> pd.DataFrame:

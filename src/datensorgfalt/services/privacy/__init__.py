@@ -4,12 +4,14 @@ Entry point ``scan_privacy(workspace, catalog, selectors)`` -> ``PrivacyReport``
 (:mod:`.detect`); ``scan_text`` finds personal data in one text (:mod:`.free_text`).
 ``protect(workspace, catalog, selector, out_dir)`` writes a protected copy (:mod:`.protect`);
 ``set_rights``, ``import_rights``, ``show_rights`` keep licences and usage rights
-(:mod:`.rights`). Detectors: ``column_kinds``, ``patterns``, ``names``, ``special``,
+(:mod:`.rights`). ``mask_profile_values`` masks the stored values of personal columns
+(:mod:`.masking`). Detectors: ``column_kinds``, ``patterns``, ``names``, ``special``,
 ``validators``; their word lists are knowledge files read by ``lexicon``.
 """
 
 from datensorgfalt.services.privacy.detect import PrivacyReport, kind_labels, scan_privacy
 from datensorgfalt.services.privacy.free_text import read_text_input, scan_text
+from datensorgfalt.services.privacy.masking import mask_profile_values
 from datensorgfalt.services.privacy.protect.protected_copy import (
     ProtectReport,
     protect,
@@ -22,6 +24,7 @@ __all__ = [
     "ProtectReport",
     "import_rights",
     "kind_labels",
+    "mask_profile_values",
     "protect",
     "read_text_input",
     "scan_privacy",

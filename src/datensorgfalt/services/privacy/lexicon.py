@@ -2,19 +2,20 @@
 
 - ``german-nouns`` (Wiktionary DE, CC BY-SA 4.0): ~100,000 German nouns, and the entries
   Wiktionary marks as ``Vorname`` (first name) and ``Nachname`` (surname).
-- ``gender-guesser`` ships ``nam_dict.txt`` (Jörg Michael's name dictionary, GNU FDL): first
-  names with their frequency per country; names common in Germany, Austria, Switzerland and
-  the countries most immigrants to Germany come from are taken.
+- ``knowledge/privacy/first_names.txt``: first names given in Berlin 2012-2023 (LABO /
+  BerlinOnline, CC BY 3.0 DE; built by ``scripts/build_first_names.py``), second names
+  included, so older German names and those of immigrant families are in it too.
 
-Both are read once and cached. Nothing is downloaded.
+Both are read once and cached as JSON (plain data: nothing executable is loaded from the
+writable cache folder). Nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
-import pickle
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -22,15 +23,10 @@ from pathlib import Path
 
 from datensorgfalt.services.knowledge import load, path_of
 
-# Column offsets of countries in nam_dict.txt (its own documented layout: one character per
-# country starting at column 30; the value is a frequency class 1-D, blank = not used).
-_NAM_DICT_COUNTRIES = {
-    "germany": 12, "austria": 13, "swiss": 14, "poland": 23, "czech_republic": 24,
-    "italy": 3, "turkey": 46, "greece": 37, "russia": 38, "croatia": 30, "serbia": 34,
-    "romania": 27, "the_netherlands": 10, "france": 7, "spain": 6, "portugal": 5,
-    "albania": 36,
-}
-_NAM_DICT_MIN_FREQUENCY = 2  # frequency classes start at 1 ("rare")
+FIRST_NAMES = "privacy/first_names.txt"
+
+
+LISTS = ("first_names", "surnames", "nouns", "function_words", "places")
 
 
 @dataclass(frozen=True)
@@ -87,76 +83,63 @@ def _wiktionary() -> tuple[set[str], set[str], set[str], set[str]]:
     return first, last, nouns, places
 
 
-def _nam_dict() -> set[str]:
-    path = _package_file("gender_guesser", "data", "nam_dict.txt")
-    names: set[str] = set()
-    if path is None:
-        return names
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if not line or line[0] in "#=" or len(line) < 31:
-                continue
-            values = line[30:]
-            if not any(_frequency(values, i) >= _NAM_DICT_MIN_FREQUENCY
-                       for i in _NAM_DICT_COUNTRIES.values()):
-                continue
-            name = line[3:29].strip()
-            if name and "+" not in name and " " not in name:
-                names.add(name)
-            elif "+" in name:
-                names.add(name.replace("+", "-"))
-    return names
-
-
-def _frequency(values: str, index: int) -> int:
-    if index >= len(values) or values[index] in " $\n":
-        return 0
-    char = values[index]
-    return int(char, 16) if char in "0123456789ABCDEF" else 0
+def _first_names() -> set[str]:
+    path = path_of(FIRST_NAMES)
+    if not path.exists():
+        return set()
+    lines = path.read_text("utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
 
 
 @cache
 def lexicon() -> Lexicon:
-    """The word lists; a pickled copy in the user's cache folder makes later starts fast."""
+    """The word lists; a JSON copy in the user's cache folder makes later starts fast."""
     path = _cache_path()
-    if path is not None and path.exists():
-        try:
-            with path.open("rb") as handle:
-                cached = pickle.load(handle)
-            if isinstance(cached, Lexicon):
-                return cached
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass
+    cached = _read_cache(path)
+    if cached is not None:
+        return cached
     built = _build()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            with temporary.open("wb") as handle:
-                pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            temporary.replace(path)
-        except OSError:
-            pass  # a read-only home folder only costs time
+    _write_cache(path, built)
     return built
 
 
-def _cache_path() -> Path | None:
-    """Keyed by the source files and the function-word list, so a change rebuilds it."""
-    sources = [_package_file("german_nouns", "nouns.csv"),
-               _package_file("gender_guesser", "data", "nam_dict.txt"),
-               path_of("privacy/function_words.yaml")]
+def _read_cache(path: Path) -> Lexicon | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return Lexicon(**{name: frozenset(str(w) for w in data[name]) for name in LISTS})
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_cache(path: Path, lexicon: Lexicon) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({name: sorted(getattr(lexicon, name)) for name in LISTS},
+                                        ensure_ascii=False), "utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only home folder only costs time
+
+
+def _cache_path() -> Path:
+    """Keyed by the source files, the function-word list and this module, so a change of any
+    rebuilds it."""
+    sources = [_package_file("german_nouns", "nouns.csv"), path_of(FIRST_NAMES),
+               path_of("privacy/function_words.yaml"), Path(__file__)]
     digest = hashlib.sha256()
     for source in sources:
         if source is not None and source.exists():
             stat = source.stat()
             digest.update(f"{source}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "datensorgfalt" / f"lexicon-{digest.hexdigest()[:16]}.pickle"
+    return Path(base) / "datensorgfalt" / f"lexicon-{digest.hexdigest()[:16]}.json"
 
 
 def _build() -> Lexicon:
     first, last, nouns, places = _wiktionary()
-    first |= _nam_dict()
+    # a Berlin child called "Berlin" or "April" does not make every town or noun a name
+    first |= _first_names() - ((nouns | places) - first)
     words = load("privacy/function_words")
     function_words = {w.lower() for w in words.get("words", [])}
     first = {n for n in first if n.lower() not in function_words and len(n) > 1}

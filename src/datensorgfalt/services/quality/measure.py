@@ -20,6 +20,8 @@ from datensorgfalt.engine import (
 )
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services import Progress
+from datensorgfalt.services.outputs import CsvCells, check_output, writing
+from datensorgfalt.services.privacy import mask_profile_values
 from datensorgfalt.services.quality import currentness
 from datensorgfalt.services.quality.findings import QualityFinding, finding_text, message
 from datensorgfalt.services.quality.profile import SEVERITY_ORDER, Profile, finish, profile_parquet
@@ -116,6 +118,9 @@ def profile_dataset(workspace: Workspace, dataset: Dataset, extra: list[QualityF
 
 def store(catalog: Catalog, dataset: Dataset, run_id: int, profile: Profile) -> None:
     """One transaction per dataset: the result and its findings (older runs are kept)."""
+    if isinstance(profile.payload.get("columns"), dict):
+        profile.payload["columns"] = mask_profile_values(catalog, dataset.id,
+                                                         profile.payload["columns"])
     with catalog.session() as session:
         save_result(session, KIND, profile.payload, dataset_id=dataset.id, run_id=run_id)
         for f in profile.findings:
@@ -165,6 +170,8 @@ def report(catalog: Catalog, selector: str) -> dict[str, Any]:
     if not results:
         raise NoQualityResult("quality.error.no_result", id=dataset.id)
     payload = dict(results[-1].payload)
+    if isinstance(payload.get("columns"), dict):  # also catalogs written before masking
+        payload["columns"] = mask_profile_values(catalog, dataset.id, payload["columns"])
     findings = sorted(payload.get("findings", []),
                       key=lambda f: (SEVERITY_ORDER[f["severity"]], -f.get("share", 0)))
     for f in findings:
@@ -180,15 +187,21 @@ def report(catalog: Catalog, selector: str) -> dict[str, Any]:
                          "score": r.payload.get("score")} for r in results]}
 
 
-def write_cells(target: Path, cells: list[list[Any]]) -> int:
-    """Every suspicious cell as ``row,column,finding`` (row = 0-based data row index)."""
+def write_cells(target: Path, cells: list[list[Any]], *, overwrite: bool = False,
+                catalog: Catalog | None = None, workspace: Workspace | None = None
+                ) -> tuple[int, int]:
+    """Every suspicious cell as ``row,column,finding`` (row = 0-based data row index), through
+    the output guard; returns the cells written and the text cells neutralised."""
     import csv
 
-    with target.open("w", newline="", encoding="utf-8") as handle:
+    target = check_output(target, overwrite=overwrite, catalog=catalog)
+    safe = CsvCells()
+    with writing(target, workspace) as temporary, \
+            temporary.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["row", "column", "finding"])
-        writer.writerows(cells)
-    return len(cells)
+        writer.writerows(safe.row(cell) for cell in cells)
+    return len(cells), safe.changed
 
 
 class NoQualityResult(DatensorgfaltError):

@@ -266,10 +266,11 @@ def _column_checks(name: str, col: dict[str, Any], key: bool) -> list[dict[str, 
     if key:
         out.append({"unique": name})
     if col.get("type") in ("integer", "decimal") and col.get("min") is not None \
+            and not col.get("masked") \
             and col.get("semantic") not in ("postal_code", "identifier", "phone"):
         out.append({"between": {"column": name, "min": _floor(col["min"]),
                                 "max": _ceil(col["max"])}})
-    if col.get("type") == "text" and col.get("values") and not key:
+    if col.get("type") == "text" and col.get("values") and not key and not col.get("masked"):
         out.append({"in_set": {"column": name, "values": col["values"]}})
     patterns = {"postal_code": r"\d{5}", "email": r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"}
     if col.get("semantic") in patterns and not col.get("pattern_violations"):

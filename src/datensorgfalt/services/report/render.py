@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from datensorgfalt import i18n
 from datensorgfalt.catalog import Catalog
 from datensorgfalt.services.knowledge import load, loc
+from datensorgfalt.services.outputs import OutputRefused, check_outputs, writing
 from datensorgfalt.services.report.charts import draw_all
 from datensorgfalt.services.report.collect import collect
 from datensorgfalt.workspace import Workspace
@@ -67,33 +68,41 @@ class ReportFiles(TypedDict):
 
 
 def build_report(workspace: Workspace | None, catalog: Catalog, out_dir: Path | None = None,
-                 lang: str | None = None) -> ReportFiles:
-    """Write ``bericht.html`` and ``bericht.pdf`` (``report.*`` in English) into ``out_dir``."""
+                 lang: str | None = None, *, overwrite: bool = False) -> ReportFiles:
+    """Write ``bericht.html`` and ``bericht.pdf`` (``report.*`` in English) into ``out_dir``.
+
+    Without ``out_dir`` they go to the workspace's ``report/`` and replace the last report
+    there; in a folder of the user's an earlier report is replaced only with ``overwrite``."""
+    with _language(lang):
+        name = i18n.t("report.file_name")
+    if out_dir is None and workspace is None:
+        raise ValueError("out_dir is needed without a workspace")
+    out = Path(out_dir) if out_dir else workspace.folder / "report"
+    if out.exists() and not out.is_dir():
+        raise OutputRefused("outputs.error.not_a_folder", path=str(out))
+    html_path, pdf_path = check_outputs([out / f"{name}.html", out / f"{name}.pdf"],
+                                        overwrite=overwrite or out_dir is None, catalog=catalog)
     with _language(lang):
         data = collect(workspace, catalog)
         data["charts"] = draw_all(data)
         html = render_html(data)
-        name = i18n.t("report.file_name")
         current = i18n.language()
-    if out_dir is None and workspace is None:
-        raise ValueError("out_dir is needed without a workspace")
-    out = Path(out_dir) if out_dir else workspace.folder / "report"
-    out.mkdir(parents=True, exist_ok=True)
-    html_path, pdf_path = out / f"{name}.html", out / f"{name}.pdf"
-    html_path.write_text(html, "utf-8")
-    pages = write_pdf(html, pdf_path)
+    with writing(pdf_path, workspace) as temporary:
+        pages = write_pdf(html, temporary, base=pdf_path.parent)
+    with writing(html_path, workspace) as temporary:
+        temporary.write_text(html, "utf-8")
     return {"html": str(html_path), "pdf": str(pdf_path), "pages": pages, "lang": current,
             "sections": list(SECTIONS), "company": data["company"],
             "usecases_now": [m["id"] for m in data["usecases"]["now"]],
             "phase": data["readiness"]["phase"]["key"] if data["readiness"] else None}
 
 
-def write_pdf(html: str, path: Path) -> int:
+def write_pdf(html: str, path: Path, base: Path | None = None) -> int:
     """The PDF via WeasyPrint; returns the number of pages."""
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = HTML(string=html, base_url=str(path.parent)).render()
+    document = HTML(string=html, base_url=str(base or path.parent)).render()
     document.write_pdf(path)
     return len(document.pages)

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from datensorgfalt.sources.base import ReadError, TableSource
+from datensorgfalt.services.outputs import CsvCells, check_output, writing
+from datensorgfalt.sources.base import TableSource
 from datensorgfalt.sources.table_files import describe_issue, open_table_file
+
+if TYPE_CHECKING:
+    from datensorgfalt.catalog import Catalog
+    from datensorgfalt.workspace import Workspace
 
 
 def _clean(cell: object) -> object:
@@ -21,33 +26,33 @@ def _clean(cell: object) -> object:
     return cell.replace("\x00", "") if isinstance(cell, str) else cell
 
 
-def _write_csv(source: TableSource, target: Path) -> int:
+def _write_csv(source: TableSource, target: Path, cells: CsvCells) -> int:
     rows = 0
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow([_clean(name) for name in source.header])
+        writer.writerow(cells.row([_clean(name) for name in source.header]))
         for batch in source.batches():
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for row in zip(*columns, strict=True):
-                writer.writerow([_clean(cell) for cell in row])
+                writer.writerow(cells.row([_clean(cell) for cell in row], source.header))
             rows += batch.num_rows
     return rows
 
 
-def convert(path: Path, out: Path, sheet: str | None = None) -> dict[str, Any]:
-    """Write the table of ``path`` to ``out`` as clean CSV and say what was detected."""
+def convert(path: Path, out: Path, sheet: str | None = None, *, overwrite: bool = False,
+            workspace: Workspace | None = None, catalog: Catalog | None = None
+            ) -> dict[str, Any]:
+    """Write the table of ``path`` to ``out`` as clean CSV and say what was detected.
+
+    ``out`` is checked by the output guard (never the input, an original or, without
+    ``overwrite``, an existing file); text cells that look like formulas are neutralised.
+    """
     path, out = Path(path), Path(out)
-    if out.resolve() == path.resolve():
-        raise ReadError("readers.error.same_file", path=str(path))
+    out = check_output(out, reads=[path], overwrite=overwrite, catalog=catalog)
     source = open_table_file(path, sheet)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    try:
-        rows = _write_csv(source, tmp)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    tmp.replace(out)
+    cells = CsvCells()
+    with writing(out, workspace) as temporary:
+        rows = _write_csv(source, temporary, cells)
     return {
         "input": str(path),
         "output": str(out),
@@ -57,6 +62,7 @@ def convert(path: Path, out: Path, sheet: str | None = None) -> dict[str, Any]:
         "header": source.header,
         "rows": rows,
         "columns": len(source.header),
+        "neutralised": cells.changed,
         "issues": [
             {"code": i.code, "severity": i.severity, "values": i.values, "text": describe_issue(i)}
             for i in source.issues

@@ -64,6 +64,10 @@ def profile_documents(root: Path, members: list[Path], text_folder: Path,
         entries.append({"path": relative, "size": path.stat().st_size, "language": language,
                         "format": path.suffix.lower().lstrip("."), "sha256": sha,
                         "characters": len(text), "text_path": str(text_path)})
+    kept = {Path(e["text_path"]).name for e in entries}
+    for stale in text_folder.glob("*.txt"):  # texts of documents no longer in the folder
+        if stale.name not in kept:
+            stale.unlink(missing_ok=True)
     details = {
         "count": len(entries),
         "formats": dict(Counter(e["format"] for e in entries)),

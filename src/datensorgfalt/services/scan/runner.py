@@ -15,6 +15,7 @@ from typing import Any
 
 from datensorgfalt.catalog.store import Catalog, dataset_id_for
 from datensorgfalt.services import Progress
+from datensorgfalt.services.forget import drop_vanished_files
 from datensorgfalt.services.scan import catalog_writes as writes
 from datensorgfalt.services.scan.discover import Discovery, Unit, discover
 from datensorgfalt.services.scan.lock import scan_lock
@@ -91,6 +92,7 @@ def _scan(workspace: Workspace, catalog: Catalog, names: list[str], progress: Pr
         if progress:
             progress(len(found.units), len(found.units), "")
         report.deleted += _mark_gone(catalog, found, known, seen, run_id)
+        drop_vanished_files(workspace, catalog)  # a vanished original's copies go with it
         report.copies = writes.link_copies(catalog, run_id)
         status = "ok" if report.ok else "failed"
     finally:

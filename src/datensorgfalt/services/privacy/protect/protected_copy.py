@@ -21,13 +21,14 @@ from datensorgfalt.catalog.store import dataset_id_for
 from datensorgfalt.engine import local_path, text_columns
 from datensorgfalt.engine.fingerprint import sha256_file
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.services.outputs import CsvCells, check_outputs, writing
 from datensorgfalt.services.privacy.column_kinds import classify_table
 from datensorgfalt.services.privacy.detect import privacy_result, table_payload
 from datensorgfalt.services.privacy.protect import treatments as tr
 from datensorgfalt.services.privacy.protect.kanon import anonymise, l_diversity, risk
 from datensorgfalt.services.privacy.protect.plan import load_plan, merge_plan, suggest_plan
 from datensorgfalt.services.privacy.protect.secret import workspace_key
-from datensorgfalt.sources.locations import file_location
+from datensorgfalt.sources.locations import file_location, fragment_of
 from datensorgfalt.workspace import Workspace
 
 
@@ -47,12 +48,29 @@ class ProtectReport:
     risk_before: dict[str, Any]
     risk_after: dict[str, Any]
     l_diversity: dict[str, int | None]
+    neutralised: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"dataset_id": self.dataset_id, "original_id": self.original_id,
                 "path": str(self.path), "plan_path": str(self.plan_path), "rows": self.rows,
                 "plan": self.plan, "k": self.k, "risk_before": self.risk_before,
-                "risk_after": self.risk_after, "l_diversity": self.l_diversity}
+                "risk_after": self.risk_after, "l_diversity": self.l_diversity,
+                "neutralised": self.neutralised}
+
+    def counts(self) -> dict[str, Any]:
+        """What travels with the copy (``*_bericht.json``): counts and column names only; the
+        smallest groups with their original values stay in the workspace's catalog."""
+        return {"rows": self.rows, "k": self.k, "l_diversity": self.l_diversity,
+                "risk_before": _counts(self.risk_before), "risk_after": _counts(self.risk_after),
+                "treatments": {column: entry["treatment"]
+                               for column, entry in self.plan["columns"].items()},
+                "neutralised_cells": self.neutralised}
+
+
+def _counts(risk: dict[str, Any]) -> dict[str, Any]:
+    return {"k": risk.get("k"), "unique_share": risk.get("unique_share"),
+            "groups": risk.get("groups"),
+            "smallest_group_sizes": [g["size"] for g in risk.get("smallest_groups", [])]}
 
 
 def suggested_plan(catalog: Catalog, selector: str, k: int = 5) -> dict[str, Any]:
@@ -63,17 +81,23 @@ def suggested_plan(catalog: Catalog, selector: str, k: int = 5) -> dict[str, Any
 
 def protect(workspace: Workspace, catalog: Catalog, selector: str, out_dir: Path,
             plan_file: Path | None = None, k: int | None = None,
-            quasi: list[str] | None = None, sensitive: list[str] | None = None) -> ProtectReport:
+            quasi: list[str] | None = None, sensitive: list[str] | None = None, *,
+            overwrite: bool = False) -> ProtectReport:
+    """Write the protected copy of one table into ``out_dir``: ``<file>[_<sheet or table>]
+    _geschuetzt.csv`` with its plan and a report of counts only; nothing is written (and
+    nothing cataloged) when the copy would be empty or overwrite something."""
     dataset = _table(catalog, selector)
     if k is not None and k < 1:
         raise ProtectError("protect.error.k")
     columns, rows = text_columns(dataset.location, max_rows=None)
+    if k is not None and k > rows:
+        raise ProtectError("protect.error.k_too_large", k=k, rows=rows)
     names = list(columns)
     plan = suggest_plan(names, _privacy(catalog, dataset, columns, rows), k or 5)
     plan = merge_plan(plan, load_plan(plan_file) if plan_file else {}, names)
     plan = merge_plan(plan, {key: value for key, value in (
         ("k", k), ("quasi_identifiers", quasi), ("sensitive", sensitive)) if value}, names)
-    target = _target(dataset, out_dir)
+    target, plan_path, side = _targets(catalog, dataset, out_dir, overwrite)
     treated, kinds = _treat(columns, plan, workspace_key(workspace))
     qis = [q for q in plan["quasi_identifiers"] if q in treated]
     start = {q: int(plan["columns"].get(q, {}).get("level", 0))
@@ -81,16 +105,20 @@ def protect(workspace: Workspace, catalog: Catalog, selector: str, out_dir: Path
     sens = [s for s in plan.get("sensitive", []) if s in treated]
     result = anonymise(treated, qis, kinds, int(plan["k"]), start,
                        l_target=plan.get("l"), sensitive=sens[0] if sens else None)
-    _write_csv(target, result.columns, result.rows)
+    if not result.rows:
+        raise ProtectError("protect.error.empty", k=int(plan["k"]), rows=rows)
+    cells = CsvCells()
+    with writing(target, workspace) as temporary:
+        _write_csv(temporary, result.columns, result.rows, cells)
     k_info = {"target": int(plan["k"]), "before": result.k_before, "after": result.k_after,
               "suppressed_rows": result.suppressed, "information_loss": result.loss,
               "levels": result.levels, "quasi_identifiers": qis}
     report = ProtectReport(
         dataset_id_for(file_location(target)), dataset.id, target,
-        target.with_name(target.stem + "_plan.yaml"), len(result.rows), plan, k_info,
+        plan_path, len(result.rows), plan, k_info,
         risk(columns, qis), risk(result.columns, qis, result.rows),
-        {s: l_diversity(result.columns, qis, s, result.rows) for s in sens})
-    _write_side_files(report)
+        {s: l_diversity(result.columns, qis, s, result.rows) for s in sens}, cells.changed)
+    _write_side_files(report, side, workspace)
     _catalog(catalog, dataset, report, list(result.columns))
     return report
 
@@ -106,16 +134,38 @@ def _privacy(catalog: Catalog, dataset: Dataset, columns: dict, rows: int) -> di
     return privacy_result(catalog, dataset.id) or table_payload(classify_table(columns), rows)
 
 
-def _target(dataset: Dataset, out_dir: Path) -> Path:
-    out_dir = Path(out_dir).resolve()
-    stem = dataset.title.rsplit(".", 1)[0] if "." in dataset.title else dataset.title
-    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)
-    target = out_dir / f"{stem}_geschuetzt.csv"
+def copy_name(dataset: Dataset) -> str:
+    """``kunden_geschuetzt.csv``; a sheet or database table adds its name
+    (``personal_Mitarbeiter_geschuetzt.csv``), so the copies of one file never collide."""
     source = local_path(dataset.location)
-    if source is not None and source.resolve() == target:
+    stem = source.stem if source is not None else dataset.title.rsplit(".", 1)[0]
+    parts = [stem, *fragment_of(dataset.location).values()] if source is not None else [stem]
+    name = "_".join(parts)
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) + "_geschuetzt.csv"
+
+
+def _targets(catalog: Catalog, dataset: Dataset, out_dir: Path,
+             overwrite: bool) -> tuple[Path, Path, Path]:
+    """The copy, its plan and its report, checked by the output guard before any is written."""
+    target = Path(out_dir).absolute() / copy_name(dataset)
+    source = local_path(dataset.location)
+    if source is not None and source.resolve() == target.resolve():
         raise ProtectError("protect.error.out_is_source")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return target
+    paths = (target, target.with_name(target.stem + "_plan.yaml"),
+             target.with_name(target.stem + "_bericht.json"))
+    reads = [source] if source is not None else []
+    checked = check_outputs(paths, reads=reads, catalog=catalog,
+                            overwrite=overwrite or _own_copy(catalog, target, dataset))
+    return checked[0], checked[1], checked[2]
+
+
+def _own_copy(catalog: Catalog, target: Path, original: Dataset) -> bool:
+    """True when ``target`` is the protected copy this original already has (a re-run)."""
+    try:
+        copy = catalog.dataset(dataset_id_for(file_location(target)))
+    except DatensorgfaltError:
+        return False
+    return copy.details.get("protected_from") == original.id
 
 
 def _treat(columns: dict[str, list], plan: dict[str, Any],
@@ -141,21 +191,24 @@ def _treat(columns: dict[str, list], plan: dict[str, Any],
     return treated, kinds
 
 
-def _write_csv(target: Path, columns: dict[str, list], rows: list[int]) -> None:
+def _write_csv(target: Path, columns: dict[str, list], rows: list[int],
+               cells: CsvCells) -> None:
     names = list(columns)
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
-        writer.writerow(names)
+        writer.writerow(cells.row(names))
         for row in rows:
-            writer.writerow(["" if columns[n][row] is None else columns[n][row] for n in names])
+            writer.writerow(cells.row(["" if columns[n][row] is None else columns[n][row]
+                                       for n in names], names))
 
 
-def _write_side_files(report: ProtectReport) -> None:
-    report.plan_path.write_text(yaml.safe_dump(report.plan, allow_unicode=True, sort_keys=False),
-                                "utf-8")
-    side = report.path.with_name(report.path.stem + "_bericht.json")
-    side.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str),
-                    "utf-8")
+def _write_side_files(report: ProtectReport, side: Path, workspace: Workspace) -> None:
+    with writing(report.plan_path, workspace) as temporary:
+        temporary.write_text(yaml.safe_dump(report.plan, allow_unicode=True, sort_keys=False),
+                             "utf-8")
+    with writing(side, workspace) as temporary:
+        temporary.write_text(json.dumps(report.counts(), ensure_ascii=False, indent=2,
+                                        default=str), "utf-8")
 
 
 def _catalog(catalog: Catalog, original: Dataset, report: ProtectReport,
