@@ -28,12 +28,13 @@ from datensorgfalt.cli.commands import (
     report,
     rights,
     scan,
+    ui,
     usecases,
 )
 from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
-                   readiness, usecases, poc, report, forget]
+                   readiness, usecases, poc, report, forget, ui]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
