@@ -260,7 +260,7 @@ class FileWorker:
         process = context.Process(target=_serve, args=(theirs, self.limits.memory_mb,
                                                        os.getpid()),
                                   name="datensorgfalt-reader", daemon=True)
-        process.start()
+        _start_inside_daemon(process)
         theirs.close()
         self._process, self._connection = process, ours
         return ours
@@ -279,6 +279,19 @@ class FileWorker:
 
     def close(self) -> None:
         self._stop()
+
+
+def _start_inside_daemon(process: multiprocessing.process.BaseProcess) -> None:
+    """Start ``process`` also from a daemonic process (the web app runs its jobs in one).
+    multiprocessing forbids that so no child outlives its parent; ours watches its parent and
+    ends with it (``_watch_parent``)."""
+    config = multiprocessing.current_process()._config  # noqa: SLF001 - see above
+    daemonic = config.get("daemon")
+    config["daemon"] = False
+    try:
+        process.start()
+    finally:
+        config["daemon"] = daemonic
 
 
 def _size(path: Path) -> int:
