@@ -23,6 +23,7 @@ from datensorgfalt.cli.commands import (
     demo,
     forget,
     init,
+    opendata,
     poc,
     privacy,
     protect,
@@ -45,7 +46,7 @@ from datensorgfalt.cli.errors import (
 from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
-                   readiness, usecases, poc, report, forget, ui]
+                   readiness, usecases, poc, report, forget, opendata, ui]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
