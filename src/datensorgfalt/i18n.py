@@ -15,6 +15,8 @@ from importlib import resources
 import yaml
 
 LANGUAGES = ("de", "en")
+# the C parser when PyYAML has libyaml: every command reads all texts, ten times faster
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _current: str | None = None
 
 
@@ -38,7 +40,7 @@ def _texts(lang: str) -> dict[str, str]:
     folder = resources.files("datensorgfalt").joinpath("locales", lang)
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            flat.update(_flatten(yaml.safe_load(entry.read_text("utf-8")) or {}))
+            flat.update(_flatten(yaml.load(entry.read_text("utf-8"), FAST_LOADER) or {}))
     return flat
 
 

@@ -6,8 +6,10 @@ Help texts are looked up in the user's language, so the language is settled (``-
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from types import ModuleType
 from typing import Any
 
 import click
@@ -16,25 +18,6 @@ from typer.core import TyperGroup
 
 from datensorgfalt import i18n
 from datensorgfalt.cli import common
-from datensorgfalt.cli.commands import (
-    catalog,
-    check,
-    convert,
-    demo,
-    forget,
-    init,
-    opendata,
-    poc,
-    privacy,
-    protect,
-    quality,
-    readiness,
-    report,
-    rights,
-    scan,
-    ui,
-    usecases,
-)
 from datensorgfalt.cli.errors import (
     check_language,
     help_hint,
@@ -45,8 +28,11 @@ from datensorgfalt.cli.errors import (
 )
 from datensorgfalt.workspace import PRIVATE_UMASK
 
-COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
-                   readiness, usecases, poc, report, forget, opendata, ui]
+COMMAND_MODULES = ["init", "demo", "catalog", "convert", "scan", "quality", "check", "privacy",
+                   "rights", "protect", "readiness", "usecases", "poc", "report", "forget",
+                   "opendata", "ui"]
+OTHER_NAMES = {"predict": "poc"}  # commands registered by a module of another name
+ROOT_OPTIONS_WITH_VALUE = ("--lang",)
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
@@ -87,7 +73,29 @@ class RootGroup(TyperGroup):
         return code
 
 
-def build_app() -> typer.Typer:
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(f"datensorgfalt.cli.commands.{name}")
+
+
+def _wanted_command(argv: list[str]) -> str | None:
+    """The command module ``argv`` runs, when it names one and asks for no overall help.
+
+    Importing every command pulls in every service (the PoC's machine learning, the report's
+    charts): seconds a user waits on every call. Only the called command's module is needed.
+    """
+    index = 0
+    while index < len(argv) and argv[index].startswith("-"):
+        if argv[index] in ("-h", "--help"):
+            return None
+        index += 2 if argv[index] in ROOT_OPTIONS_WITH_VALUE else 1
+    if index >= len(argv):
+        return None
+    name = OTHER_NAMES.get(argv[index], argv[index])
+    return name if name in COMMAND_MODULES else None
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The app with every command, or with the one command module ``only``."""
     t = i18n.t
     app = typer.Typer(
         name="datensorgfalt",
@@ -114,8 +122,8 @@ def build_app() -> typer.Typer:
         quiet_libraries(debug)
         os.umask(PRIVATE_UMASK)  # what the tool writes (workspace, copies) is the owner's only
 
-    for module in COMMAND_MODULES:
-        module.register(app)
+    for name in [only] if only else COMMAND_MODULES:
+        _module(name).register(app)
     return app
 
 
@@ -124,5 +132,5 @@ def main() -> None:
     check_language(lang)
     if lang:
         i18n.set_language(lang[:2].lower())
-    app = build_app()
+    app = build_app(_wanted_command(sys.argv[1:]))
     app(prog_name="datensorgfalt")

@@ -85,9 +85,12 @@ def _run_table(outcome: service.QualityRun) -> Table:
 def render_report(data: dict, show_all: bool = False) -> None:
     result = data["result"]
     console.print(f"[bold]{data['dataset']['title']}[/]  ({data['dataset']['id']})")
-    console.print(t("quality.score_line", score=result.get("score", "-")))
-    console.print(_scores_table(result.get("scores", {})))
-    console.print(_studies_table(result.get("studies", {})))
+    if result.get("score") is None:  # the table could not be checked: no grade
+        console.print(t("quality.not_graded", reason=(result.get("error") or "-").splitlines()[0]))
+    else:
+        console.print(t("quality.score_line", score=result["score"]))
+        console.print(_scores_table(result.get("scores", {})))
+        console.print(_studies_table(result.get("studies", {})))
     findings = [f for f in result.get("findings", []) if show_all or f["severity"] != "info"]
     if not result.get("findings"):
         console.print(t("quality.no_findings"))
@@ -98,7 +101,7 @@ def render_report(data: dict, show_all: bool = False) -> None:
         console.print(t("quality.hidden_info", n=hidden))
     if len(data["history"]) > 1:
         console.print(t("quality.history", scores=" → ".join(
-            str(h["score"]) for h in data["history"][-8:])))
+            "-" if h["score"] is None else str(h["score"]) for h in data["history"][-8:])))
 
 
 def _scores_table(scores: dict[str, int]) -> Table:
