@@ -21,6 +21,7 @@ from datensorgfalt.cli.commands import (
     forget,
     init,
     poc,
+    policy,
     privacy,
     protect,
     quality,
@@ -33,7 +34,7 @@ from datensorgfalt.cli.commands import (
 from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
-                   readiness, usecases, poc, report, forget]
+                   readiness, usecases, poc, report, forget, policy]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
