@@ -20,6 +20,7 @@ from datensorgfalt.cli.commands import (
     demo,
     forget,
     init,
+    keys,
     poc,
     policy,
     privacy,
@@ -29,12 +30,14 @@ from datensorgfalt.cli.commands import (
     report,
     rights,
     scan,
+    share,
     usecases,
 )
 from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
-                   readiness, usecases, poc, report, forget, policy]
+                   readiness, usecases, poc, report, forget, policy, keys,
+                   share]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
