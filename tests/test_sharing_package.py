@@ -15,10 +15,11 @@ import pytest
 
 from datensorgfalt.services.quality import run_quality
 from datensorgfalt.services.scan.runner import scan
-from datensorgfalt.services.sharing import create_keys, load_keys, pack
+from datensorgfalt.services.sharing import create_keys, load_keys, open_package, pack
 from datensorgfalt.services.sharing.keys import KeysError, own_public_keys
 from datensorgfalt.services.sharing.package import MANIFEST, SIGNATURE, _json, seal, unseal
 from datensorgfalt.workspace import init_workspace
+from tests.helpers.cli import clean_environment
 
 FIRST = ["Anna", "Jürgen", "Fatma", "Heinz", "Petra", "Klaus", "Sabine", "Ingrid"]
 LAST = ["Schmidt", "Becker", "Yilmaz", "Wagner", "Hoffmann", "Krüger", "Lehmann", "Schulze"]
@@ -44,7 +45,12 @@ def _staff(path: Path) -> list[tuple[str, ...]]:
 def parties(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Company A with a personal and a machine table (scanned, quality measured), partner B and
     a third party C, each with keys and a public key file."""
-    root = tmp_path_factory.mktemp("sharing")
+    with pytest.MonkeyPatch.context() as monkeypatch:  # module scope: before `german`
+        clean_environment(monkeypatch)
+        return _parties(tmp_path_factory.mktemp("sharing"))
+
+
+def _parties(root: Path) -> dict:
     data = root / "a" / "daten"
     data.mkdir(parents=True)
     staff = _staff(data / "personal.csv")
@@ -240,3 +246,34 @@ def test_without_keys_the_commands_say_what_to_do(cli, tmp_path):
     init_workspace(tmp_path / "leer")
     result = cli("keys", "show", "--public", "-w", str(tmp_path / "leer"))
     assert result.exit_code == 1 and "keys create" in result.output
+
+
+def test_demo_company_staff_list_leaves_only_as_protected_copy(parties, demo_company, tmp_path):
+    import openpyxl
+
+    folder = tmp_path / "firma" / "personal"
+    shutil.copytree(demo_company / "personal", folder)
+    workspace = init_workspace(tmp_path / "firma")
+    create_keys(workspace)
+    catalog = workspace.open_catalog()
+    try:
+        scan(workspace, catalog, [folder])
+        table = next(d for d in catalog.datasets() if d.kind == "table")
+        result = pack(workspace, catalog, load_keys(workspace), table.id, parties["b_pub"],
+                      "Qualitätsanalyse", tmp_path / "paket")
+    finally:
+        catalog.close()
+    assert result.personal and result.protected
+    opened = open_package(parties["b"], load_keys(parties["b"]), tmp_path / "paket",
+                          "quality_analysis", tmp_path / "aus")
+    text = "\n".join(path.read_text("utf-8") for path in opened.written)
+    sheet = openpyxl.load_workbook(folder / "mitarbeiter.xlsx", read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = [str(cell) for cell in rows[0]]
+    personal = [header.index(name) for name in ("Nachname", "Vorname", "IBAN", "Steuer-ID")
+                if name in header]
+    assert len(personal) >= 3
+    for row in rows[1:]:
+        for index in personal:
+            if row[index]:
+                assert str(row[index]) not in text, header[index]

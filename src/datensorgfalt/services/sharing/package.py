@@ -70,6 +70,7 @@ QUALITY_FILE = "qualitaet.json"
 FORMAT = "datensorgfalt-share"
 HKDF_INFO = b"datensorgfalt share package v1"
 MAX_CONTENT = 2 * 1024**3
+MAX_HEADER = 64 * 1024
 COPIES_FOLDER = "shares"
 
 
@@ -148,7 +149,7 @@ def pack(workspace: Workspace, catalog: Catalog, keys: KeyPair, selector: str,
     for target, body in zip(targets, (header, content), strict=True):
         with writing(target, workspace) as temporary:
             temporary.write_bytes(body)
-    return PackResult(targets[0].parent, dataset.id, shared.id, protected, personal,
+    return PackResult(targets[0].parent.resolve(), dataset.id, shared.id, protected, personal,
                       recipient.fingerprint, found.id, until, manifest["files"])
 
 
@@ -249,7 +250,8 @@ def unseal(folder: Path, keys: KeyPair) -> Unsealed:
 
 def _read_package(folder: Path) -> tuple[bytes, bytes]:
     try:
-        if (folder / CONTENT_FILE).stat().st_size > MAX_CONTENT:
+        if (folder / CONTENT_FILE).stat().st_size > MAX_CONTENT or \
+                (folder / HEADER_FILE).stat().st_size > MAX_HEADER:
             raise PackageRefused("sharing.package.error.too_large", path=str(folder))
         return (folder / HEADER_FILE).read_bytes(), (folder / CONTENT_FILE).read_bytes()
     except OSError as exc:
@@ -321,7 +323,7 @@ def open_package(workspace: Workspace | None, keys: KeyPair, folder: Path, purpo
         with writing(target, workspace) as temporary:
             temporary.write_bytes(files[name])
         written.append(target)
-    return OpenResult(Path(out_dir).absolute(), unsealed.sender.fingerprint,
+    return OpenResult(Path(out_dir).resolve(), unsealed.sender.fingerprint,
                       unsealed.sender.name, manifest["dataset"], decision, written)
 
 
