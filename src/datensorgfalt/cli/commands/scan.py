@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,7 @@ from datensorgfalt.cli.common import (
     progress_bar,
     workspace_option,
 )
-from datensorgfalt.errors import NoWorkspace
+from datensorgfalt.errors import DatensorgfaltError, NoWorkspace
 from datensorgfalt.i18n import t
 from datensorgfalt.services.scan import ScanReport, display_location, scan
 from datensorgfalt.workspace import Workspace, find_workspace, init_workspace
@@ -31,14 +32,25 @@ def register(app: typer.Typer) -> None:
     @handles_errors
     def scan_command(
         targets: list[str] = typer.Argument(..., help=t("scan.help.targets")),
+        follow_links: bool = typer.Option(False, "--follow-links",
+                                          help=t("scan.help.follow_links")),
         workspace: Path = workspace_option(),
         as_json: bool = json_option(),
     ) -> None:
+        _require_targets(targets)
         with _open_or_create(workspace) as (ws, catalog), progress_bar(
                 as_json, t("scan.cli.progress")) as progress:
-            report = scan(ws, catalog, targets, progress=progress)
+            report = scan(ws, catalog, targets, progress=progress, follow_links=follow_links)
         print_json(report.to_dict()) if as_json else _render(report)
         raise typer.Exit(report.exit_code)
+
+
+def _require_targets(targets: list[str]) -> None:
+    """A folder or file named on the command line that is not there is a typo, not a vanished
+    source: one sentence, and nothing in the catalog is touched."""
+    for target in targets:
+        if "://" not in target and not os.path.lexists(target):
+            raise DatensorgfaltError("scan.error.target_missing", target=target)
 
 
 @contextmanager
@@ -70,4 +82,9 @@ def _render(report: ScanReport) -> None:
             table.add_row(display_location(failure["location"]), failure["code"],
                           failure["message"])
         console.print(table)
+    if report.notes:
+        console.print(t("scan.cli.notes_title"))
+        for note in report.notes:
+            console.print(f"  {display_location(note['location'])}: {note['message']}",
+                          markup=False)
     console.print(t("scan.cli.next"))
