@@ -40,3 +40,7 @@ echo "== Bericht für die Geschäftsführung"
 "$DS" report -w "$DIR"
 echo
 echo "Fertig. Die Daten liegen in $DIR/, der Datenkatalog in $DIR/.datensorgfalt/."
+echo
+echo "Alles im Browser ansehen (nur auf diesem Rechner):"
+echo "    $DS ui $DIR"
+echo "Dann öffnet sich http://127.0.0.1:8765/ ; beenden mit Strg+C."

@@ -3,7 +3,8 @@
 #   system-deps.sh report  - what `make demo` needs: pango and fonts for the PDF report (WeasyPrint)
 #   system-deps.sh         - everything `make test` needs: also PostgreSQL server binaries for the
 #                            throwaway test cluster and poppler-utils (pdftoppm/pdftotext: the
-#                            report tests look at the PDF pages)
+#                            report tests look at the PDF pages) and chromium (tests/web drive
+#                            the web app in it through Playwright)
 set -euo pipefail
 mode="${1:-all}"
 
@@ -13,6 +14,7 @@ if ! ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so"; then need+=(libpango-1
 if ! ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so"; then need+=(libharfbuzz-subset0); fi
 if ! fc-list 2>/dev/null | grep -qi "DejaVu"; then need+=(fonts-dejavu-core); fi
 if [ "$mode" = all ] && ! command -v pdftoppm >/dev/null; then need+=(poppler-utils); fi
+if [ "$mode" = all ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
 
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then

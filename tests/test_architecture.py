@@ -1,5 +1,5 @@
 """docs/architecture.md stays true: imports go one way (sources -> engine -> catalog -> services
--> cli), no import circles between modules, and the packages the document names exist.
+-> cli and web), no import circles between modules, and the packages the document names exist.
 
 Every import counts: at module level, inside functions, under ``if TYPE_CHECKING:`` (a lower
 layer that needs a shape from above names it as a Protocol, see ``engine/contract.py``).
@@ -21,10 +21,14 @@ NAME = "datensorgfalt"
 
 # layer -> the layers it must not import (names below ``datensorgfalt.``)
 FORBIDDEN = {
-    "sources": ("engine", "catalog", "services", "cli", "workspace"),
-    "engine": ("catalog", "services", "cli", "workspace"),
-    "catalog": ("services", "cli"),
+    "sources": ("engine", "catalog", "services", "cli", "web", "workspace"),
+    "engine": ("catalog", "services", "cli", "web", "workspace"),
+    "catalog": ("services", "cli", "web"),
+    "services": ("cli", "web"),
+    "web": ("cli",),
 }
+# the one place the command line reaches into the web app: ``datensorgfalt ui`` starts it
+CLI_STARTS_WEB = "datensorgfalt.cli.commands.ui"
 
 
 def module_name(path: Path) -> str:
@@ -102,6 +106,15 @@ def test_lower_layers_do_not_import_upper_layers() -> None:
                 wrong.append(f"{modules()[module].relative_to(ROOT)}:{line} "
                              f"({layer(module)}) imports {target}")
     assert not wrong, "imports against the layers:\n" + "\n".join(wrong)
+
+
+def test_the_command_line_only_starts_the_web_app() -> None:
+    wrong = [f"{modules()[module].relative_to(ROOT)}:{line} imports {target}"
+             for module in modules() if layer(module) == "cli" and module != CLI_STARTS_WEB
+             for target, line in imports_of(module) if layer(target) == "web"]
+    wrong += [f"{CLI_STARTS_WEB} imports {target}" for target, _ in imports_of(CLI_STARTS_WEB)
+              if layer(target) == "web" and target != "datensorgfalt.web"]
+    assert not wrong, "the CLI uses the web app beyond starting it:\n" + "\n".join(wrong)
 
 
 def strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:

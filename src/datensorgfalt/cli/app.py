@@ -31,13 +31,14 @@ from datensorgfalt.cli.commands import (
     rights,
     scan,
     share,
+    ui,
     usecases,
 )
 from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
                    readiness, usecases, poc, report, forget, policy, keys,
-                   share]
+                   share, ui]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:

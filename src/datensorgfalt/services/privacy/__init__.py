@@ -5,8 +5,9 @@ Entry point ``scan_privacy(workspace, catalog, selectors)`` -> ``PrivacyReport``
 ``protect(workspace, catalog, selector, out_dir)`` writes a protected copy (:mod:`.protect`);
 ``set_rights``, ``import_rights``, ``show_rights`` keep licences and usage rights
 (:mod:`.rights`). ``mask_profile_values`` masks the stored values of personal columns
-(:mod:`.masking`). Detectors: ``column_kinds``, ``patterns``, ``names``, ``special``,
-``validators``; their word lists are knowledge files read by ``lexicon``.
+(:mod:`.masking`); ``sample_rows`` shows a few rows, personal values masked (:mod:`.sample`).
+Detectors: ``column_kinds``, ``patterns``, ``names``, ``special``, ``validators``; their word
+lists are knowledge files read by ``lexicon``.
 """
 
 from datensorgfalt.services.privacy.detect import PrivacyReport, kind_labels, scan_privacy
@@ -17,15 +18,23 @@ from datensorgfalt.services.privacy.protect.protected_copy import (
     protect,
     suggested_plan,
 )
-from datensorgfalt.services.privacy.rights import import_rights, set_rights, show_rights
+from datensorgfalt.services.privacy.rights import (
+    import_rights,
+    licences,
+    set_rights,
+    show_rights,
+)
+from datensorgfalt.services.privacy.sample import sample_rows
 
 __all__ = [
     "PrivacyReport",
     "ProtectReport",
     "import_rights",
     "kind_labels",
+    "licences",
     "mask_profile_values",
     "protect",
+    "sample_rows",
     "read_text_input",
     "scan_privacy",
     "scan_text",

@@ -15,6 +15,7 @@ from datensorgfalt.services.readiness.assessment import (
     questionnaire,
     run_readiness,
     stored_answers,
+    validate,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "questionnaire",
     "run_readiness",
     "stored_answers",
+    "validate",
 ]

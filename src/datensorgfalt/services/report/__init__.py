@@ -3,8 +3,10 @@
 ``build_report(workspace, catalog, out_dir)`` collects everything from the catalog
 (:mod:`.collect`), draws the charts (:mod:`.charts`), renders the Jinja2 template
 ``templates/report.html.j2`` and writes the PDF with WeasyPrint (:mod:`.render`).
+``summary`` is the report's "Das Wichtigste in Kürze" alone (the web app's start page).
 """
 
+from datensorgfalt.services.report.collect import summary
 from datensorgfalt.services.report.render import SECTIONS, ReportFiles, build_report
 
-__all__ = ["SECTIONS", "ReportFiles", "build_report"]
+__all__ = ["SECTIONS", "ReportFiles", "build_report", "summary"]

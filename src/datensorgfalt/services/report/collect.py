@@ -37,6 +37,11 @@ def collect(workspace: Workspace | None, catalog: Catalog) -> dict[str, Any]:
     return data
 
 
+def summary(workspace: Workspace | None, catalog: Catalog) -> list[str]:
+    """The report's "Das Wichtigste in Kürze" as sentences, without building the report."""
+    return collect(workspace, catalog)["summary"]
+
+
 def _age_bucket(days: int | None) -> str:
     if days is None:
         return "unknown"

@@ -1,0 +1,16 @@
+"""One module per page; each registers its GET page (and JSON twin) and its forms."""
+
+from datensorgfalt.web.routes import (
+    catalog,
+    dataset,
+    jobs,
+    poc,
+    privacy,
+    readiness,
+    report,
+    start,
+    usecases,
+)
+
+ROUTERS = [start.router, jobs.router, catalog.router, dataset.router, privacy.router,
+           readiness.router, usecases.router, poc.router, report.router]
