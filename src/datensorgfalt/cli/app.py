@@ -31,6 +31,7 @@ from datensorgfalt.cli.commands import (
     rights,
     scan,
     share,
+    trustee,
     ui,
     usecases,
 )
@@ -38,7 +39,7 @@ from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
                    readiness, usecases, poc, report, forget, policy, keys,
-                   share, ui]
+                   share, trustee, ui]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
