@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 
+from datensorgfalt.services.trustee import add_participant, init_trustee
+
 from tests.helpers.shared import SHARED
 from tests.web.conftest import free_port
 
@@ -231,13 +233,14 @@ def pull(trustee: Trustee, start: dict) -> Reply:
 @pytest.fixture(scope="package")
 def trustee(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trustee]:
     home = tmp_path_factory.mktemp("treuhand") / "home"
-    assert run_cli("trustee", "init", str(home)).returncode == 0
+    init_trustee(home)  # in-process: each CLI start costs seconds on a busy machine
     found = Trustee(home, free_port())
-    for role in ("owner", "consumer", "other"):
-        added = run_cli("trustee", "participant", "add", f"Firma {role}", "--home", str(home),
-                        "--json")
-        assert added.returncode == 0, added.stderr
-        found.people[role] = json.loads(added.stdout)
+    added = run_cli("trustee", "participant", "add", "Firma owner", "--home", str(home),
+                    "--json")
+    assert added.returncode == 0, added.stderr
+    found.people["owner"] = json.loads(added.stdout)
+    for role in ("consumer", "other"):  # the same entry point, without another process start
+        found.people[role] = add_participant(home, f"Firma {role}")
     found.start()
     yield found
     found.stop()

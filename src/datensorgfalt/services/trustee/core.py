@@ -167,11 +167,11 @@ class Trustee:
     def catalog(self, who: Participant, base_url: str) -> dict[str, Any]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(offers).order_by(offers.c.created)).all()
-        return {"@context": CONTEXT, "@id": f"{base_url}/dsp/catalog", "@type": "Catalog",
-                "participantId": "urn:datensorgfalt:trustee",
-                "service": [self._service(base_url)],
-                "dataset": [self._dataset(row, base_url) for row in rows
-                            if self._visible(row, who)]}
+        found = [self._dataset(row, base_url) for row in rows if self._visible(row, who)]
+        catalog = {"@context": CONTEXT, "@id": f"{base_url}/dsp/catalog", "@type": "Catalog",
+                   "participantId": "urn:datensorgfalt:trustee",
+                   "service": [self._service(base_url)]}
+        return catalog | ({"dataset": found} if found else {})  # the schema: none or 1+
 
     def dataset(self, who: Participant, dataset_id: str, base_url: str) -> dict[str, Any]:
         with self.engine.connect() as conn:
