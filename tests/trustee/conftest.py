@@ -26,7 +26,6 @@ from typing import Any
 import pytest
 
 from datensorgfalt.services.trustee import add_participant, init_trustee
-
 from tests.helpers.shared import SHARED
 from tests.web.conftest import free_port
 
