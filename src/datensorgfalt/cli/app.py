@@ -17,6 +17,7 @@ from datensorgfalt.cli.commands import (
     catalog,
     check,
     convert,
+    dataspace,
     demo,
     forget,
     init,
@@ -39,7 +40,7 @@ from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = [init, demo, catalog, convert, scan, quality, check, privacy, rights, protect,
                    readiness, usecases, poc, report, forget, policy, keys,
-                   share, trustee, ui]
+                   share, trustee, dataspace, ui]
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
