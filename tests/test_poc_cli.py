@@ -176,3 +176,23 @@ def test_poc_result_lands_in_sqlite_and_postgresql_catalogs(cli, tmp_path: Path,
             assert row.payload["baseline"]["metrics"]["wape"] is not None
     finally:
         store.close()
+
+
+def test_wrong_frequency_and_unfit_new_data_are_one_sentence(cli, company: Path, sales_forecast,
+                                                              tmp_path: Path) -> None:
+    erp, _, data = sales_forecast
+    freq = cli("poc", "forecast", "--dataset", erp, "--freq", "X", "--yes", cwd=company)
+    assert freq.exit_code == 1 and "Die Periode „X“" in freq.output
+    wrong = tmp_path / "falsch.csv"
+    wrong.write_text("a;b\n1;2\n", "utf-8")
+    short = tmp_path / "kurz.csv"
+    lines = (company / "vertrieb" / "erp_umsatz_2023-2025.csv").read_bytes().splitlines()
+    short.write_bytes(b"\n".join(lines[:3]) + b"\n")
+    out = tmp_path / "vorhersage.csv"
+    missing = cli("predict", data["id"], str(wrong), "--out", str(out), cwd=company)
+    assert missing.exit_code == 1 and "gibt es in „falsch.csv“ nicht" in missing.output
+    too_short = cli("predict", data["id"], str(short), "--out", str(out), cwd=company)
+    assert too_short.exit_code == 1 and "Zeitreihe" in too_short.output
+    for result in (freq, missing, too_short):
+        assert "Traceback" not in result.output and result.output.count("Fehler:") == 1
+    assert not out.exists()

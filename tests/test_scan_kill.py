@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,17 +13,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from datensorgfalt.catalog import Catalog
-from tests.helpers.scan import SALES
+from tests.helpers.scan import SALES, dataset_count
 
 FILES = 400
-
-
-def _count(db: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return conn.execute("SELECT count(*) FROM datasets").fetchone()[0]
-    except sqlite3.Error:
-        return 0
 
 
 def test_sigkill_leaves_consistent_catalog(tmp_path: Path) -> None:
@@ -40,7 +31,7 @@ def test_sigkill_leaves_consistent_catalog(tmp_path: Path) -> None:
                                cwd=tmp_path, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while _count(db) < 20 and time.monotonic() < deadline and process.poll() is None:
+    while dataset_count(db) < 20 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import random
 from datetime import date, timedelta
+from pathlib import Path
 
 CITIES = {"44135": "Dortmund", "45127": "Essen", "40210": "Düsseldorf", "50667": "Köln",
           "48143": "Münster", "33602": "Bielefeld"}
@@ -23,3 +25,10 @@ def customers(n: int = 300, seed: int = 1) -> list[list]:
 
 
 HEADER = ["Kundennr", "Name", "PLZ", "Ort", "Netto", "Brutto", "Datum"]
+
+
+def write_customers(path: Path, rows: list[list]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(HEADER)
+        writer.writerows(rows)

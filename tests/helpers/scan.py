@@ -58,3 +58,12 @@ def run_scan(catalog: Catalog, root: Path, *targets: Path | str) -> ScanReport:
     workspace = Workspace(root)
     workspace.folder.mkdir(exist_ok=True)
     return scan(workspace, catalog, list(targets) or [root])
+
+
+def dataset_count(db: Path) -> int:
+    """Datasets in a SQLite catalog another process is writing (0 while it cannot be read)."""
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM datasets").fetchone()[0]
+    except sqlite3.Error:
+        return 0

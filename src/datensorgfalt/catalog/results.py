@@ -21,14 +21,14 @@ from datensorgfalt.sources.locations import safe_text
 
 def json_safe(value: Any) -> Any:
     """``value`` as plain JSON data every catalog database stores: keys and text valid UTF-8
-    (file names may hold bytes that are not), NaN None, dates ISO text, paths text."""
+    (file names may hold bytes that are not), NaN and infinity None, dates ISO text, paths text."""
     if isinstance(value, dict):
         return {safe_text(str(k)): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [json_safe(v) for v in value]
     if isinstance(value, str):
         return safe_text(value)
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if value is None or isinstance(value, int | float | bool):
         return value

@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -94,8 +94,26 @@ class Catalog:
         with self.session() as session:
             run = session.get(Run, run_id)
             run.status = status
-            run.summary = summary
+            # a run that did not end well is never recorded as ok, whatever its summary says
+            run.summary = summary if status == "ok" or "ok" not in summary else {
+                **summary, "ok": False}
             run.finished_at = utcnow()
+
+    def newest_run_id(self) -> int:
+        with self._sessions() as session:
+            return session.scalar(select(func.max(Run.id))) or 0
+
+    def interrupt_runs(self, after: int) -> int:
+        """Runs after ``after`` that are still ``running`` become ``interrupted`` (not ok);
+        returns how many runs were started after ``after``."""
+        with self.session() as session:
+            runs = list(session.scalars(select(Run).where(Run.id > after)))
+            for run in runs:
+                if run.status == "running":
+                    run.status = "interrupted"
+                    run.summary = {**(run.summary or {}), "ok": False}
+                    run.finished_at = utcnow()
+            return len(runs)
 
     def runs(self, command_name: str | None = None) -> list[Run]:
         with self._sessions() as session:

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
@@ -19,8 +19,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
-from datensorgfalt.catalog import Catalog
-from datensorgfalt.errors import DatensorgfaltError, NoWorkspace
+from datensorgfalt.catalog import Catalog, json_safe
+from datensorgfalt.cli.errors import err_console, say, sentence_for
+from datensorgfalt.errors import NoWorkspace
 from datensorgfalt.i18n import human_size as human_size  # the one size formatter
 from datensorgfalt.i18n import t
 from datensorgfalt.services import Progress as ProgressCallback
@@ -32,11 +33,12 @@ SEVERITY_STYLE = {"critical": "bold red", "error": "red", "warning": "yellow", "
 @dataclass
 class State:
     debug: bool = False
+    # (catalog URL, newest run id) of every catalog this command opened, for Ctrl-C
+    opened: list[tuple[str, int]] = field(default_factory=list)
 
 
 state = State()
 console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
 
 
 def json_option() -> Any:
@@ -48,7 +50,8 @@ def workspace_option() -> Any:
 
 
 def to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+    """Strict JSON (no NaN or Infinity, which many readers refuse)."""
+    return json.dumps(json_safe(value), ensure_ascii=False, indent=2, default=_json_default)
 
 
 def _json_default(value: Any) -> Any:
@@ -66,19 +69,44 @@ def print_json(value: Any) -> None:
 
 
 def handles_errors(func: Callable) -> Callable:
-    """One exit path: ``Fehler: ...`` on stderr, exit code 1, traceback only with --debug."""
+    """One exit path: ``Fehler: ...`` in one sentence on stderr, exit code 1 (130 after
+    Ctrl-C), whatever went wrong; the traceback only with --debug."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except DatensorgfaltError as exc:
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt as exc:
+            kept = _record_interruption()
             if state.debug:
                 raise
-            err_console.print(f"[bold red]{t('error.prefix')}[/] {exc}")
+            say(t("error.interrupted_kept" if kept else "error.interrupted"))
+            raise typer.Exit(130) from exc
+        except Exception as exc:
+            if state.debug:
+                raise
+            say(sentence_for(exc))
             raise typer.Exit(1) from exc
 
     return wrapper
+
+
+def _record_interruption() -> bool:
+    """Runs the interrupted command started are marked ``interrupted``; True when it had
+    started any (then what each finished is kept in the catalog)."""
+    started = False
+    for url, before in state.opened:
+        try:
+            catalog = Catalog.open(url, migrate=False)
+        except Exception:  # the catalog itself is gone: nothing to record
+            continue
+        try:
+            started |= catalog.interrupt_runs(after=before) > 0
+        finally:
+            catalog.close()
+    return started
 
 
 def resolve_workspace(path: Path | None) -> Workspace:
@@ -89,6 +117,7 @@ def resolve_workspace(path: Path | None) -> Workspace:
 def open_catalog(path: Path | None = None) -> Iterator[tuple[Workspace, Catalog]]:
     workspace = resolve_workspace(path)
     catalog = workspace.open_catalog()
+    state.opened.append((workspace.db_url, catalog.newest_run_id()))
     try:
         yield workspace, catalog
     finally:

@@ -24,6 +24,7 @@ from datensorgfalt.demo.sensors import write_sensor_logs
 from datensorgfalt.demo.staff import write_hr_list
 from datensorgfalt.demo.workbooks import write_customer_list, write_price_lists
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.i18n import os_reason
 
 FILE_LIST = ".demo/files.txt"
 
@@ -71,7 +72,7 @@ def _prepare(target: Path) -> None:
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        reason = error.strerror or str(error)
+        reason = os_reason(error)
         raise DemoTargetInvalid("demo.target_invalid", path=target, reason=reason) from error
 
 

@@ -26,6 +26,7 @@ class StoredDataset(Protocol):
     fingerprint: str | None
     byte_size: int | None
     modified_at: datetime | None
+    row_count: int | None  # as the scan counted it
     columns: Sequence[StoredColumn]
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from datensorgfalt.engine.contract import StoredDataset, WorkArea
 from datensorgfalt.engine.duck import connect
 from datensorgfalt.engine.parsing import typed_select
 from datensorgfalt.engine.staging import table_sql
+
+if TYPE_CHECKING:  # pandas costs a second to import; only the callers of a frame need it
+    import pandas as pd
 
 
 def typed_frame(workspace: WorkArea, dataset: StoredDataset,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from datensorgfalt.engine.duck import quote, sql_string
@@ -127,19 +128,29 @@ def _re2_escape(token: str) -> str:
 def placeholder_regex(info: dict[str, Any]) -> str:
     """One case-insensitive RE2 pattern matching blanks and every placeholder, spaces around
     allowed: a single regular expression is far cheaper per row than trim + lower + IN."""
-    alternatives = "|".join(_re2_escape(t) for t in null_tokens(info))
+    return _placeholder_regex(tuple(null_tokens(info)))
+
+
+@cache
+def _placeholder_regex(tokens: tuple[str, ...]) -> str:
+    alternatives = "|".join(_re2_escape(t) for t in tokens)
     return sql_string(f"(?i)\\s*({alternatives})?\\s*")
 
 
 def is_placeholder_sql(value: str, info: dict[str, Any]) -> str:
     """True for blanks and placeholders (NULL stays NULL). Only values whose first character
     can start a placeholder (or blank) reach the regular expression: ``ascii`` is cheap."""
+    tokens = tuple(null_tokens(info))
+    return (f"(ascii({value}) IN ({_first_codes(tokens)}) AND "
+            f"regexp_full_match({value}, '{_placeholder_regex(tokens)}'))")
+
+
+@cache
+def _first_codes(tokens: tuple[str, ...]) -> str:
     starts = {0, 9, 10, 13, 32, 160}
-    for token in null_tokens(info):
+    for token in tokens:
         starts |= {ord(token[0].lower()), ord(token[0].upper())}
-    codes = ", ".join(str(c) for c in sorted(starts))
-    return (f"(ascii({value}) IN ({codes}) AND "
-            f"regexp_full_match({value}, '{placeholder_regex(info)}'))")
+    return ", ".join(str(c) for c in sorted(starts))
 
 
 def clean_expr(column: str, info: dict[str, Any]) -> str:

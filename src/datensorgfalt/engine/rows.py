@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 
 from datensorgfalt.sources.registry import open_location, open_tables
 from datensorgfalt.sources.types import infer_column, parse_column
+
+if TYPE_CHECKING:  # pandas costs a second to import; only ``predict`` needs it here
+    import pandas as pd
 
 MAX_ROWS = 50_000  # the detectors sample; more rows add no evidence
 
@@ -58,6 +60,8 @@ def unique_names(names: list[str]) -> list[str]:
 def typed_file_frame(path: Path) -> pd.DataFrame | None:
     """The first table of a file, typed as the scan would type it (German numbers and dates);
     None when the file holds no table."""
+    import pandas as pd
+
     sources = open_tables(path)
     if not sources:
         return None

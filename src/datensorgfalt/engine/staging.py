@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from datensorgfalt.engine.contract import StoredDataset, WorkArea
 from datensorgfalt.engine.duck import sql_string
+from datensorgfalt.engine.fastcsv import stage_clean_csv
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.sources.locations import path_of
 from datensorgfalt.sources.registry import open_location
@@ -90,14 +91,19 @@ def staged_parquet(workspace: WorkArea, dataset: StoredDataset) -> Path:
         return target
     for stale in target.parent.glob(f"{dataset.id}-*.parquet"):
         stale.unlink(missing_ok=True)
-    write_parquet(dataset.location, target)
+    write_parquet(dataset.location, target, dataset.row_count)
     return target
 
 
-def write_parquet(location: str, target: Path) -> None:
+def write_parquet(location: str, target: Path, expected_rows: int | None = None) -> None:
+    """The table at ``location`` as Parquet. With the row count the scan counted, a clean
+    delimited file is copied by pyarrow's CSV reader in one go (``fastcsv``)."""
     partial = target.with_suffix(".partial")
     try:
         source = open_location(location)
+        if expected_rows is not None and stage_clean_csv(source, partial, expected_rows):
+            partial.replace(target)
+            return
         writer = None
         try:
             for batch in source.batches():

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from datensorgfalt.i18n import language
+from datensorgfalt.i18n import FAST_LOADER, language
 
 
 @cache
@@ -24,7 +24,7 @@ def load(name: str) -> dict[str, Any]:
     """``load("readiness")`` -> the parsed ``knowledge/readiness.yaml``;
     ``load("privacy/headers")`` -> ``knowledge/privacy/headers.yaml``. Read once: callers must
     not change what they get. An empty file gives ``{}``."""
-    return yaml.safe_load(path_of(f"{name}.yaml").read_text("utf-8")) or {}
+    return yaml.load(path_of(f"{name}.yaml").read_text("utf-8"), FAST_LOADER) or {}
 
 
 def path_of(name: str) -> Path:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from datensorgfalt.engine.staging import local_path
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.i18n import os_reason
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,7 +82,7 @@ def writing(target: Path, workspace: Workspace | None = None) -> Iterator[Path]:
             os.replace(temp, target)
         except OSError as exc:
             raise OutputRefused("outputs.error.unwritable", path=str(target),
-                                reason=exc.strerror or str(exc)) from exc
+                                reason=os_reason(exc)) from exc
     finally:
         temp.unlink(missing_ok=True)
 
@@ -91,7 +92,7 @@ def _make_parent(target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputRefused("outputs.error.unwritable", path=str(target),
-                            reason=exc.strerror or str(exc)) from exc
+                            reason=os_reason(exc)) from exc
     if not target.parent.is_dir():
         raise OutputRefused("outputs.error.unwritable", path=str(target),
                             reason=str(target.parent))
@@ -112,7 +113,7 @@ def _temporary(target: Path, workspace: Workspace | None) -> Path:
         handle, name = tempfile.mkstemp(prefix=".datensorgfalt-", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise OutputRefused("outputs.error.unwritable", path=str(target),
-                            reason=exc.strerror or str(exc)) from exc
+                            reason=os_reason(exc)) from exc
     os.close(handle)
     return Path(name)
 

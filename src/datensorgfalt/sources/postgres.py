@@ -9,14 +9,15 @@ reader only issues SELECTs. Locations carry no user or password:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pyarrow as pa
-from psycopg import sql
 
 from datensorgfalt.sources.base import BATCH_ROWS, Issue, ReadError, rows_to_batch
+
+if TYPE_CHECKING:  # the driver is imported when a database is read, not by every command
+    import psycopg
 
 SCHEMES = ("postgresql://", "postgres://")
 EXACT_COUNT_LIMIT = 5_000_000  # above the planner's estimate we trust the estimate
@@ -66,6 +67,8 @@ def masked(url: str) -> str:
 
 
 def connect(url: str) -> psycopg.Connection:
+    import psycopg
+
     conn_url, _ = split_url(url)
     try:
         connection = psycopg.connect(conn_url, connect_timeout=10, autocommit=True)
@@ -95,6 +98,8 @@ class PostgresTable:
         self.issues: list[Issue] = []
 
     def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+        from psycopg import sql
+
         query = sql.SQL("SELECT * FROM {}.{}").format(
             sql.Identifier(self.schema), sql.Identifier(self.table))
         with connect(self.url) as connection, connection.transaction(), \
@@ -123,6 +128,8 @@ def open_database(url: str) -> list[PostgresTable]:
 
 def _row_count(connection: psycopg.Connection, schema: str, table: str,
                estimate: int) -> tuple[int, bool]:
+    from psycopg import sql
+
     if estimate > EXACT_COUNT_LIMIT:
         return estimate, True
     query = sql.SQL("SELECT count(*) FROM {}.{}").format(sql.Identifier(schema),
@@ -136,3 +143,33 @@ def database_location(url: str) -> str:
     host = parts.hostname or "localhost"
     netloc = f"{host}:{parts.port}" if parts.port else host
     return f"postgresql://{netloc}/{parts.path.strip('/').split('/')[0]}"
+
+
+def quote_ident(name: str) -> str:
+    """A column or table name as a PostgreSQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_ident(location: str) -> str:
+    """``"schema"."table"`` of a table location ``postgresql://host/db/schema.table``."""
+    _, qualified = split_url(location)
+    if not qualified or "." not in qualified:
+        raise ReadError("scan.read.db_table_missing", url=masked(location))
+    schema, table = qualified.split(".", 1)
+    return f"{quote_ident(schema)}.{quote_ident(table)}"
+
+
+def select_rows(location: str, query: str, params: tuple[Any, ...] = ()) -> list[tuple]:
+    """Run one read-only SELECT inside the database of ``location`` (``{table}`` in the query
+    names the location's table) and return its rows: for aggregates computed where the data
+    lives, so no row of a large table has to travel to this machine."""
+    import psycopg
+
+    statement = query.replace("{table}", table_ident(location))
+    with connect(location) as connection:
+        try:
+            return connection.execute(statement.encode(), params or None).fetchall()
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ReadError("readers.error.db_query", url=masked(location),
+                            reason=reason) from exc

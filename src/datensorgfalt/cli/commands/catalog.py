@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from datensorgfalt.catalog.serialize import dataset_to_dict
@@ -120,5 +121,5 @@ def _render_dataset(data: dict) -> None:
         console.print(table)
     for finding in data["findings"]:
         style = SEVERITY_STYLE.get(finding["severity"], "")
-        console.print(f"  [{style}]{finding['severity']}[/] {finding['code']}: "
-                      f"{finding['message']}")
+        console.print(f"  [{style}]{escape(t('quality.severity.' + finding['severity']))}[/] "
+                      f"{escape(finding['code'])}: {escape(finding['message'])}", highlight=False)

@@ -41,16 +41,26 @@ def register(app: typer.Typer) -> None:
             print_json(service.as_dicts(results))
         else:
             _render(results)
-        if any(r.status != "passed" for r in results):
-            raise typer.Exit(1)
+        raise typer.Exit(exit_code(results))
+
+
+def exit_code(results: list[service.CheckResult]) -> int:
+    """1 when a rule is violated; 2 when none is but some could not be checked; else 0."""
+    statuses = {r.status for r in results}
+    return 1 if "failed" in statuses else 2 if "error" in statuses else 0
 
 
 def _run(rules: Path, workspace: Path | None) -> list[service.CheckResult]:
-    try:
-        with open_catalog(workspace or rules.resolve().parent) as (ws, catalog):
-            return service.run_checks(ws, catalog, rules)
-    except NoWorkspace:
-        return service.run_checks(None, None, rules)
+    """Datasets are looked up in the workspace (``-w``, else the one this command runs in,
+    else the one of the rules file's folder); plain ``file:`` entries need none."""
+    for place in ([workspace] if workspace else [None, rules.resolve().parent]):
+        try:
+            with open_catalog(place) as (ws, catalog):
+                return service.run_checks(ws, catalog, rules)
+        except NoWorkspace:
+            if workspace:
+                raise
+    return service.run_checks(None, None, rules)
 
 
 def _render(results: list[service.CheckResult]) -> None:
@@ -62,6 +72,9 @@ def _render(results: list[service.CheckResult]) -> None:
         table.add_row(r.dataset, r.rule, f"[{STYLE[r.status]}]{t('check.' + r.status)}[/]",
                       detail)
     console.print(table)
-    failed = sum(r.status != "passed" for r in results)
-    console.print(t("check.summary", passed=len(results) - failed, total=len(results),
+    failed = sum(r.status == "failed" for r in results)
+    errors = sum(r.status == "error" for r in results)
+    console.print(t("check.summary", passed=len(results) - failed - errors, total=len(results),
                     failed=failed))
+    if errors:
+        console.print(t("check.errors", n=errors), style="yellow")

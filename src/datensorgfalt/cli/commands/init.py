@@ -9,7 +9,7 @@ import typer
 from datensorgfalt.catalog.store import mask_url
 from datensorgfalt.cli.common import console, handles_errors, json_option, print_json
 from datensorgfalt.i18n import t
-from datensorgfalt.workspace import init_workspace
+from datensorgfalt.workspace import FOLDER, init_workspace
 
 
 def register(app: typer.Typer) -> None:
@@ -20,8 +20,10 @@ def register(app: typer.Typer) -> None:
         db: str = typer.Option(None, "--db", envvar="DATENSORGFALT_DB", help=t("help.db")),
         as_json: bool = json_option(),
     ) -> None:
+        existed = (directory.resolve() / FOLDER).is_dir()
         workspace = init_workspace(directory, db)
         if as_json:
             print_json({"workspace": str(workspace.folder), "db": mask_url(workspace.db_url)})
             return
-        console.print(t("init.done", folder=workspace.folder, db=mask_url(workspace.db_url)))
+        console.print(t("init.exists" if existed else "init.done", folder=workspace.folder,
+                        db=mask_url(workspace.db_url)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from datensorgfalt.cli.common import (
@@ -75,7 +76,8 @@ def _run_table(outcome: service.QualityRun) -> Table:
         table.add_column(t(f"quality.col.{key}"), overflow="fold")
     for o in sorted(outcome.outcomes, key=lambda o: (o.score is not None, o.score or 0)):
         worst = o.worst[0] if o.worst else None
-        text = (f"[{SEVERITY_STYLE[worst['severity']]}]{worst['message']}[/]" if worst else "")
+        text = (f"[{SEVERITY_STYLE.get(worst['severity'], '')}]{escape(worst['message'])}[/]"
+                if worst else "")
         table.add_row(o.title, "-" if o.score is None else str(o.score), str(o.findings), text)
     return table
 
@@ -83,9 +85,12 @@ def _run_table(outcome: service.QualityRun) -> Table:
 def render_report(data: dict, show_all: bool = False) -> None:
     result = data["result"]
     console.print(f"[bold]{data['dataset']['title']}[/]  ({data['dataset']['id']})")
-    console.print(t("quality.score_line", score=result.get("score", "-")))
-    console.print(_scores_table(result.get("scores", {})))
-    console.print(_studies_table(result.get("studies", {})))
+    if result.get("score") is None:  # the table could not be checked: no grade
+        console.print(t("quality.not_graded", reason=(result.get("error") or "-").splitlines()[0]))
+    else:
+        console.print(t("quality.score_line", score=result["score"]))
+        console.print(_scores_table(result.get("scores", {})))
+        console.print(_studies_table(result.get("studies", {})))
     findings = [f for f in result.get("findings", []) if show_all or f["severity"] != "info"]
     if not result.get("findings"):
         console.print(t("quality.no_findings"))
@@ -96,7 +101,7 @@ def render_report(data: dict, show_all: bool = False) -> None:
         console.print(t("quality.hidden_info", n=hidden))
     if len(data["history"]) > 1:
         console.print(t("quality.history", scores=" → ".join(
-            str(h["score"]) for h in data["history"][-8:])))
+            "-" if h["score"] is None else str(h["score"]) for h in data["history"][-8:])))
 
 
 def _scores_table(scores: dict[str, int]) -> Table:
@@ -123,9 +128,22 @@ def _findings_table(findings: list[dict]) -> Table:
     for key in ("severity", "finding", "todo"):
         table.add_column(t(f"quality.col.{key}"), overflow="fold")
     for f in findings:
-        rows = f.get("evidence", {}).get("rows")
-        where = f"\n[dim]rows {rows[:5]}[/]" if rows else ""
-        severity = t(f"quality.severity.{f['severity']}")
-        table.add_row(f"[{SEVERITY_STYLE[f['severity']]}]{severity}[/]",
-                      f["message"] + where, f["todo"])
+        severity = f.get("severity", "info")
+        style = SEVERITY_STYLE.get(severity, "")
+        label = t(f"quality.severity.{severity}")
+        table.add_row(f"[{style}]{escape(label)}[/]",
+                      escape(str(f.get("message", ""))) + _where(f.get("evidence")),
+                      escape(str(f.get("todo", ""))))
     return table
+
+
+def _where(evidence: object) -> str:
+    """``Zeilen 1, 2, 3`` (counted from 1, without the header) when the finding names rows."""
+    rows = evidence.get("rows") if isinstance(evidence, dict) else None
+    if not isinstance(rows, list):
+        return ""
+    numbers = [str(r + 1) for r in rows[:5] if isinstance(r, int) and not isinstance(r, bool)]
+    if not numbers:
+        return ""
+    more = " …" if len(rows) > 5 else ""
+    return f"\n[dim]{escape(t('quality.rows_at', rows=', '.join(numbers) + more))}[/]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,7 @@ from datensorgfalt.cli.common import (
     progress_bar,
     workspace_option,
 )
-from datensorgfalt.errors import NoWorkspace
+from datensorgfalt.errors import DatensorgfaltError, NoWorkspace
 from datensorgfalt.i18n import t
 from datensorgfalt.services.scan import ScanReport, display_location, scan
 from datensorgfalt.workspace import Workspace, find_workspace, init_workspace
@@ -34,11 +35,20 @@ def register(app: typer.Typer) -> None:
         workspace: Path = workspace_option(),
         as_json: bool = json_option(),
     ) -> None:
+        _require_targets(targets)
         with _open_or_create(workspace) as (ws, catalog), progress_bar(
                 as_json, t("scan.cli.progress")) as progress:
             report = scan(ws, catalog, targets, progress=progress)
         print_json(report.to_dict()) if as_json else _render(report)
         raise typer.Exit(report.exit_code)
+
+
+def _require_targets(targets: list[str]) -> None:
+    """A folder or file named on the command line that is not there is a typo, not a vanished
+    source: one sentence, and nothing in the catalog is touched."""
+    for target in targets:
+        if "://" not in target and not os.path.lexists(target):
+            raise DatensorgfaltError("scan.error.target_missing", target=target)
 
 
 @contextmanager

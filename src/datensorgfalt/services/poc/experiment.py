@@ -29,7 +29,7 @@ from datensorgfalt.services.poc.evaluation import clean
 from datensorgfalt.services.poc.forecast import run_forecast
 from datensorgfalt.services.poc.outcome import Outcome
 from datensorgfalt.services.poc.sentence import sentence
-from datensorgfalt.services.poc.series import both, build_series
+from datensorgfalt.services.poc.series import both, build_series, check_frequency
 from datensorgfalt.services.poc.soll import Soll, parse_soll
 from datensorgfalt.services.poc.tabular import run_table
 from datensorgfalt.services.poc.text_routing import run_text
@@ -105,6 +105,7 @@ def prepare(workspace: Workspace, catalog: Catalog, request: PocRequest) -> Plan
         raise PocError("poc.error.kind", kind=request.kind or "-", kinds=", ".join(KINDS))
     if not request.dataset:
         raise PocError("poc.error.no_dataset")
+    request.freq = check_frequency(request.freq)
     dataset = catalog.dataset(request.dataset)
     plan = {"forecast": _plan_forecast, "classify": _plan_table, "regress": _plan_table,
             "anomaly": _plan_anomaly, "text": _plan_text}[request.kind](

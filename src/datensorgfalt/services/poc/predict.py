@@ -44,16 +44,16 @@ def predict(workspace: Workspace, poc_id: str, new_data: Path, out: Path, *,
     bundle = load_bundle(workspace, poc_id)
     frame = read_new_data(Path(new_data))
     kind, artefact, columns = bundle["kind"], bundle["artefact"], bundle["columns"]
+    title = Path(new_data).name
     if kind in ("classify", "regress"):
-        result = _predict_table(artefact, frame)
+        result = _predict_table(artefact, frame, title)
     elif kind == "text":
-        result = _predict_text(artefact, frame, columns)
+        result = _predict_text(artefact, frame, columns, title)
     elif kind == "anomaly":
-
-        require_columns(frame, [artefact["time"], *artefact["channels"]], str(new_data))
+        require_columns(frame, [artefact["time"], *artefact["channels"]], title)
         result = score_new(artefact, frame)
     else:
-        result = _predict_forecast(artefact, frame, columns)
+        result = _predict_forecast(artefact, frame, columns, title)
     safe, neutralised = neutralise_frame(result)
     with writing(out, workspace) as temporary:
         safe.to_csv(temporary, index=False)
@@ -61,10 +61,12 @@ def predict(workspace: Workspace, poc_id: str, new_data: Path, out: Path, *,
             "columns": list(result.columns), "neutralised": neutralised}
 
 
-def _predict_table(artefact: dict, frame: pd.DataFrame) -> pd.DataFrame:
+def _predict_table(artefact: dict, frame: pd.DataFrame, title: str) -> pd.DataFrame:
     model = artefact["model"]
     if model is None:
         raise PocNotFound("poc.error.no_model_saved")
+    encoder = model.encoder
+    require_columns(frame, [*encoder.numeric, *encoder.categorical, *encoder.dates], title)
     out = frame.copy()
     out["prediction"] = model.predict(frame)
     if artefact["kind"] == "classify":
@@ -75,7 +77,8 @@ def _predict_table(artefact: dict, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _predict_text(artefact: dict, frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
+def _predict_text(artefact: dict, frame: pd.DataFrame, columns: dict, title: str
+                  ) -> pd.DataFrame:
     model = artefact["model"]
     if model is None:
         raise PocNotFound("poc.error.no_model_saved")
@@ -84,7 +87,7 @@ def _predict_text(artefact: dict, frame: pd.DataFrame, columns: dict) -> pd.Data
         texts = [c for c in frame.columns if frame[c].dtype == object]
         column = max(texts, key=lambda c: frame[c].astype(str).str.len().mean()) if texts \
             else None
-    require_columns(frame, [column or "text"], "NEW_DATA")
+    require_columns(frame, [column or "text"], title)
     out = frame.copy()
     proba = model.predict_proba(frame[column].tolist())
     out["prediction"] = np.asarray(model.classes, dtype=object)[proba.argmax(1)]
@@ -93,10 +96,10 @@ def _predict_text(artefact: dict, frame: pd.DataFrame, columns: dict) -> pd.Data
     return out
 
 
-def _predict_forecast(artefact: dict, frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
+def _predict_forecast(artefact: dict, frame: pd.DataFrame, columns: dict, title: str
+                      ) -> pd.DataFrame:
     """New history in the same layout -> forecast of the next periods with the same models."""
-
-    require_columns(frame, [columns["date"], columns["target"]], "NEW_DATA")
+    require_columns(frame, [columns["date"], columns["target"]], title)
     series = build_series(frame, columns["date"], columns["target"], columns.get("by"),
                           artefact["freq"])
     future = forecast_future(series, artefact)

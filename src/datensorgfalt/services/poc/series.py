@@ -22,6 +22,20 @@ PERIOD_DAYS = {"H": 1 / 24, "D": 1, "W": 7, "M": 30.44, "Q": 91.3, "Y": 365.25}
 SINGLE_SERIES = "gesamt"
 
 
+class UnknownFrequency(DatensorgfaltError):
+    """``--freq`` names no period the forecast knows."""
+
+
+def check_frequency(freq: str | None) -> str:
+    """``auto`` or one of ``SEASON``'s periods (any case); otherwise ``UnknownFrequency``."""
+    text = (freq or "auto").strip()
+    if text.lower() == "auto":
+        return "auto"
+    if text.upper() in SEASON:
+        return text.upper()
+    raise UnknownFrequency("poc.error.freq", freq=text, choices=", ".join(["auto", *SEASON]))
+
+
 class SeriesTooShort(DatensorgfaltError):
     """Not enough history for the asked horizon."""
 

@@ -12,6 +12,7 @@ from datensorgfalt.catalog import Catalog
 from datensorgfalt.catalog.models import Rights
 from datensorgfalt.catalog.serialize import rights_to_dict
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.i18n import os_reason
 from datensorgfalt.services.knowledge import load
 
 FIELDS = ("licence", "source", "owner", "contact", "restrictions", "legal_basis", "ai_training",
@@ -126,7 +127,8 @@ def import_rights(catalog: Catalog, path: Path) -> list[dict[str, Any]]:
     try:
         data = yaml.safe_load(Path(path).read_text("utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise RightsError("rights.error.file", path=str(path), reason=str(exc)) from exc
+        raise RightsError("rights.error.file", path=str(path),
+                          reason=os_reason(exc) if isinstance(exc, OSError) else str(exc)) from exc
     entries = data.get("datasets", []) if isinstance(data, dict) else (data or [])
     checked = []
     for number, entry in enumerate(entries, start=1):

@@ -14,7 +14,13 @@ from datensorgfalt.engine.parsing import (
     null_tokens,
     typed_expr,
 )
-from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
+from datensorgfalt.services.quality.context import (
+    ROW,
+    VIEW,
+    ColumnFacts,
+    TableContext,
+    in_batches,
+)
 from datensorgfalt.services.quality.findings import QualityFinding
 
 # Cheap LIKE predicates over the raw text {v}: which way a date or a number is written.
@@ -99,18 +105,22 @@ def _pass_one_parts(col: ColumnFacts, i: int) -> list[str]:
 
 
 def pass_one(ctx: TableContext) -> None:
-    """One scan over the table computing the per-column aggregates; stored in ``col.stats``."""
-    for offset in range(0, len(ctx.columns), 200):
-        chunk = ctx.columns[offset:offset + 200]
-        inner = [_inner(col, offset + j) for j, col in enumerate(chunk)]
-        parts = [p for j, col in enumerate(chunk) for p in _pass_one_parts(col, offset + j)]
-        cursor = ctx.con.execute(
-            f"SELECT {', '.join(parts)} FROM (SELECT {', '.join(b for _, b in inner)} FROM "
-            f"(SELECT {', '.join(a for a, _ in inner)} FROM {VIEW}))")
-        names = [d[0] for d in cursor.description]
-        values = dict(zip(names, cursor.fetchone(), strict=True))
-        for j, col in enumerate(chunk):
-            col.stats = _stats_of(col, offset + j, values)
+    """One scan over the table per batch of columns computing the per-column aggregates;
+    stored in ``col.stats``."""
+    indexed = list(enumerate(ctx.columns))
+    for batch, values in in_batches(indexed, lambda batch: _pass_one_values(ctx, batch)):
+        for i, col in batch:
+            col.stats = _stats_of(col, i, values)
+
+
+def _pass_one_values(ctx: TableContext, batch: list[tuple[int, ColumnFacts]]) -> dict[str, Any]:
+    inner = [_inner(col, i) for i, col in batch]
+    parts = [p for i, col in batch for p in _pass_one_parts(col, i)]
+    cursor = ctx.con.execute(
+        f"SELECT {', '.join(parts)} FROM (SELECT {', '.join(b for _, b in inner)} FROM "
+        f"(SELECT {', '.join(a for a, _ in inner)} FROM {VIEW}))")
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchone(), strict=True))
 
 
 def _stats_of(col: ColumnFacts, i: int, v: dict[str, Any]) -> dict[str, Any]:
@@ -147,24 +157,30 @@ def _round(value: Any) -> Any:
 
 
 def pass_two(ctx: TableContext) -> None:
-    """Second scan: exact value counts of all category columns (``GROUPING SETS``) and, in
-    the same scan, outlier counts with fences from the exact quartiles of pass one."""
+    """Second scan per batch of columns: exact value counts of the category columns
+    (``GROUPING SETS``) and, in the same scan, outlier counts with fences from the quartiles
+    of pass one."""
     outliers = {}
-    for i, col in enumerate(ctx.columns):
+    for col in ctx.columns:
         if _outlier_candidate(col, ctx.rows):
             low, high = _fences(col.stats)
-            outliers[i] = f"count_if({col.typed} < {low} OR {col.typed} > {high})"
-    categories = [c for c in ctx.columns if c.stats["non_null"]
-                  and c.stats["distinct_approx"] <= CATEGORY_LIMIT]
-    chunks = [categories[o:o + 100] for o in range(0, len(categories), 100)] or [[]]
-    for n, chunk in enumerate(chunks):
-        totals = _value_counts(ctx, chunk, list(outliers.values()) if n == 0 else [])
-        if n == 0:
-            for i, value in zip(outliers, totals, strict=True):
-                ctx.columns[i].stats["outliers"] = value
+            outliers[col.name] = f"count_if({col.typed} < {low} OR {col.typed} > {high})"
+    wanted = [c for c in ctx.columns if c.name in outliers or _category(c)]
+
+    def run(batch: list[ColumnFacts]) -> list:
+        totals = [outliers[c.name] for c in batch if c.name in outliers]
+        return _value_counts(ctx, [c for c in batch if _category(c)], totals)
+
+    for batch, totals in in_batches(wanted, run):
+        for col, value in zip([c for c in batch if c.name in outliers], totals, strict=True):
+            col.stats["outliers"] = value
     for col in ctx.columns:
         if _deferred(col):
             _placeholders_from_counts(col)
+
+
+def _category(col: ColumnFacts) -> bool:
+    return bool(col.stats["non_null"]) and col.stats["distinct_approx"] <= CATEGORY_LIMIT
 
 
 def _value_counts(ctx: TableContext, cols: list[ColumnFacts], totals: list[str]) -> list:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -25,6 +26,12 @@ CATEGORY_GUESS = 2_500
 SEMANTIC_SAMPLE = 500
 INFER_SAMPLE = 500
 VIEW = "src"
+# Columns per profiling query. A query's cost grows faster than its column count (every
+# aggregate keeps state per thread, every pattern its own matcher), so wide tables are
+# profiled in batches; a batch that still does not fit the memory limit is split in halves.
+BATCH_COLUMNS = 16
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -151,3 +158,21 @@ def _sample(con: duckdb.DuckDBPyConnection, names: list[str], rows: int) -> dict
     select = ", ".join(quote(n) for n in names)
     result = con.execute(f"SELECT {select} FROM smp").fetchall()
     return {name: [row[i] for row in result] for i, name in enumerate(names)}
+
+
+def in_batches(items: Sequence[T], run: Callable[[list[T]], R],
+               size: int = BATCH_COLUMNS) -> list[tuple[list[T], R]]:
+    """``run`` over ``items`` in batches of ``size``; a batch that runs out of memory is split
+    in halves until it fits (a single item that does not fit raises)."""
+    pending = [list(items[o:o + size]) for o in range(0, len(items), size)]
+    done: list[tuple[list[T], R]] = []
+    while pending:
+        batch = pending.pop(0)
+        try:
+            done.append((batch, run(batch)))
+        except duckdb.OutOfMemoryException:
+            if len(batch) == 1:
+                raise
+            half = len(batch) // 2
+            pending[:0] = [batch[:half], batch[half:]]
+    return done

@@ -19,6 +19,7 @@ from datensorgfalt.services.quality.context import (
     VIEW,
     ColumnFacts,
     TableContext,
+    in_batches,
 )
 from datensorgfalt.services.quality.findings import QualityFinding
 
@@ -175,14 +176,11 @@ def order_rules(ctx: TableContext) -> tuple[list[dict[str, Any]], list[QualityFi
              if _comparable(a, b)]
     if not pairs or ctx.rows < 20:
         return [], [], []
-    parts = []
-    for a, b in pairs:
-        parts += [f"count_if({a.typed} < {b.typed})", f"count_if({a.typed} > {b.typed})",
-                  f"count_if({a.typed} = {b.typed})"]
-    row = ctx.sql(f"SELECT {', '.join(parts)} FROM {VIEW}")[0]
+    counts = [c for _, row in in_batches(pairs, lambda batch: _order_counts(ctx, batch))
+              for c in row]
     rules, found, cells = [], [], []
     for n, (a, b) in enumerate(pairs):
-        less, more, equal = row[3 * n: 3 * n + 3]
+        less, more, equal = counts[3 * n: 3 * n + 3]
         total = less + more + equal
         if total < 20:
             continue
@@ -195,6 +193,16 @@ def order_rules(ctx: TableContext) -> tuple[list[dict[str, Any]], list[QualityFi
                 found.append(finding)
                 cells += rule_cells
     return rules, found, cells
+
+
+def _order_counts(ctx: TableContext, pairs: list[tuple[ColumnFacts, ColumnFacts]]) -> list[int]:
+    """``a < b``, ``a > b`` and ``a = b`` counted for every pair, each value parsed once."""
+    columns = list({c.name: c for pair in pairs for c in pair}.values())
+    alias = {c.name: f"t{i}" for i, c in enumerate(columns)}
+    typed = ", ".join(f"{c.typed} AS {alias[c.name]}" for c in columns)
+    parts = [f"count_if({alias[a.name]} {op} {alias[b.name]})"
+             for a, b in pairs for op in ("<", ">", "=")]
+    return list(ctx.sql(f"SELECT {', '.join(parts)} FROM (SELECT {typed} FROM {VIEW})")[0])
 
 
 def _comparable(a: ColumnFacts, b: ColumnFacts) -> bool:

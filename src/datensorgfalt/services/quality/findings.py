@@ -7,10 +7,11 @@ listed in ``CODES`` has them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from datensorgfalt.i18n import language, t
+from datensorgfalt.i18n import keys, language, t
 from datensorgfalt.services.knowledge import load
 
 # code -> dimension (completeness, uniqueness, validity, accuracy, consistency, currentness,
@@ -77,22 +78,64 @@ class _Blank(dict):
 
 
 def message(finding: QualityFinding, lang: str | None = None) -> str:
-    """One line: the column, the title and the evidence filled into the ``detail`` text."""
+    """One line: the column, the title and the evidence filled into the ``detail`` text, with
+    numbers, type names and date patterns in the user's language."""
+    lang = lang or language()
     title = finding_text(finding.code, "title", lang)
     template = finding_text(finding.code, "detail", lang)
-    values = _Blank({k: _short(v) for k, v in finding.evidence.items()})
-    if "rhythm" in finding.evidence:
-        values["rhythm"] = t(f"quality.rhythm.{finding.evidence['rhythm']}", lang=lang)
-    detail = template.format_map(values) if template != finding.code else ""
+    evidence = finding.evidence if isinstance(finding.evidence, dict) else {}
+    values = _Blank({str(k): _short(v, lang) for k, v in evidence.items()})
+    if isinstance(evidence.get("rhythm"), str):
+        values["rhythm"] = _word("quality.rhythm", evidence["rhythm"], lang)
+    if isinstance(evidence.get("type"), str):
+        values["type"] = _word("quality.kind", evidence["type"], lang)
+    if isinstance(evidence.get("formats"), dict):
+        values["formats"] = _short({_pattern(str(k), lang): v
+                                    for k, v in evidence["formats"].items()}, lang)
+    if isinstance(evidence.get("percent"), str) and lang == "de":
+        values["percent"] = evidence["percent"].replace(".", ",")
+    try:
+        detail = template.format_map(values) if template != finding.code else ""
+    except (ValueError, IndexError, AttributeError, KeyError):  # a text with odd braces
+        detail = ""
     where = f"{finding.column}: " if finding.column else ""
     return f"{where}{title}" + (f" – {detail}" if detail else "")
 
 
-def _short(value: Any) -> str:
+def _word(prefix: str, value: str, lang: str) -> str:
+    key = f"{prefix}.{value}"
+    return t(key, lang=lang) if key in keys(lang) else value
+
+
+def _pattern(pattern: str, lang: str) -> str:
+    """``dd.mm.yyyy`` as a German reader writes it (``TT.MM.JJJJ``)."""
+    if lang != "de":
+        return pattern
+    return pattern.replace("yyyy", "JJJJ").replace("dd", "TT").replace("mm", "MM")
+
+
+def _short(value: Any, lang: str = "de") -> str:
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return _number(value, lang)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_short(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(_short(v) for v in value[:5]) + (" …" if len(value) > 5 else "")
-    return str(value)
+        return ", ".join(f"{k}: {_short(v, lang)}" for k, v in list(value.items())[:5]) + (
+            " …" if len(value) > 5 else "")
+    if isinstance(value, list | tuple):
+        return ", ".join(_short(v, lang) for v in value[:5]) + (" …" if len(value) > 5 else "")
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + " …"
+
+
+def _number(value: float, lang: str) -> str:
+    """At most four significant digits, no exponent for ordinary sizes, German separators."""
+    if not math.isfinite(value):
+        return str(value)
+    if abs(value) >= 10_000:
+        text = f"{value:,.0f}"
+    elif value == 0 or abs(value) >= 0.001:
+        text = f"{value:,.4g}"
+    else:
+        text = f"{value:.2e}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "de" else text

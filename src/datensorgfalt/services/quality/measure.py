@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from sqlalchemy import delete
 
 from datensorgfalt.catalog import Catalog, json_safe, save_result
 from datensorgfalt.catalog.models import Dataset, Finding
@@ -23,6 +24,7 @@ from datensorgfalt.services import Progress
 from datensorgfalt.services.outputs import CsvCells, check_output, writing
 from datensorgfalt.services.privacy import mask_profile_values
 from datensorgfalt.services.quality import currentness
+from datensorgfalt.services.quality.database import in_database, profile_database_table
 from datensorgfalt.services.quality.findings import QualityFinding, finding_text, message
 from datensorgfalt.services.quality.profile import SEVERITY_ORDER, Profile, finish, profile_parquet
 from datensorgfalt.workspace import Workspace
@@ -83,7 +85,10 @@ def outdated_by_dataset(catalog: Catalog) -> dict[str, list[QualityFinding]]:
 
 def profile_dataset(workspace: Workspace, dataset: Dataset, extra: list[QualityFinding],
                     now: datetime) -> Profile:
-    """The profile of one dataset; a vanished or unreadable file becomes a finding."""
+    """The profile of one dataset; a vanished or unreadable file becomes a finding. A large
+    database table is profiled where it lives (no copy)."""
+    if in_database(dataset):
+        return _profile_in_database(dataset)
     try:
         path = staged_parquet(workspace, dataset)
     except SourceVanished as exc:
@@ -116,13 +121,27 @@ def profile_dataset(workspace: Workspace, dataset: Dataset, extra: list[QualityF
     return profile
 
 
+def _profile_in_database(dataset: Dataset) -> Profile:
+    semantics = {c.name: c.semantic_type for c in dataset.columns}
+    try:
+        return profile_database_table(dataset, semantics)
+    except DatensorgfaltError as exc:
+        reason = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        return finish({"rows": None, "error": reason},
+                      [QualityFinding("source-unreadable", "critical", None,
+                                      {"reason": reason}, share=1.0)])
+
+
 def store(catalog: Catalog, dataset: Dataset, run_id: int, profile: Profile) -> None:
-    """One transaction per dataset: the result and its findings (older runs are kept)."""
+    """One transaction per dataset: the result (older runs' results are kept as history) and
+    its findings, which replace the findings of earlier quality runs."""
     if isinstance(profile.payload.get("columns"), dict):
         profile.payload["columns"] = mask_profile_values(catalog, dataset.id,
                                                          profile.payload["columns"])
     with catalog.session() as session:
         save_result(session, KIND, profile.payload, dataset_id=dataset.id, run_id=run_id)
+        session.execute(delete(Finding).where(Finding.dataset_id == dataset.id,
+                                              Finding.source == KIND))
         for f in profile.findings:
             session.add(Finding(dataset_id=dataset.id, run_id=run_id, source=KIND, code=f.code,
                                 severity=f.severity, dimension=f.dimension,

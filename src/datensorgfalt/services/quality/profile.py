@@ -65,8 +65,11 @@ def profile_parquet(path: Path, infos: dict[str, dict[str, Any]] | None = None,
 
 
 def finish(payload: dict[str, Any], found: list[QualityFinding]) -> Profile:
+    """Findings worst first, and the grade: none for a table that could not be checked
+    (``payload["error"]``), so no reader can mistake a failure for a measured table."""
     found = sorted(found, key=lambda f: (SEVERITY_ORDER[f.severity], -f.share))
-    payload |= score(found)
+    payload |= {"score": None, "scores": {}, "studies": {}} if payload.get("error") \
+        else score(found)
     payload["findings"] = [f.as_dict() for f in found]
     return Profile(payload, found)
 

@@ -33,6 +33,7 @@ import yaml
 from datensorgfalt.catalog import Catalog
 from datensorgfalt.engine import connect, quote, sql_string, staged_parquet, write_parquet
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.i18n import os_reason
 from datensorgfalt.services.quality import measure as service
 from datensorgfalt.services.quality.context import TableContext, open_context
 from datensorgfalt.workspace import Workspace
@@ -57,7 +58,7 @@ def load_rules(path: Path) -> list[dict[str, Any]]:
         data = yaml.safe_load(path.read_text("utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise RulesError("quality.error.rules_file", path=str(path),
-                         reason=str(exc).splitlines()[0]) from exc
+                         reason=_reason(exc)) from exc
     entries = data.get("datasets") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise RulesError("quality.error.rules_file", path=str(path),
@@ -80,6 +81,10 @@ def _parquet_for(entry: dict[str, Any], base: Path, workspace: Workspace | None,
              for c in dataset.columns}
     semantics = {c.name: c.semantic_type for c in dataset.columns}
     return dataset.title, staged_parquet(workspace, dataset), infos, semantics
+
+
+def _reason(exc: Exception) -> str:
+    return os_reason(exc) if isinstance(exc, OSError) else str(exc).splitlines()[0]
 
 
 def run_checks(workspace: Workspace | None, catalog: Catalog | None,

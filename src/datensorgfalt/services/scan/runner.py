@@ -83,6 +83,9 @@ def scan(workspace: Workspace, catalog: Catalog, targets: list[str | Path],
         drop_vanished_files(workspace, catalog)  # a vanished original's copies go with it
         report.copies = writes.link_copies(catalog, run_id)
         status = "ok" if report.ok else "failed"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
     finally:
         report.seconds = round(time.monotonic() - started, 3)
         catalog.finish_run(run_id, status, {k: v for k, v in report.to_dict().items()

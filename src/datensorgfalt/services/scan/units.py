@@ -195,7 +195,10 @@ def _folder(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
     with catalog.session() as session:
         writes.upsert_dataset(session, location, fields, [], findings, run_id)
     outcome = "changed" if any(k.status != "deleted" for k in before) else "new"
-    return UnitResult(outcome, {location}, 1, [_failure(location, f) for f in findings])
+    # each broken document is reported as itself, not as its folder
+    return UnitResult(outcome, {location}, 1, [
+        _failure(file_location(path), f)
+        for (path, _), f in zip(result.problems, findings, strict=True)])
 
 
 def _formats(details: dict) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.i18n import os_reason
 from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.privacy.protect.treatments import START_LEVEL, TREATMENTS
 
@@ -64,7 +65,8 @@ def load_plan(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(Path(path).read_text("utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise PlanError("protect.error.plan", path=str(path), reason=str(exc)) from exc
+        raise PlanError("protect.error.plan", path=str(path),
+                        reason=os_reason(exc) if isinstance(exc, OSError) else str(exc)) from exc
     if not isinstance(data, dict):
         raise PlanError("protect.error.plan", path=str(path), reason="YAML mapping expected")
     return data
