@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=1.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        home = Path(folder) / "home"
+        home = Path(folder)
         init_trustee(home)
         trustee = Trustee(home, free_port())
         for name in ["owner"] + [f"c{i}" for i in range(args.consumers)]:

@@ -119,7 +119,7 @@ class Trustee:
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("DATENSORGFALT_")}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SRC), env.get("PYTHONPATH")) if p)
-        log = (self.home.parent / "serve.log").open("wb")
+        log = (self.home / "serve.log").open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "datensorgfalt", "trustee", "serve", "--home",
              str(self.home), "--port", str(self.port)], env=env, stdout=log,
@@ -231,7 +231,7 @@ def pull(trustee: Trustee, start: dict) -> Reply:
 
 @pytest.fixture(scope="package")
 def trustee(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trustee]:
-    home = tmp_path_factory.mktemp("treuhand") / "home"
+    home = tmp_path_factory.mktemp("treuhand")
     init_trustee(home)  # in-process: each CLI start costs seconds on a busy machine
     found = Trustee(home, free_port())
     added = run_cli("trustee", "participant", "add", "Firma owner", "--home", str(home),

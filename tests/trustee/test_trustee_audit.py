@@ -23,6 +23,7 @@ from tests.trustee.conftest import run_cli
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     root = tmp_path / "treuhand"
+    root.mkdir()
     init_trustee(root)
     trustee = open_trustee(root)
     try:

@@ -45,9 +45,10 @@ def _write_private(path: Path, data: bytes) -> None:
 
 def create_home(root: Path, db_url: str | None) -> Home:
     root = root.resolve()
+    if not root.is_dir():  # a mistyped path makes no new folder
+        raise TrusteeError("trustee.error.no_folder", path=str(root))
     if (root / SETTINGS).exists():
         raise TrusteeError("trustee.error.exists", path=str(root))
-    root.mkdir(parents=True, exist_ok=True)
     url = db_url or f"sqlite:///{root / 'treuhand.sqlite'}"
     key = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
