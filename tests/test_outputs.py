@@ -123,7 +123,7 @@ def test_formula_cells_are_neutralised_but_numbers_stay():
     assert neutralise("=HYPERLINK(\"http://x\")") == ("'=HYPERLINK(\"http://x\")", True)
     for text in ("+49 170 1234", "@SUMME(A1)", "\tx", "\rx", "-x"):
         assert neutralise(text) == ("'" + text, True)
-    for plain in ("-5", "+3,5", "-1.25e3", -5, 3.5, "Anna", "", None):
+    for plain in ("-5", "+3,5", "-1.25e3", "-1.234,56", "-", -5, 3.5, "Anna", "", None):
         assert neutralise(plain) == (plain, False)
     import pandas as pd
 

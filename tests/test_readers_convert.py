@@ -110,3 +110,12 @@ def test_cli_refuses_to_overwrite_the_original(tmp_path, cli):
     result = cli("convert", str(source), str(source))
     assert result.exit_code == 1
     assert source.read_bytes() == before
+
+
+def test_cli_names_no_decimal_sign_when_there_is_none(tmp_path, cli):
+    source = tmp_path / "liste.csv"
+    source.write_text("Nr;Name\n1;Meier\n2;Schulz\n3;Koch\n", encoding="utf-8")
+    result = cli("convert", str(source), str(tmp_path / "out.csv"))
+    assert result.exit_code == 0, result.output
+    assert "„-“" not in result.output
+    assert "keine Dezimalzahlen" in " ".join(result.output.split())

@@ -332,3 +332,134 @@ def test_excel_separator_line_names_the_delimiter(tmp_path):
     assert source.dialect["separator_line"] is True
     assert header == ROWS[0]
     assert rows == ROWS[1:]
+
+
+def test_a_line_with_many_more_fields_is_fitted_without_losing_values(tmp_path):
+    # one line of 1,000 fields among rows of three: fitted in linear time, its values kept
+    body = ["a,b,c"] + [f"{i},Teil {i},{i}.5" for i in range(40)]
+    wide = ",".join(f"x{i}" for i in range(1000))
+    path = write(tmp_path / "t.csv", "\n".join(body[:20] + [wide] + body[20:]) + "\n")
+    header, rows, source = read_all(path)
+    assert header == ["a", "b", "c"]
+    assert len(rows) == 41 and all(len(r) == 3 for r in rows)
+    fitted = next(r for r in rows if r[0] == "x0")
+    assert ",".join(fitted).split(",") == wide.split(",")
+    assert any(i.code == "ragged-rows" for i in source.issues)
+
+
+def test_a_header_longer_than_the_sample_does_not_set_the_width(tmp_path):
+    # a 50,000-name header (bigger than the first sample) over rows of nine values
+    header = ",".join(f"spalte{i}" for i in range(50_000))
+    body = "\n".join(",".join(str((i * j) % 97) for j in range(9)) for i in range(300))
+    path = write(tmp_path / "t.csv", header + "\n" + body + "\n")
+    names, rows, _source = read_all(path)
+    assert len(names) == 9 and len(rows) == 300
+    assert rows[1] == [str(j % 97) for j in range(9)]
+
+
+# --- real exports: preambles, titles, unit lines (issue 12) ---------------------------------
+
+
+def test_a_preamble_sentence_with_the_delimiter_is_not_a_header_row(tmp_path):
+    text = ("Export erstellt am Montag, 3. Februar 2025, Benutzer Admin, Mandant 100\n"
+            "Nr,Name,Betrag,Datum\n1,Meier,12.5,2025-01-02\n2,Schulz,7.25,2025-01-03\n"
+            "3,Koch,99.0,2025-01-04\n")
+    header, rows, source = read_all(write(tmp_path / "t.csv", text))
+    assert header == ["Nr", "Name", "Betrag", "Datum"]
+    assert rows[0] == ["1", "Meier", "12.5", "2025-01-02"] and len(rows) == 3
+    assert source.dialect["preamble_lines"] == 1
+
+
+def test_a_datev_extf_line_above_the_header_is_preamble(tmp_path):
+    names = ["Umsatz (ohne Soll/Haben-Kz)", "Soll/Haben-Kennzeichen", "WKZ Umsatz", "Konto",
+             "Gegenkonto (ohne BU-Schlüssel)", "Belegdatum", "Belegfeld 1", "Buchungstext"]
+    extf = ('"EXTF";700;21;"Buchungsstapel";13;20250203120512345;;"RE";"Admin";"";1000;10001;'
+            '20250101;4;20250101;20250131;"Buchungen Januar"')
+    body = [f'{i},50;"S";"EUR";"8400";"{10000 + i}";"0{i}01";"RE-{i}";"Erlöse 19 %"'
+            for i in range(1, 9)]
+    path = write(tmp_path / "EXTF_Buchungsstapel.csv",
+                 "\r\n".join([extf, ";".join(names), *body]) + "\r\n", "cp1252")
+    header, rows, _source = read_all(path)
+    assert header == names
+    assert rows[0] == ["1,50", "S", "EUR", "8400", "10001", "0101", "RE-1", "Erlöse 19 %"]
+    assert len(rows) == 8
+
+
+@pytest.mark.parametrize("gap", ["", ";;", ";"])
+def test_title_then_empty_line_then_header_keeps_the_rows(tmp_path, gap):
+    text = f"Kundenliste Stand 03.02.2025{';' if gap else ''}\n{gap}\nNr;Name;Notiz\n" + \
+        "1;Meier;\n2;Schulz;\n3;Koch;ruft an\n4;Weiß;\n"
+    header, rows, _source = read_all(write(tmp_path / "t.csv", text))
+    assert header == ["Nr", "Name", "Notiz"]
+    assert rows == [["1", "Meier", ""], ["2", "Schulz", ""], ["3", "Koch", "ruft an"],
+                    ["4", "Weiß", ""]]
+
+
+def test_fully_quoted_semicolons_with_a_line_break_in_the_last_field(tmp_path):
+    text = ('"Datum";"Betrag";"Verwendungszweck"\r\n'
+            '"03.02.2025";"-12,50";"Miete Januar - Lager\r\nRest"\r\n'
+            '"04.02.2025";"-7,00";"Strom - Abschlag Februar"\r\n'
+            '"05.02.2025";"100,00";"Gutschrift - RE 17\nvom 02.02."\r\n')
+    header, rows, source = read_all(write(tmp_path / "t.csv", text, "cp1252"))
+    assert source.dialect["delimiter"] == ";"
+    assert source.dialect["decimal_sep"] == ","
+    assert header == ["Datum", "Betrag", "Verwendungszweck"]
+    assert rows[0] == ["03.02.2025", "-12,50", "Miete Januar - Lager\r\nRest"]
+    assert rows[2][2] == "Gutschrift - RE 17\nvom 02.02."
+
+
+@pytest.mark.parametrize("names", [["Probe 1", "Probe 2", "12 mm", "24 mm"],
+                                   ["2_ 3", "4_ 5", "Lauf 2", "10 µm"]])
+def test_a_single_header_with_digits_in_its_names_stays_one_row(tmp_path, names):
+    body = [[f"{(i * 7 + j) % 50},{j}" for j in range(4)] for i in range(12)]
+    header, rows, source = read_all(write(tmp_path / "t.csv", table_text([names, *body])))
+    assert header == names
+    assert rows == body
+    assert source.dialect["header_rows"] == 1
+
+
+def test_lab_export_with_metadata_lines_and_a_unit_line(tmp_path):
+    meta = ("Messprotokoll Reaktor R2;;;\nGerät: Multi 3630 IDS; SN 19051234;;\n"
+            "Operator;A. Groß;;\n;;;\n")
+    head = "Zeit;Temperatur;pH;Leitfähigkeit\n[s];[°C];[-];[mS/cm]\n"
+    body = [[str(i * 10), f"2{i % 5},{i}", f"7,{i % 9}", f"1,{i:02d}"] for i in range(15)]
+    header, rows, _source = read_all(write(tmp_path / "t.csv", meta + head + table_text(body)))
+    assert header == ["Zeit [s]", "Temperatur [°C]", "pH [-]", "Leitfähigkeit [mS/cm]"]
+    assert rows == body
+
+
+def test_empty_columns_right_of_an_excel_table_are_dropped(tmp_path):
+    body = [[str(i), f"Kunde {i}", f"{i},5", ""] for i in range(3000)]
+    text = table_text([["Nr", "Name", "Umsatz", "Notiz"], *body]).replace("\n", ";;\n")
+    header, rows, _source = read_all(write(tmp_path / "t.csv", text + ";;;;;\n"))
+    assert header == ["Nr", "Name", "Umsatz", "Notiz"]
+    assert rows == body
+
+
+def test_years_name_the_columns_of_a_statistical_table(tmp_path):
+    body = [["Bayern", "32066,0", "37893,7", "24446,1"], ["Berlin", "1234,5", "2345,6", "3456,7"],
+            ["Hessen", "999,1", "1000,2", "1001,3"]]
+    text = "Bruttoinlandsprodukt in Mio. EUR\n" + table_text([["Land", "2021", "2022", "2023"],
+                                                           *body])
+    header, rows, _source = read_all(write(tmp_path / "t.csv", text))
+    assert header == ["Land", "2021", "2022", "2023"]
+    assert rows == body
+
+
+def test_a_list_printed_between_bars_with_rules(tmp_path):
+    rule = "-" * 40
+    lines = ["03.02.2025      Dynamische Listenausgabe      1", "", rule,
+             "|Belegnr  |Datum     |    Betrag|Text     |", rule]
+    lines += [f"|{100 + i:<9}|0{i}.02.2025|{i * 3},50-|Miete {i}  |" for i in range(1, 8)]
+    header, rows, _source = read_all(write(tmp_path / "t.txt", "\n".join([*lines, rule]) + "\n"))
+    assert header == ["Belegnr", "Datum", "Betrag", "Text"]
+    assert len(rows) == 7
+    assert [c.strip() for c in rows[0]] == ["101", "01.02.2025", "3,50-", "Miete 1"]
+
+
+def test_timestamps_keep_their_colons_inside_the_values(tmp_path):
+    body = [[f"2012-01-01 {h:02d}:00:00", f"79{h:02d}.5{h}"] for h in range(24)]
+    header, rows, source = read_all(write(tmp_path / "t.csv", table_text([["ds", "y"], *body],
+                                                                        ",")))
+    assert source.dialect["delimiter"] == ","
+    assert header == ["ds", "y"] and rows == body

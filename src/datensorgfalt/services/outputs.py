@@ -37,7 +37,10 @@ if TYPE_CHECKING:
 
 TEMP_FOLDER = "tmp"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+# plain numbers, also German ones with thousands separators (-1.234,56), and the lone "-"
+# placeholder of statistics tables: none of them runs as a formula
+_NUMBER = re.compile(
+    r"-|[+-]?(\d{1,3}([.,]\d{3})+([.,]\d+)?|\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 
 class OutputRefused(DatensorgfaltError):

@@ -22,14 +22,31 @@ from datensorgfalt.sources.dialect import (
     excel_separator_hint,
     record_delimiter,
 )
-from datensorgfalt.sources.encoding import Encoding, detect_encoding, read_sample
+from datensorgfalt.sources.encoding import (
+    Encoding,
+    detect_encoding,
+    encoding_issues,
+    read_sample,
+)
 from datensorgfalt.sources.fastrows import ArrowChunks, CleanChunks, LineSource
-from datensorgfalt.sources.layout import Layout, Profile, conforms, detect_layout, dominant_width
+from datensorgfalt.sources.layout import (
+    Layout,
+    Profile,
+    conforms,
+    detect_layout,
+    dominant_width,
+    empty_left_columns,
+)
 from datensorgfalt.sources.records import LineFeed, records
 from datensorgfalt.sources.types import infer_column
 from datensorgfalt.sources.walker import TableWalker
 
 REPLACEMENT = "\ufffd"
+#: A batch holds at most this many cells, so very wide tables come in fewer rows per batch.
+MAX_BATCH_CELLS = 4_000_000
+#: The sample grows (up to this size) until it holds a few whole lines.
+MAX_SAMPLE_BYTES = 8 * 1024 * 1024
+MIN_SAMPLE_LINES = 3
 
 
 def decode_sample(sample: bytes, encoding: Encoding, complete: bool) -> str:
@@ -49,7 +66,8 @@ class DelimitedSource:
     format = "csv"
 
     def __init__(self, path: Path, encoding: Encoding, dialect: Dialect, layout: Layout,
-                 details: dict[str, Any], issues: list[Issue]) -> None:
+                 details: dict[str, Any], issues: list[Issue],
+                 sample_rows: list[list[str]] | None = None) -> None:
         self.path = path
         self.location = path.resolve().as_uri()
         self.name = path.stem
@@ -57,10 +75,13 @@ class DelimitedSource:
         self.encoding = encoding
         self.csv_dialect = dialect
         self.layout = layout
-        self.header = layout.header
+        self.offset = empty_left_columns(
+            layout.header_rows, sample_rows[layout.start + len(layout.header_rows):], layout.width
+        ) if sample_rows and layout.header_rows else 0
+        self.header = layout.header[self.offset :]
         self.dialect = details
         self.issues = issues
-        self._sample_issues = _layout_issues(layout)
+        self._sample_issues = list(issues)  # what the sample showed; reading adds the rest
 
     def rows(self) -> Iterator[list[str]]:
         """Data rows, each with exactly ``len(header)`` cells."""
@@ -69,6 +90,17 @@ class DelimitedSource:
 
     def row_chunks(self, fast: bool = True,
                    arrow: bool = False) -> Iterator[list[list[str]] | pa.Table]:
+        """Data rows in lists (see ``_row_chunks``), without the empty columns at the left."""
+        offset = self.offset
+        for chunk in self._row_chunks(fast, arrow):
+            if not offset:
+                yield chunk
+            elif isinstance(chunk, pa.Table):
+                yield chunk.select(range(offset, chunk.num_columns))
+            else:
+                yield [row[offset:] for row in chunk]
+
+    def _row_chunks(self, fast: bool, arrow: bool) -> Iterator[list[list[str]] | pa.Table]:
         """Data rows in lists. Clean stretches of lines go through the fast lane
         (``fastrows``); everything else, and everything when ``fast`` is False, through the
         walker. Both give the same rows and issues. With ``arrow`` clean stretches come as
@@ -84,7 +116,8 @@ class DelimitedSource:
             layout = self.layout
             walker = TableWalker(layout, joiner=self.csv_dialect.delimiter)
             kind = ArrowChunks if arrow else CleanChunks
-            lane = kind(self.csv_dialect, layout.width, walker.header_key) if fast else None
+            lane = (kind(self.csv_dialect, layout.width, walker.header_key, layout.padding)
+                    if fast else None)
             skip = layout.start + len(layout.header_rows)
             stream = records(feed, self.csv_dialect, layout.width, layout.profile)
             index = 0
@@ -133,6 +166,7 @@ class DelimitedSource:
             raise ReadError("readers.error.permission", path=str(self.path)) from exc
 
     def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+        rows = max(1, min(rows, MAX_BATCH_CELLS // max(1, len(self.header))))
         pieces: list[pa.Table] = []
         count, emitted = 0, False
         for chunk in self.row_chunks(arrow=True):
@@ -222,11 +256,25 @@ def _layout_issues(layout: Layout) -> list[Issue]:
     return issues
 
 
+def _whole_lines_sample(path: Path) -> tuple[bytes, int]:
+    """The file's first bytes, enough for a few whole lines (a very long first line, such as a
+    header of 50,000 names, would otherwise be cut and taken for the table's width)."""
+    sample = read_sample(path)
+    size = path.stat().st_size
+    wanted = len(sample)
+    while len(sample) < size and wanted < MAX_SAMPLE_BYTES:
+        lines = sample.count(b"\n") or sample.count(b"\r")
+        if lines >= MIN_SAMPLE_LINES:
+            break
+        wanted = min(MAX_SAMPLE_BYTES, wanted * 4)
+        sample = read_sample(path, wanted)
+    return sample, max(size, len(sample))
+
+
 def open_delimited(path: Path) -> DelimitedSource:
     """Detect encoding, dialect and layout of a delimited text file; ReadError if unreadable."""
     path = Path(path)
-    sample = read_sample(path)
-    size = path.stat().st_size
+    sample, size = _whole_lines_sample(path)
     complete = len(sample) >= size
     encoding = detect_encoding(sample)
     text = decode_sample(sample, encoding, complete)
@@ -253,10 +301,11 @@ def open_delimited(path: Path) -> DelimitedSource:
         "columns": layout.width,
         **column_conventions(rows, layout),
     }
-    issues = _layout_issues(layout)
+    issues = _layout_issues(layout) + encoding_issues(sample, encoding)
     if REPLACEMENT in text:
         issues.append(Issue("undecodable-bytes", "warning", {"lines": text.count(REPLACEMENT)}))
-    source = DelimitedSource(path, encoding, dialect, layout, details, issues)
+    source = DelimitedSource(path, encoding, dialect, layout, details, issues, rows)
+    details["columns"] = len(source.header)
     if complete:
         walker = _walk_sample(rows, layout, dialect)
         source.issues = issues + walker_issues(walker, 0, None)

@@ -26,6 +26,8 @@ SCORE_ROWS = 300
 
 _QUOTE_NEXT_TO_DELIMITER = re.compile(r"[,;\t|][\"']|[\"'][,;\t|]")
 _NUMBERS_AROUND_DELIMITER = re.compile(r"\d[;\t|]\d")
+#: '2012-01-01 00' - a date with the hour of a time cut off at its colon
+_CUT_TIMESTAMP = re.compile(r"(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})[ T]\d{1,2}")
 #: Spaces separate words as well as fields: a space-delimited reading must win clearly.
 PRIOR = {" ": 0.85, ":": 0.9, "^": 0.9, "~": 0.9}
 _WORDLIKE = re.compile(r"[\w\s.,;:!?()\[\]{}/\\&%+*#@$€£§°=<>'’\"-]*", re.UNICODE)
@@ -64,6 +66,8 @@ def cell_quality(cell: str, dialect: Dialect) -> float:
 
 def _value_quality(value: str) -> float:
     """``cell_quality`` of a stripped value (the candidate dialects meet the same cells)."""
+    if _CUT_TIMESTAMP.fullmatch(value):
+        return 0.0
     if not value or looks_typed(value):
         return 1.0
     if _QUOTE_NEXT_TO_DELIMITER.search(value) or _NUMBERS_AROUND_DELIMITER.search(value):

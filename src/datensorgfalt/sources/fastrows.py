@@ -18,6 +18,7 @@ from operator import itemgetter
 from typing import TextIO
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from datensorgfalt.sources.csv_dialect import Dialect
@@ -51,10 +52,12 @@ class LineSource:
 class CleanChunks:
     """Checks chunks of lines for a table of ``width`` columns below ``header_key``."""
 
-    def __init__(self, dialect: Dialect, width: int, header_key: tuple[str, ...] | None) -> None:
+    def __init__(self, dialect: Dialect, width: int, header_key: tuple[str, ...] | None,
+                 padding: int = 0) -> None:
         self.dialect = dialect
         self.width = width
         self.widths = {width}
+        self.padded = width + padding if padding else None
         self.quote = dialect.quotechar
         self.mid_quotes: re.Pattern[str] | None = (
             stray_quote_pattern(dialect) if dialect.quotechar else None
@@ -64,8 +67,13 @@ class CleanChunks:
     def rows(self, lines: list[str]) -> list[list[str]] | None:
         """The chunk's rows if every line is one plain record of the table, else None."""
         rows = list(self.dialect.reader(lines))
-        if len(rows) != len(lines) or set(map(len, rows)) != self.widths:
+        if len(rows) != len(lines):
             return None
+        widths = set(map(len, rows))
+        if widths != self.widths:
+            rows = self._unpadded(rows, widths)
+            if rows is None:
+                return None
         last = rows[-1]
         if any("\n" in cell or "\r" in cell for cell in last):
             return None  # a quote opened on the last line and not closed in this chunk
@@ -78,6 +86,15 @@ class CleanChunks:
         if self.header_key and self._repeats_header(rows):
             return None
         return rows
+
+    def _unpadded(self, rows: list[list[str]], widths: set[int]) -> list[list[str]] | None:
+        """Rows with the empty padding columns cut off, None if any padding cell is filled."""
+        if not self.padded or not widths <= {self.width, self.padded}:
+            return None
+        width = self.width
+        if "".join("".join(r[width:]) for r in rows).strip():
+            return None
+        return [r[:width] for r in rows]
 
     def _repeats_header(self, rows: list[list[str]]) -> bool:
         key = self.header_key
@@ -92,10 +109,11 @@ class ArrowChunks(CleanChunks):
     (no Python object per value). Only for dialects whose rules pyarrow shares with the csv
     module: no escape character, no skipping of spaces after the delimiter."""
 
-    def __init__(self, dialect: Dialect, width: int, header_key: tuple[str, ...] | None) -> None:
-        super().__init__(dialect, width, header_key)
+    def __init__(self, dialect: Dialect, width: int, header_key: tuple[str, ...] | None,
+                 padding: int = 0) -> None:
+        super().__init__(dialect, width, header_key, padding)
         self.usable = width > 0 and not dialect.escapechar and not dialect.skipinitialspace
-        self.names = [f"c{i}" for i in range(width)]
+        self.names = [f"c{i}" for i in range(self.padded or width)]
         self.parse_options = pacsv.ParseOptions(
             delimiter=dialect.delimiter, quote_char=dialect.quotechar or False,
             double_quote=True, escape_char=False, newlines_in_values=True,
@@ -125,8 +143,13 @@ class ArrowChunks(CleanChunks):
                 parse_options=self.parse_options, convert_options=self.convert_options)
         except (pa.ArrowException, UnicodeEncodeError):
             return None
-        if table.num_rows != len(lines) or table.num_columns != self.width:
+        if table.num_rows != len(lines) or table.num_columns != len(self.names):
             return None
+        if self.padded:
+            for i in range(self.width, self.padded):
+                if pc.any(pc.not_equal(pc.utf8_trim_whitespace(table.column(i)), "")).as_py():
+                    return None  # a filled cell in the padding: the walker decides
+            table = table.select(range(self.width))
         last = table.slice(table.num_rows - 1).to_pylist()[0].values()
         if any("\n" in cell or "\r" in cell for cell in last):
             return None  # a quote opened on the last line and not closed in this chunk

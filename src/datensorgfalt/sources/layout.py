@@ -99,8 +99,11 @@ class Profile:
         return cls(kinds, values, float(median(fills)))
 
     def share(self, j: int, kind: str) -> float:
-        total = sum(self.kinds[j].values()) if j < len(self.kinds) else 0
-        return self.kinds[j][kind] / total if total else 0.0
+        if j < 0 or j >= len(self.kinds):
+            return 0.0
+        counts = self.kinds[j]
+        total = counts.total()
+        return counts[kind] / total if total else 0.0
 
     def typed_share(self, j: int) -> float:
         """Share of typed values among the non-empty values of column ``j``."""
@@ -144,7 +147,32 @@ def header_votes(row: list[str], profile: Profile) -> tuple[float, int]:
     return votes, strong
 
 
+_YEAR = re.compile(r"(19|20)\d\d")
+
+
+def years_as_names(row: list[str], profile: Profile) -> bool:
+    """'Land;2019;2020;2021': rising years name the columns of a statistical table, when the
+    values below them are no years."""
+    cells = [(c or "").strip() for c in row]
+    years = [(j, c) for j, c in enumerate(cells) if _YEAR.fullmatch(c)]
+    named = dict(years)
+    if len(years) < 2 or any(cell_kind(c) not in ("text", "empty")
+                             for j, c in enumerate(cells) if j not in named):
+        return False
+    values = [int(v) for _j, v in years]
+    if values != sorted(set(values)):
+        return False
+    for j, _v in years:
+        column = profile.values[j] if j < len(profile.values) else Counter()
+        filled = sum(n for v, n in column.items() if v)
+        if sum(n for v, n in column.items() if _YEAR.fullmatch(v)) > filled / 2:
+            return False  # a column of years (or of nothing) below
+    return True
+
+
 def looks_like_header(row: list[str], profile: Profile, first: bool) -> bool:
+    if first and years_as_names(row, profile):
+        return True
     votes, strong = header_votes(row, profile)
     typed = sum(1 for c in row if cell_kind(c) not in ("text", "empty"))
     if typed > fill(row) / 4 or votes <= 0:
@@ -152,35 +180,80 @@ def looks_like_header(row: list[str], profile: Profile, first: bool) -> bool:
     return first or strong > 0
 
 
+#: A row with more surplus or missing cells than this is not searched cell by cell: the
+#: overflow goes into its last column (or empty cells are added at the end), in linear time.
+MAX_FIT_STEPS = 16
+
+
 def fit_row(row: list[str], width: int, profile: Profile, joiner: str) -> list[str]:
     """Bring a ragged row to ``width`` cells: drop trailing empties, then remove a stray empty
     cell, merge two cells split by an unquoted delimiter, or insert a missing cell - whichever
-    fits the column kinds best (ties: at the end of the row)."""
+    fits the column kinds best (ties: at the end of the row). Each step weighs all its options
+    in one pass over the row; rows far off the width are cut without a search."""
     if len(row) == width:
         return row
     cells = list(row)
-    options = [cells[:width]] if len(cells) > width and is_blank(cells[width:]) else []
+    trailing = len(cells) > width and is_blank(cells[width:])
+    if abs(len(cells) - width) > MAX_FIT_STEPS or width <= 0:
+        if trailing or width <= 0:
+            return cells[:width]
+        if len(cells) > width:
+            return cells[: width - 1] + [joiner.join(cells[width - 1 :])]
+        return cells + [""] * (width - len(cells))
     while len(cells) > width:
-        cells = max(_shorter(cells, joiner), key=profile.fit)
-    if options:  # trailing delimiters, unless a stray empty cell further left fits better
-        return max([*options, cells], key=profile.fit)
+        cells = _best_shorter(cells, joiner, profile)
+    if trailing:  # trailing delimiters, unless a stray empty cell further left fits better
+        return max([row[:width], cells], key=profile.fit)
     while len(cells) < width:
-        cells = max(_longer(cells), key=profile.fit)
+        cells = _best_longer(cells, profile)
     return cells
 
 
-def _shorter(cells: list[str], joiner: str) -> list[list[str]]:
-    options = []
+def _shifted_sums(kinds: list[str], profile: Profile, shift: int) -> list[float]:
+    """``sums[i]``: fit of the cells from ``i`` on if each sat ``shift`` columns further right."""
+    sums = [0.0] * (len(kinds) + 1)
+    for i in range(len(kinds) - 1, -1, -1):
+        sums[i] = sums[i + 1] + profile.share(i + shift, kinds[i])
+    return sums
+
+
+def _best_shorter(cells: list[str], joiner: str, profile: Profile) -> list[str]:
+    """The row one cell shorter (an empty cell dropped or two cells merged) that fits best;
+    options in the order: drops from the right, then merges from the right (first best wins)."""
+    kinds = [cell_kind(c) for c in cells]
+    prefix = [0.0]
+    for j, kind in enumerate(kinds):
+        prefix.append(prefix[-1] + profile.share(j, kind))
+    moved = _shifted_sums(kinds, profile, -1)  # cells after a removal sit one column left
+    best, best_score = None, float("-inf")
     for j in range(len(cells) - 1, -1, -1):
         if not (cells[j] or "").strip():
-            options.append(cells[:j] + cells[j + 1 :])
+            score = prefix[j] + moved[j + 1]
+            if score > best_score + 1e-9:
+                best, best_score = cells[:j] + cells[j + 1 :], score
     for j in range(len(cells) - 2, -1, -1):
-        options.append(cells[:j] + [f"{cells[j]}{joiner}{cells[j + 1]}"] + cells[j + 2 :])
-    return options
+        if not (cells[j] or "").strip() and not (cells[j + 1] or "").strip():
+            continue  # two empty cells are no value split in two (dropping one covers them)
+        merged = f"{cells[j]}{joiner}{cells[j + 1]}"
+        score = prefix[j] + profile.share(j, cell_kind(merged)) + moved[j + 2]
+        if score > best_score + 1e-9:
+            best, best_score = cells[:j] + [merged] + cells[j + 2 :], score
+    return best if best is not None else cells[:-1]
 
 
-def _longer(cells: list[str]) -> list[list[str]]:
-    return [cells[:j] + [""] + cells[j:] for j in range(len(cells), -1, -1)]
+def _best_longer(cells: list[str], profile: Profile) -> list[str]:
+    """The row with one empty cell inserted where it fits best (ties: at the end)."""
+    kinds = [cell_kind(c) for c in cells]
+    prefix = [0.0]
+    for j, kind in enumerate(kinds):
+        prefix.append(prefix[-1] + profile.share(j, kind))
+    moved = _shifted_sums(kinds, profile, 1)  # cells after an insertion sit one column right
+    best_j, best_score = len(cells), float("-inf")
+    for j in range(len(cells), -1, -1):
+        score = prefix[j] + profile.share(j, "empty") + moved[j]
+        if score > best_score + 1e-9:
+            best_j, best_score = j, score
+    return cells[:best_j] + [""] + cells[best_j:]
 
 
 @dataclass
@@ -190,6 +263,7 @@ class Layout:
     header_rows: list[list[str]]
     header: list[str]
     profile: Profile
+    padding: int = 0  # empty columns right of the table on every row (Excel's used range)
 
     @property
     def preamble(self) -> int:
@@ -226,8 +300,18 @@ def spread_group_titles(row: list[str]) -> list[str]:
     return filled
 
 
+_RULE = re.compile(r"[-=_+|:. ]*[-=_]{3,}[-=_+|:. ]*")
+
+
+def is_rule(row: list[str]) -> bool:
+    """A line drawn with dashes or equals signs between header and data."""
+    filled = [(c or "").strip() for c in row if (c or "").strip()]
+    return bool(filled) and all(_RULE.fullmatch(c) for c in filled)
+
+
 def column_names(header_rows: list[list[str]], width: int) -> list[str]:
     """Join several header rows per column; unnamed columns become col_0, col_1, ..."""
+    header_rows = [r for r in header_rows if not is_rule(r)]
     if len(header_rows) > 1:
         header_rows = [spread_group_titles(r) for r in header_rows[:-1]] + header_rows[-1:]
     names: list[str] = []
@@ -240,12 +324,65 @@ def column_names(header_rows: list[list[str]], width: int) -> list[str]:
     return names
 
 
+#: How far below the first table-like row a header may still be found.
+MAX_PREAMBLE_SCAN = 15
+
+
+def header_below_preamble(rows: list[list[str]], start: int, width: int) -> int:
+    """The row a header further down starts the table at, when the rows above it are no part
+    of the table: neither data (their cells do not fit the column kinds below the header) nor an
+    upper header row (directly above, fully named, not a sentence split at the delimiter).
+    Titles with delimiters in them, metadata lines and export stamps are then preamble."""
+    for c in range(start + 1, min(len(rows), start + MAX_PREAMBLE_SCAN + 1)):
+        row = rows[c]
+        if not conforms(row, width) or fill(row) < min(2, width) or width < 2:
+            continue
+        if c + 1 < len(rows) and is_blank(rows[c + 1]):
+            continue  # a header sits right above its data (or its unit line), no gap between
+        below = [r for r in rows[c + 1 : c + 201] if conforms(r, width) and not is_blank(r)]
+        if len(below) < 2:
+            continue
+        profile = Profile.learn(below, width)
+        if not looks_like_header(row, profile, first=True):
+            continue
+        typical = sum(profile.fit(r[:width]) for r in below) / len(below)
+        above = [i for i in range(start, c) if not is_blank(rows[i])]
+        if not any(_belongs_to_table(rows, i, c, profile, typical, width) for i in above):
+            return c
+    return start
+
+
+def _belongs_to_table(rows: list[list[str]], i: int, header: int, profile: Profile,
+                      typical: float, width: int) -> bool:
+    row = rows[i]
+    if not conforms(row, width):
+        return False
+    if profile.fit(row[:width]) >= 0.6 * typical:
+        return True  # a data row above the header-like row: no preamble here
+    upper_header = i == header - 1 and fill(row) >= fill(rows[header]) / 2 and all(
+        cell_kind(c) in ("text", "empty") for c in row
+    )
+    return upper_header and not reads_as_prose(row, rows[header])
+
+
+def reads_as_prose(row: list[str], header: list[str]) -> bool:
+    """A sentence cut at its commas: most cells after the first begin with a space, where the
+    header's cells do not ("Export erstellt am Montag, 3. Februar 2025, Benutzer Admin")."""
+
+    def spaced(cells: list[str]) -> float:
+        filled = [c for c in cells[1:] if (c or "").strip()]
+        return sum(c[:1].isspace() for c in filled) / len(filled) if filled else 0.0
+
+    return spaced(row) >= 0.5 and spaced(header) < 0.5
+
+
 def detect_layout(rows: list[list[str]], joiner: str = ",") -> Layout:
     """Preamble, header rows and width of the table in ``rows`` (a sample of the source)."""
     width = dominant_width(rows)
     body = [r for r in rows if conforms(r, width) and not is_blank(r)]
     profile = Profile.learn(body[1:] or body, width)
     start = table_start(rows, width, profile)
+    start = header_below_preamble(rows, start, width)
     enough = len(rows) > start + 3 * MAX_HEADER_ROWS
     below = rows[start + MAX_HEADER_ROWS :] if enough else rows[start + 1 :]
     profile = Profile.learn([r for r in below if conforms(r, width)], width)
@@ -253,8 +390,51 @@ def detect_layout(rows: list[list[str]], joiner: str = ",") -> Layout:
     i = start
     while i < len(rows) and len(header_rows) < MAX_HEADER_ROWS:
         row = fit_row(rows[i], width, profile, joiner)
-        if not looks_like_header(row, profile, first=not header_rows):
+        ruled = bool(header_rows) and is_rule(row)  # '|Name|Ort|' then '-----------' below
+        if not ruled and not looks_like_header(row, profile, first=not header_rows):
             break
         header_rows.append(row)
         i += 1
-    return Layout(width, start, header_rows, column_names(header_rows, width), profile)
+    padding = empty_right_columns(rows[start:i], rows[i:], width) if header_rows else 0
+    if padding:
+        width -= padding
+        header_rows = [r[:width] for r in header_rows]
+        profile = Profile.learn([r[:width] for r in below if conforms(r, width)], width)
+    return Layout(width, start, header_rows, column_names(header_rows, width), profile, padding)
+
+
+def _padded_table(header_rows: list[list[str]], rows: list[list[str]],
+                  width: int) -> list[list[str]]:
+    """Header and body rows when every one of them has the table's width (rules and notes of a
+    single cell aside), else nothing: cells of ragged rows may belong to any column."""
+    body = [r for r in rows if not is_blank(r) and len(r) > 1]
+    header_rows = [r for r in header_rows if len(r) > 1]
+    if len(body) < 3 or not all(conforms(r, width) for r in header_rows + body):
+        return []
+    return header_rows + body
+
+
+def empty_left_columns(header_rows: list[list[str]], rows: list[list[str]], width: int) -> int:
+    """How many columns at the left are empty in the header rows and every row of the table
+    (a list printed between bars, '|  4711|Text|', or a report indented by one tab)."""
+    table = _padded_table(header_rows, rows, width)
+    empty = 0
+    while table and empty < width - 1 and all(
+        not (r[empty] or "").strip() for r in table
+    ):
+        empty += 1
+    return empty
+
+
+def empty_right_columns(header_rows: list[list[str]], rows: list[list[str]], width: int) -> int:
+    """How many columns at the right are empty in the header rows (as written) and every row of
+    the table: the delimiters a spreadsheet writes for its used range, no columns of the table."""
+    table = _padded_table(header_rows, rows, width)
+    if not table:
+        return 0
+    empty = 0
+    while empty < width - 1 and all(
+        len(r) <= width - 1 - empty or not (r[width - 1 - empty] or "").strip() for r in table
+    ):
+        empty += 1
+    return empty

@@ -54,11 +54,12 @@ def summary(result: dict) -> dict:
     else:
         delimiter = dialect["delimiter"]
         name = DELIMITER_NAMES.get(delimiter)
+        decimal = dialect.get("decimal_sep")
         how = t(
-            "readers.convert.text",
+            "readers.convert.text" if decimal else "readers.convert.text_no_decimal",
             encoding=dialect["encoding"],
             delimiter=t(f"readers.delimiter.{name}") if name else f"„{delimiter}“",
-            decimal=dialect.get("decimal_sep") or "-",
+            decimal=decimal,
         )
     header = (
         t("readers.convert.header_rows", n=dialect["header_rows"])
