@@ -21,14 +21,17 @@ NAME = "datensorgfalt"
 
 # layer -> the layers it must not import (names below ``datensorgfalt.``)
 FORBIDDEN = {
-    "sources": ("engine", "catalog", "services", "cli", "web", "workspace"),
-    "engine": ("catalog", "services", "cli", "web", "workspace"),
-    "catalog": ("services", "cli", "web"),
-    "services": ("cli", "web"),
-    "web": ("cli",),
+    "sources": ("engine", "catalog", "services", "cli", "web", "trustee_http", "workspace"),
+    "engine": ("catalog", "services", "cli", "web", "trustee_http", "workspace"),
+    "catalog": ("services", "cli", "web", "trustee_http"),
+    "services": ("cli", "web", "trustee_http"),
+    "web": ("cli", "trustee_http"),
+    "trustee_http": ("cli", "web"),
 }
 # the one place the command line reaches into the web app: ``datensorgfalt ui`` starts it
 CLI_STARTS_WEB = "datensorgfalt.cli.commands.ui"
+# ... and into the trustee's HTTP interface: ``datensorgfalt trustee serve`` starts it
+CLI_STARTS_TRUSTEE = "datensorgfalt.cli.commands.trustee"
 
 
 def module_name(path: Path) -> str:
@@ -115,6 +118,16 @@ def test_the_command_line_only_starts_the_web_app() -> None:
     wrong += [f"{CLI_STARTS_WEB} imports {target}" for target, _ in imports_of(CLI_STARTS_WEB)
               if layer(target) == "web" and target != "datensorgfalt.web"]
     assert not wrong, "the CLI uses the web app beyond starting it:\n" + "\n".join(wrong)
+
+
+def test_the_command_line_only_starts_the_trustee_server() -> None:
+    wrong = [f"{modules()[module].relative_to(ROOT)}:{line} imports {target}"
+             for module in modules() if layer(module) == "cli" and module != CLI_STARTS_TRUSTEE
+             for target, line in imports_of(module) if layer(target) == "trustee_http"]
+    wrong += [f"{CLI_STARTS_TRUSTEE} imports {target}"
+              for target, _ in imports_of(CLI_STARTS_TRUSTEE)
+              if layer(target) == "trustee_http" and target != "datensorgfalt.trustee_http"]
+    assert not wrong, "the CLI uses the trustee server beyond starting it:\n" + "\n".join(wrong)
 
 
 def strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:

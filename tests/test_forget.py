@@ -10,7 +10,7 @@ from pathlib import Path
 
 from datensorgfalt.catalog import save_result
 from datensorgfalt.workspace import Workspace
-from tests.helpers.people import PEOPLE, write_people
+from tests.helpers.people import HEADER, PEOPLE, write_people
 
 ITEMS = [("Schraube M8", 120), ("Mutter M8", 80), ("Unterlegscheibe", 45), ("Winkel 90", 12)]
 
@@ -153,3 +153,27 @@ def test_texts_of_removed_documents_and_of_a_vanished_folder_are_deleted(tmp_pat
     shutil.rmtree(letters)
     assert cli("scan", "daten", "--json", cwd=tmp_path).exit_code == 0
     assert not _hits(texts, ["Annegret Vollmerhaus", "Cordula Zierl"])
+
+
+def test_cell_values_quoted_by_findings_about_personal_columns_are_masked(tmp_path, cli):
+    """An invalid IBAN is still an account holder's number: the finding counts it and names
+    its row, but neither the catalog nor ``quality show`` prints it."""
+    assert cli("init", cwd=tmp_path).exit_code == 0
+    broken = ["DE89370400440532013001", "DE02120300000000202052", "DE44500105175407324932"]
+    good = [row[HEADER.index("IBAN")] for row in PEOPLE]
+    (tmp_path / "daten").mkdir()
+    with (tmp_path / "daten" / "konten.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["Konto", "IBAN"])
+        writer.writerows([(f"K{i}", iban) for i, iban in enumerate(good * 4 + broken)])
+    for args in (("scan", "daten"), ("quality",)):
+        assert cli(*args, "--json", cwd=tmp_path).exit_code in (0, 1)
+    shown = json.loads(cli("quality", "show", _dataset(cli, tmp_path, "konten.csv"), "--json",
+                           cwd=tmp_path).output)
+    codes = {f["code"]: f for f in shown["result"]["findings"]}
+    assert "invalid-iban" in codes, codes
+    assert codes["invalid-iban"]["evidence"]["count"] == len(broken)
+    text = json.dumps(shown, ensure_ascii=False)
+    assert not [iban for iban in broken if iban in text]
+    assert not [hit for hit in _hits(tmp_path / ".datensorgfalt", broken)
+                if "catalog.sqlite" in hit[0]]

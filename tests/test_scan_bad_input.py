@@ -115,7 +115,7 @@ def test_file_vanishing_mid_scan(catalog, tmp_path: Path, monkeypatch) -> None:
             (root / "b.parquet").unlink()
         return real(path)
 
-    monkeypatch.setattr("datensorgfalt.services.scan.units.sha256_file", vanish_b)
+    monkeypatch.setattr(fingerprint, "sha256_file", vanish_b)  # also in the reading process
     report = run_scan(catalog, tmp_path, root)
     assert report.new == 2 and report.failed == 1
     assert report.failures[0]["code"] == "file-vanished"

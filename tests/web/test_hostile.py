@@ -55,6 +55,16 @@ def test_folder_picker_refuses_paths_outside_the_served_folder(scanned: Server) 
     assert status == 200 and str(scanned.root / "vertrieb") in html
 
 
+def test_a_typed_database_password_is_not_shown(scanned: Server) -> None:
+    url = "postgresql://anna:Geheim-4711@localhost:5432/lager"
+    form = {"csrf": scanned.csrf(), "folder": "vertrieb", "databases": url}
+    status, html, _ = scanned.post("/start/pruefen", form)
+    assert status == 200 and "postgresql://anna:***@localhost:5432/lager" in html
+    assert html.count("Geheim-4711") == 1  # only in the hidden field the scan form sends on
+    status, text, _ = scanned.post("/start/pruefen", form, headers={"Accept": "application/json"})
+    assert status == 200 and "Geheim-4711" not in text and "anna:***@" in text
+
+
 def test_forms_without_csrf_token_or_from_another_origin_are_refused(scanned: Server) -> None:
     status, html, _ = scanned.post("/reifegrad", {"q_S1": "4"})
     assert status == 403 and "Formular ist abgelaufen" in html

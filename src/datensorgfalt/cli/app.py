@@ -29,7 +29,8 @@ from datensorgfalt.cli.errors import (
 from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = ["init", "demo", "catalog", "convert", "scan", "quality", "check", "privacy",
-                   "rights", "protect", "readiness", "usecases", "poc", "report", "forget", "ui"]
+                   "rights", "protect", "readiness", "usecases", "poc", "report", "forget",
+                   "opendata", "policy", "keys", "share", "trustee", "dataspace", "ui"]
 OTHER_NAMES = {"predict": "poc"}  # commands registered by a module of another name
 ROOT_OPTIONS_WITH_VALUE = ("--lang",)
 

@@ -22,7 +22,12 @@ from datensorgfalt.sources.dialect import (
     excel_separator_hint,
     record_delimiter,
 )
-from datensorgfalt.sources.encoding import Encoding, detect_encoding, read_sample
+from datensorgfalt.sources.encoding import (
+    Encoding,
+    detect_encoding,
+    encoding_issues,
+    read_sample,
+)
 from datensorgfalt.sources.fastrows import ArrowChunks, CleanChunks, LineSource
 from datensorgfalt.sources.layout import (
     Layout,
@@ -76,7 +81,7 @@ class DelimitedSource:
         self.header = layout.header[self.offset :]
         self.dialect = details
         self.issues = issues
-        self._sample_issues = _layout_issues(layout)
+        self._sample_issues = list(issues)  # what the sample showed; reading adds the rest
 
     def rows(self) -> Iterator[list[str]]:
         """Data rows, each with exactly ``len(header)`` cells."""
@@ -296,7 +301,7 @@ def open_delimited(path: Path) -> DelimitedSource:
         "columns": layout.width,
         **column_conventions(rows, layout),
     }
-    issues = _layout_issues(layout)
+    issues = _layout_issues(layout) + encoding_issues(sample, encoding)
     if REPLACEMENT in text:
         issues.append(Issue("undecodable-bytes", "warning", {"lines": text.count(REPLACEMENT)}))
     source = DelimitedSource(path, encoding, dialect, layout, details, issues, rows)

@@ -13,9 +13,11 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from datensorgfalt.sources.base import ReadError
+from datensorgfalt.sources.encoding import special_file
 
 EXTENSIONS = {".pdf", ".docx", ".txt", ".eml", ".msg"}
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # more is not needed for a language guess or privacy check
+MAX_FREE_TEXT_BYTES = 64 * 1024 * 1024  # ``privacy text FILE``: a text, not a disk image
 
 STOP_WORDS = {
     "de": {"der", "die", "das", "und", "ist", "nicht", "mit", "ich", "sie", "wir", "ein",
@@ -48,6 +50,21 @@ def decode_text(raw: bytes) -> str:
         best = from_bytes(raw[:200_000]).best()
         encoding = best.encoding if best else "cp1252"
         return raw.decode(encoding, errors="replace")
+
+
+def read_text_file(path: Path, limit: int = MAX_FREE_TEXT_BYTES) -> bytes:
+    """The bytes of a text file; ReadError for a pipe or device (/dev/zero never ends) and for
+    a file larger than ``limit``; OSError when it cannot be opened."""
+    error = special_file(path)
+    if error is not None:
+        raise error
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ReadError("readers.error.text_too_big", path=str(path),
+                        size=f"{path.stat().st_size / 1024**2:,.0f} MB",
+                        limit=f"{limit / 1024**2:,.0f} MB")
+    return data
 
 
 def extract_text(path: Path) -> str:

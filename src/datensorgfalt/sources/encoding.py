@@ -2,18 +2,28 @@
 
 ``read_sample`` checks that a file can be read (exists, permitted, not empty, not a binary file
 in disguise) and returns its first bytes; ``detect_encoding`` names the encoding of those bytes.
+
+A Western single-byte file with some UTF-8 lines (one program wrote ISO-8859-1, another
+appended UTF-8) gets the encoding ``cp1252+utf-8``: a codec registered here that decodes each
+line as UTF-8 when it is valid UTF-8 and as the single-byte encoding otherwise, so no line
+turns into mojibake ("GrÃ¶ÃŸe"). ``encoding_issues`` says what the sample showed (mixed lines,
+NUL bytes).
 """
 
 from __future__ import annotations
 
 import codecs
 import errno
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from datensorgfalt.sources.base import ReadError
+from datensorgfalt.i18n import t
+from datensorgfalt.sources.base import Issue, ReadError
 
 SAMPLE_BYTES = 256 * 1024
 
@@ -55,6 +65,19 @@ WESTERN_CHARS = set("€°§²³µ½¼¾±×÷«»„“”‚‘’–—…•
 class Encoding:
     name: str  # a Python codec name
     bom: bool = False
+
+
+def special_file(path: Path | str) -> ReadError | None:
+    """The error for a pipe, socket or device (reading one blocks or never ends), else None
+    (also when the path cannot be looked at: opening it reports that)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = "pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+    return ReadError("scan.read.not_regular_file", kind=t(f"scan.read.special.{kind}"))
 
 
 def read_head(path: Path, size: int = SAMPLE_BYTES) -> bytes:
@@ -111,7 +134,9 @@ def binary_kind(sample: bytes) -> str | None:
     head = sample[:65536]
     nuls = head.count(0)
     controls = sum(head.count(bytes([c])) for c in range(1, 32) if c not in (9, 10, 12, 13, 27))
-    if nuls > max(8, 0.01 * len(head)) or controls > 0.1 * len(head):
+    # random bytes hold ~10 % control characters and 0.4 % NULs; text in any encoding almost
+    # none, while a text export may carry some NULs (padding): those are read with a finding
+    if nuls > max(8, 0.1 * len(head)) or controls > max(8, 0.01 * len(head)):
         return "binary"
     return None
 
@@ -141,12 +166,90 @@ def detect_encoding(sample: bytes) -> Encoding:
         return Encoding("utf-8")
     western = "cp1252" if _decodes(sample, "cp1252") else "latin-1"
     if _reads_as_western(sample, western):
-        return Encoding(western)
+        return Encoding(_with_utf8_lines(sample, western))
     guess = from_bytes(sample[:65536]).best()
     name = guess.encoding if guess else western
     if name in WESTERN or name.startswith(("utf", "mac")):
         name = western
-    return Encoding(name)
+    return Encoding(_with_utf8_lines(sample, name) if name == western else name)
+
+
+# -- single-byte text with some UTF-8 lines -----------------------------------------------------
+
+MIXED = "+utf-8"
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+def utf8_lines(data: bytes) -> int:
+    """Lines that hold UTF-8 multi-byte characters and are valid UTF-8."""
+    count = 0
+    for line in data.splitlines():
+        if UTF8_SEQUENCE.search(line):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            count += 1
+    return count
+
+
+def _with_utf8_lines(sample: bytes, western: str) -> str:
+    return western + MIXED if utf8_lines(sample) else western
+
+
+def decode_mixed(data: bytes, base: str, errors: str = "strict") -> str:
+    """Each line as UTF-8 if it is valid UTF-8 with multi-byte characters, else as ``base``."""
+    if not UTF8_SEQUENCE.search(data):
+        return data.decode(base, errors)
+    parts = []
+    for line in data.splitlines(keepends=True):
+        if UTF8_SEQUENCE.search(line):
+            try:
+                parts.append(line.decode("utf-8"))
+                continue
+            except UnicodeDecodeError:
+                pass
+        parts.append(line.decode(base, errors))
+    return "".join(parts)
+
+
+def _mixed_codec(base: str) -> codecs.CodecInfo:
+    class Decoder(codecs.BufferedIncrementalDecoder):
+        def _buffer_decode(self, data: bytes, errors: str, final: bool) -> tuple[str, int]:
+            if not final:  # whole lines only: a line is UTF-8 or not as a whole
+                data = data[: max(data.rfind(b"\n"), data.rfind(b"\r")) + 1]
+            return decode_mixed(bytes(data), base, errors), len(data)
+
+    def decode(data: bytes, errors: str = "strict") -> tuple[str, int]:
+        return decode_mixed(bytes(data), base, errors), len(data)
+
+    info = codecs.lookup(base)
+    return codecs.CodecInfo(info.encode, decode, incrementalencoder=info.incrementalencoder,
+                            incrementaldecoder=Decoder, name=base + MIXED)
+
+
+MIXED_BASES = {"cp1252_utf_8": "cp1252", "latin_1_utf_8": "latin-1"}
+
+
+def _find_mixed(name: str) -> codecs.CodecInfo | None:
+    """The codec for ``cp1252+utf-8`` (Python hands the name on as ``cp1252_utf_8``)."""
+    base = MIXED_BASES.get(name.replace("-", "_"))
+    return _mixed_codec(base) if base else None
+
+
+codecs.register(_find_mixed)
+
+
+def encoding_issues(sample: bytes, encoding: Encoding) -> list[Issue]:
+    """What the sample shows about the text itself: UTF-8 lines in a single-byte file, NULs."""
+    issues = []
+    if encoding.name.endswith(MIXED):
+        issues.append(Issue("mixed-encoding", "warning", {
+            "n": utf8_lines(sample), "encoding": encoding.name.removesuffix(MIXED)}))
+    if not encoding.name.startswith("utf-16") and not encoding.name.startswith("utf-32") \
+            and (nuls := sample.count(0)):
+        issues.append(Issue("nul-bytes", "warning", {"n": nuls}))
+    return issues
 
 
 def _reads_as_western(sample: bytes, name: str) -> bool:

@@ -18,6 +18,9 @@ from datensorgfalt.sources.base import BATCH_ROWS, Issue, ReadError
 from datensorgfalt.sources.locations import display_name, file_location
 
 HEADER_SAMPLE = 1_000
+#: A JSON file is parsed whole (about ten times its size in memory); larger ones belong in
+#: JSON Lines, which is streamed.
+MAX_JSON_BYTES = 512 * 1024**2
 
 
 def _text(value: Any) -> str | None:
@@ -83,7 +86,7 @@ class JsonLinesSource:
                     continue
                 try:
                     value = json.loads(line)
-                except json.JSONDecodeError:
+                except (json.JSONDecodeError, RecursionError):  # broken, or absurdly deep
                     bad += 1
                     continue
                 if isinstance(value, dict):
@@ -98,11 +101,17 @@ class JsonLinesSource:
 
 
 def open_json(path: Path) -> list[JsonSource]:
+    size = path.stat().st_size
+    if size > MAX_JSON_BYTES:
+        raise ReadError("scan.read.json_too_big", size=f"{size / 1024**2:,.0f} MB",
+                        limit=f"{MAX_JSON_BYTES / 1024**2:,.0f} MB")
     try:
         with open(path, encoding="utf-8-sig") as handle:
             data = json.load(handle)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ReadError("scan.read.json_broken", reason=str(exc)[:200]) from exc
+    except RecursionError as exc:  # thousands of nested brackets: no table, an attack
+        raise ReadError("scan.read.json_too_deep") from exc
     if isinstance(data, list) and _objects_only(data):
         return [JsonSource(path, data)]
     if isinstance(data, dict):

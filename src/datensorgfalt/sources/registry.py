@@ -13,6 +13,7 @@ from pathlib import Path
 from datensorgfalt.sources import documents, images
 from datensorgfalt.sources.base import ReadError, TableSource
 from datensorgfalt.sources.delimited import open_delimited
+from datensorgfalt.sources.encoding import read_head
 from datensorgfalt.sources.jsonfile import open_json, open_jsonl
 from datensorgfalt.sources.locations import file_location, fragment_of, path_of
 from datensorgfalt.sources.parquet import open_parquet
@@ -28,6 +29,8 @@ JSONL = {".jsonl", ".ndjson"}
 SQLITE = {".sqlite", ".sqlite3", ".db"}
 TABLE_EXTENSIONS = DELIMITED | SPREADSHEET | PARQUET | JSON | JSONL | SQLITE
 SNIFF_BYTES = 16_384
+#: A table whose first line break comes later than this is no table (one line of 100 MB).
+MAX_FIRST_LINE_BYTES = 1024 * 1024
 DELIMITERS = (";", ",", "\t", "|")
 
 
@@ -121,7 +124,9 @@ def _open_file(path: Path) -> list[TableSource]:
 
 
 def _open_delimited(path: Path) -> TableSource:
-
+    head = read_head(path, MAX_FIRST_LINE_BYTES + 1)
+    if len(head) > MAX_FIRST_LINE_BYTES and b"\n" not in head and b"\r" not in head:
+        raise ReadError("scan.read.line_too_long", size=f"{MAX_FIRST_LINE_BYTES // 1024**2} MB")
     source = open_delimited(path)
     source.location = file_location(path)  # the path as given: a symlink keeps its own place
     return source

@@ -1,5 +1,11 @@
 """Spreadsheets (xlsx, xlsm, xls, ods) via python-calamine: one table per sheet.
 
+A sheet is read by its used range, not its bounding box: calamine builds the whole box from A1
+to the last cell in memory, so one stray cell in XFD1048576 asks for 512 GB. Before calamine
+reads an xlsx sheet, its XML is skimmed for the cells it really holds (``sheet_extent``): a box
+that is too large but thinly filled is read cell by cell (openpyxl's streaming parser), a sheet
+with too many filled cells becomes ``ReadError`` "Tabellenblatt zu groß".
+
 A sheet often holds more than a table: a title block above it, notes beside or below it, empty
 columns around it. ``find_block`` keeps the largest block of filled cells separated from the
 rest by empty rows or columns; the shared layout detection then finds preamble lines and
@@ -10,11 +16,17 @@ ISO form), like delimited text, so one type inference serves both.
 from __future__ import annotations
 
 import math
+import posixpath
+import re
+import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from xml.etree import ElementTree
 
 import pyarrow as pa
 import python_calamine as calamine
@@ -27,6 +39,19 @@ from datensorgfalt.sources.walker import TableWalker
 SPREADSHEET_FORMATS = ("xlsx", "xlsm", "xls", "ods", "xlsb")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+#: The largest box calamine may build (about 200 bytes a cell on the way to text rows).
+MAX_BOX_CELLS = 5_000_000
+#: The most filled cells a sheet may hold; more is a database export, not a spreadsheet.
+MAX_FILLED_CELLS = 5_000_000
+#: Sheet XML beyond this (unpacked) is refused before it is unpacked (zip bombs).
+MAX_SHEET_XML_BYTES = 2 * 1024**3
+#: Real sheet XML packs 10 to 30 times; a large sheet packed 200 times is a zip bomb.
+BOMB_BYTES, BOMB_RATIO = 256 * 1024**2, 200
+CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
+SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def cell_text(value: Any) -> str:
@@ -115,11 +140,156 @@ class SheetSource:
             yield pa.RecordBatch.from_arrays(arrays, names=self.header)
 
 
+@dataclass
+class Extent:
+    """What a sheet's XML really holds: its last row and column and how many cells."""
+
+    rows: int
+    columns: int
+    cells: int
+    xml_bytes: int
+    refused: bool = False  # too much XML, or packed like a zip bomb: not unpacked at all
+
+    @property
+    def box(self) -> int:
+        return self.rows * self.columns
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> path of its XML inside an xlsx/xlsm."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "")
+               for rel in rels.iter(f"{PKG_REL_NS}Relationship")}
+    paths = {}
+    for sheet in book.iter(f"{MAIN_NS}sheet"):
+        target = targets.get(sheet.get(f"{REL_NS}id"), "")
+        if target:
+            paths[sheet.get("name", "")] = (target.lstrip("/") if target.startswith("/")
+                                            else posixpath.normpath(f"xl/{target}"))
+    return paths
+
+
+def sheet_extents(path: Path) -> dict[str, Extent]:
+    """The extent of every sheet of an xlsx/xlsm, streamed from its XML (bounded memory);
+    empty when the file is not such a package (calamine then reports what is wrong)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            paths = _sheet_paths(archive)
+            infos = {info.filename: info for info in archive.infolist()}
+            extents = {}
+            for name, member in paths.items():
+                info = infos.get(member)
+                if info is None:
+                    continue
+                if info.file_size > MAX_SHEET_XML_BYTES or (
+                        info.file_size > BOMB_BYTES
+                        and info.file_size > BOMB_RATIO * max(1, info.compress_size)):
+                    extents[name] = Extent(0, 0, 0, info.file_size, refused=True)
+                    continue
+                with archive.open(info) as stream:
+                    extents[name] = _skim(stream, info.file_size)
+            return extents
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError, OSError):
+        return {}
+
+
+def _skim(stream, size: int) -> Extent:
+    """Last row, last column and number of cells of a sheet's XML, read in chunks."""
+    rows = columns = cells = read = 0
+    tail, prefix = b"", None
+    while chunk := stream.read(1 << 22):
+        read += len(chunk)
+        if read > MAX_SHEET_XML_BYTES:  # the size in the zip directory lied
+            return Extent(0, 0, 0, read, refused=True)
+        data = tail + chunk
+        cut = data.rfind(b"<")
+        data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+        if prefix is None and (found := SHEET_DATA.search(data)):
+            prefix = found.group(1) or b""
+        tag = b"<" + (prefix or b"") + b"c"
+        count = data.count(tag + b" ") + data.count(tag + b">")
+        refs = _fast_refs(prefix or b"").findall(data)
+        if len(refs) < count:  # attributes in another order: the slower, general pattern
+            refs = CELL_REF.findall(data)
+        cells += count
+        if refs:
+            rows = max(rows, max(int(row) for row in {row for _, row in refs}))
+            widest = max({letters for letters, _ in refs}, key=lambda x: (len(x), x))
+            columns = max(columns, _column_number(widest))
+    return Extent(rows, columns, cells, max(size, read))
+
+
+@cache
+def _fast_refs(prefix: bytes) -> re.Pattern[bytes]:
+    """``<c r="B7"`` as Excel and most writers put it: ``r`` first."""
+    return re.compile(b"<" + re.escape(prefix) + rb'c r="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _sparse_grid(path: Path, name: str) -> tuple[list[list[Any]], int, int, int] | None:
+    """The filled cells of a thinly filled sheet, one by one with openpyxl's streaming parser:
+    the densest block (split off by empty rows and columns) as a grid, its top-left position
+    and the number of filled cells outside it; None when that block is too large itself."""
+    import openpyxl
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book[name]
+        cells: dict[int, dict[int, Any]] = {}
+        with sheet._get_source() as source:  # what ReadOnlyWorksheet does, without padding
+            parser = WorkSheetParser(source, sheet._shared_strings, data_only=True,
+                                     epoch=book.epoch, date_formats=book._date_formats,
+                                     timedelta_formats=book._timedelta_formats)
+            for index, row in parser.parse():
+                filled = {c["column"]: c["value"] for c in row if c["value"] not in (None, "")}
+                if filled:
+                    cells[index] = filled
+    finally:
+        book.close()
+    return _densest_block(cells)
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted numbers as runs of neighbours, (first, last + 1)."""
+    runs: list[tuple[int, int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][1]:
+            runs[-1] = (runs[-1][0], number + 1)
+        else:
+            runs.append((number, number + 1))
+    return runs
+
+
+def _densest_block(cells: dict[int, dict[int, Any]]
+                   ) -> tuple[list[list[Any]], int, int, int] | None:
+    total = sum(len(row) for row in cells.values())
+    best = (0, 1, 1, 1, 1)
+    for c0, c1 in _runs(sorted({c for row in cells.values() for c in row})):
+        rows = sorted(r for r, row in cells.items() if any(c0 <= c < c1 for c in row))
+        for r0, r1 in _runs(rows):
+            filled = sum(1 for r in range(r0, r1) for c in cells.get(r, {}) if c0 <= c < c1)
+            if filled > best[0]:
+                best = (filled, r0, r1, c0, c1)
+    filled, r0, r1, c0, c1 = best
+    if (r1 - r0) * (c1 - c0) > MAX_BOX_CELLS:
+        return None
+    grid = [[cells.get(r, {}).get(c) for c in range(c0, c1)] for r in range(r0, r1)]
+    return grid, r0 - 1, c0 - 1, total - filled
+
+
 def _check_container(path: Path, fmt: str) -> None:
     """Encrypted Office files are OLE containers with an EncryptionInfo stream."""
     head = read_head(path, 8)
     if fmt in ("xlsx", "xlsm", "xlsb") and head.startswith(OLE_MAGIC):
-        data = path.read_bytes()[: 4 * 1024 * 1024]
+        data = read_head(path, 4 * 1024 * 1024)
         if any(marker in data for marker in ENCRYPTION_MARKERS):
             raise ReadError("readers.error.encrypted", path=str(path))
         raise ReadError("readers.error.corrupt", path=str(path), reason="OLE")
@@ -139,9 +309,12 @@ def _open(path: Path, fmt: str) -> calamine.CalamineWorkbook:
         raise ReadError("readers.error.corrupt", path=str(path), reason=str(exc)[:200]) from exc
 
 
-def _sheet_source(path: Path, fmt: str, name: str, grid: list[list[Any]]) -> SheetSource:
+def _sheet_source(path: Path, fmt: str, name: str, grid: list[list[Any]],
+                  offset: tuple[int, int, int] = (0, 0, 0)) -> SheetSource:
+    """``offset``: where ``grid`` starts in the sheet and how many filled cells lie outside."""
     text = [[cell_text(v) for v in row] for row in grid]
     block, top, left = find_block(text)
+    top, left = top + offset[0], left + offset[1]
     layout = detect_layout(block, joiner=" ")
     issues: list[Issue] = []
     if layout.start:
@@ -151,6 +324,7 @@ def _sheet_source(path: Path, fmt: str, name: str, grid: list[list[Any]]) -> She
     elif not layout.header_rows:
         issues.append(Issue("no-header", "info", {"columns": layout.width}))
     filled_elsewhere = sum(1 for r in text for c in r if c) - sum(1 for r in block for c in r if c)
+    filled_elsewhere += offset[2]
     if filled_elsewhere:
         issues.append(Issue("cells-outside-table", "info", {"count": filled_elsewhere}))
     dialect = {
@@ -169,11 +343,29 @@ def open_workbook(path: Path) -> list[SheetSource]:
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     workbook = _open(path, fmt)
+    extents = sheet_extents(path) if fmt in ("xlsx", "xlsm") else {}
     sources = []
     try:
         for name in workbook.sheet_names:
+            extent = extents.get(name)
+            if extent is not None and extent.refused:
+                raise ReadError("readers.error.sheet_packed_too_big", path=str(path),
+                                sheet=name, size=f"{extent.xml_bytes / 1024**2:,.0f} MB")
+            if extent is not None and extent.cells > MAX_FILLED_CELLS:
+                raise ReadError("readers.error.sheet_too_big", path=str(path), sheet=name,
+                                cells=extent.cells, limit=MAX_FILLED_CELLS)
             try:
+                if extent is not None and extent.box > MAX_BOX_CELLS:
+                    sparse = _sparse_grid(path, name)
+                    if sparse is None:
+                        raise ReadError("readers.error.sheet_too_big", path=str(path),
+                                        sheet=name, cells=extent.cells, limit=MAX_FILLED_CELLS)
+                    grid, top, left, outside = sparse
+                    sources.append(_sheet_source(path, fmt, name, grid, (top, left, outside)))
+                    continue
                 grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except ReadError:
+                raise
             except Exception as exc:
                 reason = str(exc)[:200]
                 raise ReadError("readers.error.corrupt", path=str(path), reason=reason) from exc

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from datensorgfalt.catalog.serialize import dataset_to_dict
+from datensorgfalt.cli.commands.opendata import open_table
 from datensorgfalt.cli.common import (
     SEVERITY_STYLE,
     console,
@@ -22,6 +23,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
+from datensorgfalt.services.opendata import open_entries
 from datensorgfalt.services.outputs import check_output, writing
 from datensorgfalt.services.sharing import export_catalog, export_summary
 
@@ -35,8 +37,13 @@ def register(app: typer.Typer) -> None:
     def list_(
         workspace: Path = workspace_option(),
         all_: bool = typer.Option(False, "--all", help=t("help.catalog_all")),
+        open_: bool = typer.Option(False, "--open", help=t("opendata.help.open")),
+        search: str = typer.Option(None, "--search", help=t("opendata.help.search")),
         as_json: bool = json_option(),
     ) -> None:
+        if open_ or search:
+            _list_open(workspace, search, as_json)
+            return
         with open_catalog(workspace) as (_, catalog):
             datasets = catalog.datasets(include_deleted=all_)
         if as_json:
@@ -81,6 +88,18 @@ def register(app: typer.Typer) -> None:
         with writing(target, ws) as temporary:
             temporary.write_text(text, "utf-8")
         console.print(t("dcat.written", path=out, n=export_summary(text, fmt)["datasets"]))
+
+
+def _list_open(workspace: Path, search: str | None, as_json: bool) -> None:
+    with open_catalog(workspace) as (_, catalog):
+        entries = open_entries(catalog, search)
+    if as_json:
+        print_json(entries)
+    elif not entries:
+        console.print(t("opendata.empty"))
+    else:
+        console.print(open_table(entries))
+        console.print(t("opendata.count", n=len(entries)))
 
 
 def _list_table(datasets: list) -> Table:

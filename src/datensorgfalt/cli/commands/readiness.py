@@ -92,4 +92,9 @@ def render(result: dict) -> None:
     console.print(f"\n[bold]{t('readiness.steps')}[/]")
     for i, step in enumerate(result["next_steps"], 1):
         console.print(f"  {i}. {step}")
+    if result.get("help"):
+        console.print(f"\n[bold]{t('support.title')}[/]")
+        for line in result["help"]:
+            console.print(f"  - {line['text']}", highlight=False)
+        console.print(f"  [dim]{t('support.checked', date=result['help_checked'])}[/]")
     console.print(f"\n[dim]{t('readiness.saved')}[/]")

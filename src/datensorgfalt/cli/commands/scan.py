@@ -32,13 +32,15 @@ def register(app: typer.Typer) -> None:
     @handles_errors
     def scan_command(
         targets: list[str] = typer.Argument(..., help=t("scan.help.targets")),
+        follow_links: bool = typer.Option(False, "--follow-links",
+                                          help=t("scan.help.follow_links")),
         workspace: Path = workspace_option(),
         as_json: bool = json_option(),
     ) -> None:
         _require_targets(targets)
         with _open_or_create(workspace) as (ws, catalog), progress_bar(
                 as_json, t("scan.cli.progress")) as progress:
-            report = scan(ws, catalog, targets, progress=progress)
+            report = scan(ws, catalog, targets, progress=progress, follow_links=follow_links)
         print_json(report.to_dict()) if as_json else _render(report)
         raise typer.Exit(report.exit_code)
 
@@ -80,4 +82,9 @@ def _render(report: ScanReport) -> None:
             table.add_row(display_location(failure["location"]), failure["code"],
                           failure["message"])
         console.print(table)
+    if report.notes:
+        console.print(t("scan.cli.notes_title"))
+        for note in report.notes:
+            console.print(f"  {display_location(note['location'])}: {note['message']}",
+                          markup=False)
     console.print(t("scan.cli.next"))

@@ -12,7 +12,11 @@ lists are knowledge files read by ``lexicon``.
 
 from datensorgfalt.services.privacy.detect import PrivacyReport, kind_labels, scan_privacy
 from datensorgfalt.services.privacy.free_text import read_text_input, scan_text
-from datensorgfalt.services.privacy.masking import mask_profile_values
+from datensorgfalt.services.privacy.masking import (
+    mask_finding_evidence,
+    mask_profile_values,
+    personal_columns,
+)
 from datensorgfalt.services.privacy.protect.protected_copy import (
     ProtectReport,
     protect,
@@ -32,7 +36,9 @@ __all__ = [
     "import_rights",
     "kind_labels",
     "licences",
+    "mask_finding_evidence",
     "mask_profile_values",
+    "personal_columns",
     "protect",
     "sample_rows",
     "read_text_input",

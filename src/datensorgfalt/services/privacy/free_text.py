@@ -14,7 +14,7 @@ from datensorgfalt.services.privacy.entities import Entity, resolve_overlaps
 from datensorgfalt.services.privacy.names import find_names, with_text
 from datensorgfalt.services.privacy.patterns import find_patterns
 from datensorgfalt.services.privacy.special import find_special_terms
-from datensorgfalt.sources.documents import decode_text
+from datensorgfalt.sources.documents import decode_text, read_text_file
 
 MAX_TEXT_CHARS = 5_000_000  # longer texts are read in parts of this size
 
@@ -60,7 +60,7 @@ def read_text_input(file: str, stdin: TextIO) -> str:
         data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
     else:
         try:
-            data = Path(file).read_bytes()
+            data = read_text_file(Path(file))
         except OSError as exc:
             raise DatensorgfaltError("privacy.error.text_unreadable", path=file,
                                      reason=exc.strerror or str(exc)) from exc

@@ -80,3 +80,28 @@ def _from_privacy_scan(catalog: Catalog | None, dataset_id: str | None) -> set[s
     payload = privacy_result(catalog, dataset_id) or {}
     return {name for name, verdict in (payload.get("columns") or {}).items()
             if isinstance(verdict, dict) and set(verdict.get("kinds") or []) - COARSE}
+
+
+# evidence keys that quote cell values (the rest are counts, row numbers, column names, types)
+VALUE_KEYS = ("values", "pairs", "examples", "value")
+
+
+def mask_finding_evidence(personal: set[str], column: str | None,
+                          evidence: dict[str, Any]) -> dict[str, Any]:
+    """``evidence`` of a finding with the quoted cell values masked when the finding is about
+    a personal column (or compares one, as near-duplicate rows do)."""
+    if not isinstance(evidence, dict):
+        return evidence
+    compared = evidence.get("compared") if isinstance(evidence.get("compared"), list) else []
+    if column not in personal and not personal.intersection(map(str, compared)):
+        return evidence
+    return {key: _masked_leaves(value) if key in VALUE_KEYS else value
+            for key, value in evidence.items()}
+
+
+def _masked_leaves(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_masked_leaves(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked_leaves(v) for k, v in value.items()}
+    return value if isinstance(value, int | float) else _masked(value)

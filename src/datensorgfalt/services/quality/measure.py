@@ -22,7 +22,11 @@ from datensorgfalt.engine import (
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services import Progress
 from datensorgfalt.services.outputs import CsvCells, check_output, writing
-from datensorgfalt.services.privacy import mask_profile_values
+from datensorgfalt.services.privacy import (
+    mask_finding_evidence,
+    mask_profile_values,
+    personal_columns,
+)
 from datensorgfalt.services.quality import currentness
 from datensorgfalt.services.quality.database import in_database, profile_database_table
 from datensorgfalt.services.quality.findings import QualityFinding, finding_text, message
@@ -132,12 +136,21 @@ def _profile_in_database(dataset: Dataset) -> Profile:
                                       {"reason": reason}, share=1.0)])
 
 
+def _mask_findings(profile: Profile, personal: set[str]) -> None:
+    """Cell values quoted by findings about personal columns are masked like the profile."""
+    for finding in profile.findings:
+        finding.evidence = mask_finding_evidence(personal, finding.column, finding.evidence)
+    profile.payload["findings"] = [f.as_dict() for f in profile.findings]
+
+
 def store(catalog: Catalog, dataset: Dataset, run_id: int, profile: Profile) -> None:
     """One transaction per dataset: the result (older runs' results are kept as history) and
     its findings, which replace the findings of earlier quality runs."""
-    if isinstance(profile.payload.get("columns"), dict):
-        profile.payload["columns"] = mask_profile_values(catalog, dataset.id,
-                                                         profile.payload["columns"])
+    columns = profile.payload.get("columns")
+    if isinstance(columns, dict):
+        personal = personal_columns(catalog, dataset.id, columns)
+        profile.payload["columns"] = mask_profile_values(catalog, dataset.id, columns)
+        _mask_findings(profile, personal)
     with catalog.session() as session:
         save_result(session, KIND, profile.payload, dataset_id=dataset.id, run_id=run_id)
         session.execute(delete(Finding).where(Finding.dataset_id == dataset.id,
@@ -190,7 +203,12 @@ def report(catalog: Catalog, selector: str) -> dict[str, Any]:
         raise NoQualityResult("quality.error.no_result", id=dataset.id)
     payload = dict(results[-1].payload)
     if isinstance(payload.get("columns"), dict):  # also catalogs written before masking
+        personal = personal_columns(catalog, dataset.id, payload["columns"])
         payload["columns"] = mask_profile_values(catalog, dataset.id, payload["columns"])
+        payload["findings"] = [
+            f | {"evidence": mask_finding_evidence(personal, f.get("column"),
+                                                   f.get("evidence", {}))}
+            for f in payload.get("findings", [])]
     findings = sorted(payload.get("findings", []),
                       key=lambda f: (SEVERITY_ORDER[f["severity"]], -f.get("share", 0)))
     for f in findings:

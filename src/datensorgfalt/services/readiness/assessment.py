@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import yaml
 
@@ -21,6 +21,7 @@ from datensorgfalt.catalog import Catalog, save_result
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import language, t
 from datensorgfalt.services import evidence as ev
+from datensorgfalt.services.help import directory_checked, help_for
 from datensorgfalt.services.knowledge import load, loc
 from datensorgfalt.workspace import Workspace
 
@@ -46,6 +47,8 @@ class Assessment(TypedDict):
     measures: dict[str, Any]
     facts: dict[str, Any]
     disagreements: list[dict[str, Any]]
+    help: NotRequired[list[dict[str, Any]]]  # who can help next (services/help.py)
+    help_checked: NotRequired[str]
 
 
 class AnswersInvalid(DatensorgfaltError):
@@ -352,10 +355,18 @@ def run_readiness(workspace: Workspace | None, catalog: Catalog,
     """Assess and store a ``Result(kind="readiness", key="assessment")``."""
     run_id = catalog.start_run("readiness", {"answers": len(answers)})
     result = assess(answers, ev.gather(workspace, catalog))
+    result |= _help(result, workspace.settings.get("land") if workspace else None)
     with catalog.session() as session:
         save_result(session, "readiness", result, key="assessment", run_id=run_id)
     catalog.finish_run(run_id, "ok", {"phase": result["phase"]["key"], "score": result["score"]})
     return result
+
+
+def _help(result: dict[str, Any], land: str | None) -> dict[str, Any]:
+    """Who can help with the gaps first, then with the weakest dimensions."""
+    order = [g["dimension"] for g in result["gaps"] if g.get("dimension")]
+    order += [d["key"] for d in sorted(result["dimensions"], key=lambda d: d["score"])]
+    return {"help": help_for(order, land), "help_checked": directory_checked()}
 
 
 def stored_answers(catalog: Catalog) -> dict[str, Any] | None:

@@ -218,7 +218,17 @@ def _next_steps(data: dict[str, Any]) -> list[str]:
                        + len(data["datamap"]["unreadable"])))
     if not data["datamap"]["count"]:
         steps.insert(0, t("report.steps.scan"))
-    return list(dict.fromkeys(steps))[:5]
+    steps = list(dict.fromkeys(steps))[:5]
+    return steps + _help_steps(data["readiness"])
+
+
+def _help_steps(readiness: dict[str, Any] | None) -> list[str]:
+    """Who can help next, for the readiness gaps (one line each), and the directory's date."""
+    lines = (readiness or {}).get("help") or []
+    if not lines:
+        return []
+    return [line["text"] for line in lines[:2]] + [
+        t("support.checked", date=readiness["help_checked"])]
 
 
 def _summary(data: dict[str, Any], evidence: ev.Evidence) -> list[str]:

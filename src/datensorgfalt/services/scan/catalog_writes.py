@@ -36,6 +36,7 @@ class Known:
     sha256: str | None
     signature: str | None
     problems: int = 0  # files of a folder that could not be read
+    stopped: dict | None = None  # the read ran out of time or memory (finding, limits)
 
 
 def known_datasets(catalog: Catalog) -> dict[str, list[Known]]:
@@ -50,7 +51,8 @@ def known_datasets(catalog: Catalog) -> dict[str, list[Known]]:
             source = details.get("source") or location
             by_source[source].append(Known(id_, location, source, size, modified, status,
                                            details.get("sha256"), details.get("signature"),
-                                           len(details.get("problems", []))))
+                                           len(details.get("problems", [])),
+                                           details.get("stopped")))
     return by_source
 
 

@@ -19,16 +19,22 @@ if TYPE_CHECKING:
     from datensorgfalt.workspace import Workspace
 
 
+def _clean(cell: object) -> object:
+    """A NUL byte is no text: it never goes into a clean CSV (the reader reported it)."""
+    if cell is None:
+        return ""
+    return cell.replace("\x00", "") if isinstance(cell, str) else cell
+
+
 def _write_csv(source: TableSource, target: Path, cells: CsvCells) -> int:
     rows = 0
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(cells.row(source.header))
+        writer.writerow(cells.row([_clean(name) for name in source.header]))
         for batch in source.batches():
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for row in zip(*columns, strict=True):
-                writer.writerow(cells.row(["" if cell is None else cell for cell in row],
-                                          source.header))
+                writer.writerow(cells.row([_clean(cell) for cell in row], source.header))
             rows += batch.num_rows
     return rows
 

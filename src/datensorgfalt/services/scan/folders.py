@@ -43,7 +43,7 @@ def _content_digest(root: Path, hashes: list[tuple[Path, str]]) -> str:
 
 
 def profile_documents(root: Path, members: list[Path], text_folder: Path,
-                      sha256) -> CollectionProfile:
+                      sha256, extract=documents.extract_text) -> CollectionProfile:
     """Extract every document's text into ``text_folder``; language per document."""
     entries, problems, hashes = [], [], []
     languages: Counter[str] = Counter()
@@ -52,7 +52,7 @@ def profile_documents(root: Path, members: list[Path], text_folder: Path,
         relative = safe_text(_relative(root, path))
         try:
             sha = sha256(path)
-            text = documents.extract_text(path)
+            text = extract(path)
         except (ReadError, OSError) as exc:
             problems.append((path, exc))
             continue
@@ -78,7 +78,8 @@ def profile_documents(root: Path, members: list[Path], text_folder: Path,
     return CollectionProfile(details, size, _content_digest(root, hashes), problems)
 
 
-def profile_images(root: Path, members: list[Path], sha256) -> CollectionProfile:
+def profile_images(root: Path, members: list[Path], sha256,
+                   describe=images.describe_image) -> CollectionProfile:
     """Count, formats, pixel sizes and labels (the sub-folder an image lies in)."""
     formats: Counter[str] = Counter()
     labels: Counter[str] = Counter()
@@ -87,7 +88,7 @@ def profile_images(root: Path, members: list[Path], sha256) -> CollectionProfile
     widths, heights, total = [], [], 0
     for path in members:
         try:
-            info = images.describe_image(path)
+            info = describe(path)
             hashes.append((path, sha256(path)))
         except (ReadError, OSError) as exc:
             problems.append((path, exc))

@@ -18,7 +18,9 @@ from datensorgfalt.services import Progress
 from datensorgfalt.services.forget import drop_vanished_files
 from datensorgfalt.services.scan import catalog_writes as writes
 from datensorgfalt.services.scan.discover import Discovery, Unit, discover
+from datensorgfalt.services.scan.lock import scan_lock
 from datensorgfalt.services.scan.units import UnitResult, scan_unit
+from datensorgfalt.services.scan.worker import FileWorker, default_limits
 from datensorgfalt.sources.locations import file_location, safe_text
 from datensorgfalt.sources.postgres import database_location
 from datensorgfalt.workspace import Workspace
@@ -37,6 +39,7 @@ class ScanReport:
     seconds: float = 0.0
     failures: list[dict[str, Any]] = field(default_factory=list)
     copies: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)  # links not followed ...
 
     @property
     def ok(self) -> bool:
@@ -58,9 +61,17 @@ class ScanReport:
 
 
 def scan(workspace: Workspace, catalog: Catalog, targets: list[str | Path],
-         progress: Progress | None = None) -> ScanReport:
-    """Scan files, folders and database URLs into the catalog."""
-    names = [str(target) for target in targets]
+         progress: Progress | None = None, follow_links: bool = False) -> ScanReport:
+    """Scan files, folders and database URLs into the catalog. Only one scan of a workspace
+    runs at a time (``ScanBusy`` otherwise); symlinks that lead out of a scanned folder are
+    followed only with ``follow_links``."""
+    with scan_lock(workspace.folder), FileWorker(default_limits(workspace.settings)) as worker:
+        return _scan(workspace, catalog, [str(target) for target in targets], progress,
+                     follow_links, worker)
+
+
+def _scan(workspace: Workspace, catalog: Catalog, names: list[str], progress: Progress | None,
+          follow_links: bool, worker: FileWorker) -> ScanReport:
     writes.fast_commits(catalog)
     writes.mark_interrupted_runs(catalog)
     run_id = catalog.start_run("scan", {"targets": names})
@@ -68,13 +79,14 @@ def scan(workspace: Workspace, catalog: Catalog, targets: list[str | Path],
     report = ScanReport(run_id=run_id, targets=names)
     status = "failed"
     try:
-        found = discover(names, skip=workspace.folder)
+        found = discover(names, skip=workspace.folder, follow_links=follow_links)
+        report.notes = found.notes
         known = writes.known_datasets(catalog)
         seen: set[str] = set()
         for index, unit in enumerate(found.units):
             if progress:
                 progress(index, len(found.units), _label(unit))
-            result = scan_unit(unit, workspace, catalog, known, run_id)
+            result = scan_unit(unit, workspace, catalog, known, run_id, worker)
             seen.update(result.sources)
             report.add(result)
         if progress:
@@ -102,16 +114,21 @@ def _mark_gone(catalog: Catalog, found: Discovery, known: dict[str, list[writes.
     """Sources below a scanned folder that were not found again are marked deleted."""
     prefixes = [file_location(root) for root in found.roots]
     prefixes += [_database_prefix(url) for url in found.urls]
+    unlisted = [file_location(folder) for folder in found.unlisted]  # not listed: unknown
     gone = [
         source for source, items in known.items()
         if source not in seen and any(k.status != "deleted" for k in items)
-        and any(source == p or source.startswith(p.rstrip("/") + "/") for p in prefixes)
+        and _below(source, prefixes) and not _below(source, unlisted)
     ]
     if gone:
         with catalog.session() as session:
             ids = [k.id for source in gone for k in known[source]]
             writes.mark_deleted(session, ids, run_id)
     return len(gone)
+
+
+def _below(source: str, prefixes: list[str]) -> bool:
+    return any(source == p or source.startswith(p.rstrip("/") + "/") for p in prefixes)
 
 
 def _database_prefix(url: str) -> str:

@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from datensorgfalt.catalog.store import Catalog, dataset_id_for
-from datensorgfalt.engine.fingerprint import modified_at, part_fingerprint, sha256_file
+from datensorgfalt.engine.fingerprint import modified_at, part_fingerprint
 from datensorgfalt.i18n import t
 from datensorgfalt.services.scan import catalog_writes as writes
 from datensorgfalt.services.scan import folders
 from datensorgfalt.services.scan.discover import Unit
 from datensorgfalt.services.scan.table_profile import TableProfile, profile
+from datensorgfalt.services.scan.worker import FileWorker, ReadTable
 from datensorgfalt.sources.base import ReadError
 from datensorgfalt.sources.locations import display_name, file_location, safe_text
 from datensorgfalt.sources.postgres import database_location, open_database
-from datensorgfalt.sources.registry import open_tables
 from datensorgfalt.workspace import Workspace
 
 Known = dict[str, list[writes.Known]]
@@ -34,14 +34,17 @@ class UnitResult:
 
 
 def scan_unit(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
-              run_id: int) -> UnitResult:
-    """Never raises for a bad file: every problem becomes a finding and a failure."""
+              run_id: int, worker: FileWorker) -> UnitResult:
+    """Never raises for a bad file: every problem becomes a finding and a failure. File
+    contents are read by ``worker`` (a child process with a time and memory limit)."""
     try:
         if unit.kind == "database":
             return _database(unit.url or "", catalog, known, run_id)
         if unit.kind in ("documents", "images"):
-            return _folder(unit, workspace, catalog, known, run_id)
-        return _table_file(unit, catalog, known, run_id)
+            return _folder(unit, workspace, catalog, known, run_id, worker)
+        if unit.kind == "folder":  # a folder that could not be listed
+            raise unit.error or OSError(str(unit.path))
+        return _table_file(unit, catalog, known, run_id, worker)
     except Exception as exc:  # noqa: BLE001 - one bad unit must never stop the scan
         location = unit.url or (file_location(unit.path) if unit.path else "")
         return _run_failure(catalog, run_id, location, exc, known)
@@ -76,7 +79,8 @@ def _unchanged(before: list[writes.Known], size: int, modified=None, sha=None) -
     return first.modified_at == modified if sha is None else first.sha256 == sha
 
 
-def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int) -> UnitResult:
+def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int,
+                worker: FileWorker) -> UnitResult:
     path = unit.path
     source = file_location(path)
     if unit.error is not None:
@@ -86,26 +90,28 @@ def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int) -> Unit
     before = known.get(source, [])
     if _unchanged(before, stat.st_size, modified=modified):
         return UnitResult("unchanged", {source})
+    stopped = _still_stopped(before, stat.st_size, modified, worker)
+    if stopped is not None:  # it ran out of time or memory last time and nothing changed
+        return UnitResult("unchanged", {source}, 0, [{"location": safe_text(source), **stopped}])
     base = {"byte_size": stat.st_size, "modified_at": modified,
             "details": {"source": source}, "title": display_name(path)}
     try:
-        sha = sha256_file(path)
+        sha = worker.call("sha256", path)
     except FileNotFoundError:
         raise
     except OSError as exc:
-        return _unreadable(catalog, run_id, source, path, base, exc, before)
+        return _unreadable(catalog, run_id, source, path, base, exc, before, worker)
     base["details"]["sha256"] = sha
     if _unchanged(before, stat.st_size, sha=sha):
         with catalog.session() as session:
             writes.touch(session, [k.id for k in before if k.status == "active"], modified)
         return UnitResult("unchanged", {source})
     try:
-
-        tables = [(table, profile(table)) for table in open_tables(path)]
+        tables: list[tuple[ReadTable, TableProfile]] = worker.call("tables", path)
     except FileNotFoundError:
         raise
     except Exception as exc:  # noqa: BLE001 - readers and libraries raise many kinds
-        return _unreadable(catalog, run_id, source, path, base, exc, before)
+        return _unreadable(catalog, run_id, source, path, base, exc, before, worker)
     outcome = "changed" if any(k.status != "deleted" for k in before) else "new"
     with catalog.session() as session:
         locations = []
@@ -150,9 +156,36 @@ def _forget_missing_parts(session, before: list[writes.Known], locations: list[s
         writes.mark_deleted(session, gone, run_id)
 
 
+LIMIT_KEYS = ("scan.limit.file_too_slow", "scan.limit.file_too_big",
+              "scan.limit.reader_crashed")
+
+
+def _still_stopped(before: list[writes.Known], size: int, modified, worker: FileWorker
+                   ) -> dict[str, str] | None:
+    """The finding of a read stopped by a limit, when the file and the limits are the same
+    (a rescan must not wait for the same hopeless file again); None: read it."""
+    current = [k for k in before if k.status != "deleted"]
+    if len(current) != 1 or current[0].status != "error" or not current[0].stopped:
+        return None
+    known, stopped = current[0], current[0].stopped
+    if known.byte_size != size or known.modified_at != modified:
+        return None
+    memory = worker.limits.memory_mb or float("inf")
+    if stopped.get("seconds", 0) < worker.limits.budget(size) \
+            or (stopped.get("memory_mb") or float("inf")) < memory:
+        return None  # more room now: try again
+    return {"code": stopped["code"], "message": stopped["message"]}
+
+
 def _unreadable(catalog: Catalog, run_id: int, source: str, path: Path, base: dict,
-                exc: BaseException, before: list[writes.Known]) -> UnitResult:
+                exc: BaseException, before: list[writes.Known],
+                worker: FileWorker) -> UnitResult:
     item = writes.finding_for_error(exc)
+    if getattr(exc, "key", None) in LIMIT_KEYS:
+        base = {**base, "details": {**base["details"], "stopped": {
+            "code": item.code, "message": item.message,
+            "seconds": worker.limits.budget(base["byte_size"] or 0),
+            "memory_mb": worker.limits.memory_mb}}}
     fields = {**base, "kind": "unreadable", "status": "error",
               "format": path.suffix.lower().lstrip(".") or "unbekannt",
               "fingerprint": base["details"].get("sha256"), "row_count": None,
@@ -166,7 +199,7 @@ def _unreadable(catalog: Catalog, run_id: int, source: str, path: Path, base: di
 # -- folders of documents or images ------------------------------------------------------------
 
 def _folder(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
-            run_id: int) -> UnitResult:
+            run_id: int, worker: FileWorker) -> UnitResult:
     root = unit.path
     location = file_location(root, **unit.fragment)
     signature = folders.signature(root, unit.members)
@@ -174,11 +207,16 @@ def _folder(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
     if before and all(k.status == "active" and k.signature == signature and not k.problems
                       for k in before):
         return UnitResult("unchanged", {location})
+    def sha256(path: Path) -> str:
+        return worker.call("sha256", path)
+
     if unit.kind == "documents":
         text_folder = workspace.folder / "text" / dataset_id_for(location)
-        result = folders.profile_documents(root, unit.members, text_folder, sha256_file)
+        result = folders.profile_documents(root, unit.members, text_folder, sha256,
+                                           lambda path: worker.call("text", path))
     else:
-        result = folders.profile_images(root, unit.members, sha256_file)
+        result = folders.profile_images(root, unit.members, sha256,
+                                        lambda path: worker.call("image", path))
     findings = [writes.finding_for_error(exc, {"file": str(path.relative_to(root))})
                 for path, exc in result.problems]
     fields = {

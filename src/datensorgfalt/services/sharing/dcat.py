@@ -218,3 +218,38 @@ def _datetime(value: datetime) -> Literal:
 def export_summary(text: str, fmt: str) -> dict[str, Any]:
     graph = Graph().parse(data=text, format=FORMATS[fmt])
     return {"datasets": len(set(graph.subjects(RDF.type, DCAT.Dataset))), "format": fmt}
+
+
+def export_dataset(catalog: Catalog, dataset_id: str, fmt: str = "dcat-ttl",
+                   base: str = "urn:datensorgfalt:", location: str | None = None) -> str:
+    """The DCAT record of one dataset: the dataset with everything it points to (its
+    distribution, publisher, contact, terms), other datasets left out. ``location`` replaces
+    the dataset's own place (a record sent to a partner does not tell the sender's paths)."""
+    if fmt not in FORMATS:
+        raise UnknownExportFormat("dcat.unknown_format", fmt=fmt)
+    graph = build_graph(catalog, base=base)
+    node = URIRef(base + "dataset/" + dataset_id)
+    out = Graph(namespace_manager=graph.namespace_manager)
+    old = catalog.dataset(dataset_id).location
+    todo, seen = [node], set()
+    while todo:
+        subject = todo.pop()
+        if subject in seen:
+            continue
+        seen.add(subject)
+        for _, predicate, value in graph.triples((subject, None, None)):
+            out.add((subject, predicate, _moved(value, old, location)))
+            other_dataset = (value, RDF.type, DCAT.Dataset) in graph and value != node
+            if isinstance(value, URIRef | BNode) and not other_dataset:
+                todo.append(value)
+    return out.serialize(format=FORMATS[fmt])
+
+
+def _moved(value: Any, old: str, new: str | None) -> Any:
+    if new is None:
+        return value
+    if value == Literal(old):
+        return Literal(new)
+    if value == URIRef(_iri(old)):
+        return URIRef(_iri(new))
+    return value

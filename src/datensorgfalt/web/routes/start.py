@@ -3,6 +3,8 @@ the summary in the words of the report."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -42,14 +44,19 @@ def _databases(text: str) -> list[str]:
     return urls
 
 
+def _without_password(url: str) -> str:
+    """``postgresql://anna:***@host/db``: what the page shows of a typed database URL."""
+    return re.sub(r"^([a-z+]+://[^:/@]*):[^@]*@", r"\1:***@", url)
+
+
 @router.post("/start/pruefen")
 async def check(request: Request, folder: str = Form(""), databases: str = Form("")) -> Response:
     root = request.app.state.opened.root
     resolved = resolve_folder(root, folder)
     urls = _databases(databases)
     data = {"root": str(root), "typed": folder, "resolved": str(resolved),
-            "exists": resolved.is_dir(), "databases": urls}
-    return render(request, "start_check.html.j2", data)
+            "exists": resolved.is_dir(), "databases": [_without_password(u) for u in urls]}
+    return render(request, "start_check.html.j2", data, typed_databases=urls)
 
 
 @router.post("/start/durchsuchen")

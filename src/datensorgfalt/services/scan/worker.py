@@ -1,0 +1,310 @@
+"""Reading files in a child process with a time and a memory limit.
+
+One hostile file (a stray cell in XFD1048576 that makes a spreadsheet library ask for 512 GB,
+a line that takes hours to repair, a zip bomb) must never stop or kill the scan. Every read of
+a file's content runs in one worker process that is reused from file to file (a fork, so a
+tiny file costs a pipe round trip, not a process start). The worker runs with an address-space
+limit (``RLIMIT_AS``); a read that takes longer than its time budget is stopped by killing the
+worker, which is then started again for the next file. Both become a ``ReadError`` the scan
+turns into a finding ("zu groß", "zu langsam") before it goes on with the next file.
+
+Where ``fork`` or ``resource`` do not exist (Windows) the reads run in-process without limits.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.sources.base import Issue, ReadError
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
+
+ENV_SECONDS = "DATENSORGFALT_FILE_SECONDS"
+ENV_MEMORY = "DATENSORGFALT_FILE_MEMORY_MB"
+BASE_SECONDS = 60.0  # every file gets this long, however small
+SECONDS_PER_MB = 1.0  # and one second more per megabyte (85 MB of CSV read in ~15 s)
+MIN_MEMORY_MB = 2048  # pyarrow reserves ~1 GB of address space at its first allocation
+MAX_MEMORY_MB = 8192
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: float = BASE_SECONDS  # the budget of an empty file
+    memory_mb: int | None = None  # address space a read may add; None: no memory limit
+    seconds_per_mb: float = SECONDS_PER_MB
+
+    def budget(self, size: int) -> float:
+        return self.seconds + self.seconds_per_mb * size / 1e6
+
+
+def default_limits(settings: dict | None = None) -> Limits:
+    """Limits from the environment, then the workspace settings, then the machine. A time
+    limit given there holds for every file; by default large files get more time."""
+    settings = settings or {}
+    seconds = os.environ.get(ENV_SECONDS) or settings.get("file_seconds")
+    memory = os.environ.get(ENV_MEMORY) or settings.get("file_memory_mb")
+    return Limits(float(seconds) if seconds else BASE_SECONDS,
+                  int(memory) if memory else _machine_memory_mb(),
+                  0.0 if seconds else SECONDS_PER_MB)
+
+
+def _machine_memory_mb() -> int | None:
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return None
+    return max(MIN_MEMORY_MB, min(MAX_MEMORY_MB, total // 2))
+
+
+@dataclass
+class ReadTable:
+    """What the scan keeps of one table read in the worker (the reader itself stays there)."""
+
+    location: str
+    name: str
+    format: str
+    dialect: dict[str, Any]
+    issues: list[Issue]
+    header: list[str]
+
+
+# -- the tasks a worker runs ---------------------------------------------------------------
+
+def _task_sha256(path: Path) -> str:
+    from datensorgfalt.engine.fingerprint import sha256_file
+
+    return sha256_file(path)
+
+
+def _task_tables(path: Path) -> list[tuple[ReadTable, Any]]:
+    from datensorgfalt.services.scan.table_profile import profile
+    from datensorgfalt.sources.registry import open_tables
+
+    read = []
+    for table in open_tables(path):
+        table_profile = profile(table)  # may add issues while streaming: read them after
+        read.append((ReadTable(table.location, str(table.name), table.format,
+                               dict(table.dialect), list(table.issues),
+                               [str(h) for h in table.header]), table_profile))
+    return read
+
+
+def _task_text(path: Path) -> str:
+    from datensorgfalt.sources.documents import extract_text
+
+    return extract_text(path)
+
+
+def _task_image(path: Path) -> dict:
+    from datensorgfalt.sources.images import describe_image
+
+    return describe_image(path)
+
+
+TASKS: dict[str, Callable[[Path], Any]] = {
+    "sha256": _task_sha256, "tables": _task_tables, "text": _task_text, "image": _task_image,
+}
+
+
+# -- errors across the pipe ---------------------------------------------------------------
+
+def _pack_error(exc: BaseException) -> tuple:
+    if isinstance(exc, MemoryError):
+        return ("memory",)
+    if isinstance(exc, DatensorgfaltError):
+        values = {k: v if _picklable(v) else str(v) for k, v in exc.values.items()}
+        return ("domain", exc.key, values)
+    if isinstance(exc, OSError):
+        return ("os", type(exc).__name__, exc.errno, exc.strerror, exc.filename)
+    return ("other", f"{type(exc).__name__}: {exc}"[:300])
+
+
+def _picklable(value: Any) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:  # noqa: BLE001 - anything that does not cross the pipe becomes text
+        return False
+    return True
+
+
+OS_ERRORS = {cls.__name__: cls for cls in (FileNotFoundError, PermissionError,
+                                           IsADirectoryError, NotADirectoryError)}
+
+
+def _unpack_error(packed: tuple, limits: Limits) -> BaseException:
+    kind = packed[0]
+    if kind == "memory":
+        return ReadError("scan.limit.file_too_big", memory=_memory_text(limits))
+    if kind == "domain":
+        return ReadError(packed[1], **packed[2])
+    if kind == "os":
+        cls = OS_ERRORS.get(packed[1], OSError)
+        return cls(packed[2], packed[3], packed[4]) if packed[2] is not None \
+            else cls(packed[3] or packed[1])
+    return ReadError("scan.finding.read_failed", reason=packed[1])
+
+
+def _memory_text(limits: Limits) -> str:
+    return f"{limits.memory_mb / 1024:.1f} GB" if limits.memory_mb else "?"
+
+
+# -- the worker process ---------------------------------------------------------------------
+
+def _serve(connection: Connection, memory_mb: int | None, parent: int) -> None:
+    """The worker's loop: run tasks until the pipe closes or the scan is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the scan, which kills us
+    # a fork inherits the locks of the scan's threads: the worker never writes to the scan's
+    # terminal (a library's warning would wait for a lock held by the progress bar forever)
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as we do
+    warnings.simplefilter("ignore")
+    if resource is not None:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file
+        if memory_mb:  # on top of what the fork inherits (the scan may hold a lot already)
+            limit = _address_space() + memory_mb * 2**20
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    while True:
+        try:
+            task, path = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple = ("ok", TASKS[task](path))
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back as data
+            reply = ("error", _pack_error(exc))
+        try:
+            connection.send(reply)
+        except MemoryError:
+            connection.send(("error", ("memory",)))
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            connection.send(("error", _pack_error(exc)))
+
+
+def _address_space() -> int:
+    """The address space this process holds now (0 where /proc does not say)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+class FileWorker:
+    """Runs file reads in a child process with limits; ``call`` raises ``ReadError`` for a
+    read that ran out of time or memory, or that took the worker down."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or default_limits()
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._connection: Connection | None = None
+        self.isolated = resource is not None and "fork" in multiprocessing.get_all_start_methods()
+
+    def __enter__(self) -> FileWorker:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def call(self, task: str, path: Path) -> Any:
+        if not self.isolated:
+            return TASKS[task](path)
+        connection = self._start()
+        budget = self.limits.budget(_size(path))
+        try:
+            connection.send((task, path))
+            if not connection.poll(budget):
+                self._stop()
+                raise ReadError("scan.limit.file_too_slow", seconds=round(budget))
+            status, value = connection.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            code = self._stop()
+            raise ReadError("scan.limit.reader_crashed", memory=_memory_text(self.limits),
+                            signal=_signal_name(code)) from exc
+        if status == "ok":
+            return value
+        if value[0] == "memory":
+            self._stop()  # after a MemoryError the worker may be half broken: start afresh
+        raise _unpack_error(value, self.limits)
+
+    def _start(self) -> Connection:
+        if self._process is not None and self._process.is_alive() and self._connection:
+            return self._connection
+        self._stop()
+        context = multiprocessing.get_context("fork")
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_serve, args=(theirs, self.limits.memory_mb,
+                                                       os.getpid()),
+                                  name="datensorgfalt-reader", daemon=True)
+        _start_inside_daemon(process)
+        theirs.close()
+        self._process, self._connection = process, ours
+        return ours
+
+    def _stop(self) -> int | None:
+        process, connection = self._process, self._connection
+        self._process = self._connection = None
+        if connection is not None:
+            connection.close()
+        if process is None:
+            return None
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        return process.exitcode
+
+    def close(self) -> None:
+        self._stop()
+
+
+def _start_inside_daemon(process: multiprocessing.process.BaseProcess) -> None:
+    """Start ``process`` also from a daemonic process (the web app runs its jobs in one).
+    multiprocessing forbids that so no child outlives its parent; ours watches its parent and
+    ends with it (``_watch_parent``)."""
+    config = multiprocessing.current_process()._config  # noqa: SLF001 - see above
+    daemonic = config.get("daemon")
+    config["daemon"] = False
+    try:
+        process.start()
+    finally:
+        config["daemon"] = daemonic
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _signal_name(code: int | None) -> str:
+    if code is None or code >= 0:
+        return str(code)
+    try:
+        return signal.Signals(-code).name
+    except ValueError:
+        return str(code)

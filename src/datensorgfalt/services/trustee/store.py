@@ -1,0 +1,87 @@
+"""The trustee's tables (SQLAlchemy Core; SQLite by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+
+metadata = MetaData()
+
+participants = Table(
+    "participants", metadata,
+    Column("id", String(80), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created", String(40), nullable=False))
+
+offers = Table(
+    "offers", metadata,
+    Column("id", String(80), primary_key=True),
+    Column("dataset_id", String(80), nullable=False, unique=True),
+    Column("owner", String(80), nullable=False),
+    Column("title", String(400), nullable=False),
+    Column("file_name", String(400), nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("policy", Text, nullable=False),
+    Column("nonce", LargeBinary, nullable=False),
+    Column("ciphertext", LargeBinary, nullable=False),
+    Column("created", String(40), nullable=False))
+
+negotiations = Table(
+    "negotiations", metadata,
+    Column("provider_pid", String(80), primary_key=True),
+    Column("consumer_pid", String(200), nullable=False),
+    Column("consumer", String(80), nullable=False),
+    Column("offer_id", String(80), nullable=False),
+    Column("purpose", String(80), nullable=True),
+    Column("state", String(20), nullable=False),
+    Column("agreement_id", String(80), nullable=True, unique=True),
+    Column("agreement", Text, nullable=True),
+    Column("reasons", Text, nullable=True))
+
+transfers = Table(
+    "transfers", metadata,
+    Column("provider_pid", String(80), primary_key=True),
+    Column("consumer_pid", String(200), nullable=False),
+    Column("consumer", String(80), nullable=False),
+    Column("agreement_id", String(80), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("token_hash", String(64), nullable=True),
+    Column("token_expires", String(40), nullable=True),
+    Column("reasons", Text, nullable=True))
+
+audit = Table(
+    "audit", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(40), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("signature", String(128), nullable=False))
+
+
+def open_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()
+    metadata.create_all(engine)
+    return engine
