@@ -1,11 +1,14 @@
 """One scan per workspace at a time: an exclusive lock on ``.datensorgfalt/scan.lock``.
 
-The lock is an ``flock`` on an open file, so it is gone the moment its scan ends, also when the
-scan is killed; a stale lock file on disk is harmless.
+The lock is a POSIX record lock (``lockf``) on an open file, so it is gone the moment its scan
+ends, also when the scan is killed; a stale lock file on disk is harmless. Unlike ``flock``,
+a record lock belongs to the process alone: the scan's forked reader process does not hold it,
+so a reader left over from a killed scan never blocks the next one.
 """
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,10 +34,12 @@ def scan_lock(folder: Path) -> Iterator[None]:
         return
     with open(folder / LOCK_FILE, "a+b") as handle:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
+            fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             raise ScanBusy("scan.busy", folder=str(folder.parent)) from exc
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            fcntl.lockf(handle.fileno(), fcntl.LOCK_UN)
