@@ -27,7 +27,9 @@ echo "== Personenbezogene Daten finden (DSGVO), Rechte festhalten, geschützte K
 "$DS" rights set "kundenliste.xlsx (Kunden)" --licence proprietary --source own --owner Vertrieb \
     --restriction "nur intern" --legal-basis "Art. 6 Abs. 1 lit. b DSGVO" --ai-training no -w "$DIR"
 "$DS" protect "kundenliste.xlsx (Kunden)" --out "$DIR/.datensorgfalt/geschuetzt" --k 3 -w "$DIR"
-"$DS" catalog export -w "$DIR" --format dcat-ttl --out "$DIR/.datensorgfalt/export/katalog.ttl"
+# the catalog again, now with the protected copy: replaces the export of step 3
+"$DS" catalog export -w "$DIR" --format dcat-ttl --out "$DIR/.datensorgfalt/export/katalog.ttl" \
+    --overwrite
 # (nach scan, quality und privacy: readiness und usecases lesen deren Ergebnisse)
 echo "== KI-Reifegrad aus den Antworten der Musterfirma"
 "$DS" readiness -w "$DIR" --answers src/datensorgfalt/knowledge/answers-example.yaml
