@@ -14,8 +14,13 @@ from datensorgfalt.catalog.results import save_result
 from datensorgfalt.catalog.store import Catalog
 from datensorgfalt.services.dataspace.client import CONTEXT, Connection, DataspaceError
 from datensorgfalt.services.outputs import check_output, writing
-from datensorgfalt.services.sharing.package import _data, _holds_personal_data
-from datensorgfalt.services.sharing.policy import build_policy, find_purpose, to_odrl
+from datensorgfalt.services.sharing import (
+    build_policy,
+    find_purpose,
+    holds_personal_data,
+    shareable_table,
+    to_odrl,
+)
 from datensorgfalt.workspace import Workspace
 
 __all__ = ["DataspaceError", "dataspace_status", "get_offer", "offer_dataset",
@@ -28,10 +33,10 @@ def offer_dataset(workspace: Workspace, catalog: Catalog, selector: str, url: st
                   assignee: str | None = None) -> dict[str, Any]:
     """Put one table on the trustee (a protected copy when it holds personal data)."""
     dataset = catalog.dataset(selector)
-    protected = _holds_personal_data(catalog, dataset)
+    protected = holds_personal_data(catalog, dataset)
     policy = build_policy(purpose, assignee=assignee, until=until, max_transfers=max_transfers,
                           protected_only=protected)
-    _, name, data = _data(workspace, catalog, dataset, protected)
+    _, name, data = shareable_table(workspace, catalog, dataset, protected)
     answer = Connection(url, token).json("POST", "/api/angebote", {
         "@context": CONTEXT, "@type": "Angebot", "title": dataset.title, "file_name": name,
         "media_type": "text/csv", "policy": to_odrl(policy),

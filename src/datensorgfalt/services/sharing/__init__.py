@@ -24,8 +24,10 @@ from datensorgfalt.services.sharing.package import (
     OpenResult,
     PackageRefused,
     PackResult,
+    holds_personal_data,
     open_package,
     pack,
+    shareable_table,
 )
 from datensorgfalt.services.sharing.policy import (
     Decision,
@@ -44,7 +46,8 @@ from datensorgfalt.services.sharing.policy import (
 
 __all__ = ["Decision", "KeysError", "OpenResult", "PackResult", "PackageRefused", "Policy",
            "PolicyRefused", "PublicKeys", "Request", "build_policy", "create_keys", "evaluate",
-           "explain", "export_catalog", "export_summary", "find_purpose", "load_keys",
+           "explain", "export_catalog", "export_summary", "find_purpose", "holds_personal_data",
+           "load_keys",
            "open_package", "own_public_keys", "pack", "parse_policy", "parse_when",
            "passphrase_from_env", "public_key_text", "read_policy_file", "read_public_keys",
-           "show_fingerprint", "to_odrl"]
+           "shareable_table", "show_fingerprint", "to_odrl"]

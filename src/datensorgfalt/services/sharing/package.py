@@ -126,13 +126,13 @@ def pack(workspace: Workspace, catalog: Catalog, keys: KeyPair, selector: str,
         raise PackageRefused("sharing.package.error.not_table", title=dataset.title)
     targets = check_outputs([Path(out_dir) / HEADER_FILE, Path(out_dir) / CONTENT_FILE],
                             catalog=catalog)
-    personal = _holds_personal_data(catalog, dataset)
+    personal = holds_personal_data(catalog, dataset)
     protected = personal or force_protect
     policy = build_policy(found.id, assignee=recipient.participant, until=until,
                           max_transfers=max_transfers, protected_only=protected,
                           assigner=keys.public.participant, kind="Agreement",
                           target=f"urn:datensorgfalt:dataset:{dataset.id}")
-    shared, data_name, data = _data(workspace, catalog, dataset, protected)
+    shared, data_name, data = shareable_table(workspace, catalog, dataset, protected)
     files = {data_name: data,
              DCAT_FILE: export_dataset(catalog, shared.id, location=data_name).encode("utf-8"),
              QUALITY_FILE: _json(quality_summary(catalog, dataset)),
@@ -153,13 +153,17 @@ def pack(workspace: Workspace, catalog: Catalog, keys: KeyPair, selector: str,
                       recipient.fingerprint, found.id, until, manifest["files"])
 
 
-def _holds_personal_data(catalog: Catalog, dataset: Dataset) -> bool:
+def holds_personal_data(catalog: Catalog, dataset: Dataset) -> bool:
+    """Whether the suggested protection plan treats any column: then only a protected copy
+    may leave the company."""
     plan = suggested_plan(catalog, dataset.id)
     return any(entry.get("treatment") != "keep" for entry in plan["columns"].values())
 
 
-def _data(workspace: Workspace, catalog: Catalog, dataset: Dataset,
-          protected: bool) -> tuple[Dataset, str, bytes]:
+def shareable_table(workspace: Workspace, catalog: Catalog, dataset: Dataset,
+                    protected: bool) -> tuple[Dataset, str, bytes]:
+    """What leaves the company of a table: the dataset actually shared (its protected copy
+    when ``protected``), a file name and the CSV bytes, formula cells neutralised."""
     if protected:
         folder = workspace.path(COPIES_FOLDER)
         report = protect(workspace, catalog, dataset.id, folder)
