@@ -3,7 +3,6 @@ read-only access, a refused connection as a finding."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import psycopg
@@ -13,6 +12,7 @@ from datensorgfalt.catalog import Catalog
 from datensorgfalt.sources.base import ReadError
 from datensorgfalt.sources.postgres import connect
 from datensorgfalt.sources.registry import open_location, open_tables
+from tests.helpers.processes import free_port
 from tests.helpers.scan import run_scan
 
 
@@ -75,9 +75,7 @@ def test_reader_is_read_only(company_db: str) -> None:
 
 
 def test_refused_connection_is_a_finding(catalog, tmp_path: Path) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # nothing listens here once the socket is closed
+    port = free_port()
     url = f"postgresql://nutzer:geheim@127.0.0.1:{port}/firma"
     with pytest.raises(ReadError):
         open_tables(url)

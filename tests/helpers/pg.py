@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.helpers.processes import free_port
+
 
 def _bin(name: str) -> str:
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
@@ -24,12 +26,6 @@ def _bin(name: str) -> str:
     if not found:
         raise RuntimeError(f"PostgreSQL-Programm {name} fehlt: make system-deps installiert es")
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _as_server_user() -> tuple[list[str], Callable[[Path], None]]:
@@ -47,7 +43,7 @@ class PostgresCluster:
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="ds-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.prefix, chown = _as_server_user()
         os.chmod(self.root, 0o755)
         chown(self.root)

@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 
 from datensorgfalt.services.trustee import add_participant, init_trustee
+from tests.helpers.processes import free_port, stop_process
 from tests.helpers.shared import SHARED
-from tests.web.conftest import free_port
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 DSP = SHARED / "conformance" / "dataspace-protocol" if SHARED else None
@@ -133,12 +133,7 @@ class Trustee:
         raise RuntimeError("trustee did not start")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
 
     def request(self, method: str, path: str, body: Any = None, token: str | None = None,
                 headers: dict | None = None, raw: bytes | None = None) -> Reply:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.helpers.processes import free_port, stop_process
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -36,12 +37,6 @@ FORMULA_CELL = '=HYPERLINK("http://example.org")'
 HOSTILE_ROWS = (f'Bemerkung;Formel;Betrag\n{SCRIPT_CELL};{FORMULA_CELL};12\n'
                 '<b>fett</b>;=1+2;13\n<img src=x onerror=alert(2)>;@SUM(A1);14\n')
 SLOW = 300_000  # ms: scan, PoC and report on a busy 2-core machine
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -75,12 +70,7 @@ class Server:
         raise RuntimeError("ui did not start in time")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
 
     def get(self, path: str, headers: dict | None = None) -> tuple[int, str, dict]:
         return request(self.base + path, headers=headers)

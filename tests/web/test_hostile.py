@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.processes import free_port
 from tests.web.conftest import (
     FORMULA_CELL,
     HOSTILE_NAME,
     SCRIPT_CELL,
     Browsing,
     Server,
-    free_port,
     request,
 )
 
