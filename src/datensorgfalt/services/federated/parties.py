@@ -15,6 +15,7 @@ from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.federated.apps import TRAIN_FILE
 from datensorgfalt.services.poc.data import load_frame, read_new_data
 from datensorgfalt.services.poc.tabular import holdout_split
+from datensorgfalt.sources.types import FALSE_TOKENS, TRUE_TOKENS
 from datensorgfalt.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -75,6 +76,35 @@ def _read(workspace: Workspace, catalog: Catalog | None, name: str, source: str
         raise PartyUnusable("federated.error.unreadable", party=name, source=source,
                             reason=type(exc).__name__) from exc
     raise PartyUnusable("federated.error.no_source", party=name, source=source)
+
+
+def harmonize(parties: list[Party]) -> None:
+    """The readers type a column of "ja"/"nein" as yes/no values, but not at a party that has
+    only one of the two words: such a column becomes yes/no values at every party, so that
+    "nein" means the same class everywhere."""
+    for name in {c for p in parties for c in p.frame.columns}:
+        if not any(name in p.frame.columns and pd.api.types.is_bool_dtype(p.frame[name])
+                   for p in parties):
+            continue
+        for party in parties:
+            if name in party.frame.columns and not pd.api.types.is_bool_dtype(
+                    party.frame[name]):
+                party.frame[name] = _as_bool(party.frame[name])
+
+
+def _as_bool(series: pd.Series) -> pd.Series:
+    def word(value: object) -> object:
+        text = str(value).strip().lower()
+        if pd.isna(value):
+            return None
+        if text in TRUE_TOKENS or text == "1":
+            return True
+        if text in FALSE_TOKENS or text == "0":
+            return False
+        return value
+    converted = series.map(word)
+    return converted if converted.map(lambda v: v is None or isinstance(v, bool)).all() \
+        else series
 
 
 def guess_kind(parties: list[Party], target: str) -> str:

@@ -6,6 +6,8 @@ error). Telemetry and update checks of Flower are switched off by environment va
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import json
 import os
 import signal
 import socket
@@ -24,6 +26,8 @@ QUIET_FLOWER = {"FLWR_TELEMETRY_ENABLED": "0", "FLWR_DISABLE_UPDATE_CHECK": "1",
                 # start an app process 0.2 s after its task arrives, not up to 1 s
                 "FLWR_SUPEREXEC_TASK_POLL_INTERVAL": "0.2"}
 GRACE_SECONDS = 3.0
+PR_SET_PDEATHSIG = 1
+PID_FILE = "prozesse.json"  # name -> process id of every process started (to check by PID)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -52,6 +56,13 @@ def flower_environment(home: Path) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join([source, *[p for p in paths if p != source]])
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return env
+
+
+def _end_with_parent() -> None:
+    """Linux: the process gets SIGTERM when the command that started it dies, even by
+    SIGKILL (elsewhere the ``Federation`` alone stops it)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def descendants(pid: int) -> list[int]:
@@ -119,11 +130,13 @@ class Federation:
         try:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                        stdin=subprocess.DEVNULL, env=self.env, cwd=self.folder,
-                                       start_new_session=True)
+                                       start_new_session=True, preexec_fn=_end_with_parent)
         finally:
             log.close()
         self.processes[name] = process
         self.pids.add(process.pid)
+        (self.folder / PID_FILE).write_text(json.dumps(
+            {n: p.pid for n, p in self.processes.items()}), "utf-8")
         return process
 
     def _tls_server(self) -> list[str]:

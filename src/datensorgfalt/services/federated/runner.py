@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,6 +82,7 @@ def run_federation(workspace: Workspace, catalog: Catalog | None, request: Feder
                    progress: Progress | None = None) -> dict[str, Any]:
     started = time.monotonic()
     members = _load(workspace, catalog, request)
+    parties.harmonize(members)
     kind = request.kind or parties.guess_kind(members, request.target)
     parties.check_kind(members, request.target, kind)
     fed_id = f"fed-{kind}-{uuid.uuid4().hex[:8]}"
@@ -94,7 +99,7 @@ def run_federation(workspace: Workspace, catalog: Catalog | None, request: Feder
               "dp": request.dp, "clip": DP_CLIP, "noise": DP_NOISE,
               "round-timeout": ROUND_TIMEOUT}
     app = app_bundle(folder / "app", config)
-    with Federation(folder, certificates) as federation:
+    with _terminate_as_interrupt(), Federation(folder, certificates) as federation:
         _start(federation, members)
         federation.submit(app)
         _watch(federation, out, members, request.rounds, progress)
@@ -110,6 +115,23 @@ def run_federation(workspace: Workspace, catalog: Catalog | None, request: Feder
     payload["model_card_path"] = str(explain.write_card(payload, folder))
     _save(catalog, payload)
     return payload
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends the run like Ctrl+C: every Flower process is stopped on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _load(workspace: Workspace, catalog: Catalog | None, request: FederatedRequest
