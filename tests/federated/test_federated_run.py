@@ -12,8 +12,7 @@ import pandas as pd
 
 from datensorgfalt.catalog import Catalog
 from datensorgfalt.workspace import Workspace
-from tests.federated.conftest import cli, company, federation_folder, flower_processes, \
-    started_pids
+from tests.federated.conftest import cli, company, federation_folder, flower_processes, started_pids
 
 
 def test_each_party_gets_alone_together_and_an_honest_verdict(finished: dict) -> None:
