@@ -36,6 +36,7 @@ TRAIN_FILE = "train.parquet"
 WEIGHT_KEY = "num-examples"
 EQUAL_WEIGHT_KEY = "equal-weight"  # differential privacy: every party counts the same
 PULL_SECONDS = 0.2
+REASONS = ("parties_missing", "layout_failed", "no_features", "not_finite", "no_update")
 
 server_app = ServerApp()
 client_app = ClientApp()
@@ -58,7 +59,22 @@ def record_sent(folder: Path, stage: str, content: RecordDict) -> None:
     for name, record in [*content.config_records.items(), *content.metric_records.items()]:
         entry["values"][name] = dict(record)
     with open(folder / SENT_FILE, "a", encoding="utf-8") as log:
-        log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        log.write(json.dumps(entry, ensure_ascii=False, default=_hex) + "\n")
+
+
+def _hex(value: object) -> str:
+    """Bytes (keys and encrypted shares of secure aggregation) as hex, as they are sent."""
+    if isinstance(value, bytes | bytearray):
+        return value.hex()
+    raise TypeError(type(value).__name__)
+
+
+def check_trained(params: list[np.ndarray], start: list[np.ndarray]) -> None:
+    """The coordinator's final parameters: finite, and changed by at least one round."""
+    if not all(np.all(np.isfinite(p)) for p in params):
+        raise RuntimeError("not_finite")
+    if all(np.array_equal(p, q) for p, q in zip(params, start, strict=True)):
+        raise RuntimeError("no_update")
 
 
 def layout_answer(folder: Path, target: str, kind: str, party: str) -> RecordDict:
@@ -191,13 +207,11 @@ def main(grid: Grid, context: Context) -> None:
             grid, ArrayRecord(initial(layout)), num_rounds=rounds, timeout=timeout,
             train_config=train_config, evaluate_fn=after_round)
         params = result.arrays.to_numpy_ndarrays()
-        if not all(np.all(np.isfinite(p)) for p in params):
-            raise RuntimeError("not_finite")
+        check_trained(params, initial(layout))
         np.savez(out / "joint.npz", *params)
         _write(out, "done.json", {"rounds": rounds, "parties": names})
     except Exception as exc:  # the CLI turns the reason into one German sentence
-        reason = str(exc) if str(exc) in ("parties_missing", "layout_failed", "no_features",
-                                          "not_finite") else "server_failed"
+        reason = str(exc) if str(exc) in REASONS else "server_failed"
         _write(out, "error.json", {"reason": reason, "detail": repr(exc)[:500]})
         raise
 

@@ -60,9 +60,11 @@ class FederatedRequest:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def app_bundle(folder: Path, config: dict[str, Any]) -> Path:
+def app_bundle(folder: Path, config: dict[str, Any], module: str | None = None) -> Path:
     """The Flower app bundle of this run: only a ``pyproject.toml`` naming the apps of this
-    package (no code is copied, no dependency is installed)."""
+    package (no code is copied, no dependency is installed); ``module`` holds them (the
+    secure-aggregation path has its own)."""
+    module = module or "datensorgfalt.services.federated.apps"
     folder.mkdir(parents=True, exist_ok=True)
     project = {
         "build-system": {"requires": ["hatchling"], "build-backend": "hatchling.build"},
@@ -70,8 +72,8 @@ def app_bundle(folder: Path, config: dict[str, Any]) -> Path:
                     "dependencies": []},
         "tool": {"flwr": {"app": {
             "publisher": "datensorgfalt",
-            "components": {"serverapp": "datensorgfalt.services.federated.apps:server_app",
-                           "clientapp": "datensorgfalt.services.federated.apps:client_app"},
+            "components": {"serverapp": f"{module}:server_app",
+                           "clientapp": f"{module}:client_app"},
             "config": config}}},
     }
     (folder / "pyproject.toml").write_text(tomli_w.dumps(project), "utf-8")
@@ -98,7 +100,8 @@ def run_federation(workspace: Workspace, catalog: Catalog | None, request: Feder
               "steps": request.steps, "parties": len(members), "out-dir": str(out),
               "dp": request.dp, "clip": DP_CLIP, "noise": DP_NOISE,
               "round-timeout": ROUND_TIMEOUT}
-    app = app_bundle(folder / "app", config)
+    app = app_bundle(folder / "app", config,
+                     "datensorgfalt.services.federated.secure" if request.secagg else None)
     with _terminate_as_interrupt(), Federation(folder, certificates) as federation:
         _start(federation, members)
         federation.submit(app)
@@ -141,6 +144,8 @@ def _load(workspace: Workspace, catalog: Catalog | None, request: FederatedReque
     names = [name for name, _ in request.parties]
     if len(set(names)) < len(names):
         raise parties.PartyUnusable("federated.error.same_name")
+    if request.secagg and request.dp:
+        raise FederationFailed("federated.error.dp_and_secagg")
     if request.secagg and len(request.parties) < 3:
         raise parties.PartyUnusable("federated.error.secagg_two")
     return [parties.load_party(workspace, catalog, name, source, request.target)
@@ -258,7 +263,8 @@ def _payload(fed_id: str, request: FederatedRequest, kind: str, layout: Layout,
         "rounds": request.rounds, "measure": metric,
         "measure_label": t(f"federated.measure.{metric}", lang="de"),
         "model": t("federated.model." + kind, lang="de"),
-        "strategy": "FedAvg" + (" + DP (server-side fixed clipping)" if request.dp else ""),
+        "strategy": "FedAvg" + (" + DP (server-side fixed clipping)" if request.dp else "")
+        + (" + SecAgg+" if request.secagg else ""),
         "local_steps": request.steps, "privacy": privacy, "parties": rows, "pooled": pooled,
         "features": layout.feature_names(), "left_out": layout.left_out,
         "wall_seconds": round(seconds, 1),
