@@ -30,7 +30,7 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from datensorgfalt.services.federated.evaluate import fit_linear
+from datensorgfalt.services.federated.evaluate import fit_alone
 from datensorgfalt.services.poc import evaluation as ev
 
 SEED = 7
@@ -104,8 +104,9 @@ def overall(root: Path, payload: dict) -> dict:
     def joint(frame: pd.DataFrame):
         return model.predict(frame), model.predict_proba(frame) if kind == "classify" else None
 
-    pooled = fit_linear(pd.concat(trains), target, kind, classes, layout)
-    alone = [score(fit_linear(t, target, kind, classes)) for t in trains]
+    epochs = payload["rounds"] * payload["local_epochs"]
+    pooled = fit_alone(pd.concat(trains), target, kind, classes, epochs, layout)
+    alone = [score(fit_alone(t, target, kind, classes, epochs)) for t in trains]
     best = max(alone) if kind == "classify" else min(alone)
     return {"joint": score(joint), "pooled": score(pooled), "best_alone": best,
             "alone": alone}

@@ -5,7 +5,7 @@ party).
 ``run_federation(workspace, catalog, request, progress)`` runs a whole federation on this
 machine and compares, per party, its own model with the joint one (:mod:`.runner`);
 ``FederatedRequest`` describes it. Inner modules: ``apps`` (the Flower ServerApp and
-ClientApp), ``layout`` (the feature layout agreed from sums and counts), ``linear`` (the
+ClientApp), ``layout`` (the feature layout agreed from sums and counts), ``network`` (the
 model), ``processes`` (starting and stopping the Flower processes), ``tls`` (the federation's
 certificate authority), ``parties``, ``evaluate`` (alone against together), ``explain``
 (sentences and model card).

@@ -29,7 +29,7 @@ from flwr.serverapp.strategy import (
 )
 
 from datensorgfalt.services.federated.layout import Layout, merge, summarize
-from datensorgfalt.services.federated.linear import initial, local_train
+from datensorgfalt.services.federated.network import initial, local_train
 
 SENT_FILE = "gesendet.jsonl"
 TRAIN_FILE = "train.parquet"
@@ -85,11 +85,12 @@ def layout_answer(folder: Path, target: str, kind: str, party: str) -> RecordDic
 
 
 def train_answer(folder: Path, arrays: ArrayRecord, config: ConfigRecord) -> RecordDict:
-    """The party's model after a few gradient steps on its own rows, and how many rows."""
+    """The party's model after a few passes over its own rows, and how many rows."""
     layout = Layout.from_dict(json.loads(str(config["layout"])))
     frame = _train_rows(folder)
     x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
-    params = local_train(arrays.to_numpy_ndarrays(), x, y, layout.kind, int(config["steps"]))
+    params = local_train(arrays.to_numpy_ndarrays(), x, y, layout.kind, int(config["epochs"]),
+                         seed=int(config.get("server-round", 0)))
     return RecordDict({"arrays": ArrayRecord(params),
                        "metrics": MetricRecord({WEIGHT_KEY: len(frame), EQUAL_WEIGHT_KEY: 1})})
 
@@ -198,7 +199,7 @@ def main(grid: Grid, context: Context) -> None:
         if layout.width == 0:
             raise RuntimeError("no_features")
         train_config = ConfigRecord({"layout": json.dumps(layout.to_dict()),
-                                     "steps": int(cfg["steps"])})
+                                     "epochs": int(cfg["epochs"])})
 
         def after_round(done: int, _arrays: ArrayRecord) -> None:
             _progress(out, "round", done, rounds)

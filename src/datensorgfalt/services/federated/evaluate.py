@@ -1,5 +1,5 @@
 """Alone against together, per party, on that party's own held-out rows: the party's own
-model (the same kind of linear model, trained on its rows only), the joint model, and for
+model (the same network, trained on its rows only), the joint model, and for
 comparison only a model trained on all rows pooled (not possible in reality). The verdict
 "besser als allein?" is the PoC's: a paired bootstrap over the same held-out rows
 (``services/poc/soll.py``)."""
@@ -10,10 +10,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression, Ridge
 
 from datensorgfalt.services.federated.layout import Layout, label, merge, summarize
-from datensorgfalt.services.federated.linear import JointModel
+from datensorgfalt.services.federated.network import JointModel, train_alone
 from datensorgfalt.services.federated.parties import Party
 from datensorgfalt.services.poc.evaluation import PRIMARY
 from datensorgfalt.services.poc.outcome import Paired, Scored
@@ -23,36 +22,16 @@ from datensorgfalt.services.poc.tabular import measure, scored
 Predictor = Any  # frame -> (pred, proba | None)
 
 
-class _Fitted:
-    """A sklearn linear model on its own layout, answering in the global classes."""
+class _Constant:
+    """A party that saw one class only: its own model always says that class."""
 
-    def __init__(self, layout: Layout, model: Any, classes: list[str]) -> None:
-        self.layout, self.model, self.classes = layout, model, classes
+    def __init__(self, value: str, classes: list[str]) -> None:
+        self.value, self.classes = value, classes
 
     def __call__(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
-        x = self.layout.encode(frame)
-        if self.layout.kind == "regress":
-            return self.model.predict(x), None
         proba = np.zeros((len(frame), len(self.classes)))
-        if isinstance(self.model, str):  # a party that saw one class only
-            proba[:, self.classes.index(self.model)] = 1.0
-        else:
-            for j, cls in enumerate(self.model.classes_):
-                proba[:, self.classes.index(cls)] = self.model.predict_proba(x)[:, j]
-        return np.asarray(self.classes, dtype=object)[proba.argmax(1)], proba
-
-
-def fit_linear(train: pd.DataFrame, target: str, kind: str, classes: list[str],
-               layout: Layout | None = None) -> _Fitted:
-    """The same kind of model as the joint one, fitted centrally on ``train``."""
-    layout = layout or merge([summarize(train, target, kind)], target, kind)
-    x = layout.encode(train)
-    if kind == "regress":
-        return _Fitted(layout, Ridge(alpha=1.0).fit(x, pd.to_numeric(train[target])), classes)
-    y = train[target].map(label).to_numpy(dtype=object)
-    if len(set(y)) < 2:
-        return _Fitted(layout, str(y[0]), classes)
-    return _Fitted(layout, LogisticRegression(C=1.0, max_iter=3000).fit(x, y), classes)
+        proba[:, self.classes.index(self.value)] = 1.0
+        return np.full(len(frame), self.value, dtype=object), proba
 
 
 def joint_predictor(model: JointModel) -> Predictor:
@@ -63,15 +42,29 @@ def joint_predictor(model: JointModel) -> Predictor:
     return predict
 
 
-def compare(parties: list[Party], layout: Layout, model: JointModel, pooled: bool = True
-            ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+def fit_alone(train: pd.DataFrame, target: str, kind: str, classes: list[str], epochs: int,
+              layout: Layout | None = None) -> Predictor:
+    """The same network as the joint one, trained centrally on ``train`` for as many passes
+    as the joint one had (rounds x passes per round), with a layout from ``train``'s own sums
+    (or ``layout``), answering in the global ``classes``."""
+    own = layout or merge([summarize(train, target, kind)], target, kind)
+    if kind == "classify":
+        seen = sorted(set(train[target].map(label)))
+        if len(seen) < 2:
+            return _Constant(seen[0], classes)
+        own.classes = classes  # every class of the federation, in its order
+    return joint_predictor(train_alone(own, train, epochs))
+
+
+def compare(parties: list[Party], layout: Layout, model: JointModel, epochs: int,
+            pooled: bool = True) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """Per party: alone, together, verdict; and the pooled reference."""
     kind, target, classes = layout.kind, layout.target, layout.classes
     joint = joint_predictor(model)
-    reference = fit_linear(pd.concat([p.train for p in parties]), target, kind, classes,
-                           layout) if pooled else None
+    reference = fit_alone(pd.concat([p.train for p in parties]), target, kind, classes, epochs,
+                          layout) if pooled else None
     metric = PRIMARY[kind]
-    rows = [_party_result(p, joint, reference, layout) for p in parties]
+    rows = [_party_result(p, joint, reference, layout, epochs) for p in parties]
     if reference is None:
         return rows, None
     values = [r["pooled"] for r in rows if r["pooled"] is not None]
@@ -81,7 +74,7 @@ def compare(parties: list[Party], layout: Layout, model: JointModel, pooled: boo
 
 
 def _party_result(party: Party, joint: Predictor, reference: Predictor | None,
-                  layout: Layout) -> dict[str, Any]:
+                  layout: Layout, epochs: int) -> dict[str, Any]:
     kind, target, classes = layout.kind, layout.target, layout.classes
     test = party.held_out
     if kind == "classify":
@@ -89,7 +82,7 @@ def _party_result(party: Party, joint: Predictor, reference: Predictor | None,
         y = test[target].map(label).to_numpy(dtype=object)
     else:
         y = pd.to_numeric(test[target]).to_numpy(float)
-    alone = fit_linear(party.train, target, kind, classes)
+    alone = fit_alone(party.train, target, kind, classes, epochs)
     scores: dict[str, Scored] = {}
     preds: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
     named = {"alone": alone, "together": joint} | ({"pooled": reference} if reference else {})

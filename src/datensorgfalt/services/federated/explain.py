@@ -54,8 +54,8 @@ def markdown(payload: dict[str, Any], lang: str = "de") -> str:
              payload["sentence"][lang], "",
              f"## {t('federated.card.model', lang=lang)}", "",
              f"{payload['model']}, {payload['strategy']}, {payload['rounds']} "
-             f"{t('federated.card.rounds', lang=lang)}, {payload['local_steps']} "
-             f"{t('federated.card.steps', lang=lang)}", "",
+             f"{t('federated.card.rounds', lang=lang)}, {payload['local_epochs']} "
+             f"{t('federated.card.epochs', lang=lang)}", "",
              f"## {t('federated.card.parties', lang=lang)}", "",
              f"| {t('federated.card.party', lang=lang)} | {t('federated.card.rows', lang=lang)} "
              f"| {t('federated.card.alone', lang=lang)} | {t('federated.card.together', lang=lang)}"
@@ -68,7 +68,7 @@ def markdown(payload: dict[str, Any], lang: str = "de") -> str:
         lines += ["", t("federated.card.pooled", lang=lang,
                         value=fmt(metric, payload["pooled"]["value"], lang))]
     lines += ["", f"## {t('federated.card.sent_title', lang=lang)}", "",
-              t("federated.card.sent", lang=lang, steps=payload["local_steps"]), ""]
+              t("federated.card.sent", lang=lang, epochs=payload["local_epochs"]), ""]
     for row in payload["parties"]:
         sent = row["sent"]
         lines.append(f"- {row['name']}: " + t("federated.card.sent_party", lang=lang,
@@ -89,7 +89,7 @@ def markdown(payload: dict[str, Any], lang: str = "de") -> str:
 
 def write_card(payload: dict[str, Any], folder: Path) -> Path:
     card = {k: payload.get(k) for k in ("id", "task", "target", "rounds", "measure", "model",
-                                        "strategy", "local_steps", "privacy", "features",
+                                        "strategy", "local_epochs", "privacy", "features",
                                         "left_out", "created", "sentence")}
     card |= {"parties": payload["card"]["parties"], "agreement": payload["card"]["agreement"],
              "results": [{k: r[k] for k in ("name", "alone", "together", "pooled", "rows_test")}

@@ -25,14 +25,14 @@ from datensorgfalt.services import Progress
 from datensorgfalt.services.federated import evaluate, explain, parties, tls
 from datensorgfalt.services.federated.apps import SENT_FILE, epsilon
 from datensorgfalt.services.federated.layout import Layout
-from datensorgfalt.services.federated.linear import JointModel
+from datensorgfalt.services.federated.network import JointModel
 from datensorgfalt.services.federated.processes import Federation, ProcessFailed
 from datensorgfalt.workspace import Workspace
 
 if TYPE_CHECKING:
     from datensorgfalt.catalog import Catalog
 
-LOCAL_STEPS = 5
+LOCAL_EPOCHS = 2
 DP_CLIP = 1.0
 DP_NOISE = 1.0
 DP_DELTA = 1e-5
@@ -56,7 +56,7 @@ class FederatedRequest:
     secagg: bool = False
     insecure: bool = False
     pooled: bool = True
-    steps: int = LOCAL_STEPS
+    epochs: int = LOCAL_EPOCHS
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -97,7 +97,7 @@ def run_federation(workspace: Workspace, catalog: Catalog | None, request: Feder
     certificates = None if request.insecure else tls.create(folder / "tls", ["127.0.0.1"],
                                                             fed_id)
     config = {"target": request.target, "kind": kind, "rounds": request.rounds,
-              "steps": request.steps, "parties": len(members), "out-dir": str(out),
+              "epochs": request.epochs, "parties": len(members), "out-dir": str(out),
               "dp": request.dp, "clip": DP_CLIP, "noise": DP_NOISE,
               "round-timeout": ROUND_TIMEOUT}
     app = app_bundle(folder / "app", config,
@@ -111,7 +111,8 @@ def run_federation(workspace: Workspace, catalog: Catalog | None, request: Feder
     with np.load(out / "joint.npz") as data:
         params = [data[f"arr_{i}"] for i in range(len(data.files))]
     model = JointModel(layout, params)
-    rows, pooled = evaluate.compare(members, layout, model, request.pooled)
+    rows, pooled = evaluate.compare(members, layout, model, request.rounds * request.epochs,
+                                   request.pooled)
     payload = _payload(fed_id, request, kind, layout, rows, pooled, members, certificates
                        is not None, time.monotonic() - started)
     _save_model(folder, payload, model)
@@ -225,13 +226,14 @@ def sent_summary(party: parties.Party) -> dict[str, Any]:
     entries = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
     parameters = sum(int(np.asarray(a).size) for e in entries for arrays in e["arrays"].values()
                      for a in arrays)
+    rounds = [e for e in entries if e["stage"].startswith("round")]
     return {"messages": len(entries),
-            "layout": [sorted(v) for e in entries if e["stage"] == "layout"
-                       for v in e["values"].values()][:1],
-            "rounds": sum(1 for e in entries if e["stage"].startswith("round")),
+            "layout": sum(1 for e in entries if e["stage"] == "layout"),
+            "rounds": len({e["stage"] for e in rounds}),
             "parameters_sent": parameters,
-            "counts_sent": [k for e in entries for rec in e["values"].values() for k in rec
-                            if e["stage"].startswith("round")][:2]}
+            "keys_sent": sorted({f"{name}.{key}" for e in rounds
+                                 for name, rec in e["values"].items() for key in rec}
+                                | {f"{name} (Gewichte)" for e in rounds for name in e["arrays"]})}
 
 
 def _payload(fed_id: str, request: FederatedRequest, kind: str, layout: Layout,
@@ -256,7 +258,7 @@ def _payload(fed_id: str, request: FederatedRequest, kind: str, layout: Layout,
             row["classes"] = layout.classes
     card = {"parties": [{"name": r["name"], "rows": r["rows"], "sent": r["sent"]} for r in rows],
             "rounds": request.rounds, "privacy": privacy,
-            "sent_per_party": t("federated.card.sent", lang="de", steps=request.steps),
+            "sent_per_party": t("federated.card.sent", lang="de", epochs=request.epochs),
             "agreement": request.extra.get("agreement")}
     payload = {
         "id": fed_id, "task": kind, "kind": kind, "target": request.target,
@@ -265,7 +267,7 @@ def _payload(fed_id: str, request: FederatedRequest, kind: str, layout: Layout,
         "model": t("federated.model." + kind, lang="de"),
         "strategy": "FedAvg" + (" + DP (server-side fixed clipping)" if request.dp else "")
         + (" + SecAgg+" if request.secagg else ""),
-        "local_steps": request.steps, "privacy": privacy, "parties": rows, "pooled": pooled,
+        "local_epochs": request.epochs, "privacy": privacy, "parties": rows, "pooled": pooled,
         "features": layout.feature_names(), "left_out": layout.left_out,
         "wall_seconds": round(seconds, 1),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

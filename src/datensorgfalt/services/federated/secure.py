@@ -30,7 +30,7 @@ from flwr.serverapp import Grid, ServerApp
 
 from datensorgfalt.services.federated import apps
 from datensorgfalt.services.federated.layout import Layout, merge, summarize
-from datensorgfalt.services.federated.linear import initial, local_train
+from datensorgfalt.services.federated.network import initial, local_train
 
 MAX_WEIGHT = 1e6  # SecAgg+ caps a party's weight (its number of rows) at this
 
@@ -49,7 +49,9 @@ class PartyClient(NumPyClient):
         layout = Layout.from_dict(json.loads(str(config["layout"])))
         frame = apps._train_rows(self.folder)
         x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
-        return local_train(parameters, x, y, layout.kind, int(config["steps"])), len(frame), {}
+        params = local_train(parameters, x, y, layout.kind, int(config["epochs"]),
+                             seed=int(config["round"]))
+        return params, len(frame), {}
 
 
 def _recording_mod(msg: Message, context: Context, call_next: Any) -> Message:
@@ -100,7 +102,7 @@ def main(grid: Grid, context: Context) -> None:
         apps._write(out, "layout.json", {"layout": layout.to_dict(), "parties": names})
         if layout.width == 0:
             raise RuntimeError("no_features")
-        fit_config = {"layout": json.dumps(layout.to_dict()), "steps": int(cfg["steps"])}
+        fit_config = {"layout": json.dumps(layout.to_dict()), "epochs": int(cfg["epochs"])}
 
         def after_round(done: int, _params: Any, _config: Any) -> None:
             apps._progress(out, "round", done, rounds)
@@ -108,7 +110,8 @@ def main(grid: Grid, context: Context) -> None:
         strategy = FedAvg(fraction_fit=1.0, fraction_evaluate=0.0, min_fit_clients=parties,
                           min_available_clients=parties,
                           initial_parameters=ndarrays_to_parameters(initial(layout)),
-                          on_fit_config_fn=lambda _round: fit_config, evaluate_fn=after_round)
+                          on_fit_config_fn=lambda r: {**fit_config, "round": r},
+                          evaluate_fn=after_round)
         legacy = LegacyContext(context, config=ServerConfig(num_rounds=rounds),
                                strategy=strategy)
         workflow = DefaultWorkflow(fit_workflow=SecAggPlusWorkflow(
