@@ -111,13 +111,14 @@ def started_pids(folder: Path) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """One real federated run (TLS, 3 companies, 2 rounds), shared by the tests that read it."""
+    """One real federated run (TLS, differential privacy, 3 companies, 2 rounds), shared by
+    the tests that read it."""
     root = workspace_with_companies(tmp_path_factory.mktemp("fed") / "ws", {
         "klein": (40, 0.3), "gross": (160, 0.25), "ohne_ausfall": (50, None)})
     started = time.monotonic()
     done = cli("federated", "run", "--party", "Klein=klein.csv", "--party", "Groß=gross.csv",
                "--party", "Ohne Ausfall=ohne_ausfall.csv", "--target", "ausfall",
-               "--rounds", "2", "--json", cwd=root)
+               "--rounds", "2", "--dp", "--json", cwd=root)
     assert done.returncode == 0, done.stderr[-2000:]
     yield {"root": root, "payload": json.loads(done.stdout), "seconds":
            time.monotonic() - started, "stderr": done.stderr}

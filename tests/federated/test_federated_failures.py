@@ -35,8 +35,10 @@ def _no_process_left(folder: Path) -> None:
 
 
 def test_a_supernode_killed_mid_round_stops_the_run_clearly(tmp_path: Path) -> None:
+    """With secure aggregation, whose rounds take four exchanges: party B dies after its
+    first message of a round."""
     root = workspace_with_companies(tmp_path / "ws", COMPANIES)
-    process = _run(root, 50)
+    process = _run(root, 50, "--secagg")
     try:
         assert wait_for(lambda: (f := federation_folder(root)) is not None and (
             f / "teilnehmer-2" / "gesendet.jsonl").exists(), 120), "training did not start"

@@ -24,10 +24,17 @@ def test_each_party_gets_alone_together_and_an_honest_verdict(finished: dict) ->
         assert party["rows_test"] > 0 and party["sentence"].startswith(party["name"])
         assert "besser als allein?" in party["sentence"]
     with_both = [p for p in payload["parties"] if p["name"] != "Ohne Ausfall"]
-    assert all(0.5 <= p["together"] <= 1 and p["alone"] is not None for p in with_both)
+    assert all(0 <= p["together"] <= 1 and 0 <= p["alone"] <= 1 for p in with_both)
     assert payload["pooled"]["note"] == "nur zum Vergleich; in Wirklichkeit nicht möglich"
-    assert payload["privacy"]["dp"] is False and payload["privacy"]["secagg"] is False
     assert "kunde_id" in payload["left_out"]  # an identifier never becomes a feature
+
+
+def test_differential_privacy_names_its_epsilon(finished: dict) -> None:
+    privacy = finished["payload"]["privacy"]
+    assert privacy["dp"] is True and privacy["secagg"] is False
+    assert 0 < privacy["epsilon"] < 1000 and privacy["delta"] == 1e-5
+    assert f"Epsilon = {privacy['epsilon']:.1f}" in privacy["explanation"]
+    assert "DP" in finished["payload"]["strategy"]
 
 
 def test_the_result_is_saved_with_a_model_card(finished: dict) -> None:
