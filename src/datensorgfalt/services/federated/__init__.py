@@ -16,11 +16,13 @@ This module imports its inner modules only inside the entry points: every Flower
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from datensorgfalt.catalog import Catalog
     from datensorgfalt.services import Progress
+    from datensorgfalt.services.federated.remote import JoinRequest, ServeRequest
     from datensorgfalt.services.federated.runner import FederatedRequest
     from datensorgfalt.workspace import Workspace
 
@@ -31,6 +33,23 @@ def run_federation(workspace: Workspace, catalog: Catalog | None, request: Feder
     from datensorgfalt.services.federated.runner import run_federation as run
 
     return run(workspace, catalog, request, progress)
+
+
+def serve_federation(workspace: Workspace, catalog: Catalog | None, request: ServeRequest,
+                     announce: Callable[[dict[str, Any]], None] | None = None,
+                     progress: Progress | None = None) -> dict[str, Any]:
+    """Run the coordinator of a federation across machines until it has trained."""
+    from datensorgfalt.services.federated.remote import serve_federation as serve
+
+    return serve(workspace, catalog, request, announce, progress)
+
+
+def join_federation(workspace: Workspace, catalog: Catalog | None, request: JoinRequest,
+                    progress: Progress | None = None) -> dict[str, Any]:
+    """Take part in a federation with one dataset; alone against together on own rows."""
+    from datensorgfalt.services.federated.remote import join_federation as join
+
+    return join(workspace, catalog, request, progress)
 
 
 def parse_party(text: str) -> tuple[str, str]:
@@ -45,7 +64,12 @@ def __getattr__(name: str) -> Any:
         from datensorgfalt.services.federated.runner import FederatedRequest
 
         return FederatedRequest
+    if name in ("ServeRequest", "JoinRequest"):
+        from datensorgfalt.services.federated import remote
+
+        return getattr(remote, name)
     raise AttributeError(name)
 
 
-__all__ = ["FederatedRequest", "parse_party", "run_federation"]
+__all__ = ["FederatedRequest", "JoinRequest", "ServeRequest", "join_federation", "parse_party",
+           "run_federation", "serve_federation"]

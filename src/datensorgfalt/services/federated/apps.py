@@ -33,6 +33,8 @@ from datensorgfalt.services.federated.network import initial, local_train
 
 SENT_FILE = "gesendet.jsonl"
 TRAIN_FILE = "train.parquet"
+JOINT_FILE = "gemeinsam.npz"  # the finished joint model, at each party
+SCHEMA_FILE = "schema.json"
 WEIGHT_KEY = "num-examples"
 EQUAL_WEIGHT_KEY = "equal-weight"  # differential privacy: every party counts the same
 PULL_SECONDS = 0.2
@@ -105,6 +107,17 @@ def query(msg: Message, context: Context) -> Message:
     return Message(content, reply_to=msg)
 
 
+@client_app.evaluate()
+def keep_joint_model(msg: Message, context: Context) -> Message:
+    """The finished joint model, handed to every party (it checks it on its own rows)."""
+    folder = _party_folder(context)
+    np.savez(folder / JOINT_FILE, *msg.content["arrays"].to_numpy_ndarrays())
+    (folder / SCHEMA_FILE).write_text(str(msg.content["config"]["schema"]), "utf-8")
+    content = RecordDict({"metrics": MetricRecord({"stored": 1})})
+    record_sent(folder, "model received", content)
+    return Message(content, reply_to=msg)
+
+
 @client_app.train()
 def train(msg: Message, context: Context) -> Message:
     folder = _party_folder(context)
@@ -147,6 +160,15 @@ class PollingGrid:
             if waiting:
                 time.sleep(PULL_SECONDS)
         return replies
+
+
+def _hand_out(grid: Grid, arrays: ArrayRecord, layout: Layout, cfg: dict[str, Any],
+              timeout: float) -> None:
+    schema = json.dumps({"layout": layout.to_dict(), "rounds": int(cfg["rounds"]),
+                         "epochs": int(cfg["epochs"])})
+    grid.send_and_receive(
+        [Message(RecordDict({"arrays": arrays, "config": ConfigRecord({"schema": schema})}),
+                 node, "evaluate") for node in grid.get_node_ids()], timeout=timeout)
 
 
 def _nodes(grid: Grid, wanted: int, seconds: float) -> list[int]:
@@ -192,7 +214,7 @@ def main(grid: Grid, context: Context) -> None:
     parties, rounds = int(cfg["parties"]), int(cfg["rounds"])
     timeout = float(cfg["round-timeout"])
     try:
-        nodes = _nodes(grid, parties, timeout)
+        nodes = _nodes(grid, parties, float(cfg.get("wait", timeout)))
         _progress(out, "layout", 0, rounds)
         layout, names = _agree_layout(grid, nodes, cfg, timeout)
         _write(out, "layout.json", {"layout": layout.to_dict(), "parties": names})
@@ -209,6 +231,7 @@ def main(grid: Grid, context: Context) -> None:
             train_config=train_config, evaluate_fn=after_round)
         params = result.arrays.to_numpy_ndarrays()
         check_trained(params, initial(layout))
+        _hand_out(grid, result.arrays, layout, cfg, timeout)
         np.savez(out / "joint.npz", *params)
         _write(out, "done.json", {"rounds": rounds, "parties": names})
     except Exception as exc:  # the CLI turns the reason into one German sentence

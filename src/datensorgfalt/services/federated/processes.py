@@ -146,8 +146,8 @@ class Federation:
         return ["--ssl-certfile", str(c.cert), "--ssl-keyfile", str(c.key),
                 "--ssl-ca-certfile", str(c.ca)]
 
-    def start_superlink(self, timeout: float = 30.0) -> int:
-        self.port = free_port(self.host)
+    def start_superlink(self, port: int | None = None, timeout: float = 30.0) -> int:
+        self.port = port or free_port(self.host)
         process = self._start("superlink", [
             executable("flower-superlink"), *self._tls_server(), "--host", self.host,
             "--port", str(self.port), "--disable-runtime-dependency-installation"])
@@ -161,13 +161,16 @@ class Federation:
         raise ProcessFailed("superlink", self.log_tail("superlink"))
 
     def start_supernode(self, name: str, node_config: dict[str, str], *,
-                        superlink: str | None = None, max_wait: float | None = None
-                        ) -> subprocess.Popen:
-        """A SuperNode for one party; ``node_config`` reaches its ClientApp."""
+                        superlink: str | None = None, max_wait: float | None = None,
+                        root_ca: Path | None = None) -> subprocess.Popen:
+        """A SuperNode for one party; ``node_config`` reaches its ClientApp. It trusts
+        ``root_ca`` (default: this federation's CA; none and no CA: no TLS)."""
         config_file = self.home / f"{name}.toml"
         config_file.write_text(tomli_w.dumps(node_config), "utf-8")
-        tls = ["--insecure"] if self.certificates is None else [
-            "--root-certificates", str(self.certificates.ca), *self._tls_server()]
+        root_ca = root_ca or (self.certificates.ca if self.certificates else None)
+        tls = ["--insecure"] if root_ca is None else ["--root-certificates", str(root_ca)]
+        if self.certificates is not None:  # its local Runtime API with TLS too
+            tls += self._tls_server()
         limits = [] if max_wait is None else ["--max-retries", "3",
                                               "--max-wait-time", str(int(max_wait))]
         return self._start(name, [

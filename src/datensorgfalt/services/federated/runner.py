@@ -99,13 +99,13 @@ def run_federation(workspace: Workspace, catalog: Catalog | None, request: Feder
     config = {"target": request.target, "kind": kind, "rounds": request.rounds,
               "epochs": request.epochs, "parties": len(members), "out-dir": str(out),
               "dp": request.dp, "clip": DP_CLIP, "noise": DP_NOISE,
-              "round-timeout": ROUND_TIMEOUT}
+              "round-timeout": ROUND_TIMEOUT, "wait": START_SECONDS}
     app = app_bundle(folder / "app", config,
                      "datensorgfalt.services.federated.secure" if request.secagg else None)
-    with _terminate_as_interrupt(), Federation(folder, certificates) as federation:
+    with terminate_as_interrupt(), Federation(folder, certificates) as federation:
         _start(federation, members)
         federation.submit(app)
-        _watch(federation, out, members, request.rounds, progress)
+        watch(federation, out, members, request.rounds, progress)
     layout_info = json.loads((out / "layout.json").read_text("utf-8"))
     layout = Layout.from_dict(layout_info["layout"])
     with np.load(out / "joint.npz") as data:
@@ -113,16 +113,16 @@ def run_federation(workspace: Workspace, catalog: Catalog | None, request: Feder
     model = JointModel(layout, params)
     rows, pooled = evaluate.compare(members, layout, model, request.rounds * request.epochs,
                                    request.pooled)
-    payload = _payload(fed_id, request, kind, layout, rows, pooled, members, certificates
+    payload = build_payload(fed_id, request, kind, layout, rows, pooled, members, certificates
                        is not None, time.monotonic() - started)
-    _save_model(folder, payload, model)
+    save_model(folder, payload, model)
     payload["model_card_path"] = str(explain.write_card(payload, folder))
-    _save(catalog, payload)
+    save(catalog, payload)
     return payload
 
 
 @contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
+def terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM ends the run like Ctrl+C: every Flower process is stopped on the way out."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -161,17 +161,17 @@ def _start(federation: Federation, members: list[parties.Party]) -> None:
     try:
         federation.start_superlink()
     except ProcessFailed as exc:
-        raise FederationFailed("federated.error.superlink", log=_last_line(exc.log)) from exc
+        raise FederationFailed("federated.error.superlink", log=last_line(exc.log)) from exc
     for index, party in enumerate(members, 1):
         federation.start_supernode(node_name(index), {"party": party.name,
                                                       "party-dir": str(party.folder)})
 
 
-def _watch(federation: Federation, out: Path, members: list[parties.Party], rounds: int,
-           progress: Progress | None) -> None:
+def watch(federation: Federation, out: Path, members: list[parties.Party], rounds: int,
+           progress: Progress | None, start_seconds: float = START_SECONDS) -> None:
     """Wait for the coordinator's result; a party or process that ends early stops the run
     with one sentence (the ``Federation`` then stops everything else)."""
-    deadline = time.monotonic() + START_SECONDS + rounds * ROUND_TIMEOUT
+    deadline = time.monotonic() + start_seconds + rounds * ROUND_TIMEOUT
     done_rounds = -1
     while time.monotonic() < deadline:
         if (out / "done.json").exists():
@@ -213,7 +213,7 @@ def _report(progress: Progress | None, done: int, total: int) -> None:
         progress(done, total, t("federated.progress.round", done=done, total=total))
 
 
-def _last_line(text: str) -> str:
+def last_line(text: str) -> str:
     lines = [line for line in text.splitlines() if line.strip()]
     return lines[-1][-200:] if lines else "-"
 
@@ -236,7 +236,7 @@ def sent_summary(party: parties.Party) -> dict[str, Any]:
                                 | {f"{name} (Gewichte)" for e in rounds for name in e["arrays"]})}
 
 
-def _payload(fed_id: str, request: FederatedRequest, kind: str, layout: Layout,
+def build_payload(fed_id: str, request: FederatedRequest, kind: str, layout: Layout,
              rows: list[dict[str, Any]], pooled: dict[str, Any] | None,
              members: list[parties.Party], secure: bool, seconds: float) -> dict[str, Any]:
     metric = "auc" if kind == "classify" else "mae"
@@ -278,7 +278,7 @@ def _payload(fed_id: str, request: FederatedRequest, kind: str, layout: Layout,
     return payload
 
 
-def _save_model(folder: Path, payload: dict[str, Any], model: JointModel) -> None:
+def save_model(folder: Path, payload: dict[str, Any], model: JointModel) -> None:
     path = folder / "modell.joblib"
     layout = model.encoder
     joblib.dump({"id": payload["id"], "kind": payload["kind"],
@@ -288,10 +288,10 @@ def _save_model(folder: Path, payload: dict[str, Any], model: JointModel) -> Non
     payload["model_path"] = str(path)
 
 
-def _save(catalog: Catalog | None, payload: dict[str, Any]) -> None:
+def save(catalog: Catalog | None, payload: dict[str, Any], kind: str = "federated") -> None:
     if catalog is None:
         return
-    run_id = catalog.start_run("federated", payload["request"])
+    run_id = catalog.start_run(kind, payload.get("request") or {})
     with catalog.session() as session:
-        save_result(session, "federated", payload, key=payload["id"], run_id=run_id)
+        save_result(session, kind, payload, key=payload["id"], run_id=run_id)
     catalog.finish_run(run_id, "ok", {"id": payload["id"]})
