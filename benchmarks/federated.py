@@ -104,9 +104,9 @@ def overall(root: Path, payload: dict) -> dict:
     def joint(frame: pd.DataFrame):
         return model.predict(frame), model.predict_proba(frame) if kind == "classify" else None
 
-    epochs = payload["rounds"] * payload["local_epochs"]
-    pooled = fit_alone(pd.concat(trains), target, kind, classes, epochs, layout)
-    alone = [score(fit_alone(t, target, kind, classes, epochs)) for t in trains]
+    training = (payload["rounds"], payload["local_epochs"])
+    pooled = fit_alone(pd.concat(trains), target, kind, classes, training, layout)
+    alone = [score(fit_alone(t, target, kind, classes, training)) for t in trains]
     best = max(alone) if kind == "classify" else min(alone)
     return {"joint": score(joint), "pooled": score(pooled), "best_alone": best,
             "alone": alone}

@@ -29,7 +29,7 @@ from flwr.serverapp.strategy import (
 )
 
 from datensorgfalt.services.federated.layout import Layout, merge, summarize
-from datensorgfalt.services.federated.network import initial, local_train
+from datensorgfalt.services.federated.network import initial, local_train, passes
 
 SENT_FILE = "gesendet.jsonl"
 TRAIN_FILE = "train.parquet"
@@ -91,7 +91,8 @@ def train_answer(folder: Path, arrays: ArrayRecord, config: ConfigRecord) -> Rec
     layout = Layout.from_dict(json.loads(str(config["layout"])))
     frame = _train_rows(folder)
     x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
-    params = local_train(arrays.to_numpy_ndarrays(), x, y, layout.kind, int(config["epochs"]),
+    params = local_train(arrays.to_numpy_ndarrays(), x, y, layout.kind,
+                         passes(len(frame), int(config["epochs"])),
                          seed=int(config.get("server-round", 0)))
     return RecordDict({"arrays": ArrayRecord(params),
                        "metrics": MetricRecord({WEIGHT_KEY: len(frame), EQUAL_WEIGHT_KEY: 1})})

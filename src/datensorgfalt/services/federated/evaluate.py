@@ -42,29 +42,30 @@ def joint_predictor(model: JointModel) -> Predictor:
     return predict
 
 
-def fit_alone(train: pd.DataFrame, target: str, kind: str, classes: list[str], epochs: int,
-              layout: Layout | None = None) -> Predictor:
-    """The same network as the joint one, trained centrally on ``train`` for as many passes
-    as the joint one had (rounds x passes per round), with a layout from ``train``'s own sums
-    (or ``layout``), answering in the global ``classes``."""
+def fit_alone(train: pd.DataFrame, target: str, kind: str, classes: list[str],
+              training: tuple[int, int], layout: Layout | None = None) -> Predictor:
+    """The same network as the joint one, trained centrally on ``train`` for as many rounds
+    of passes as the joint one (``training``: rounds, passes per round), with a layout from
+    ``train``'s own sums (or ``layout``), answering in the global ``classes``."""
     own = layout or merge([summarize(train, target, kind)], target, kind)
     if kind == "classify":
         seen = sorted(set(train[target].map(label)))
         if len(seen) < 2:
             return _Constant(seen[0], classes)
         own.classes = classes  # every class of the federation, in its order
-    return joint_predictor(train_alone(own, train, epochs))
+    return joint_predictor(train_alone(own, train, *training))
 
 
-def compare(parties: list[Party], layout: Layout, model: JointModel, epochs: int,
-            pooled: bool = True) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+def compare(parties: list[Party], layout: Layout, model: JointModel,
+            training: tuple[int, int], pooled: bool = True
+            ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """Per party: alone, together, verdict; and the pooled reference."""
     kind, target, classes = layout.kind, layout.target, layout.classes
     joint = joint_predictor(model)
-    reference = fit_alone(pd.concat([p.train for p in parties]), target, kind, classes, epochs,
-                          layout) if pooled else None
+    reference = fit_alone(pd.concat([p.train for p in parties]), target, kind, classes,
+                          training, layout) if pooled else None
     metric = PRIMARY[kind]
-    rows = [_party_result(p, joint, reference, layout, epochs) for p in parties]
+    rows = [_party_result(p, joint, reference, layout, training) for p in parties]
     if reference is None:
         return rows, None
     values = [r["pooled"] for r in rows if r["pooled"] is not None]
@@ -74,7 +75,7 @@ def compare(parties: list[Party], layout: Layout, model: JointModel, epochs: int
 
 
 def _party_result(party: Party, joint: Predictor, reference: Predictor | None,
-                  layout: Layout, epochs: int) -> dict[str, Any]:
+                  layout: Layout, training: tuple[int, int]) -> dict[str, Any]:
     kind, target, classes = layout.kind, layout.target, layout.classes
     test = party.held_out
     if kind == "classify":
@@ -82,7 +83,7 @@ def _party_result(party: Party, joint: Predictor, reference: Predictor | None,
         y = test[target].map(label).to_numpy(dtype=object)
     else:
         y = pd.to_numeric(test[target]).to_numpy(float)
-    alone = fit_alone(party.train, target, kind, classes, epochs)
+    alone = fit_alone(party.train, target, kind, classes, training)
     scores: dict[str, Scored] = {}
     preds: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
     named = {"alone": alone, "together": joint} | ({"pooled": reference} if reference else {})

@@ -19,6 +19,13 @@ L2 = 1e-4  # keeps weights small where a party lacks a class or a category
 LEARNING_RATE = 0.01
 BATCH = 64
 SEED = 20240611
+MIN_STEPS = 30  # a small party still takes this many mini-batch steps per round
+
+
+def passes(rows: int, epochs: int) -> int:
+    """Passes over ``rows`` rows in one round: ``epochs``, more for a small party so that it
+    takes at least ``MIN_STEPS`` steps (else its rows barely move the model)."""
+    return max(epochs, -(-MIN_STEPS * BATCH // max(rows, 1)))
 
 
 def initial(layout: Layout, seed: int = SEED) -> list[np.ndarray]:
@@ -115,7 +122,9 @@ class JointModel:
         return {"features": self.encoder.feature_names(), "kind": self.encoder.kind}
 
 
-def train_alone(layout: Layout, frame: pd.DataFrame, epochs: int) -> JointModel:
-    """The same network trained centrally on ``frame`` (a party alone, or pooled rows)."""
+def train_alone(layout: Layout, frame: pd.DataFrame, rounds: int, epochs: int) -> JointModel:
+    """The same network trained centrally on ``frame`` (a party alone, or pooled rows) with
+    as many passes as ``rounds`` rounds of the joint training would give it."""
     x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
-    return JointModel(layout, local_train(initial(layout), x, y, layout.kind, epochs))
+    total = rounds * passes(len(frame), epochs)
+    return JointModel(layout, local_train(initial(layout), x, y, layout.kind, total))

@@ -184,7 +184,7 @@ def join_federation(workspace: Workspace, catalog: Catalog | None, request: Join
     layout = Layout.from_dict(schema["layout"])
     with np.load(party.folder / JOINT_FILE) as data:
         model = JointModel(layout, [data[f"arr_{i}"] for i in range(len(data.files))])
-    rows, _ = evaluate.compare([party], layout, model, schema["rounds"] * schema["epochs"],
+    rows, _ = evaluate.compare([party], layout, model, (schema["rounds"], schema["epochs"]),
                                pooled=False)
     fed_request = runner.FederatedRequest(parties=[(name, request.dataset)],
                                           target=request.target, kind=kind,

@@ -111,7 +111,7 @@ def run_federation(workspace: Workspace, catalog: Catalog | None, request: Feder
     with np.load(out / "joint.npz") as data:
         params = [data[f"arr_{i}"] for i in range(len(data.files))]
     model = JointModel(layout, params)
-    rows, pooled = evaluate.compare(members, layout, model, request.rounds * request.epochs,
+    rows, pooled = evaluate.compare(members, layout, model, (request.rounds, request.epochs),
                                    request.pooled)
     payload = build_payload(fed_id, request, kind, layout, rows, pooled, members, certificates
                        is not None, time.monotonic() - started)

@@ -30,7 +30,7 @@ from flwr.serverapp import Grid, ServerApp
 
 from datensorgfalt.services.federated import apps
 from datensorgfalt.services.federated.layout import Layout, merge, summarize
-from datensorgfalt.services.federated.network import initial, local_train
+from datensorgfalt.services.federated.network import initial, local_train, passes
 
 MAX_WEIGHT = 1e6  # SecAgg+ caps a party's weight (its number of rows) at this
 
@@ -49,8 +49,8 @@ class PartyClient(NumPyClient):
         layout = Layout.from_dict(json.loads(str(config["layout"])))
         frame = apps._train_rows(self.folder)
         x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
-        params = local_train(parameters, x, y, layout.kind, int(config["epochs"]),
-                             seed=int(config["round"]))
+        params = local_train(parameters, x, y, layout.kind,
+                             passes(len(frame), int(config["epochs"])), seed=int(config["round"]))
         return params, len(frame), {}
 
 
