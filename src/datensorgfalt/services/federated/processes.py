@@ -213,22 +213,35 @@ class Federation:
             _stop_tree([process])
 
     def stop(self) -> None:
-        _stop_tree(list(self.processes.values()))
+        _stop_tree(list(self.processes.values()), marked(self.home))
 
     def leftovers(self) -> list[int]:
         return [pid for pid in self.pids if alive(pid)]
 
 
-def _stop_tree(processes: list[subprocess.Popen]) -> None:
-    """SIGTERM to every process and its children, SIGKILL to whatever is left after a grace
-    period; reaps the processes started here."""
-    tree = {p.pid: [p.pid, *descendants(p.pid)] for p in processes if p.poll() is None}
-    for pids in tree.values():
-        for pid in reversed(pids):
+def marked(home: Path) -> list[int]:
+    """Running processes that carry this federation's Flower home in their environment: every
+    process it started and their children, also those orphaned by a party that was killed."""
+    marker = f"FLWR_HOME={home}".encode()
+    found = []
+    for entry in Path("/proc").iterdir() if Path("/proc").exists() else []:
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
             with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGTERM)
+                if marker in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+    return [pid for pid in found if alive(pid)]
+
+
+def _stop_tree(processes: list[subprocess.Popen], others: list[int] | None = None) -> None:
+    """SIGTERM to every process, its children and ``others``, SIGKILL to whatever is left
+    after a grace period; reaps the processes started here."""
+    tree = {p.pid: [p.pid, *descendants(p.pid)] for p in processes if p.poll() is None}
+    everyone = list(dict.fromkeys([pid for pids in tree.values() for pid in pids]
+                                  + [pid for pid in others or [] if pid not in tree]))
+    for pid in reversed(everyone):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
     end = time.monotonic() + GRACE_SECONDS
-    everyone = [pid for pids in tree.values() for pid in pids]
     while time.monotonic() < end and any(alive(pid) for pid in everyone):
         for p in processes:
             p.poll()
