@@ -12,7 +12,7 @@ import pandas as pd
 
 from datensorgfalt.catalog import Catalog
 from datensorgfalt.workspace import Workspace
-from tests.federated.conftest import cli, company, federation_folder, flower_processes, started_pids
+from tests.federated.conftest import company, federation_folder, flower_processes, started_pids
 
 
 def test_each_party_gets_alone_together_and_an_honest_verdict(finished: dict) -> None:
@@ -116,13 +116,13 @@ def test_keys_of_the_federation_ca_are_private(finished: dict) -> None:
     assert finished["payload"]["privacy"]["tls"] is True
 
 
-def test_predict_applies_the_joint_model(finished: dict) -> None:
+def test_predict_applies_the_joint_model(finished: dict, cli, tmp_path: Path) -> None:
     root, payload = finished["root"], finished["payload"]
-    company(9, 15, 0.3).drop(columns=["ausfall"]).to_csv(root / "neu.csv", index=False)
-    done = cli("predict", payload["id"], "neu.csv", "--out", "vorhersage.csv", cwd=root,
-               timeout=120)
-    assert done.returncode == 0, done.stderr
-    out = pd.read_csv(root / "vorhersage.csv", dtype=str)
+    new, out_file = tmp_path / "neu.csv", tmp_path / "vorhersage.csv"
+    company(9, 15, 0.3).drop(columns=["ausfall"]).to_csv(new, index=False)
+    done = cli("predict", payload["id"], str(new), "--out", str(out_file), cwd=root)
+    assert done.exit_code == 0, done.output
+    out = pd.read_csv(out_file, dtype=str)
     classes = payload["parties"][0]["classes"]
     assert len(classes) == 2 and len(out) == 15  # "ja"/"nein" are one pair of classes
     assert set(out["prediction"]) <= set(classes)

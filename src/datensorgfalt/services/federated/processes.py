@@ -174,7 +174,7 @@ class Federation:
         limits = [] if max_wait is None else ["--max-retries", "3",
                                               "--max-wait-time", str(int(max_wait))]
         return self._start(name, [
-            executable("flower-supernode"), *tls,
+            sys.executable, "-m", "datensorgfalt.services.federated.supernode", *tls,
             "--superlink", superlink or f"{self.host}:{self.port}",
             "--port", str(free_port(self.host)), "--node-config", str(config_file), *limits])
 

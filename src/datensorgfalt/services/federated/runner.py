@@ -265,7 +265,7 @@ def build_payload(fed_id: str, request: FederatedRequest, kind: str, layout: Lay
         "rounds": request.rounds, "measure": metric,
         "measure_label": t(f"federated.measure.{metric}", lang="de"),
         "model": t("federated.model." + kind, lang="de"),
-        "strategy": "FedAvg" + (" + DP (server-side fixed clipping)" if request.dp else "")
+        "strategy": "FedAvgM" + (" + DP (server-side fixed clipping)" if request.dp else "")
         + (" + SecAgg+" if request.secagg else ""),
         "local_epochs": request.epochs, "privacy": privacy, "parties": rows, "pooled": pooled,
         "features": layout.feature_names(), "left_out": layout.left_out,

@@ -23,7 +23,7 @@ from flwr.common import GetPropertiesIns, ndarrays_to_parameters
 from flwr.common.constant import MessageTypeLegacy
 from flwr.compat.common import recorddict_compat as compat
 from flwr.server import LegacyContext, ServerConfig
-from flwr.server.strategy import FedAvg
+from flwr.server.strategy import FedAvgM
 from flwr.server.workflow import DefaultWorkflow, SecAggPlusWorkflow
 from flwr.server.workflow.constant import MAIN_PARAMS_RECORD
 from flwr.serverapp import Grid, ServerApp
@@ -107,11 +107,11 @@ def main(grid: Grid, context: Context) -> None:
         def after_round(done: int, _params: Any, _config: Any) -> None:
             apps._progress(out, "round", done, rounds)
 
-        strategy = FedAvg(fraction_fit=1.0, fraction_evaluate=0.0, min_fit_clients=parties,
-                          min_available_clients=parties,
-                          initial_parameters=ndarrays_to_parameters(initial(layout)),
-                          on_fit_config_fn=lambda r: {**fit_config, "round": r},
-                          evaluate_fn=after_round)
+        strategy = FedAvgM(fraction_fit=1.0, fraction_evaluate=0.0, min_fit_clients=parties,
+                           min_available_clients=parties, server_momentum=apps.SERVER_MOMENTUM,
+                           initial_parameters=ndarrays_to_parameters(initial(layout)),
+                           on_fit_config_fn=lambda r: {**fit_config, "round": r},
+                           evaluate_fn=after_round)
         legacy = LegacyContext(context, config=ServerConfig(num_rounds=rounds),
                                strategy=strategy)
         workflow = DefaultWorkflow(fit_workflow=SecAggPlusWorkflow(
