@@ -73,7 +73,7 @@ def _fit(x: np.ndarray, y: np.ndarray) -> MLPRegressor:
 
 
 def _federated_average(parts: list[tuple[np.ndarray, np.ndarray]], rounds: int,
-                       epochs: int = 15) -> MLPRegressor:
+                       epochs: int = 40) -> MLPRegressor:
     shared = _network()
     shared.partial_fit(parts[0][0][:2], parts[0][1][:2])  # the shapes of the weights
     weights = np.array([len(y) for _, y in parts], float)
@@ -104,7 +104,7 @@ def _verdict(y: np.ndarray, alone: np.ndarray, together: np.ndarray) -> tuple[di
     return dict(decided), said
 
 
-def federated_payload(frames: dict[str, pd.DataFrame], rounds: int = 8,
+def federated_payload(frames: dict[str, pd.DataFrame], rounds: int = 10,
                       model_id: str = "fed-demo-1") -> dict[str, Any]:
     """The result of learning ``TARGET`` together across ``frames`` (party name -> rows)."""
     splits = {name: _split(frame, SEED) for name, frame in frames.items()}

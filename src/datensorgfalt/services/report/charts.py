@@ -131,7 +131,7 @@ def federated(view: dict[str, Any]) -> str:
     model, which no company could really train, as a dashed line for comparison only."""
     parties = [p for p in view["parties"] if p["alone"] is not None
                and p["together"] is not None][::-1]
-    labels = [t("report.federated.party", name=p["name"], rows=p["rows"] or "-")
+    labels = [t("report.federated.party", name=p["name"], rows=p["rows_text"])
               for p in parties]
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(6.4, max(1.8, 0.62 * len(parties) + 1.0)))

@@ -62,7 +62,8 @@ def _party(party: dict[str, Any], measure: str) -> dict[str, Any]:
                                             else "more_data_en")
     return {
         "name": str(party.get("name") or "-"), "rows": party.get("rows"),
-        "rows_test": party.get("rows_test"), "alone": alone, "together": together,
+        "rows_test": party.get("rows_test"), "rows_text": _count(party.get("rows")),
+        "alone": alone, "together": together,
         "pooled": party.get("pooled"),
         "alone_text": number(measure, alone), "together_text": number(measure, together),
         "verdict": verdict, "verdict_text": t(f"report.federated.verdict.{verdict}"),
@@ -70,6 +71,12 @@ def _party(party: dict[str, Any], measure: str) -> dict[str, Any]:
         "sentence": _sentence(party, verdict),
         "more_data": more if verdict == "undecided" else None,
     }
+
+
+def _count(value: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{int(value):,}".replace(",", "." if language() == "de" else ",")
 
 
 def _verdict_name(verdict: Any) -> str:
