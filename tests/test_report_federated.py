@@ -42,6 +42,7 @@ def test_report_shows_alone_and_together_per_company(tmp_path: Path, payload) ->
     assert "Gemeinsam lernen, ohne Daten zu teilen" in section
     assert section.count("<svg") == 1  # grouped bars: alone and together per company
     chart = section.split("<svg")[1]
+    assert "alle Daten an einem Ort (nur zum Vergleich; in Wirklichkeit nicht möglich)" in chart
     for party in payload["parties"]:
         assert party["name"] in chart
         assert _mae(party["alone"]) in chart and _mae(party["together"]) in chart
@@ -54,12 +55,15 @@ def test_report_shows_alone_and_together_per_company(tmp_path: Path, payload) ->
         assert (f"Allein liegt das Modell im Mittel um {_mae(party['alone'])} daneben, "
                 f"gemeinsam um {_mae(party['together'])}.") in block
         # the service's sentence with its interval stands in the table
-        table_row = section.split(f"<tr><td>{party['name']}</td>")[1].split("</tr>")[0]
+        table_row = section.split(f"<tr><td class=\"name\">{party['name']}</td>")[1].split(
+            "</tr>")[0]
         assert party["sentence"].split(":")[0] in table_row and "Sicherheit" in table_row
     assert "nur zum Vergleich; in Wirklichkeit nicht möglich" in section
     assert _mae(payload["pooled"]["value"]) in section
     assert "Rauschen war aus" in section and "sichere Summe war aus" in section
     assert "Keine einzige Zeile hat eine Firma verlassen." in section
+    for party in payload["card"]["parties"]:
+        assert f"{party['name']} hat {party['sent']['messages']}-mal gesendet" in section
     assert f"datensorgfalt predict {payload['id']}" in section
     summary = html.split('<section id="summary">')[1].split("</section>")[0]
     better = sum(p["verdict"]["verdict"] == "met" for p in payload["parties"])
@@ -72,13 +76,15 @@ def test_report_shows_alone_and_together_per_company(tmp_path: Path, payload) ->
 def test_two_companies_are_warned_and_privacy_options_explained(tmp_path: Path,
                                                                  payload) -> None:
     two = {**payload, "parties": payload["parties"][:2],
-           "privacy": {"dp": True, "epsilon": 4.0, "secagg": True, "explanation": "-"}}
+           "privacy": {"tls": True, "dp": True, "epsilon": 4.0, "secagg": True,
+                       "explanation": "-"}}
     workspace, catalog = company_workspace(tmp_path)
     store_federated(catalog, two)
     result = build_report(workspace, catalog, tmp_path / "out")
     catalog.close()
     section = _section(Path(result["html"]).read_text("utf-8"))
     assert "ε = 4,0" in section and "sichere Summe war an (SecAgg+)" in section
+    assert "Die Verbindungen waren verschlüsselt (TLS)." in section
     assert "Bei nur zwei Firmen verrät die Summe" in section
 
 

@@ -126,11 +126,14 @@ def federated_payload(frames: dict[str, pd.DataFrame], rounds: int = 10,
         parties.append({"name": name, "rows": len(train) + len(test), "rows_test": len(test),
                         "alone": round(regression_metrics(y, alone)["mae"], 3),
                         "together": round(regression_metrics(y, joint)["mae"], 3),
+                        "pooled": round(float(np.mean(pooled_errors[-1])), 3),
                         "verdict": decided, "sentence": said["de"],
                         "sentence_en": said["en"]})
-    privacy = {"dp": False, "epsilon": None, "secagg": False,
+    privacy = {"tls": False, "dp": False, "epsilon": None, "secagg": False,
                "explanation": "Ohne Rauschen und ohne sichere Summe."}
     sent = "Gewichte des Modells und die Anzahl der Trainingszeilen, je Runde."
+    weights = sum(a.size for a in together.coefs_ + together.intercepts_)
+    sent_counts = {"messages": rounds, "parameters_sent": rounds * weights}
     return {
         "id": model_id, "task": "regress", "target": TARGET, "rounds": rounds,
         "measure": "mae", "measure_label": "mittlere Abweichung (MAE)", "privacy": privacy,
@@ -138,7 +141,8 @@ def federated_payload(frames: dict[str, pd.DataFrame], rounds: int = 10,
         "pooled": {"value": round(float(np.mean(np.concatenate(pooled_errors))), 3),
                    "note": "nur zum Vergleich; in Wirklichkeit nicht möglich"},
         "wall_seconds": None,
-        "card": {"parties": [p["name"] for p in parties], "rounds": rounds,
+        "card": {"parties": [{"name": p["name"], "rows": p["rows"], "sent": sent_counts}
+                             for p in parties], "rounds": rounds,
                  "privacy": privacy, "sent_per_party": sent, "agreement": None},
     }
 

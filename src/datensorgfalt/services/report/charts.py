@@ -143,16 +143,36 @@ def federated(view: dict[str, Any]) -> str:
             for i, p in zip(rows, parties, strict=True):
                 ax.text(float(p[key]), i + offset, " " + p[f"{key}_text"], va="center",
                         fontsize=8)
-        if view.get("pooled"):
-            ax.axvline(float(view["pooled"]["value"]), color=BLACK, linestyle="--",
-                       linewidth=1, label=t("report.federated.chart.pooled"))
+        _pooled_marks(ax, view, parties)
         ax.set_yticks(list(rows), labels)
-        ax.set_xlim(0, max(float(p[k]) for p in parties for k in ("alone", "together"))
-                    * 1.18 if parties else 1)
+        ax.set_xlim(0, max([float(p[k]) for p in parties for k in ("alone", "together")]
+                           + [float(p["pooled"]) for p in parties if p["pooled"] is not None]
+                           or [1.0]) * 1.18)
         ax.set_xlabel(view["measure_label"])
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=3, frameon=False,
-                  fontsize=8)
+        handles, names = ax.get_legend_handles_labels()
+        order = sorted(range(len(names)), key=lambda i: LEGEND_ORDER.index(
+            next(k for k in LEGEND_ORDER if names[i] == t(f"report.federated.chart.{k}"))))
+        # two columns filled downwards: "allein | gemeinsam" in the first row, the pooled
+        # reference alone in the second
+        ax.legend([handles[i] for i in order], [names[i] for i in order], loc="upper center",
+                  bbox_to_anchor=(0.5, -0.28), ncol=2, frameon=False, fontsize=8)
         return _svg(fig)
+
+
+LEGEND_ORDER = ("alone", "pooled", "together")
+
+
+def _pooled_marks(ax: Any, view: dict[str, Any], parties: list[dict[str, Any]]) -> None:
+    """The pooled model per company (a black mark between its bars) when the run measured
+    it per company, else its mean as a dashed line: for comparison only."""
+    label = t("report.federated.chart.pooled")
+    marks = [(float(p["pooled"]), i) for i, p in enumerate(parties) if p["pooled"] is not None]
+    if marks:
+        ax.plot([x for x, _ in marks], [y for _, y in marks], linestyle="none", marker="|",
+                markersize=22, markeredgewidth=2, color=BLACK, label=label)
+    elif view.get("pooled"):
+        ax.axvline(float(view["pooled"]["value"]), color=BLACK, linestyle="--", linewidth=1,
+                   label=label)
 
 
 def draw_all(data: dict[str, Any]) -> dict[str, str]:

@@ -126,7 +126,7 @@ def _pooled(pooled: Any, measure: str) -> dict[str, Any] | None:
 
 def privacy_lines(privacy: dict[str, Any], parties: int) -> list[str]:
     """What the privacy options of the run protect, in plain words (one sentence each)."""
-    lines = []
+    lines = [t("report.federated.privacy.tls")] if privacy.get("tls") else []
     if privacy.get("dp"):
         epsilon = privacy.get("epsilon")
         shown = f"{float(epsilon):.1f}".replace(".", "," if language() == "de" else ".")
@@ -147,4 +147,10 @@ def _sent(payload: dict[str, Any]) -> dict[str, Any]:
     detail = card.get("sent_per_party") if language() == "de" else None
     if isinstance(detail, dict):
         detail = "; ".join(f"{name}: {what}" for name, what in detail.items())
-    return {"text": t("report.federated.sent"), "detail": str(detail) if detail else None}
+    per_party = [t("report.federated.sent_party", name=p.get("name", "-"),
+                   messages=_count(p["sent"]["messages"]),
+                   values=_count(p["sent"].get("parameters_sent") or 0))
+                 for p in card.get("parties") or [] if isinstance(p, dict)
+                 and isinstance(p.get("sent"), dict) and p["sent"].get("messages")]
+    return {"text": t("report.federated.sent"), "detail": str(detail) if detail else None,
+            "parties": per_party}
