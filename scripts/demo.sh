@@ -40,14 +40,10 @@ echo "== Machbarkeitsnachweis: Absatzprognose (Ist: Vorjahreswert, Soll aus dem 
   --forecast-out "$DIR/.datensorgfalt/export/absatzprognose.csv"
 echo "== Gemeinsam lernen: Verschleißmodell mit drei Kunden, ohne dass Daten das Haus verlassen"
 # the customers' machine data lie in $DIR/.partner/ (one folder per customer's machine)
-if "$DS" federated --help >/dev/null 2>&1; then
-  (cd "$DIR" && "$OLDPWD/$DS" federated run \
-    --party "Kunde A=.partner/kunde_a/maschinendaten.csv" \
-    --party "Kunde B=.partner/kunde_b/maschinendaten.csv" \
-    --party "Kunde C=.partner/kunde_c/maschinendaten.csv" --target verschleiss)
-else
-  echo "(datensorgfalt federated fehlt in dieser Version; Schritt übersprungen)"
-fi
+(cd "$DIR" && "$OLDPWD/$DS" federated run \
+  --party "Kunde A=.partner/kunde_a/maschinendaten.csv" \
+  --party "Kunde B=.partner/kunde_b/maschinendaten.csv" \
+  --party "Kunde C=.partner/kunde_c/maschinendaten.csv" --target verschleiss)
 echo "== Bericht für die Geschäftsführung"
 "$DS" report -w "$DIR"
 echo

@@ -16,8 +16,6 @@ import pytest
 from datensorgfalt.demo.partners import PARTNER_DIR, PARTNERS, TARGET
 
 pytestmark = pytest.mark.slow
-# until the federated service has landed on this branch (it comes with the merge of main)
-pytest.importorskip("datensorgfalt.services.federated", reason="federated fehlt noch")
 SRC = Path(__file__).resolve().parents[1] / "src"
 VERDICTS = {"met": "Gemeinsam ist klar besser als allein.",
             "not_met": "Gemeinsam ist hier nicht besser als allein.",
