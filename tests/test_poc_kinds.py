@@ -12,7 +12,7 @@ from datensorgfalt.services.poc.tabular import (
     TargetUnusable,
     _folds,
     duplicate_groups,
-    holdout_split,
+    outer_folds,
     run_table,
 )
 from datensorgfalt.services.poc.text_routing import NoText, run_text
@@ -23,7 +23,8 @@ def test_classification_beats_the_majority_class() -> None:
     outcome = run_table(customers(), "Kündigung", "classify", Deadline(20))
     assert outcome.model.metrics["auc"] > outcome.baseline.metrics["auc"] + 0.1
     assert "Kundennr" not in outcome.features  # an id number is no feature
-    assert outcome.evaluation == "holdout-stratified"
+    assert outcome.evaluation == "cross-validation-nested-stratified"
+    assert outcome.extra["judged_rows"] == 400  # every row judged once, out of fold
     low, high = outcome.model.intervals["auc"]
     assert low <= outcome.model.metrics["auc"] <= high
 
@@ -79,16 +80,19 @@ def test_a_duplicate_row_never_sits_in_training_and_evaluation() -> None:
         data = frame.assign(Datum=pd.Timestamp("2024-01-01") + pd.to_timedelta(
             np.arange(len(frame)) % 97, unit="D")) if date else frame
         key = data.astype(str).agg("|".join, axis=1)
-        train, test, _ = holdout_split(data, "Kündigung", "classify", date)
-        assert not set(key[train.index]) & set(key[test.index])
-        inner = data.loc[train.index].reset_index(drop=True)
-        inner_key = key[train.index].reset_index(drop=True)
-        y = inner["Kündigung"].astype(str).to_numpy(dtype=object)
-        for fit, check in _folds(y, "classify", duplicate_groups(inner),
-                                 inner[date] if date else None):
-            assert not set(inner_key[fit]) & set(inner_key[check])
-            if date:  # time-ordered: never trained on the future
-                assert inner[date].iloc[fit].max() < inner[date].iloc[check].min()
+        y = data["Kündigung"].astype(str).to_numpy(dtype=object)
+        outer, _ = outer_folds(data, y, "classify", duplicate_groups(data), date)
+        for train, test in outer:
+            assert not set(key[train]) & set(key[test])
+            if date:
+                assert data[date].iloc[train].max() < data[date].iloc[test].min()
+            inner = data.iloc[train].reset_index(drop=True)
+            inner_key = key.iloc[train].reset_index(drop=True)
+            for fit, check in _folds(y[train], "classify", duplicate_groups(inner),
+                                     inner[date] if date else None, wanted=3):
+                assert not set(inner_key[fit]) & set(inner_key[check])
+                if date:  # time-ordered: never trained on the future
+                    assert inner[date].iloc[fit].max() < inner[date].iloc[check].min()
 
 
 def test_a_column_that_gives_the_target_away_is_named_and_left_out() -> None:
