@@ -118,7 +118,7 @@ def _cv_score(model_factory: Any, X: Any, y: np.ndarray, kind: str, folds: Any,
             scores.append(_class_score(y[test_idx], proba, classes))
         else:
             scores.append(-float(np.mean(np.abs(y[test_idx] - model.predict(Xte)))))
-    return float(np.mean(scores))
+    return _mean(scores)
 
 
 def _full_proba(model: Any, X: Any, classes: list) -> np.ndarray:
@@ -203,7 +203,14 @@ def candidate_run(name: str, params: dict | None, frame: pd.DataFrame, y: np.nda
             predictions[test_idx] = model.predict(test)
             outer_scores.append(-float(np.mean(np.abs(y[test_idx] - predictions[test_idx]))))
     return CandidateRun(name, params or {}, inner_scores, predictions,
-                        float(np.mean(outer_scores)), model)
+                        _mean(outer_scores), model)
+
+
+def _mean(scores: list[float]) -> float:
+    """Mean over the folds where the score exists (a fold without one class has no AUC);
+    minus infinity when none has one, so such a candidate is never chosen."""
+    finite = [s for s in scores if np.isfinite(s)]
+    return float(np.mean(finite)) if finite else float("-inf")
 
 
 def _fit(model: Any, X: Any, y: np.ndarray, deadline: Deadline) -> Any:
@@ -439,7 +446,8 @@ def run_table(frame: pd.DataFrame, target: str, kind: str, deadline: Deadline,
         kind=kind, columns={"target": target, "features": encoder.names, "date": date},
         baseline=baseline, model=model_scored,
         evaluation=f"cross-validation-nested-{how}",
-        candidates=[{"name": r.name, "cv_score": round(r.outer, 4)} for r in runs],
+        candidates=[{"name": r.name, "cv_score": round(r.outer, 4) if np.isfinite(r.outer)
+                     else None} for r in runs],
         notes=notes, features=encoder.names,
         artefact={"kind": kind, "model": model, "target": target, "classes": classes},
         plots=plots, skipped=list(deadline.skipped), rows=len(frame),
