@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import (
     GroupKFold,
+    GroupShuffleSplit,
     StratifiedGroupKFold,
 )
 
@@ -28,6 +29,7 @@ from datensorgfalt.services.poc.outcome import Measure, Outcome, Paired, Scored
 from datensorgfalt.services.poc.series import both
 
 SEED = 11
+HOLDOUT = 0.2
 
 
 class TargetUnusable(DatensorgfaltError):
@@ -304,6 +306,31 @@ def check_target(frame: pd.DataFrame, target: str, kind: str) -> pd.DataFrame:
         raise TargetUnusable("poc.error.class_too_small", column=target,
                              value=counts.idxmin(), n=int(counts.min()))
     return frame
+
+
+def holdout_split(frame: pd.DataFrame, target: str, kind: str, date: str | None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """A held-out part: the newest dates when there is a date column, otherwise about a fifth
+    of the rows (stratified); exact duplicates stay together. The table PoC judges out of fold
+    now; this split serves the federated evaluation (one shared held-out part per party)."""
+    groups = duplicate_groups(frame)
+    if date:
+        when = pd.to_datetime(frame[date], errors="coerce")
+        cut = when.quantile(1 - HOLDOUT)
+        newest = (when >= cut).to_numpy() if when.notna().any() else np.zeros(len(frame), bool)
+        if 0 < newest.sum() < len(frame):
+            return frame[~newest], frame[newest], "time"
+    if kind == "classify":
+        splitter = StratifiedGroupKFold(n_splits=round(1 / HOLDOUT), shuffle=True,
+                                        random_state=SEED)
+        train_idx, test_idx = next(splitter.split(frame, frame[target].astype("string"),
+                                                  groups))
+    else:
+        train_idx, test_idx = next(GroupShuffleSplit(n_splits=1, test_size=HOLDOUT,
+                                                     random_state=SEED).split(frame,
+                                                                              groups=groups))
+    how = "stratified" if kind == "classify" else "random"
+    return frame.iloc[train_idx], frame.iloc[test_idx], how
 
 
 def baseline_predict(train_y: np.ndarray, n: int, kind: str, classes: list
