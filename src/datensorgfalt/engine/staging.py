@@ -9,6 +9,7 @@ location to a file path: byte-safe, so a file name that is not valid UTF-8 survi
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -39,8 +40,7 @@ def local_path(location: str) -> Path | None:
 
 
 def _fingerprint_now(path: Path) -> str:
-    stat = path.stat()
-    return f"{stat.st_size}-{stat.st_mtime_ns}"
+    return file_state(path.stat())
 
 
 def check_present(dataset: StoredDataset) -> Path | None:
@@ -76,6 +76,74 @@ def staged_name(dataset: StoredDataset) -> str:
         f"{dataset.fingerprint or ''}|{state}|{dataset.location}".encode()
     ).hexdigest()[:12]
     return f"{dataset.id}-{digest}.parquet"
+
+
+def adopt_staged(workspace: WorkArea, dataset: StoredDataset, copy: Path,
+                 state: str) -> bool:
+    """Keep ``copy``, the table the scan wrote while it read the file, as the dataset's staged
+    Parquet, so ``quality`` need not read the file again. ``state`` is the file's size and
+    mtime before the scan read it; a file changed since then is staged afresh later."""
+    path = local_path(dataset.location)
+    try:
+        if path is None or not copy.exists() or _fingerprint_now(path) != state:
+            return False
+        target = workspace.path("staged", staged_name(dataset))
+        for stale in target.parent.glob(f"{dataset.id}-*.parquet"):
+            stale.unlink(missing_ok=True)
+        copy.replace(target)
+        return True
+    except OSError:
+        return False
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def file_state(stat: os.stat_result) -> str:
+    """Size and modification time of a file, as the staged copy's name records them."""
+    return f"{stat.st_size}-{stat.st_mtime_ns}"
+
+
+class ParquetSink:
+    """Record batches written to a Parquet file as they stream by, in large row groups (a
+    Parquet file of many small groups scans slowly). ``close`` finishes the file."""
+
+    GROUP_ROWS = 131_072
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self._writer: pq.ParquetWriter | None = None
+        self._pending: list[pa.RecordBatch] = []
+        self._rows = 0
+
+    def __call__(self, batch: pa.RecordBatch) -> None:
+        self._pending.append(batch)
+        self._rows += batch.num_rows
+        if self._rows >= self.GROUP_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        table = pa.Table.from_batches(self._pending)
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.target, table.schema)
+        self._writer.write_table(table, row_group_size=max(1, table.num_rows))
+        self._pending, self._rows = [], 0
+
+    def close(self, schema: pa.Schema | None = None) -> None:
+        self._flush()
+        if self._writer is None and schema is not None:
+            self._writer = pq.ParquetWriter(self.target, schema)
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def discard(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        self._pending = []
+        self.target.unlink(missing_ok=True)
 
 
 def staged_parquet(workspace: WorkArea, dataset: StoredDataset) -> Path:
