@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
+import threading
 from datetime import datetime
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from datensorgfalt.engine.contract import StoredDataset, WorkArea
 from datensorgfalt.engine.duck import sql_string
-from datensorgfalt.engine.fastcsv import stage_clean_csv
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.sources.locations import path_of
-from datensorgfalt.sources.registry import open_location
+
+if TYPE_CHECKING:  # pyarrow and the readers load only when a table is staged
+    import pyarrow as pa
 
 
 class SourceVanished(DatensorgfaltError):
@@ -105,15 +106,20 @@ def file_state(stat: os.stat_result) -> str:
 
 class ParquetSink:
     """Record batches written to a Parquet file as they stream by, in large row groups (a
-    Parquet file of many small groups scans slowly). ``close`` finishes the file."""
+    Parquet file of many small groups scans slowly). A thread of its own encodes and writes
+    them (pyarrow lets go of the GIL), so the reading goes on meanwhile on another core.
+    ``close`` finishes the file and raises what writing raised."""
 
     GROUP_ROWS = 131_072
+    WAITING_GROUPS = 2  # row groups at most queued for the writer (bounded memory)
 
     def __init__(self, target: Path) -> None:
         self.target = target
-        self._writer: pq.ParquetWriter | None = None
         self._pending: list[pa.RecordBatch] = []
         self._rows = 0
+        self._queue: queue.Queue[pa.Table | None] = queue.Queue(self.WAITING_GROUPS)
+        self._failure: BaseException | None = None
+        self._thread: threading.Thread | None = None
 
     def __call__(self, batch: pa.RecordBatch) -> None:
         self._pending.append(batch)
@@ -122,28 +128,60 @@ class ParquetSink:
             self._flush()
 
     def _flush(self) -> None:
+        import pyarrow as pa
+
         if not self._pending:
             return
-        table = pa.Table.from_batches(self._pending)
-        if self._writer is None:
-            self._writer = pq.ParquetWriter(self.target, table.schema)
-        self._writer.write_table(table, row_group_size=max(1, table.num_rows))
+        if self._failure is not None:
+            raise self._failure
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._write, daemon=True,
+                                            name="parquet-sink")
+            self._thread.start()
+        self._queue.put(pa.Table.from_batches(self._pending))
         self._pending, self._rows = [], 0
+
+    def _write(self) -> None:
+        import pyarrow.parquet as pq
+
+        writer: pq.ParquetWriter | None = None
+        try:
+            while (table := self._queue.get()) is not None:
+                if self._failure is not None:
+                    continue  # drain: the reader must never wait on a full queue
+                if writer is None:
+                    writer = pq.ParquetWriter(self.target, table.schema, compression="lz4")
+                writer.write_table(table, row_group_size=max(1, table.num_rows))
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader at close
+            self._failure = exc
+            while self._queue.get() is not None:
+                pass
+        finally:
+            if writer is not None:
+                writer.close()
 
     def close(self, schema: pa.Schema | None = None) -> None:
         self._flush()
-        if self._writer is None and schema is not None:
-            self._writer = pq.ParquetWriter(self.target, schema)
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        if self._thread is None and schema is not None:  # no rows: an empty table
+            import pyarrow.parquet as pq
+
+            pq.ParquetWriter(self.target, schema, compression="lz4").close()
+        self._join()
+        if self._failure is not None:
+            self.target.unlink(missing_ok=True)
+            raise self._failure
 
     def discard(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
         self._pending = []
+        self._failure = self._failure or RuntimeError("discarded")
+        self._join()
         self.target.unlink(missing_ok=True)
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
 
 
 def staged_parquet(workspace: WorkArea, dataset: StoredDataset) -> Path:
@@ -166,6 +204,12 @@ def staged_parquet(workspace: WorkArea, dataset: StoredDataset) -> Path:
 def write_parquet(location: str, target: Path, expected_rows: int | None = None) -> None:
     """The table at ``location`` as Parquet. With the row count the scan counted, a clean
     delimited file is copied by pyarrow's CSV reader in one go (``fastcsv``)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from datensorgfalt.engine.fastcsv import stage_clean_csv
+    from datensorgfalt.sources.registry import open_location
+
     partial = target.with_suffix(".partial")
     try:
         source = open_location(location)
