@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from datensorgfalt.sources.csv_dialect import Dialect
+from datensorgfalt.sources.layout import FOOTER_WORDS
 from datensorgfalt.sources.records import stray_quote_pattern
 from datensorgfalt.sources.walker import _normalized
 
@@ -72,6 +73,15 @@ class CleanChunks:
             stray_quote_pattern(dialect) if dialect.quotechar else None
         )
         self.header_key = header_key if header_key and len(header_key) > 1 else None
+        # what a blank line, or the start of a line before its first word, holds
+        self.lead = "".join(_regex_class_char(c) for c in (
+            *WHITESPACE, dialect.delimiter, dialect.quotechar or ""))
+        self.footer = f"(?im)^[{self.lead}]*(?:{'|'.join(map(re.escape, FOOTER_WORDS))})\\b"
+
+    def _may_hold_footer(self, text: str) -> bool:
+        """Might a line start with a sum or closing word? Then the walker judges the chunk
+        (such a line at the table's end is a footer). One RE2 search over the whole chunk."""
+        return pc.any(pc.match_substring_regex(pa.array([text]), self.footer)).as_py()
 
     def rows(self, lines: list[str]) -> list[list[str]] | None:
         """The chunk's rows if every line is one plain record of the table, else None."""
@@ -88,10 +98,11 @@ class CleanChunks:
             return None  # a quote opened on the last line and not closed in this chunk
         if "" in map(str.strip, map("".join, rows)):
             return None  # a blank row
-        if self.quote:
-            text = "".join(lines)
-            if self.quote in text and self.mid_quotes.search(text):
-                return None  # a quote inside a word: the walker may repair it
+        text = "".join(lines)
+        if self.quote and self.quote in text and self.mid_quotes.search(text):
+            return None  # a quote inside a word: the walker may repair it
+        if self._may_hold_footer(text):
+            return None
         if self.header_key and self._repeats_header(rows):
             return None
         return rows
@@ -130,9 +141,7 @@ class ArrowChunks(CleanChunks):
         self.convert_options = pacsv.ConvertOptions(
             column_types={name: pa.string() for name in self.names}, null_values=[],
             strings_can_be_null=False, quoted_strings_can_be_null=False)
-        # a cell of a blank line holds nothing but these (str.strip's whitespace included)
-        self.blank_cell = "^[" + "".join(_regex_class_char(c) for c in (
-            *WHITESPACE, dialect.delimiter, dialect.quotechar or "")) + "]*$"
+        self.blank_cell = f"^[{self.lead}]*$"  # a cell of a blank line
 
     def table(self, lines: list[str]) -> pa.Table | None:
         """The chunk as a table of string columns ``c0 ..`` if it is clean, else None."""
@@ -154,6 +163,8 @@ class ArrowChunks(CleanChunks):
         if table.num_rows != len(lines) or table.num_columns != len(self.names):
             return None
         if self._may_hold_blank_line(table) and self._blank_line(text):
+            return None
+        if self._may_hold_footer(text):
             return None
         if self.padded:
             for i in range(self.width, self.padded):
