@@ -14,7 +14,7 @@ import mmap
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,9 +22,10 @@ import pyarrow.csv as pacsv
 
 from datensorgfalt.sources.fastrows import ArrowChunks
 from datensorgfalt.sources.records import stray_quote_pattern
+from datensorgfalt.sources.walker import TableWalker
 
-if TYPE_CHECKING:
-    from datensorgfalt.sources.delimited import DelimitedSource
+#: a ``delimited.DelimitedSource`` (named so: delimited imports this module)
+DelimitedSource = Any
 
 #: Smaller files gain nothing from it (the chunk lanes read them in a moment).
 WHOLE_FILE_BYTES = 1 << 20
@@ -54,8 +55,6 @@ def whole_file_tables(source: DelimitedSource) -> Iterator[pa.Table] | None:
 
 
 def _header_key(source: DelimitedSource) -> tuple[str, ...] | None:
-    from datensorgfalt.sources.walker import TableWalker
-
     return TableWalker(source.layout, joiner=source.csv_dialect.delimiter).header_key
 
 
