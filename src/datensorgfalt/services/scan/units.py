@@ -127,7 +127,9 @@ def _read_tables(path: Path, workspace: Workspace, catalog: Catalog, known: Know
     stage, state = staging
     before = known.get(source, [])
     try:
-        tables: list[tuple[ReadTable, TableProfile]] = worker.call("tables", path, stage)
+        staging_args = [stage] if stage is not None else []  # small files: just the path
+        tables: list[tuple[ReadTable, TableProfile]] = worker.call("tables", path,
+                                                                   *staging_args)
     except FileNotFoundError:
         raise
     except Exception as exc:  # noqa: BLE001 - readers and libraries raise many kinds
