@@ -150,7 +150,8 @@ class ParquetSink:
                 if self._failure is not None:
                     continue  # drain: the reader must never wait on a full queue
                 if writer is None:
-                    writer = pq.ParquetWriter(self.target, table.schema, compression="lz4")
+                    writer = pq.ParquetWriter(self.target, table.schema, compression="lz4",
+                                              use_dictionary=_repeating(table))
                 writer.write_table(table, row_group_size=max(1, table.num_rows))
         except BaseException as exc:  # noqa: BLE001 - handed to the reader at close
             self._failure = exc
@@ -182,6 +183,16 @@ class ParquetSink:
             self._queue.put(None)
             self._thread.join()
             self._thread = None
+
+
+def _repeating(table: pa.Table) -> list[str]:
+    """Columns whose first rows repeat values: only they are worth a dictionary (building one
+    for a column of distinct values, and dropping it, costs more than writing the values)."""
+    import pyarrow.compute as pc
+
+    rows = max(1, table.num_rows)
+    return [name for name in table.column_names
+            if pc.count_distinct(table.column(name)).as_py() < rows / 2]
 
 
 def staged_parquet(workspace: WorkArea, dataset: StoredDataset) -> Path:
