@@ -521,6 +521,51 @@ def inventory_multirow(rng: random.Random, n: int = 20) -> Table:
     return lines([top, sub, *rows]).encode("cp1252"), header, rows
 
 
+# --- DOS code page and closing lines (added in a later session) ----------------------------
+
+
+def dos_export(rng: random.Random, n: int = 30, delimiter: str = ";",
+               footer: tuple[str, ...] = ()) -> Table:
+    """A customer list from a DOS-era accounting or ERP program: code page 850 (ä at 0x84,
+    ü at 0x81, ß at 0xE1), optional closing lines."""
+    header = ["Kdnr", "Name", "Straße", "PLZ", "Ort", "Umsatz"]
+    rows = [[str(rng.randint(10000, 99999)), f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+             f"{rng.choice(STREETS)} {rng.randint(1, 99)}", f"{rng.randint(1067, 99998):05d}",
+             rng.choice(CITIES), de(rng.uniform(10, 9999))] for _ in range(n)]
+    text = lines([header, *rows], delimiter) + "".join(line + "\r\n" for line in footer)
+    return text.encode("cp850"), header, rows
+
+
+def journal_with_sum(rng: random.Random, n: int = 40, sum_word: str = "Summe",
+                     end_line: str | None = "Ende der Liste") -> Table:
+    """A posting journal whose last lines are a sum line as wide as the table (the amount in
+    its column) and an end marker: no data rows."""
+    header = ["Belegdatum", "Belegnr", "Konto", "Gegenkonto", "Buchungstext", "Soll", "Haben"]
+    rows, debit, credit = [], 0.0, 0.0
+    for i in range(n):
+        amount = rng.uniform(5, 4000)
+        side = rng.random() < 0.5
+        debit, credit = debit + (amount if side else 0), credit + (0 if side else amount)
+        rows.append([dmy(rng), f"RE{2025000 + i}", str(rng.choice([1200, 1400, 1600, 8400])),
+                     str(rng.choice([1000, 1800, 3300, 4400])),
+                     rng.choice(["Büromaterial", "Miete Lager", "Erlöse 19 %", "Bewirtung"]),
+                     de(amount, 2, True) if side else "", "" if side else de(amount, 2, True)])
+    closing = [[sum_word, "", "", "", "", de(debit, 2, True), de(credit, 2, True)]]
+    text = lines([header, *rows, *closing]) + (end_line + "\r\n" if end_line else "")
+    return text.encode("cp1252"), header, rows
+
+
+def payroll_total(rng: random.Random, n: int = 20) -> Table:
+    header = ["Personalnr", "Name", "Kostenstelle", "Brutto", "Netto", "AG-Anteil SV"]
+    rows = [[str(1000 + i), f"{rng.choice(LAST)}, {rng.choice(FIRST)}",
+             str(rng.choice([100, 200, 300])), de(rng.uniform(2000, 6000), 2, True),
+             de(rng.uniform(1500, 4000), 2, True), de(rng.uniform(400, 1200), 2, True)]
+            for i in range(n)]
+    total = ["Gesamtsumme", "", "", de(rng.uniform(60000, 90000), 2, True),
+             de(rng.uniform(40000, 60000), 2, True), de(rng.uniform(10000, 20000), 2, True)]
+    return lines([header, *rows, total]).encode("cp1252"), header, rows
+
+
 # --- the corpus ------------------------------------------------------------------------------
 
 Maker = Callable[[random.Random], Table]
@@ -580,13 +625,30 @@ HOLDOUT: dict[str, Maker] = {
 }
 
 
+# Added later; seeded by name alone, so the files above stay as they were.
+DEV_ADDED: dict[str, Maker] = {
+    "dos_kundenliste_cp850": dos_export,
+    "dos_kunden_cp850_summe": lambda r: dos_export(r, 25, footer=("Anzahl Kunden: 25",)),
+    "buchungsjournal_summenzeile": journal_with_sum,
+    "buchungsjournal_saldo": lambda r: journal_with_sum(r, 25, "Saldo", None),
+}
+HOLDOUT_ADDED: dict[str, Maker] = {
+    "dos_adressen_cp850_tab": lambda r: dos_export(r, 35, "\t", ("Ende der Liste",)),
+    "lohnjournal_gesamtsumme": payroll_total,
+    "kassenjournal_summe_ende": lambda r: journal_with_sum(r, 15, "Summe Januar"),
+}
+
+
 def write_corpus(out: Path) -> int:
     count = 0
-    for part, makers in (("dev", DEV), ("holdout", HOLDOUT)):
+    for part, makers, added in (("dev", DEV, DEV_ADDED), ("holdout", HOLDOUT, HOLDOUT_ADDED)):
         folder = out / part
         folder.mkdir(parents=True, exist_ok=True)
-        for index, (name, make) in enumerate(sorted(makers.items())):
-            data, header, rows = make(random.Random(f"{part}-{index}-{name}"))
+        seeded = [(f"{part}-{index}-{name}", name, make)
+                  for index, (name, make) in enumerate(sorted(makers.items()))]
+        seeded += [(f"{part}-{name}", name, make) for name, make in sorted(added.items())]
+        for seed, name, make in seeded:
+            data, header, rows = make(random.Random(seed))
             suffix = ".txt" if name.startswith(("sap_", "hplc", "excel_unicode")) else ".csv"
             (folder / f"{name}{suffix}").write_bytes(data)
             expected = {"header": header, "rows": rows}

@@ -27,6 +27,12 @@ from pathlib import Path
 
 import duckdb
 
+import datensorgfalt
+
+#: the code measured: the package this script imports (a relative PYTHONPATH such as ``src``
+#: would point nowhere in the workspace folder the commands run in)
+CODE = str(Path(datensorgfalt.__file__).resolve().parents[1])
+
 GENERATE = r"""
 COPY (
 SELECT
@@ -86,7 +92,8 @@ def generate(path: Path, rows: int) -> int:
 def measured(command: list[str], cwd: Path) -> dict:
     """Run ``command`` in a fresh process under a small watcher process, so the peak RSS is
     that command's alone (RUSAGE_CHILDREN of the watcher has only this one child)."""
-    env = dict(os.environ, COLUMNS="120")
+    env = dict(os.environ, COLUMNS="120",
+               PYTHONPATH=os.pathsep.join(filter(None, [CODE, os.environ.get("PYTHONPATH")])))
     result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True,
                             text=True, check=True, cwd=cwd, env=env)
     figures = json.loads(result.stdout)
@@ -113,7 +120,8 @@ def main() -> None:
         if not csv.exists():
             generate(csv, options.rows)
         size = csv.stat().st_size
-        print(f"Datei: {options.rows:,} Zeilen x 12 Spalten, {size / 1024**2:.1f} MB")
+        print(f"Datei: {options.rows:,} Zeilen x 12 Spalten, {size / 1024**2:.1f} MB; "
+              f"Code: {CODE}; Last: {os.getloadavg()[0]:.1f}")
         workspace = work / "arbeitsbereich"
         shutil.rmtree(workspace, ignore_errors=True)
         workspace.mkdir()

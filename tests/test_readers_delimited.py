@@ -463,3 +463,36 @@ def test_timestamps_keep_their_colons_inside_the_values(tmp_path):
                                                                         ",")))
     assert source.dialect["delimiter"] == ","
     assert header == ["ds", "y"] and rows == body
+
+
+def test_dos_export_in_code_page_850_keeps_its_umlauts(tmp_path):
+    rows = [["Kdnr", "Name", "Ort"], ["10001", "Jürgen Müller", "Düsseldorf"],
+            ["10002", "Özlem Weiß", "Köln"], ["10003", "Anna Schäfer", "Görlitz"]]
+    path = tmp_path / "kunden_dos.csv"
+    path.write_bytes("".join(";".join(r) + "\r\n" for r in rows).encode("cp850"))
+    source = open_delimited(path)
+    assert source.dialect["encoding"] == "cp850"
+    assert source.header == rows[0] and list(source.rows()) == rows[1:]
+
+
+def test_windows_export_with_german_quotes_stays_cp1252(tmp_path):
+    rows = [["Nr", "Text"], ["1", "„Angebot“ gültig bis März"], ["2", "Größe 5 €"]]
+    path = tmp_path / "texte.csv"
+    path.write_bytes("".join(";".join(r) + "\r\n" for r in rows).encode("cp1252"))
+    assert open_delimited(path).dialect["encoding"] == "cp1252"
+
+
+@pytest.mark.parametrize("rows", [3, 3000])  # the walker alone, and the fast lanes
+def test_sum_and_end_lines_below_an_accounting_export_are_no_data(tmp_path, rows):
+    body = [f"{i % 28 + 1:02d}.01.2025;RE{1000 + i};Büromaterial;{i},50" for i in range(rows)]
+    lines = ["Belegdatum;Belegnr;Text;Betrag", *body[: rows // 2],
+             "Gesamt;RE9;Zwischenposten;1,00",  # inside the table: a data row
+             *body[rows // 2:], "Summe;;;12.345,67", "Ende der Liste"]
+    path = tmp_path / "journal.csv"
+    path.write_bytes("\r\n".join(lines).encode("cp1252") + b"\r\n")
+    source = open_delimited(path)
+    read = list(source.rows())
+    assert len(read) == rows + 1 and read[-1][1] == f"RE{1000 + rows - 1}"
+    assert ["Gesamt", "RE9", "Zwischenposten", "1,00"] in read
+    footer = [i for i in source.issues if i.code == "footer-skipped"]
+    assert footer and footer[0].values["count"] == 2

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -18,6 +17,9 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from datensorgfalt.catalog.models import Dataset, Finding, Result, Run, utcnow
 from datensorgfalt.catalog.results import latest_result, result_history
 from datensorgfalt.errors import CatalogUnavailable, DatasetNotFound
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 def dataset_id_for(location: str) -> str:
@@ -45,12 +47,49 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option(
         "script_location", str(resources.files("datensorgfalt.catalog").joinpath("migrations"))
     )
     config.attributes["engine"] = engine
     return config
+
+
+def _head_revision() -> str | None:
+    """The newest migration's revision, read from the migration files (importing alembic to
+    learn it costs every command a quarter second); None when it is not one clear head."""
+    revisions, parents = set(), set()
+    folder = resources.files("datensorgfalt.catalog").joinpath("migrations", "versions")
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".py"):
+            continue
+        source = entry.read_text(encoding="utf-8")
+        revision = re.search(r'^revision\s*=\s*["\']([^"\']+)["\']', source, re.M)
+        parent = re.search(r'^down_revision\s*=\s*["\']([^"\']+)["\']', source, re.M)
+        if revision:
+            revisions.add(revision.group(1))
+        if parent:
+            parents.add(parent.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    """Is the catalog's schema already the newest one?"""
+    head = _head_revision()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as connection:
+            current = connection.execute(text("SELECT version_num FROM alembic_version"))\
+                .scalars().all()
+    except OperationalError:
+        return False  # a new catalog: no version table yet
+    except Exception:  # noqa: BLE001 - any doubt: let alembic decide
+        return False
+    return current == [head]
 
 
 class Catalog:
@@ -66,7 +105,9 @@ class Catalog:
         try:
             with engine.connect():
                 pass
-            if migrate:
+            if migrate and not _at_head(engine):
+                from alembic import command  # only when there is something to migrate
+
                 command.upgrade(alembic_config(engine), "head")
         except OperationalError as exc:
             raise CatalogUnavailable("error.catalog_unavailable", url=mask_url(url),

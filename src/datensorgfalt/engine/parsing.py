@@ -139,18 +139,34 @@ def _placeholder_regex(tokens: tuple[str, ...]) -> str:
 
 def is_placeholder_sql(value: str, info: dict[str, Any]) -> str:
     """True for blanks and placeholders (NULL stays NULL). Only values whose first character
-    can start a placeholder (or blank) reach the regular expression: ``ascii`` is cheap."""
+    can start a placeholder (or blank), and that are at least as long as the shortest
+    placeholder starting so, reach the regular expression: ``ascii`` and ``strlen`` are cheap
+    (a number such as 1234,50 starts like 0000-00-00 but is shorter)."""
     tokens = tuple(null_tokens(info))
-    return (f"(ascii({value}) IN ({_first_codes(tokens)}) AND "
+    return (f"({_prefilter(tokens).format(v=value)} AND "
             f"regexp_full_match({value}, '{_placeholder_regex(tokens)}'))")
 
 
+SHORT_TOKEN = 4  # a first character only shorter placeholders start with needs no length test
+
+
 @cache
-def _first_codes(tokens: tuple[str, ...]) -> str:
-    starts = {0, 9, 10, 13, 32, 160}
+def _prefilter(tokens: tuple[str, ...]) -> str:
+    """SQL over ``{v}``: can the value be a placeholder, judged by its first character and its
+    length? A placeholder matched with spaces around or inside is never shorter in bytes than
+    the token has characters, so the test never rules out a real placeholder."""
+    shortest: dict[int, int] = dict.fromkeys((0, 9, 10, 13, 32, 160), 0)
     for token in tokens:
-        starts |= {ord(token[0].lower()), ord(token[0].upper())}
-    return ", ".join(str(c) for c in sorted(starts))
+        for code in {ord(token[0].lower()), ord(token[0].upper())}:
+            shortest[code] = min(shortest.get(code, len(token)), len(token))
+    by_length: dict[int, list[int]] = {}
+    for code, length in shortest.items():
+        by_length.setdefault(length if length > SHORT_TOKEN else 0, []).append(code)
+    tests = []
+    for length, codes in sorted(by_length.items()):
+        within = f"ascii({{v}}) IN ({', '.join(str(c) for c in sorted(codes))})"
+        tests.append(within if not length else f"({within} AND strlen({{v}}) >= {length})")
+    return "(" + " OR ".join(tests) + ")"
 
 
 def clean_expr(column: str, info: dict[str, Any]) -> str:

@@ -8,11 +8,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
-from datensorgfalt.sources.registry import open_location, open_tables
-from datensorgfalt.sources.types import infer_column, parse_column
-
 if TYPE_CHECKING:  # pandas costs a second to import; only ``predict`` needs it here
     import pandas as pd
 
@@ -35,6 +30,8 @@ def as_text(value: Any) -> str | None:
 
 def text_columns(location: str, max_rows: int | None = MAX_ROWS) -> tuple[dict[str, list], int]:
     """Columns (name -> values as strings) of the table at ``location`` and the row count read."""
+    from datensorgfalt.sources.registry import open_location  # readers load when needed
+
     source = open_location(location)
     names = unique_names([str(name) for name in source.header])
     columns: dict[str, list[str | None]] = {name: [] for name in names}
@@ -61,6 +58,10 @@ def typed_file_frame(path: Path) -> pd.DataFrame | None:
     """The first table of a file, typed as the scan would type it (German numbers and dates);
     None when the file holds no table."""
     import pandas as pd
+    import pyarrow as pa
+
+    from datensorgfalt.sources.registry import open_tables
+    from datensorgfalt.sources.types import infer_column, parse_column
 
     sources = open_tables(path)
     if not sources:

@@ -40,6 +40,7 @@ from datensorgfalt.sources.layout import (
 from datensorgfalt.sources.records import LineFeed, records
 from datensorgfalt.sources.types import infer_column
 from datensorgfalt.sources.walker import TableWalker
+from datensorgfalt.sources.wholefile import whole_file_tables
 
 REPLACEMENT = "\ufffd"
 #: A batch holds at most this many cells, so very wide tables come in fewer rows per batch.
@@ -167,9 +168,13 @@ class DelimitedSource:
 
     def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
         rows = max(1, min(rows, MAX_BATCH_CELLS // max(1, len(self.header))))
+        whole = whole_file_tables(self)  # a large clean file: pyarrow reads it at once
+        if whole is not None:
+            self.issues = list(self._sample_issues)
+        chunks = whole if whole is not None else self.row_chunks(arrow=True)
         pieces: list[pa.Table] = []
         count, emitted = 0, False
-        for chunk in self.row_chunks(arrow=True):
+        for chunk in chunks:
             piece = chunk if isinstance(chunk, pa.Table) else self._table(chunk)
             pieces.append(piece)
             count += piece.num_rows

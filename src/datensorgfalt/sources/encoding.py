@@ -165,6 +165,8 @@ def detect_encoding(sample: bytes) -> Encoding:
     if _decodes(sample, "utf-8"):
         return Encoding("utf-8")
     western = "cp1252" if _decodes(sample, "cp1252") else "latin-1"
+    if _german_score(sample, DOS) > _german_score(sample, western) + DOS_MARGIN:
+        return Encoding(DOS)  # an export of a DOS program (umlauts at 0x81, 0x84, 0x94 ...)
     if _reads_as_western(sample, western):
         return Encoding(_with_utf8_lines(sample, western))
     guess = from_bytes(sample[:65536]).best()
@@ -250,6 +252,32 @@ def encoding_issues(sample: bytes, encoding: Encoding) -> list[Issue]:
             and (nuls := sample.count(0)):
         issues.append(Issue("nul-bytes", "warning", {"n": nuls}))
     return issues
+
+
+DOS = "cp850"
+DOS_MARGIN = 2  # „quotes“ alone read as cp850 give äquotesô: one umlaut is no evidence
+UMLAUTS = set("äöüÄÖÜß")
+
+
+def _german_score(sample: bytes, name: str) -> int:
+    """How German the bytes above 127 read in encoding ``name``: an umlaut counts twice, any
+    other Latin letter once, a sign such as „ € ° once, but not between two letters ("M„rz"
+    is März in cp850 read as cp1252); control characters and box drawing count against."""
+    text = sample[:65536].decode(name, errors="replace")
+    score = 0
+    for match in HIGH.finditer(text):
+        char, at = match.group(), match.start()
+        if char in UMLAUTS:
+            score += 2
+        elif char.isalpha() and ord(char) < 0x250 or char in WESTERN_CHARS and not (
+                text[at - 1:at].isalpha() and text[at + 1:at + 2].isalpha()):
+            score += 1
+        else:
+            score -= 1
+    return score
+
+
+HIGH = re.compile(r"[^\x00-\x7f]")
 
 
 def _reads_as_western(sample: bytes, name: str) -> bool:

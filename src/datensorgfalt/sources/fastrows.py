@@ -22,10 +22,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from datensorgfalt.sources.csv_dialect import Dialect
+from datensorgfalt.sources.layout import FOOTER_WORDS
 from datensorgfalt.sources.records import stray_quote_pattern
 from datensorgfalt.sources.walker import _normalized
 
 CHUNK_LINES = 2048
+#: what ``str.strip`` takes for whitespace (RE2's backslash-s knows only the ASCII ones)
+WHITESPACE = tuple(chr(c) for c in range(0x3001) if chr(c).isspace())
 ARROW_MIN_LINES = 256
 _first = itemgetter(0)
 
@@ -49,6 +52,13 @@ class LineSource:
         return list(islice(self._handle, size or CHUNK_LINES))
 
 
+def _regex_class_char(char: str) -> str:
+    """``char`` inside an RE2 character class."""
+    if char.isalnum():
+        return char
+    return f"\\x{{{ord(char):x}}}"
+
+
 class CleanChunks:
     """Checks chunks of lines for a table of ``width`` columns below ``header_key``."""
 
@@ -63,6 +73,15 @@ class CleanChunks:
             stray_quote_pattern(dialect) if dialect.quotechar else None
         )
         self.header_key = header_key if header_key and len(header_key) > 1 else None
+        # what a blank line, or the start of a line before its first word, holds
+        self.lead = "".join(_regex_class_char(c) for c in (
+            *WHITESPACE, dialect.delimiter, dialect.quotechar or ""))
+        self.footer = f"(?im)^[{self.lead}]*(?:{'|'.join(map(re.escape, FOOTER_WORDS))})\\b"
+
+    def _may_hold_footer(self, text: str) -> bool:
+        """Might a line start with a sum or closing word? Then the walker judges the chunk
+        (such a line at the table's end is a footer). One RE2 search over the whole chunk."""
+        return pc.any(pc.match_substring_regex(pa.array([text]), self.footer)).as_py()
 
     def rows(self, lines: list[str]) -> list[list[str]] | None:
         """The chunk's rows if every line is one plain record of the table, else None."""
@@ -79,10 +98,11 @@ class CleanChunks:
             return None  # a quote opened on the last line and not closed in this chunk
         if "" in map(str.strip, map("".join, rows)):
             return None  # a blank row
-        if self.quote:
-            text = "".join(lines)
-            if self.quote in text and self.mid_quotes.search(text):
-                return None  # a quote inside a word: the walker may repair it
+        text = "".join(lines)
+        if self.quote and self.quote in text and self.mid_quotes.search(text):
+            return None  # a quote inside a word: the walker may repair it
+        if self._may_hold_footer(text):
+            return None
         if self.header_key and self._repeats_header(rows):
             return None
         return rows
@@ -121,8 +141,7 @@ class ArrowChunks(CleanChunks):
         self.convert_options = pacsv.ConvertOptions(
             column_types={name: pa.string() for name in self.names}, null_values=[],
             strings_can_be_null=False, quoted_strings_can_be_null=False)
-        key = self.header_key
-        self.ascii_key = bool(key and key[0] and key[0].isascii())
+        self.blank_cell = f"^[{self.lead}]*$"  # a cell of a blank line
 
     def table(self, lines: list[str]) -> pa.Table | None:
         """The chunk as a table of string columns ``c0 ..`` if it is clean, else None."""
@@ -132,8 +151,6 @@ class ArrowChunks(CleanChunks):
         if text.startswith("\ufeff"):
             return None  # pyarrow would drop a byte order mark at the start, csv keeps it
         if "\x00" in text or (self.quote and self.quote in text and self.mid_quotes.search(text)):
-            return None
-        if self._blank_line(text):
             return None
         try:
             table = pacsv.read_csv(
@@ -145,6 +162,10 @@ class ArrowChunks(CleanChunks):
             return None
         if table.num_rows != len(lines) or table.num_columns != len(self.names):
             return None
+        if self._may_hold_blank_line(table) and self._blank_line(text):
+            return None
+        if self._may_hold_footer(text):
+            return None
         if self.padded:
             for i in range(self.width, self.padded):
                 if pc.any(pc.not_equal(pc.utf8_trim_whitespace(table.column(i)), "")).as_py():
@@ -153,7 +174,7 @@ class ArrowChunks(CleanChunks):
         last = table.slice(table.num_rows - 1).to_pylist()[0].values()
         if any("\n" in cell or "\r" in cell for cell in last):
             return None  # a quote opened on the last line and not closed in this chunk
-        if self.header_key and self._table_repeats_header(table, text):
+        if self.header_key and self._table_repeats_header(table):
             return None
         return table
 
@@ -164,7 +185,15 @@ class ArrowChunks(CleanChunks):
             bare = bare.replace(self.quote, "")
         return "" in map(str.strip, bare.splitlines())
 
-    def _table_repeats_header(self, table: pa.Table, text: str) -> bool:
-        if self.ascii_key and self.header_key[0] not in text.lower():
-            return False  # the first header cell occurs nowhere, so no row repeats the header
+    def _may_hold_blank_line(self, table: pa.Table) -> bool:
+        """A blank line (only delimiters, quotes and spaces) gives a first cell of nothing
+        else: when no first cell is such, the chunk holds no blank line (its lines are its
+        rows, checked before), and the line-by-line check is saved."""
+        return pc.any(pc.match_substring_regex(table.column(0), self.blank_cell)).as_py()
+
+    def _table_repeats_header(self, table: pa.Table) -> bool:
+        first = self.header_key[0]
+        if first and not pc.any(pc.match_substring(table.column(0), first,
+                                                   ignore_case=True)).as_py():
+            return False  # no first cell holds the first header cell: no repeated header
         return self._repeats_header([list(row.values()) for row in table.to_pylist()])

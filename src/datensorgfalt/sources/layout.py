@@ -55,6 +55,20 @@ def _cell_kind(cell: str | None) -> str:
 _cached_cell_kind = lru_cache(maxsize=65_536)(_cell_kind)
 
 
+#: What the first filled cell of a closing line of an export says: sums, balances, the end.
+FOOTER_WORDS = ("summe", "summen", "gesamtsumme", "zwischensumme", "endsumme", "gesamt",
+                "insgesamt", "total", "saldo", "endsaldo", "kontostand", "ende der liste",
+                "ende der auswertung", "listenende", "anzahl")
+FOOTER = re.compile(r"(?:" + "|".join(re.escape(w) for w in FOOTER_WORDS) + r")\b", re.I)
+
+
+def looks_like_footer(row: list[str]) -> bool:
+    """A sum or closing line ("Summe", "Kontostand", "Ende der Liste") by its first filled
+    cell; only at the end of a table is such a row taken for a footer."""
+    first = next((cell.strip() for cell in row if cell and cell.strip()), "")
+    return bool(FOOTER.match(first))
+
+
 def is_blank(row: list[str]) -> bool:
     return all(not (cell or "").strip() for cell in row)
 

@@ -285,6 +285,125 @@ def _densest_block(cells: dict[int, dict[int, Any]]
     return grid, r0 - 1, c0 - 1, total - filled
 
 
+# -- OpenDocument: the used range from content.xml ---------------------------------------------
+
+ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ODS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ODS_CELLS = (f"{{{ODS_TABLE}}}table-cell", f"{{{ODS_TABLE}}}covered-table-cell")
+
+
+def _ods_value(cell: ElementTree.Element) -> Any:
+    """A cell's value as calamine gives it (numbers as float, dates, booleans, text)."""
+    kind = cell.get(f"{{{ODS_OFFICE}}}value-type")
+    text = "\n".join("".join(p.itertext()) for p in cell.iter(f"{{{ODS_TEXT}}}p"))
+    try:
+        if kind in ("float", "percentage", "currency"):
+            return float(cell.get(f"{{{ODS_OFFICE}}}value", text))
+        if kind == "date":
+            value = datetime.fromisoformat(cell.get(f"{{{ODS_OFFICE}}}date-value", text))
+            return value if value.time() != time(0) else value.date()
+        if kind == "boolean":
+            return cell.get(f"{{{ODS_OFFICE}}}boolean-value") == "true"
+    except ValueError:
+        pass
+    return text
+
+
+def ods_sheets(path: Path, keep: set[str] | None = None
+               ) -> tuple[dict[str, Extent], dict[str, dict[int, dict[int, Any]]]]:
+    """The extent of every sheet of an ods (its filled cells, not the empty ones LibreOffice
+    repeats to the sheet's end), streamed from content.xml; with ``keep``, also the filled
+    cells of those sheets by row and column (1-based). Empty when it is no such package."""
+    extents: dict[str, Extent] = {}
+    kept: dict[str, dict[int, dict[int, Any]]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("content.xml")
+            if info.file_size > MAX_SHEET_XML_BYTES or (
+                    info.file_size > BOMB_BYTES
+                    and info.file_size > BOMB_RATIO * max(1, info.compress_size)):
+                return {"": Extent(0, 0, 0, info.file_size, refused=True)}, {}
+            with archive.open(info) as stream:
+                _walk_ods(stream, extents, kept, keep or set())
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError, OSError):
+        return {}, {}
+    return extents, kept
+
+
+def _walk_ods(stream, extents: dict[str, Extent], kept: dict, keep: set[str]) -> None:
+    table_tag, row_tag = f"{{{ODS_TABLE}}}table", f"{{{ODS_TABLE}}}table-row"
+    rows_attr = f"{{{ODS_TABLE}}}number-rows-repeated"
+    columns_attr = f"{{{ODS_TABLE}}}number-columns-repeated"
+    name, row, column, repeat, extent, cells = "", 0, 0, 1, Extent(0, 0, 0, 0), None
+    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == table_tag:
+                name, row = element.get(f"{{{ODS_TABLE}}}name", ""), 0
+                extent = extents[name] = Extent(0, 0, 0, 0)
+                cells = kept.setdefault(name, {}) if name in keep else None
+            elif tag == row_tag:
+                column, repeat = 0, int(element.get(rows_attr, "1"))
+            continue
+        if tag in ODS_CELLS:
+            columns = int(element.get(columns_attr, "1"))
+            value = _ods_value(element)
+            if value not in (None, ""):
+                extent.cells += columns * repeat
+                extent.rows, extent.columns = row + repeat, max(extent.columns, column + columns)
+                if cells is not None and extent.cells <= MAX_FILLED_CELLS:
+                    for r in range(row + 1, row + repeat + 1):
+                        cells.setdefault(r, {}).update(
+                            dict.fromkeys(range(column + 1, column + columns + 1), value))
+            column += columns
+            element.clear()
+        elif tag == row_tag:
+            row += repeat
+            element.clear()
+
+
+def _ods_book(path: Path, names: list[str]) -> list[SheetSource]:
+    """Every sheet of an ods too large for calamine's box, from its filled cells alone."""
+    _, kept = ods_sheets(path, set(names))
+    sources = []
+    for name in names:
+        block = _densest_block(kept.get(name, {}))
+        if block is None:
+            raise ReadError("readers.error.sheet_too_big", path=str(path), sheet=name,
+                            cells=sum(map(len, kept.get(name, {}).values())),
+                            limit=MAX_FILLED_CELLS)
+        grid, top, left, outside = block
+        sources.append(_sheet_source(path, "ods", name, grid, (top, left, outside)))
+    return sources
+
+
+def _calamine_sparse(path: Path, sheet: Any) -> tuple[list[list[Any]], int, int, int]:
+    """The densest block of a sheet calamine holds with a huge box but few filled cells (an
+    xls with a stray cell in IV65536), row by row without building the box as Python lists."""
+    top, left = sheet.start or (0, 0)
+    cells: dict[int, dict[int, Any]] = {}
+    filled = 0
+    for r, values in enumerate(sheet.iter_rows()):
+        row = {left + j + 1: v for j, v in enumerate(values) if v not in (None, "")}
+        if row:
+            cells[top + r + 1] = row
+            filled += len(row)
+            if filled > MAX_FILLED_CELLS:
+                break
+    block = _densest_block(cells) if filled <= MAX_FILLED_CELLS else None
+    if block is None:
+        raise ReadError("readers.error.sheet_too_big", path=str(path), sheet=sheet.name,
+                        cells=filled, limit=MAX_FILLED_CELLS)
+    return block
+
+
+def _box(sheet: Any) -> int:
+    """Cells of the box ``to_python`` builds (from A1 to the last cell)."""
+    end = sheet.end
+    return 0 if end is None else (end[0] + 1) * (end[1] + 1)
+
+
 def _check_container(path: Path, fmt: str) -> None:
     """Encrypted Office files are OLE containers with an EncryptionInfo stream."""
     head = read_head(path, 8)
@@ -342,20 +461,22 @@ def open_workbook(path: Path) -> list[SheetSource]:
     """One source per sheet (the table found inside it); ReadError if the file is unreadable."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
-    workbook = _open(path, fmt)
     extents = sheet_extents(path) if fmt in ("xlsx", "xlsm") else {}
+    if fmt == "ods":
+        extents = ods_sheets(path)[0]
+        _refuse_huge(path, "", extents.get(""))
+        if any(e.box > MAX_BOX_CELLS for e in extents.values()):
+            for name, extent in extents.items():
+                _refuse_huge(path, name, extent)
+            return _ods_book(path, list(extents))  # calamine would build every box at once
+    workbook = _open(path, fmt)
     sources = []
     try:
         for name in workbook.sheet_names:
             extent = extents.get(name)
-            if extent is not None and extent.refused:
-                raise ReadError("readers.error.sheet_packed_too_big", path=str(path),
-                                sheet=name, size=f"{extent.xml_bytes / 1024**2:,.0f} MB")
-            if extent is not None and extent.cells > MAX_FILLED_CELLS:
-                raise ReadError("readers.error.sheet_too_big", path=str(path), sheet=name,
-                                cells=extent.cells, limit=MAX_FILLED_CELLS)
+            _refuse_huge(path, name, extent)
             try:
-                if extent is not None and extent.box > MAX_BOX_CELLS:
+                if extent is not None and extent.box > MAX_BOX_CELLS and fmt != "ods":
                     sparse = _sparse_grid(path, name)
                     if sparse is None:
                         raise ReadError("readers.error.sheet_too_big", path=str(path),
@@ -363,7 +484,12 @@ def open_workbook(path: Path) -> list[SheetSource]:
                     grid, top, left, outside = sparse
                     sources.append(_sheet_source(path, fmt, name, grid, (top, left, outside)))
                     continue
-                grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                sheet = workbook.get_sheet_by_name(name)
+                if _box(sheet) > MAX_BOX_CELLS:  # xls, xlsb: the box is built, not its lists
+                    grid, top, left, outside = _calamine_sparse(path, sheet)
+                    sources.append(_sheet_source(path, fmt, name, grid, (top, left, outside)))
+                    continue
+                grid = sheet.to_python(skip_empty_area=False)
             except ReadError:
                 raise
             except Exception as exc:
@@ -373,3 +499,13 @@ def open_workbook(path: Path) -> list[SheetSource]:
     finally:
         workbook.close()
     return sources
+
+
+def _refuse_huge(path: Path, name: str, extent: Extent | None) -> None:
+    """A sheet packed like a zip bomb, or with more filled cells than a table has."""
+    if extent is not None and extent.refused:
+        raise ReadError("readers.error.sheet_packed_too_big", path=str(path),
+                        sheet=name, size=f"{extent.xml_bytes / 1024**2:,.0f} MB")
+    if extent is not None and extent.cells > MAX_FILLED_CELLS:
+        raise ReadError("readers.error.sheet_too_big", path=str(path), sheet=name,
+                        cells=extent.cells, limit=MAX_FILLED_CELLS)

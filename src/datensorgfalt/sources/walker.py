@@ -17,6 +17,7 @@ from datensorgfalt.sources.layout import (
     fit_row,
     is_blank,
     is_sparse,
+    looks_like_footer,
     looks_like_header,
 )
 
@@ -82,6 +83,9 @@ class TableWalker:
             if self._starts_new_section(row):
                 self._end(self._pending[0][0], "new_section")
                 return []
+            if looks_like_footer(row):  # a sum line: a footer if nothing but notes follow
+                self._pending.append((line, row))
+                return []
             out = self._flush_as_data()
             out.append(self._emit(row, line))
             return out
@@ -102,7 +106,7 @@ class TableWalker:
             if is_blank(row):
                 seen_blank = True
                 continue
-            if seen_blank or is_sparse(row, self.layout.profile):
+            if seen_blank or is_sparse(row, self.layout.profile) or looks_like_footer(row):
                 rest = [r for _ln, r in self._pending[index:] if not is_blank(r)]
                 self.stats["footer"] += len(rest)
                 self.stats["footer_line"] = self.stats["footer_line"] or line

@@ -14,6 +14,7 @@ from datensorgfalt.engine.parsing import (
     null_tokens,
     typed_expr,
 )
+from datensorgfalt.services.quality import value_counts
 from datensorgfalt.services.quality.context import (
     ROW,
     VIEW,
@@ -22,24 +23,14 @@ from datensorgfalt.services.quality.context import (
     in_batches,
 )
 from datensorgfalt.services.quality.findings import QualityFinding
+from datensorgfalt.services.quality.value_checks import (
+    DATE_FAMILIES,
+    NUMBER_FAMILIES,
+    PATTERN_SQL,
+    check_parts,
+    pattern_part,
+)
 
-# Cheap LIKE predicates over the raw text {v}: which way a date or a number is written.
-DATE_FAMILIES = {
-    "dd.mm.yyyy": "{v} LIKE '%_._%._%' AND {v} NOT LIKE '%-%'",
-    "yyyy-mm-dd": "{v} LIKE '____-__-__%'",
-    "dd/mm/yyyy": "{v} LIKE '%_/_%/_%'",
-    "yyyymmdd": "length({v}) = 8 AND TRY_CAST({v} AS UINTEGER) IS NOT NULL",
-}
-NUMBER_FAMILIES = {
-    "1.234,56": "({v} LIKE '%,_' OR {v} LIKE '%,__' OR {v} LIKE '%.%,%')",
-    "1,234.56": "({v} LIKE '%._' OR {v} LIKE '%.__' OR {v} LIKE '%,%.%') AND {v} NOT LIKE '%.%,%'",
-}
-# What a valid value looks like, per semantic type, as a predicate over the clean text {v}.
-PATTERN_SQL = {
-    "postal_code": "strlen({v}) = 5 AND regexp_full_match({v}, '[0-9]{{5}}')",
-    "email": "{v} LIKE '%@%.%' AND NOT contains({v}, ' ') AND NOT starts_with({v}, '@')",
-    "phone": "regexp_full_match({v}, '\\+?[0-9 /().-]{{6,}}')",
-}
 PATTERN_CODES = {"postal_code": "invalid-postal-code", "email": "invalid-email",
                  "phone": "invalid-phone", "iban": "invalid-iban"}
 IQR_FACTOR = 3.0
@@ -68,6 +59,10 @@ def _deferred(col: ColumnFacts) -> bool:
         and col.semantic not in PATTERN_SQL
 
 
+def _count_if(condition: str) -> str:
+    return f"count_if({condition})"
+
+
 def _pass_one_parts(col: ColumnFacts, i: int) -> list[str]:
     c, t = f"c{i}", f"t{i}"
     value = f"r{i}" if col.raw_text else c
@@ -83,18 +78,8 @@ def _pass_one_parts(col: ColumnFacts, i: int) -> list[str]:
             f"min(length({r})) AS lmin{i}", f"max(length({r})) AS lmax{i}",
             f"avg(length({r})) AS lavg{i}",
         ]
-        if col.kind != "text":
-            parts.append(f"count({t}) AS ok{i}")
-        if col.temporal:
-            parts += [f"count_if({pat.format(v=c)}) AS df{i}_{k}"
-                      for k, pat in enumerate(DATE_FAMILIES.values())]
-        if col.kind == "decimal":
-            parts += [f"count_if({pat.format(v=c)}) AS nf{i}_{k}"
-                      for k, pat in enumerate(NUMBER_FAMILIES.values())]
-    if col.semantic in PATTERN_SQL:
-        text = f"CAST({c} AS VARCHAR)"
-        parts.append(f"count_if({c} IS NOT NULL AND NOT ({PATTERN_SQL[col.semantic].format(v=text)}"
-                     f")) AS pat{i}")
+        parts += check_parts(col, i, _count_if)
+    parts += pattern_part(col, i, _count_if)
     if col.numeric:
         parts += [f"min({t}) AS min{i}", f"max({t}) AS max{i}", f"avg({t}) AS avg{i}",
                   f"stddev_samp({t}) AS sd{i}",
@@ -114,6 +99,18 @@ def pass_one(ctx: TableContext) -> None:
 
 
 def _pass_one_values(ctx: TableContext, batch: list[tuple[int, ColumnFacts]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    by_row = []
+    for i, col in batch:
+        if value_counts.wanted(ctx, col):
+            value_counts.build(ctx, col, i)
+            found |= value_counts.values(ctx, col, i, _inner(col, i))
+        else:
+            by_row.append((i, col))
+    return found | (_pass_one_rows(ctx, by_row) if by_row else {})
+
+
+def _pass_one_rows(ctx: TableContext, batch: list[tuple[int, ColumnFacts]]) -> dict[str, Any]:
     inner = [_inner(col, i) for i, col in batch]
     parts = [p for i, col in batch for p in _pass_one_parts(col, i)]
     cursor = ctx.con.execute(
@@ -186,6 +183,9 @@ def _category(col: ColumnFacts) -> bool:
 def _value_counts(ctx: TableContext, cols: list[ColumnFacts], totals: list[str]) -> list:
     """Exact value counts of several columns in one scan (GROUPING SETS); ``totals`` are
     aggregates over the whole table computed in the same scan (the empty grouping set)."""
+    for col in [c for c in cols if c.value_table]:  # counted in pass one already
+        _store_counts(col.stats, value_counts.pairs(ctx, col))
+    cols = [c for c in cols if not c.value_table]
     if not cols:
         return list(ctx.sql(f"SELECT {', '.join(totals)} FROM {VIEW}")[0]) if totals else []
     names = [f"v{i}" for i in range(len(cols))]

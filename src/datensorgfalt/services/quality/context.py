@@ -43,6 +43,8 @@ class ColumnFacts:
     stats: dict[str, Any] = field(default_factory=dict)
     # few distinct values in the sample: count every value in the main pass already
     category_guess: bool = False
+    # the temporary table of its distinct raw values and their counts (``value_counts``)
+    value_table: str | None = None
 
     @property
     def kind(self) -> str:

@@ -3,6 +3,7 @@ inferred storage type (readers' ``infer_column``) and the semantic type."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,14 +32,19 @@ class TableProfile:
     columns: list[ColumnProfile] = field(default_factory=list)
 
 
-def profile(source: TableSource) -> TableProfile:
-    """Stream the table once: count its rows, keep the first rows as a sample."""
+def profile(source: TableSource,
+            sink: Callable[[pa.RecordBatch], None] | None = None) -> TableProfile:
+    """Stream the table once: count its rows, keep the first rows as a sample. ``sink`` gets
+    every batch (the scan stages a large file's table while it reads it anyway); with a sink
+    the whole table is read even when the reader knows its row count."""
     known_rows = getattr(source, "row_count", None)
     samples: dict[int, list[Any]] = {}
     types: dict[int, pa.DataType] = {}
     names = list(source.header)
     rows = 0
     for batch in source.batches(BATCH_ROWS):
+        if sink is not None:
+            sink(batch)
         if rows < SAMPLE_ROWS:
             take = batch.slice(0, SAMPLE_ROWS - rows)
             for index in range(batch.num_columns):
@@ -47,7 +53,7 @@ def profile(source: TableSource) -> TableProfile:
             if not names:
                 names = list(batch.schema.names)
         rows += batch.num_rows
-        if known_rows is not None and rows >= SAMPLE_ROWS:
+        if known_rows is not None and rows >= SAMPLE_ROWS and sink is None:
             break  # the reader knows the row count: no need to read the rest
     count = known_rows if known_rows is not None else rows
     columns = [

@@ -4,13 +4,16 @@ and writing it to the catalog in one transaction."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from datensorgfalt.catalog.store import Catalog, dataset_id_for
 from datensorgfalt.engine.fingerprint import modified_at, part_fingerprint
+from datensorgfalt.engine.staging import adopt_staged, file_state
 from datensorgfalt.i18n import t
 from datensorgfalt.services.scan import catalog_writes as writes
 from datensorgfalt.services.scan import folders
@@ -44,7 +47,7 @@ def scan_unit(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
             return _folder(unit, workspace, catalog, known, run_id, worker)
         if unit.kind == "folder":  # a folder that could not be listed
             raise unit.error or OSError(str(unit.path))
-        return _table_file(unit, catalog, known, run_id, worker)
+        return _table_file(unit, workspace, catalog, known, run_id, worker)
     except Exception as exc:  # noqa: BLE001 - one bad unit must never stop the scan
         location = unit.url or (file_location(unit.path) if unit.path else "")
         return _run_failure(catalog, run_id, location, exc, known)
@@ -79,8 +82,8 @@ def _unchanged(before: list[writes.Known], size: int, modified=None, sha=None) -
     return first.modified_at == modified if sha is None else first.sha256 == sha
 
 
-def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int,
-                worker: FileWorker) -> UnitResult:
+def _table_file(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known,
+                run_id: int, worker: FileWorker) -> UnitResult:
     path = unit.path
     source = file_location(path)
     if unit.error is not None:
@@ -106,13 +109,33 @@ def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int,
         with catalog.session() as session:
             writes.touch(session, [k.id for k in before if k.status == "active"], modified)
         return UnitResult("unchanged", {source})
+    stage = _stage_path(workspace, stat.st_size)
     try:
-        tables: list[tuple[ReadTable, TableProfile]] = worker.call("tables", path)
+        return _read_tables(path, workspace, catalog, known, run_id, worker, base, sha,
+                            (stage, file_state(stat)))
+    finally:
+        if stage is not None:  # kept only when adopted as the staged copy
+            stage.unlink(missing_ok=True)
+
+
+def _read_tables(path: Path, workspace: Workspace, catalog: Catalog, known: Known,
+                 run_id: int, worker: FileWorker, base: dict, sha: str,
+                 staging: tuple[Path | None, str]) -> UnitResult:
+    """Read the tables of a file in the worker and store them. ``staging``: where the worker
+    may write the table as Parquet, and the file's size and mtime before the read."""
+    source = base["details"]["source"]
+    stage, state = staging
+    before = known.get(source, [])
+    try:
+        staging_args = [stage] if stage is not None else []  # small files: just the path
+        tables: list[tuple[ReadTable, TableProfile]] = worker.call("tables", path,
+                                                                   *staging_args)
     except FileNotFoundError:
         raise
     except Exception as exc:  # noqa: BLE001 - readers and libraries raise many kinds
         return _unreadable(catalog, run_id, source, path, base, exc, before, worker)
     outcome = "changed" if any(k.status != "deleted" for k in before) else "new"
+    staged = None
     with catalog.session() as session:
         locations = []
         for table, table_profile in tables:
@@ -121,11 +144,30 @@ def _table_file(unit: Unit, catalog: Catalog, known: Known, run_id: int,
             if table_profile.row_count == 0 and table_profile.columns:
                 findings.append(writes.finding("no-rows", "warning",
                                               t("scan.finding.no_rows")))
-            writes.upsert_dataset(session, table.location, fields, table_profile.columns,
-                                 findings, run_id, new=not before)
+            dataset = writes.upsert_dataset(session, table.location, fields,
+                                            table_profile.columns, findings, run_id,
+                                            new=not before)
+            if table.staged:
+                staged = dataset
             locations.append(table.location)
         _forget_missing_parts(session, before, locations, run_id)
+    if staged is not None and stage is not None:  # the copy belongs to the stored dataset
+        adopt_staged(workspace, staged, stage, state)
     return UnitResult(outcome, {source}, len(tables))
+
+
+#: Delimited files from this size on are staged for ``quality`` while the scan reads them
+#: (a small file is staged in no time when ``quality`` needs it).
+STAGE_WHILE_SCANNING_BYTES = 4 * 1024 * 1024
+
+
+def _stage_path(workspace: Workspace, size: int) -> Path | None:
+    if size < STAGE_WHILE_SCANNING_BYTES:
+        return None
+    return workspace.path("tmp", f"scan-{os.getpid()}-{next(_STAGES)}.parquet")
+
+
+_STAGES = itertools.count()
 
 
 def _table_fields(path: Path, table, table_profile: TableProfile, base: dict,

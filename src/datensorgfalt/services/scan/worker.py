@@ -82,6 +82,7 @@ class ReadTable:
     dialect: dict[str, Any]
     issues: list[Issue]
     header: list[str]
+    staged: str | None = None  # the Parquet copy written while reading (name in the stage)
 
 
 # -- the tasks a worker runs ---------------------------------------------------------------
@@ -92,17 +93,43 @@ def _task_sha256(path: Path) -> str:
     return sha256_file(path)
 
 
-def _task_tables(path: Path) -> list[tuple[ReadTable, Any]]:
+def _task_tables(path: Path, stage: Path | None = None) -> list[tuple[ReadTable, Any]]:
+    """The tables of a file and their profiles. With ``stage``, the table of a delimited file
+    (read whole anyway) is also written there as Parquet for ``quality``."""
     from datensorgfalt.services.scan.table_profile import profile
     from datensorgfalt.sources.registry import open_tables
 
     read = []
-    for table in open_tables(path):
-        table_profile = profile(table)  # may add issues while streaming: read them after
+    tables = list(open_tables(path))
+    for table in tables:
+        sink = _stage_sink(table, stage) if len(tables) == 1 else None
+        try:
+            table_profile = profile(table, sink)  # may add issues while streaming: read after
+        except BaseException:
+            if sink is not None:
+                sink.discard()
+            raise
+        if sink is not None:
+            sink.close(schema=_string_schema(table.header))
         read.append((ReadTable(table.location, str(table.name), table.format,
                                dict(table.dialect), list(table.issues),
-                               [str(h) for h in table.header]), table_profile))
+                               [str(h) for h in table.header],
+                               sink.target.name if sink is not None else None), table_profile))
     return read
+
+
+def _stage_sink(table: Any, stage: Path | None) -> Any:
+    from datensorgfalt.engine.staging import ParquetSink
+    from datensorgfalt.sources.delimited import DelimitedSource
+
+    return ParquetSink(stage) if stage is not None and isinstance(table, DelimitedSource) \
+        else None
+
+
+def _string_schema(header: list[Any]) -> Any:
+    import pyarrow as pa
+
+    return pa.schema([(str(name), pa.string()) for name in header])
 
 
 def _task_text(path: Path) -> str:
@@ -117,7 +144,7 @@ def _task_image(path: Path) -> dict:
     return describe_image(path)
 
 
-TASKS: dict[str, Callable[[Path], Any]] = {
+TASKS: dict[str, Callable[..., Any]] = {
     "sha256": _task_sha256, "tables": _task_tables, "text": _task_text, "image": _task_image,
 }
 
@@ -181,11 +208,11 @@ def _serve(connection: Connection, memory_mb: int | None, parent: int) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     while True:
         try:
-            task, path = connection.recv()
+            task, path, args = connection.recv()
         except (EOFError, OSError):
             return
         try:
-            reply: tuple = ("ok", TASKS[task](path))
+            reply: tuple = ("ok", TASKS[task](path, *args))
         except BaseException as exc:  # noqa: BLE001 - every failure goes back as data
             reply = ("error", _pack_error(exc))
         try:
@@ -230,13 +257,13 @@ class FileWorker:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def call(self, task: str, path: Path) -> Any:
+    def call(self, task: str, path: Path, *args: Any) -> Any:
         if not self.isolated:
-            return TASKS[task](path)
+            return TASKS[task](path, *args)
         connection = self._start()
         budget = self.limits.budget(_size(path))
         try:
-            connection.send((task, path))
+            connection.send((task, path, args))
             if not connection.poll(budget):
                 self._stop()
                 raise ReadError("scan.limit.file_too_slow", seconds=round(budget))

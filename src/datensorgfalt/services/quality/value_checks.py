@@ -1,0 +1,49 @@
+"""The per-value checks of pass one as SQL: which way a date or a number is written, what a
+valid value of a semantic type looks like, and the aggregates counting them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from datensorgfalt.services.quality.context import ColumnFacts
+
+# Cheap LIKE predicates over the raw text {v}: which way a date or a number is written.
+DATE_FAMILIES = {
+    "dd.mm.yyyy": "{v} LIKE '%_._%._%' AND {v} NOT LIKE '%-%'",
+    "yyyy-mm-dd": "{v} LIKE '____-__-__%'",
+    "dd/mm/yyyy": "{v} LIKE '%_/_%/_%'",
+    "yyyymmdd": "length({v}) = 8 AND TRY_CAST({v} AS UINTEGER) IS NOT NULL",
+}
+NUMBER_FAMILIES = {
+    "1.234,56": "({v} LIKE '%,_' OR {v} LIKE '%,__' OR {v} LIKE '%.%,%')",
+    "1,234.56": "({v} LIKE '%._' OR {v} LIKE '%.__' OR {v} LIKE '%,%.%') AND {v} NOT LIKE '%.%,%'",
+}
+# What a valid value looks like, per semantic type, as a predicate over the clean text {v}.
+PATTERN_SQL = {
+    "postal_code": "strlen({v}) = 5 AND regexp_full_match({v}, '[0-9]{{5}}')",
+    "email": "{v} LIKE '%@%.%' AND NOT contains({v}, ' ') AND NOT starts_with({v}, '@')",
+    "phone": "regexp_full_match({v}, '\\+?[0-9 /().-]{{6,}}')",
+}
+
+
+def check_parts(col: ColumnFacts, i: int, count: Callable[[str], str]) -> list[str]:
+    """Aggregates over the clean value ``c{i}`` and typed value ``t{i}`` of a raw text
+    column: parsed values, date and number format families. ``count(condition)`` is the SQL
+    counting the values for which ``condition`` holds."""
+    c, t = f"c{i}", f"t{i}"
+    parts = [f"{count(f'{t} IS NOT NULL')} AS ok{i}"] if col.kind != "text" else []
+    if col.temporal:
+        parts += [f"{count(pat.format(v=c))} AS df{i}_{k}"
+                  for k, pat in enumerate(DATE_FAMILIES.values())]
+    if col.kind == "decimal":
+        parts += [f"{count(pat.format(v=c))} AS nf{i}_{k}"
+                  for k, pat in enumerate(NUMBER_FAMILIES.values())]
+    return parts
+
+
+def pattern_part(col: ColumnFacts, i: int, count: Callable[[str], str]) -> list[str]:
+    """The count of values that do not look like a valid value of the column's meaning."""
+    if col.semantic not in PATTERN_SQL:
+        return []
+    valid = PATTERN_SQL[col.semantic].format(v=f"CAST(c{i} AS VARCHAR)")
+    return [f"{count(f'c{i} IS NOT NULL AND NOT ({valid})')} AS pat{i}"]

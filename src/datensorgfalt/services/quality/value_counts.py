@@ -1,0 +1,109 @@
+"""Pass one over a column's distinct values instead of its rows.
+
+Parsing a raw text cell (placeholder test, number or date parse, format families, patterns) is
+what a profile spends its time on. A column of a large table that repeats few values (dates,
+quantities, codes) is therefore first grouped to ``(value, count)`` in a temporary table, once,
+and every figure of pass one is computed over the distinct values, each weighted by its count:
+the same figures as over the rows, with the parsing done once per distinct value. The table
+also gives pass two the exact value counts of the column for free.
+
+Only the quartiles differ in kind: over the rows they come from ``approx_quantile`` (a t-digest,
+whose result on a large table already depends on how the threads split the rows); here they
+are exact (``quantile_disc``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datensorgfalt.services.quality.context import VIEW, ColumnFacts, TableContext
+from datensorgfalt.services.quality.value_checks import check_parts, pattern_part
+
+#: From this many rows on, columns that repeat few values are profiled over their distinct
+#: values (below, the rows are cheap enough and the quartiles stay the t-digest's).
+VALUE_COUNT_ROWS = 250_000
+WEIGHT = '"__datensorgfalt_anzahl"'
+QUARTILES = (0.25, 0.5, 0.75)
+EMPTY = "''"
+
+
+def wanted(ctx: TableContext, col: ColumnFacts) -> bool:
+    """Is ``col`` profiled over its distinct values?"""
+    return (ctx.rows >= VALUE_COUNT_ROWS and col.category_guess and col.raw_text
+            and col.duck_type.upper().startswith("VARCHAR"))
+
+
+def build(ctx: TableContext, col: ColumnFacts, i: int) -> str:
+    """The temporary table of ``col``'s distinct raw values and their counts."""
+    name = f"vc_{i}"
+    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {col.q}, count(*) AS "
+                    f"{WEIGHT} FROM {VIEW} GROUP BY ALL")
+    col.value_table = name
+    return name
+
+
+def pairs(ctx: TableContext, col: ColumnFacts) -> list[tuple[Any, int]]:
+    """The column's non-null values with their counts (as pass two's value counts)."""
+    return [(v, int(n)) for v, n in ctx.sql(
+        f"SELECT {col.q}, {WEIGHT} FROM {col.value_table} WHERE {col.q} IS NOT NULL")]
+
+
+def _count(condition: str) -> str:
+    return f"coalesce(sum({WEIGHT}) FILTER (WHERE {condition}), 0)"
+
+
+def weighted_parts(col: ColumnFacts, i: int) -> list[str]:
+    """Pass one's aggregates (``column_checks._pass_one_parts``) over weighted distinct
+    values ``r{i}`` (raw), ``c{i}`` (clean), ``t{i}`` (typed); no spread and quartiles."""
+    r, t = f"r{i}", f"t{i}"
+    parts = [
+        f"{_count(f'{r} IS NOT NULL')} AS n{i}", f"approx_count_distinct({r}) AS d{i}",
+        f"{_count(f'c{i} IS NULL AND {r} IS NOT NULL AND trim({r}) = {EMPTY}')} AS b{i}",
+        f"{_count(f'c{i} IS NULL AND {r} IS NOT NULL AND trim({r}) <> {EMPTY}')} AS p{i}",
+        f"min(length({r})) AS lmin{i}", f"max(length({r})) AS lmax{i}",
+        f"sum(length({r}) * {WEIGHT}) / nullif({_count(f'{r} IS NOT NULL')}, 0) AS lavg{i}",
+        *check_parts(col, i, _count), *pattern_part(col, i, _count),
+    ]
+    if col.numeric:
+        exact = f"CAST({t} AS HUGEINT)" if col.kind == "integer" else t
+        parts += [f"min({t}) AS min{i}", f"max({t}) AS max{i}",
+                  f"sum({exact} * {WEIGHT}) / nullif({_count(f'{t} IS NOT NULL')}, 0) "
+                  f"AS avg{i}"]
+    elif col.temporal:
+        parts += [f"min({t}) AS min{i}", f"max({t}) AS max{i}"]
+    return parts
+
+
+def values(ctx: TableContext, col: ColumnFacts, i: int, inner: tuple[str, str]
+           ) -> dict[str, Any]:
+    """Pass one's figures of ``col`` from its table of distinct values."""
+    first, second = inner
+    typed = (f"(SELECT {second}, {WEIGHT} FROM (SELECT {first}, {WEIGHT} "
+             f"FROM {col.value_table}))")
+    parts = weighted_parts(col, i)
+    cursor = ctx.con.execute(f"SELECT {', '.join(parts)} FROM {typed}")
+    names = [d[0] for d in cursor.description]
+    found = dict(zip(names, cursor.fetchone(), strict=True))
+    if f"avg{i}" in found and found[f"avg{i}"] is not None:
+        found[f"avg{i}"] = float(found[f"avg{i}"])
+    if f"lavg{i}" in found and found[f"lavg{i}"] is not None:
+        found[f"lavg{i}"] = float(found[f"lavg{i}"])
+    if col.numeric:
+        found[f"sd{i}"], found[f"qs{i}"] = _spread(ctx, typed, i, found[f"avg{i}"])
+    return found
+
+
+def _spread(ctx: TableContext, typed: str, i: int, mean: float | None
+            ) -> tuple[float | None, list[Any] | None]:
+    """Sample standard deviation and quartiles (``quantile_disc``) over weighted values."""
+    if mean is None:
+        return None, None
+    t = f"t{i}"
+    ranks = ", ".join(f"min({t}) FILTER (WHERE cum >= floor((total - 1) * {q}) + 1)"
+                      for q in QUARTILES)
+    row = ctx.sql(
+        f"SELECT sqrt(sum({WEIGHT} * ({t} - ?) ^ 2) / nullif(max(total) - 1, 0)), {ranks} "
+        f"FROM (SELECT {t}, {WEIGHT}, sum({WEIGHT}) OVER (ORDER BY {t} ROWS BETWEEN "
+        f"UNBOUNDED PRECEDING AND CURRENT ROW) AS cum, sum({WEIGHT}) OVER () AS total "
+        f"FROM {typed} WHERE {t} IS NOT NULL)", [mean])[0]
+    return row[0], list(row[1:])

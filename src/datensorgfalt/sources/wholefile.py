@@ -1,0 +1,116 @@
+"""The whole-file lane: a large, clean UTF-8 delimited file read by pyarrow's C++ CSV reader
+in one go (several threads), instead of chunk by chunk through Python.
+
+The chunk lanes (``fastrows``) check every chunk for what the walker would judge: blank lines,
+repeated headers, stray quotes, sum lines, ragged rows. This lane makes the same checks over
+the whole file first, at C speed - the raw bytes for NULs and stray quotes, a first streaming
+read for the width of every row and the first cells - and reads the file only when none of it
+occurs. Otherwise the caller walks the file as before. The rows are the same either way.
+"""
+
+from __future__ import annotations
+
+import mmap
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from datensorgfalt.sources.fastrows import ArrowChunks
+from datensorgfalt.sources.records import stray_quote_pattern
+from datensorgfalt.sources.walker import TableWalker
+
+#: a ``delimited.DelimitedSource`` (named so: delimited imports this module)
+DelimitedSource = Any
+
+#: Smaller files gain nothing from it (the chunk lanes read them in a moment).
+WHOLE_FILE_BYTES = 1 << 20
+BLOCK_BYTES = 4 << 20
+#: Up to this size the tables of the checking read are kept, not read a second time.
+KEEP_BYTES = 256 << 20
+
+
+def whole_file_tables(source: DelimitedSource) -> Iterator[pa.Table] | None:
+    """The table of ``source`` in pieces (string columns c0, c1 ...) if the whole-file lane
+    may read it, else None."""
+    lane = ArrowChunks(source.csv_dialect, source.layout.width,
+                       _header_key(source), source.layout.padding)
+    if not _suits(source, lane) or not _clean_bytes(source.path, source):
+        return None
+    keep = source.path.stat().st_size <= KEEP_BYTES
+    kept = []
+    try:
+        for table in _read(source, lane):
+            if not _clean_table(table, lane):
+                return None
+            if keep:
+                kept.append(table)
+    except (pa.ArrowException, OSError, ValueError):
+        return None
+    return _pieces(source, iter(kept) if keep else _read(source, lane))
+
+
+def _header_key(source: DelimitedSource) -> tuple[str, ...] | None:
+    return TableWalker(source.layout, joiner=source.csv_dialect.delimiter).header_key
+
+
+def _suits(source: DelimitedSource, lane: ArrowChunks) -> bool:
+    layout = source.layout
+    try:
+        size = source.path.stat().st_size
+    except OSError:
+        return False
+    return (size >= WHOLE_FILE_BYTES and lane.usable and not layout.padding
+            and source.encoding.name == "utf-8" and not source.encoding.bom
+            and not source.dialect.get("footer_lines"))
+
+
+def _clean_bytes(path: Path, source: DelimitedSource) -> bool:
+    """No NUL byte and no quote inside a word anywhere in the file (the walker repairs
+    those); both searched in the raw bytes (UTF-8 keeps every ASCII byte as it is)."""
+    dialect = source.csv_dialect
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if data.find(b"\x00") >= 0:
+            return False
+        if dialect.quotechar and data.find(dialect.quotechar.encode()) >= 0:
+            pattern = re.compile(stray_quote_pattern(dialect).pattern.encode())
+            if pattern.search(data):
+                return False
+    return True
+
+
+def _skip(source: DelimitedSource) -> int:
+    layout = source.layout
+    return layout.start + len(layout.header_rows) + bool(source.dialect.get("separator_line"))
+
+
+def _read(source: DelimitedSource, lane: ArrowChunks) -> Iterator[pa.Table]:
+    read = pacsv.ReadOptions(column_names=lane.names, skip_rows=_skip(source),
+                             block_size=BLOCK_BYTES, use_threads=True)
+    reader = pacsv.open_csv(source.path, read_options=read, parse_options=lane.parse_options,
+                            convert_options=lane.convert_options)
+    for batch in reader:
+        yield pa.Table.from_batches([batch])
+
+
+def _clean_table(table: pa.Table, lane: ArrowChunks) -> bool:
+    """No row the walker would judge: a blank line (its first cell blank), a sum line or a
+    repeated header (its first cell says so). Ragged rows stopped the reader already."""
+    if table.num_rows == 0:
+        return True
+    first = table.column(0)
+    if pc.any(pc.match_substring_regex(first, lane.blank_cell)).as_py():
+        return False
+    if pc.any(pc.match_substring_regex(first, lane.footer)).as_py():
+        return False
+    return not (lane.header_key and lane._table_repeats_header(table))
+
+
+def _pieces(source: DelimitedSource, tables: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    offset = source.offset
+    for table in tables:
+        yield table.select(range(offset, table.num_columns)) if offset else table
