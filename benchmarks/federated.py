@@ -79,8 +79,15 @@ def run_cli(root: Path, parts: list[pd.DataFrame], target: str, kind: str, round
                           capture_output=True, text=True, check=False)
     seconds = time.monotonic() - started
     if done.returncode != 0:
-        raise SystemExit(done.stderr)
+        raise SystemExit(done.stderr + _log_tails(root))
     return json.loads(done.stdout), seconds
+
+
+def _log_tails(root: Path, size: int = 1500) -> str:
+    """The end of every Flower log of the failed run (the temporary folder goes away)."""
+    logs = sorted((root / ".datensorgfalt" / "federated").glob("fed-*/protokolle/*.log"))
+    return "".join(f"\n--- {log.name}\n{log.read_text('utf-8', 'replace')[-size:]}"
+                   for log in logs)
 
 
 def overall(root: Path, payload: dict) -> dict:
