@@ -224,10 +224,8 @@ def pull(trustee: Trustee, start: dict) -> Reply:
     return trustee.request("GET", path, token=token)
 
 
-@pytest.fixture(scope="package")
-def trustee(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trustee]:
-    home = tmp_path_factory.mktemp("treuhand")
-    init_trustee(home)  # in-process: each CLI start costs seconds on a busy machine
+def _running_trustee(home: Path, db_url: str | None = None) -> Trustee:
+    init_trustee(home, db_url)  # in-process: each CLI start costs seconds on a busy machine
     found = Trustee(home, free_port())
     added = run_cli("trustee", "participant", "add", "Firma owner", "--home", str(home),
                     "--json")
@@ -236,5 +234,26 @@ def trustee(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trustee]:
     for role in ("consumer", "other"):  # the same entry point, without another process start
         found.people[role] = add_participant(home, f"Firma {role}")
     found.start()
+    return found
+
+
+@pytest.fixture(scope="package")
+def trustee(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trustee]:
+    """The trustee on its default store, SQLite."""
+    found = _running_trustee(tmp_path_factory.mktemp("treuhand"))
     yield found
     found.stop()
+
+
+@pytest.fixture(scope="package")
+def pg_trustee(tmp_path_factory: pytest.TempPathFactory, postgres) -> Iterator[Trustee]:
+    """The trustee on a fresh database of the throwaway PostgreSQL (``trustee init --db``)."""
+    found = _running_trustee(tmp_path_factory.mktemp("treuhand-pg"), postgres.new_database())
+    yield found
+    found.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_trustee(request: pytest.FixtureRequest) -> Trustee:
+    """For the tests that must hold on both stores: flows, authorization, counting."""
+    return request.getfixturevalue("trustee" if request.param == "sqlite" else "pg_trustee")

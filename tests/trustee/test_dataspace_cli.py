@@ -30,7 +30,9 @@ def companies(tmp_path: Path) -> dict[str, Path]:
     return {"a": tmp_path / "a", "b": tmp_path / "b"}
 
 
-def test_offer_catalog_get_status(trustee: Trustee, companies: dict[str, Path], cli) -> None:
+def test_offer_catalog_get_status(any_trustee: Trustee, companies: dict[str, Path],
+                                  cli) -> None:
+    trustee = any_trustee
     owner, consumer = trustee.people["owner"], trustee.people["consumer"]
     offered = cli("dataspace", "offer", "verschleiss.csv", "--trustee", trustee.base,
                   "--token", owner["token"], "--purpose", "KI-Training", "--until",

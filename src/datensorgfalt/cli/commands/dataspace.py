@@ -11,6 +11,7 @@ from datensorgfalt.cli.common import (
     handles_errors,
     json_option,
     open_catalog,
+    overwrite_option,
     print_json,
     workspace_option,
 )
@@ -76,10 +77,12 @@ def register(app: typer.Typer) -> None:
         url: str = _url(), token: str = _token(),
         purpose: str = typer.Option(..., "--purpose", help=t("dataspace.help.purpose")),
         out: Path = typer.Option(..., "--out", help=t("dataspace.help.out")),
+        overwrite: bool = overwrite_option(),
         workspace: Path = workspace_option(), as_json: bool = json_option(),
     ) -> None:
         with open_catalog(workspace) as (ws, catalog):
-            record = get_offer(ws, catalog, offer, url, token, purpose, out)
+            record = get_offer(ws, catalog, offer, url, token, purpose, out,
+                               overwrite=overwrite)
         if as_json:
             print_json(record)
         else:

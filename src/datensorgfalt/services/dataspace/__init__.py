@@ -56,9 +56,9 @@ def read_catalog(url: str, token: str) -> dict[str, Any]:
 
 
 def get_offer(workspace: Workspace, catalog: Catalog, offer_id: str, url: str, token: str,
-              purpose: str, out: Path) -> dict[str, Any]:
+              purpose: str, out: Path, *, overwrite: bool = False) -> dict[str, Any]:
     """Negotiate, transfer and check the hash; the file is written only when all went well."""
-    target = check_output(out, catalog=catalog)
+    target = check_output(out, catalog=catalog, overwrite=overwrite)
     trustee = Connection(url, token)
     found = next((d for d in read_catalog(url, token).get("dataset", [])
                   if any(p.get("@id") == offer_id for p in d.get("hasPolicy", []))), None)

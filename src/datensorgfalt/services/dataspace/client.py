@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -36,6 +37,8 @@ class Connection:
         except urllib.error.HTTPError as exc:
             raise DataspaceError("dataspace.error.refused", status=exc.code,
                                  reason=_reason(exc.read())) from None
+        except http.client.HTTPException:  # an answer cut off half-way (IncompleteRead)
+            raise DataspaceError("dataspace.error.cut_off", url=self.base) from None
         except (OSError, ValueError):
             raise DataspaceError("dataspace.error.unreachable", url=self.base) from None
 

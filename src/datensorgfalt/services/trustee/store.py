@@ -75,7 +75,15 @@ audit = Table(
 
 
 def open_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+    for scheme in ("postgresql://", "postgres://"):  # psycopg 3, the driver we ship
+        if url.startswith(scheme):
+            url = "postgresql+psycopg://" + url[len(scheme):]
+    if url.startswith("postgresql"):
+        # the HTTP layer runs requests in up to 40 threads: enough connections for them
+        engine = create_engine(url, future=True, pool_size=10, max_overflow=30,
+                               pool_pre_ping=True)
+    else:
+        engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
