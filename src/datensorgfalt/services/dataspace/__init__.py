@@ -13,6 +13,7 @@ from typing import Any
 from datensorgfalt.catalog.results import save_result
 from datensorgfalt.catalog.store import Catalog
 from datensorgfalt.services.dataspace.client import CONTEXT, Connection, DataspaceError
+from datensorgfalt.services.dataspace.summary import KIND, shared_and_received
 from datensorgfalt.services.outputs import check_output, writing
 from datensorgfalt.services.sharing import (
     build_policy,
@@ -24,8 +25,7 @@ from datensorgfalt.services.sharing import (
 from datensorgfalt.workspace import Workspace
 
 __all__ = ["DataspaceError", "dataspace_status", "get_offer", "offer_dataset",
-           "read_catalog"]
-KIND = "dataspace"
+           "read_catalog", "shared_and_received"]
 
 
 def offer_dataset(workspace: Workspace, catalog: Catalog, selector: str, url: str, token: str,
@@ -44,7 +44,7 @@ def offer_dataset(workspace: Workspace, catalog: Catalog, selector: str, url: st
         "sha256": hashlib.sha256(data).hexdigest()})
     record = {"direction": "shared", "trustee": url, "dataset": dataset.id,
               "title": dataset.title, "protected": protected, "policy": to_odrl(policy),
-              **answer}
+              "partner": ", ".join(answer.get("partners") or []) or None, **answer}
     with catalog.session() as session:
         save_result(session, KIND, record, key=answer["offer_id"], dataset_id=dataset.id)
     return record
@@ -92,6 +92,7 @@ def get_offer(workspace: Workspace, catalog: Catalog, offer_id: str, url: str, t
         temporary.write_bytes(data)
     record = {"direction": "received", "trustee": url, "offer_id": offer_id,
               "dataset_id": found["@id"], "title": found.get("title"), "sha256": digest,
+              "partner": found.get("publisher"), "purpose": find_purpose(purpose).id,
               "bytes": len(data), "file": str(target), "agreement": agreement["agreement"],
               "transfer": transfer["providerPid"]}
     with catalog.session() as session:

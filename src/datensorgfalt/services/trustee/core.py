@@ -155,7 +155,14 @@ class Trustee:
                 nonce=nonce, ciphertext=sealed, created=audit_log.now()))
             self._log(conn, owner.id, "offer", offer=offer_id, dataset=dataset_id, sha256=sha,
                       size=len(data))
-        return {"dataset_id": dataset_id, "offer_id": offer_id, "sha256": sha}
+        return {"dataset_id": dataset_id, "offer_id": offer_id, "sha256": sha,
+                "partners": [self._names().get(who, who) for who in policy.assignees]}
+
+    def _names(self) -> dict[str, str]:
+        """Participant ids -> the names they were added with (shown to the parties)."""
+        with self.engine.connect() as conn:
+            return {row.id: row.name for row in conn.execute(
+                select(participants.c.id, participants.c.name))}
 
     # catalog ------------------------------------------------------------------------------
     def _visible(self, row: Any, who: Participant) -> bool:
@@ -167,7 +174,8 @@ class Trustee:
     def catalog(self, who: Participant, base_url: str) -> dict[str, Any]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(offers).order_by(offers.c.created)).all()
-        found = [self._dataset(row, base_url) for row in rows if self._visible(row, who)]
+        names = self._names()
+        found = [self._dataset(row, base_url, names) for row in rows if self._visible(row, who)]
         catalog = {"@context": CONTEXT, "@id": f"{base_url}/dsp/catalog", "@type": "Catalog",
                    "participantId": "urn:datensorgfalt:trustee",
                    "service": [self._service(base_url)]}
@@ -178,17 +186,18 @@ class Trustee:
             row = conn.execute(select(offers).where(offers.c.dataset_id == dataset_id)).first()
         if row is None or not self._visible(row, who):
             raise ProtocolProblem(404, CATALOG, "not_found", [t("trustee.error.no_dataset")])
-        return {"@context": CONTEXT} | self._dataset(row, base_url)
+        return {"@context": CONTEXT} | self._dataset(row, base_url, self._names())
 
     @staticmethod
     def _service(base_url: str) -> dict[str, Any]:
         return {"@id": "urn:datensorgfalt:trustee:service", "@type": "DataService",
                 "endpointURL": f"{base_url}/dsp"}
 
-    def _dataset(self, row: Any, base_url: str) -> dict[str, Any]:
+    def _dataset(self, row: Any, base_url: str, names: dict[str, str]) -> dict[str, Any]:
         policy = json.loads(row.policy)
         policy.pop("@context", None)
         return {"@id": row.dataset_id, "@type": "Dataset", "title": row.title,
+                "publisher": names.get(row.owner, row.owner),
                 "hasPolicy": [policy],
                 "distribution": [{"@type": "Distribution", "format": PULL,
                                   "accessService": "urn:datensorgfalt:trustee:service"}],
