@@ -224,7 +224,7 @@ def pull(trustee: Trustee, start: dict) -> Reply:
     return trustee.request("GET", path, token=token)
 
 
-def _running_trustee(home: Path, db_url: str | None = None) -> Trustee:
+def running_trustee(home: Path, db_url: str | None = None) -> Trustee:
     init_trustee(home, db_url)  # in-process: each CLI start costs seconds on a busy machine
     found = Trustee(home, free_port())
     added = run_cli("trustee", "participant", "add", "Firma owner", "--home", str(home),
@@ -240,7 +240,7 @@ def _running_trustee(home: Path, db_url: str | None = None) -> Trustee:
 @pytest.fixture(scope="package")
 def trustee(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trustee]:
     """The trustee on its default store, SQLite."""
-    found = _running_trustee(tmp_path_factory.mktemp("treuhand"))
+    found = running_trustee(tmp_path_factory.mktemp("treuhand"))
     yield found
     found.stop()
 
@@ -248,7 +248,7 @@ def trustee(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trustee]:
 @pytest.fixture(scope="package")
 def pg_trustee(tmp_path_factory: pytest.TempPathFactory, postgres) -> Iterator[Trustee]:
     """The trustee on a fresh database of the throwaway PostgreSQL (``trustee init --db``)."""
-    found = _running_trustee(tmp_path_factory.mktemp("treuhand-pg"), postgres.new_database())
+    found = running_trustee(tmp_path_factory.mktemp("treuhand-pg"), postgres.new_database())
     yield found
     found.stop()
 
