@@ -19,6 +19,7 @@ from datensorgfalt.services.sharing import (
     build_policy,
     find_purpose,
     holds_personal_data,
+    refuse_past,
     shareable_table,
     to_odrl,
 )
@@ -32,6 +33,7 @@ def offer_dataset(workspace: Workspace, catalog: Catalog, selector: str, url: st
                   purpose: str, *, until: str | None = None, max_transfers: int | None = None,
                   assignee: str | None = None) -> dict[str, Any]:
     """Put one table on the trustee (a protected copy when it holds personal data)."""
+    refuse_past(until)
     dataset = catalog.dataset(selector)
     protected = holds_personal_data(catalog, dataset)
     policy = build_policy(purpose, assignee=assignee, until=until, max_transfers=max_transfers,

@@ -7,9 +7,8 @@ from typing import Any
 
 from datensorgfalt.catalog.store import Catalog
 from datensorgfalt.i18n import t
+from datensorgfalt.services.sharing.package import RECORD_KIND as KIND
 from datensorgfalt.services.sharing.policy import Policy, PolicyRefused, find_purpose, parse_policy
-
-KIND = "dataspace"
 
 
 def shared_and_received(catalog: Catalog) -> list[dict[str, Any]]:
@@ -24,7 +23,9 @@ def shared_and_received(catalog: Catalog) -> list[dict[str, Any]]:
 def _row(record: dict[str, Any]) -> dict[str, Any]:
     received = record.get("direction") == "received"
     policy = _policy(record.get("agreement") if received else record.get("policy"))
-    agreement = (record.get("agreement") or {}).get("@id") if received else None
+    # a package carries its agreement; an offer on a trustee becomes one per consumer
+    agreement = (record.get("agreement") or {}).get("@id") if received else \
+        record.get("offer_id") if record.get("channel") == "package" else None
     return {
         "direction": record.get("direction"),
         "direction_label": t(f"dataspace.report.{record.get('direction')}"),
@@ -36,6 +37,7 @@ def _row(record: dict[str, Any]) -> dict[str, Any]:
         "max_transfers": policy.max_transfers if policy else None,
         "agreement": agreement or t("dataspace.report.offer", offer=record.get("offer_id")),
         "trustee": record.get("trustee"),
+        "channel": record.get("channel") or "trustee",
     }
 
 
