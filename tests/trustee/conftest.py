@@ -32,6 +32,7 @@ from tests.helpers.shared import SHARED
 SRC = Path(__file__).resolve().parents[2] / "src"
 DSP = SHARED / "conformance" / "dataspace-protocol" if SHARED else None
 CONTEXT = ["https://w3id.org/dspace/2025/1/context.jsonld"]
+POLLS = "urn:datensorgfalt:consumer:polls"  # no http(s) callback: the trustee sends nothing
 SCHEMAS = {
     "CatalogRequestMessage": "catalog/catalog-request-message-schema.json",
     "Catalog": "catalog/catalog-schema.json",
@@ -45,6 +46,8 @@ SCHEMAS = {
         "negotiation/contract-agreement-verification-message-schema.json",
     "ContractNegotiationTerminationMessage":
         "negotiation/contract-negotiation-termination-message-schema.json",
+    "ContractNegotiationEventMessage":
+        "negotiation/contract-negotiation-event-message-schema.json",
     "TransferRequestMessage": "transfer/transfer-request-message-schema.json",
     "TransferProcess": "transfer/transfer-process-schema.json",
     "TransferStartMessage": "transfer/transfer-start-message-schema.json",
@@ -180,7 +183,7 @@ class Trustee:
         return reply.json() if reply.status == 201 else reply
 
     def negotiate(self, who: str, offer_id: str, dataset_id: str, purpose: str,
-                  consumer_pid: str | None = None) -> Reply:
+                  consumer_pid: str | None = None, callback: str = POLLS) -> Reply:
         from datensorgfalt.services.sharing.policy import find_purpose
 
         message = {"@context": CONTEXT, "@type": "ContractRequestMessage",
@@ -189,7 +192,7 @@ class Trustee:
                              "permission": [{"action": "use", "constraint": [
                                  {"leftOperand": "purpose", "operator": "eq",
                                   "rightOperand": find_purpose(purpose).iri}]}]},
-                   "callbackAddress": "https://consumer.invalid/callback"}
+                   "callbackAddress": callback}
         return self.dsp("POST", "/dsp/negotiations/request", message, who)
 
     def agree(self, who: str, offer: dict, purpose: str = "ai_training") -> dict:
@@ -205,12 +208,12 @@ class Trustee:
         return agreement
 
     def request_transfer(self, who: str, agreement_id: str,
-                         consumer_pid: str | None = None) -> Reply:
+                         consumer_pid: str | None = None, callback: str = POLLS) -> Reply:
         return self.dsp("POST", "/dsp/transfers/request", {
             "@context": CONTEXT, "@type": "TransferRequestMessage",
             "consumerPid": consumer_pid or f"urn:uuid:{uuid.uuid4()}",
             "agreementId": agreement_id, "format": "HttpData-PULL",
-            "callbackAddress": "https://consumer.invalid/callback"}, who)
+            "callbackAddress": callback}, who)
 
     def start_message(self, who: str, transfer_pid: str) -> dict:
         return self.dsp("GET", f"/dsp/transfers/{transfer_pid}/start", who=who).json()

@@ -96,3 +96,13 @@ def test_third_party_is_refused_and_the_report_shows_both_sides(
             assert shown in section, (company, shown)
     received = html.split('<section id="sharing">')[1]
     assert received.count("<tr>") == 2  # the heading and one row: the same offer got twice
+
+
+def test_an_end_date_in_the_past_is_refused_before_anything_is_offered(
+        companies: dict[str, Path], cli) -> None:
+    refused = cli("dataspace", "offer", "verschleiss.csv", "--trustee", "http://127.0.0.1:9",
+                  "--token", "egal", "--purpose", "KI-Training", "--until", "2020-01-31",
+                  cwd=companies["a"])
+    assert refused.exit_code == 1
+    message = refused.output.strip()
+    assert "\n" not in message and "2020-01-31" in message and "Vergangenheit" in message

@@ -12,7 +12,7 @@ from typing import Any
 
 from datensorgfalt.catalog.results import save_result
 from datensorgfalt.catalog.store import Catalog
-from datensorgfalt.services.dataspace.client import CONTEXT, Connection, DataspaceError
+from datensorgfalt.services.dataspace.client import CONTEXT, POLLS, Connection, DataspaceError
 from datensorgfalt.services.dataspace.summary import KIND, shared_and_received
 from datensorgfalt.services.outputs import check_output, writing
 from datensorgfalt.services.sharing import (
@@ -71,7 +71,8 @@ def get_offer(workspace: Workspace, catalog: Catalog, offer_id: str, url: str, t
                "offer": {"@type": "Offer", "@id": offer_id, "target": found["@id"],
                          "permission": [{"action": "use", "constraint": [
                              {"leftOperand": "purpose", "operator": "eq",
-                              "rightOperand": find_purpose(purpose).iri}]}]}}
+                              "rightOperand": find_purpose(purpose).iri}]}]},
+               "callbackAddress": POLLS}
     negotiation = trustee.json("POST", "/dsp/negotiations/request", request)
     pid = negotiation["providerPid"]
     agreement = trustee.json("GET", f"/dsp/negotiations/{pid}/agreement")
@@ -81,7 +82,8 @@ def get_offer(workspace: Workspace, catalog: Catalog, offer_id: str, url: str, t
     transfer = trustee.json("POST", "/dsp/transfers/request", {
         "@context": CONTEXT, "@type": "TransferRequestMessage",
         "consumerPid": f"urn:uuid:{uuid.uuid4()}",
-        "agreementId": agreement["agreement"]["@id"], "format": "HttpData-PULL"})
+        "agreementId": agreement["agreement"]["@id"], "format": "HttpData-PULL",
+        "callbackAddress": POLLS})
     start = trustee.json("GET", f"/dsp/transfers/{transfer['providerPid']}/start")
     address = start["dataAddress"]
     one_time = next(p["value"] for p in address["endpointProperties"]

@@ -11,6 +11,9 @@ from typing import Any
 from datensorgfalt.errors import DatensorgfaltError
 
 CONTEXT = ["https://w3id.org/dspace/2025/1/context.jsonld"]
+# our side has no server to be called back: it asks for the agreement and the start message
+# itself; a callback address that is no http(s) URL tells the trustee so (the schema needs one)
+POLLS = "urn:datensorgfalt:consumer:polls"
 TIMEOUT = 60
 
 

@@ -33,6 +33,7 @@ from datensorgfalt.services.sharing.policy import (
     to_odrl,
 )
 from datensorgfalt.services.trustee import audit as audit_log
+from datensorgfalt.services.trustee.callbacks import Callbacks, reachable
 from datensorgfalt.services.trustee.home import Home
 from datensorgfalt.services.trustee.store import (
     negotiations,
@@ -64,6 +65,10 @@ class ProtocolProblem(Exception):
         return body
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -83,9 +88,21 @@ class Trustee:
         self._key = home.signing_key
         self._aes = AESGCM(home.data_key)
         self._lock = threading.Lock()
+        self._callbacks = Callbacks(self._called_back)
 
     def close(self) -> None:
+        self._callbacks.close()
         self.engine.dispose()
+
+    def _called_back(self, url: str, message_type: str, status: int) -> None:
+        with self._write() as conn:
+            self._log(conn, "trustee", "callback", url=url, message=message_type, status=status)
+
+    @staticmethod
+    def _message(message_type: str, provider_pid: str, consumer_pid: str,
+                 **fields: Any) -> dict[str, Any]:
+        return {"@context": CONTEXT, "@type": message_type, "providerPid": provider_pid,
+                "consumerPid": consumer_pid, **fields}
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -225,8 +242,10 @@ class Trustee:
         decision = evaluate(stored, Request(assignee=who.id, purpose=purpose,
                                             transfers_so_far=self._count(row.id, who.id)))
         provider_pid = f"urn:uuid:{uuid.uuid4()}"
+        callback = _text(message.get("callbackAddress"))
         values: dict[str, Any] = dict(provider_pid=provider_pid, consumer_pid=consumer_pid,
-                                      consumer=who.id, offer_id=row.id, purpose=purpose)
+                                      consumer=who.id, offer_id=row.id, purpose=purpose,
+                                      callback=callback)
         with self._write() as conn:
             self._log(conn, who.id, "negotiation_requested", negotiation=provider_pid,
                       offer=row.id, purpose=purpose)
@@ -248,6 +267,14 @@ class Trustee:
         with self.engine.connect() as conn:
             saved = conn.execute(select(negotiations).where(
                 negotiations.c.provider_pid == provider_pid)).one()
+        if saved.agreement:
+            self._callbacks.send(callback, f"/negotiations/{consumer_pid}/agreement",
+                                 self._agreement_message(saved))
+        else:
+            self._callbacks.send(callback, f"/negotiations/{consumer_pid}/termination",
+                                 self._message("ContractNegotiationTerminationMessage",
+                                               provider_pid, consumer_pid, code="policy",
+                                               reason=decision.reasons))
         return 201, self._answer_negotiation(saved)
 
     def _answer_negotiation(self, row: Any) -> dict[str, Any]:
@@ -291,12 +318,19 @@ class Trustee:
         row = self._negotiation_of(who, provider_pid)
         if not row.agreement:
             raise self._bad_state(row, NEGOTIATION)
-        return {"@context": CONTEXT, "@type": "ContractAgreementMessage",
-                "providerPid": row.provider_pid, "consumerPid": row.consumer_pid,
-                "agreement": json.loads(row.agreement)}
+        return self._agreement_message(row)
+
+    def _agreement_message(self, row: Any) -> dict[str, Any]:
+        return self._message("ContractAgreementMessage", row.provider_pid, row.consumer_pid,
+                             agreement=json.loads(row.agreement))
 
     def verify_agreement(self, who: Participant, provider_pid: str) -> dict[str, Any]:
-        return self._move(who, provider_pid, {"AGREED"}, "FINALIZED", "agreement_verified")
+        moved = self._move(who, provider_pid, {"AGREED"}, "FINALIZED", "agreement_verified")
+        callback = self._negotiation_of(who, provider_pid).callback
+        self._callbacks.send(callback, f"/negotiations/{moved['consumerPid']}/events",
+                             self._message("ContractNegotiationEventMessage", provider_pid,
+                                           moved["consumerPid"], eventType="FINALIZED"))
+        return moved
 
     def terminate_negotiation(self, who: Participant, provider_pid: str) -> dict[str, Any]:
         return self._move(who, provider_pid, {"REQUESTED", "OFFERED", "ACCEPTED", "AGREED",
@@ -334,7 +368,10 @@ class Trustee:
                 transfers.c.agreement_id.in_(agreed),
                 transfers.c.state.in_(("STARTED", "COMPLETED")))).all()) if agreed else 0
 
-    def request_transfer(self, who: Participant, message: dict[str, Any]) -> tuple[int, dict]:
+    def request_transfer(self, who: Participant, message: dict[str, Any],
+                         base_url: str | None = None) -> tuple[int, dict]:
+        """A transfer process; with an http(s) callback address and ``base_url`` the start
+        message (data address, one-time token) is also sent there."""
         consumer_pid = str(message.get("consumerPid"))
         with self.engine.connect() as conn:
             known = conn.execute(select(transfers).where(
@@ -360,10 +397,11 @@ class Trustee:
                                     transfers_so_far=self._count(neg.offer_id, who.id)))
         provider_pid = f"urn:uuid:{uuid.uuid4()}"
         state = "STARTED" if decision.allowed else "TERMINATED"
+        callback = _text(message.get("callbackAddress"))
         with self._write() as conn:
             conn.execute(transfers.insert().values(
                 provider_pid=provider_pid, consumer_pid=consumer_pid, consumer=who.id,
-                agreement_id=neg.agreement_id, state=state,
+                agreement_id=neg.agreement_id, state=state, callback=callback,
                 reasons=None if decision.allowed else json.dumps(decision.reasons)))
             self._log(conn, who.id, "transfer_requested", transfer=provider_pid,
                       agreement=neg.agreement_id)
@@ -372,6 +410,14 @@ class Trustee:
         with self.engine.connect() as conn:
             saved = conn.execute(select(transfers).where(
                 transfers.c.provider_pid == provider_pid)).one()
+        if not decision.allowed:
+            self._callbacks.send(callback, f"/transfers/{consumer_pid}/termination",
+                                 self._message("TransferTerminationMessage", provider_pid,
+                                               consumer_pid, code="policy",
+                                               reason=decision.reasons))
+        elif base_url and reachable(callback):
+            self._callbacks.send(callback, f"/transfers/{consumer_pid}/start",
+                                 self.start_message(who, provider_pid, base_url))
         return 201, self._answer_transfer(saved)
 
     def _answer_transfer(self, row: Any) -> dict[str, Any]:
@@ -440,6 +486,9 @@ class Trustee:
                          .values(token_hash=None, state="COMPLETED"))
             self._log(conn, row.consumer, "transfer", transfer=provider_pid, offer=offer.id,
                       sha256=offer.sha256)
+        self._callbacks.send(row.callback, f"/transfers/{row.consumer_pid}/completion",
+                             self._message("TransferCompletionMessage", provider_pid,
+                                           row.consumer_pid))
         return data, {"sha256": offer.sha256, "file_name": offer.file_name,
                       "media_type": offer.media_type}
 
