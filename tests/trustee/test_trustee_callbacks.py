@@ -63,15 +63,22 @@ def consumer() -> Iterator[Consumer]:
     found.server.server_close()
 
 
-def test_agreement_event_start_and_completion_are_sent_back(trustee: Trustee,
-                                                            consumer: Consumer) -> None:
+def _ask(trustee: Trustee, consumer: Consumer, purpose: str, path: str
+         ) -> tuple[str, object, dict]:
+    """Negotiate with a callback address; the consumer pid, the answer and what was pushed."""
     offer = trustee.offer("owner", DATA)
     cpid = f"urn:uuid:{uuid.uuid4()}"
-    asked = trustee.negotiate("consumer", offer["offer_id"], offer["dataset_id"], "ai_training",
-                              cpid, callback=consumer.address)
-    assert asked.status == 201
-    pushed = consumer.wait(f"/rueckruf/negotiations/{cpid}/agreement")
+    answer = trustee.negotiate("consumer", offer["offer_id"], offer["dataset_id"], purpose,
+                               cpid, callback=consumer.address)
+    pushed = consumer.wait(f"/rueckruf/negotiations/{cpid}/{path}")
     check_message(pushed)
+    return cpid, answer, pushed
+
+
+def test_agreement_event_start_and_completion_are_sent_back(trustee: Trustee,
+                                                            consumer: Consumer) -> None:
+    cpid, asked, pushed = _ask(trustee, consumer, "ai_training", "agreement")
+    assert asked.status == 201
     assert pushed["@type"] == "ContractAgreementMessage"
     assert pushed["agreement"]["assignee"] == trustee.people["consumer"]["participant_id"]
 
@@ -108,13 +115,8 @@ def test_agreement_event_start_and_completion_are_sent_back(trustee: Trustee,
 
 
 def test_a_denial_is_sent_back_as_termination(trustee: Trustee, consumer: Consumer) -> None:
-    offer = trustee.offer("owner", DATA)
-    cpid = f"urn:uuid:{uuid.uuid4()}"
-    denied = trustee.negotiate("consumer", offer["offer_id"], offer["dataset_id"], "research",
-                               cpid, callback=consumer.address)
+    _, denied, ended = _ask(trustee, consumer, "research", "termination")
     assert denied.status == 400
-    ended = consumer.wait(f"/rueckruf/negotiations/{cpid}/termination")
-    check_message(ended)
     assert ended["reason"] == denied.json()["reason"]
 
 
