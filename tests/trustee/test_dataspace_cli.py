@@ -94,6 +94,8 @@ def test_third_party_is_refused_and_the_report_shows_both_sides(
         assert "Geteilte und empfangene Daten" in section
         for shown in (direction, partner, "KI-Training", "2099-06-30"):
             assert shown in section, (company, shown)
+    shown = cli("dataspace", "status", cwd=companies["b"]).output
+    assert shown.startswith("Empfangen: ") and owner["name"] in shown and "2099-06-30" in shown
     received = html.split('<section id="sharing">')[1]
     assert received.count("<tr>") == 2  # the heading and one row: the same offer got twice
 

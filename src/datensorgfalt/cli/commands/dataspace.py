@@ -21,6 +21,7 @@ from datensorgfalt.services.dataspace import (
     get_offer,
     offer_dataset,
     read_catalog,
+    shared_and_received,
 )
 
 
@@ -95,12 +96,12 @@ def register(app: typer.Typer) -> None:
                        as_json: bool = json_option()) -> None:
         with open_catalog(workspace) as (_, catalog):
             records = dataspace_status(catalog)
+            rows = shared_and_received(catalog)
         if as_json:
             print_json(records)
             return
-        if not records:
+        if not rows:
             console.print(t("dataspace.cli.none"))
-        for record in records:
-            console.print(t(f"dataspace.cli.{record['direction']}_line",
-                            title=record.get("title") or "?", trustee=record["trustee"],
-                            offer=record.get("offer_id")), markup=False)
+        for row in rows:
+            console.print(t("dataspace.cli.line", **(row | {
+                "direction_label": row["direction_label"].capitalize()})), markup=False)
