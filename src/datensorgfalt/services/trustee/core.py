@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -47,6 +48,8 @@ CONTEXT = ["https://w3id.org/dspace/2025/1/context.jsonld"]
 PULL = "HttpData-PULL"
 TOKEN_SECONDS = 300
 NEGOTIATION, TRANSFER, CATALOG = "ContractNegotiationError", "TransferError", "CatalogError"
+# an offer without its encrypted data: what catalog and negotiation read (only the pull needs it)
+OFFER_TERMS = [column for column in offers.c if column.name not in ("nonce", "ciphertext")]
 
 
 class ProtocolProblem(Exception):
@@ -63,6 +66,13 @@ class ProtocolProblem(Exception):
             body["providerPid"] = self.provider_pid or "urn:datensorgfalt:unknown"
             body["consumerPid"] = self.consumer_pid or "urn:datensorgfalt:unknown"
         return body
+
+
+@lru_cache(maxsize=1024)
+def stored_policy(text: str) -> Policy:
+    """An offer's stored policy, parsed once per process (JSON-LD expansion is the costly
+    part of every catalog and negotiation request; stored policies never change)."""
+    return parse_policy(json.loads(text))
 
 
 def _text(value: Any) -> str | None:
@@ -185,12 +195,12 @@ class Trustee:
     def _visible(self, row: Any, who: Participant) -> bool:
         if row.owner == who.id:
             return True
-        assignees = parse_policy(json.loads(row.policy)).assignees
+        assignees = stored_policy(row.policy).assignees
         return not assignees or who.id in assignees
 
     def catalog(self, who: Participant, base_url: str) -> dict[str, Any]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(offers).order_by(offers.c.created)).all()
+            rows = conn.execute(select(*OFFER_TERMS).order_by(offers.c.created)).all()
         names = self._names()
         found = [self._dataset(row, base_url, names) for row in rows if self._visible(row, who)]
         catalog = {"@context": CONTEXT, "@id": f"{base_url}/dsp/catalog", "@type": "Catalog",
@@ -200,7 +210,8 @@ class Trustee:
 
     def dataset(self, who: Participant, dataset_id: str, base_url: str) -> dict[str, Any]:
         with self.engine.connect() as conn:
-            row = conn.execute(select(offers).where(offers.c.dataset_id == dataset_id)).first()
+            row = conn.execute(select(*OFFER_TERMS).where(
+                offers.c.dataset_id == dataset_id)).first()
         if row is None or not self._visible(row, who):
             raise ProtocolProblem(404, CATALOG, "not_found", [t("trustee.error.no_dataset")])
         return {"@context": CONTEXT} | self._dataset(row, base_url, self._names())
@@ -231,14 +242,14 @@ class Trustee:
             return 200, self._answer_negotiation(known)
         offer_doc = message.get("offer") or {}
         with self.engine.connect() as conn:
-            row = conn.execute(select(offers).where(
+            row = conn.execute(select(*OFFER_TERMS).where(
                 offers.c.id == str(offer_doc.get("@id")))).first()
         if row is None or not self._visible(row, who) or \
                 offer_doc.get("target") not in (None, row.dataset_id):
             raise ProtocolProblem(404, NEGOTIATION, "not_found", [t("trustee.error.no_offer")],
                                   consumer_pid=consumer_pid)
         purpose = self._requested_purpose(offer_doc, consumer_pid)
-        stored = parse_policy(json.loads(row.policy))
+        stored = stored_policy(row.policy)
         decision = evaluate(stored, Request(assignee=who.id, purpose=purpose,
                                             transfers_so_far=self._count(row.id, who.id)))
         provider_pid = f"urn:uuid:{uuid.uuid4()}"
@@ -392,7 +403,7 @@ class Trustee:
                                   consumer_pid=consumer_pid)
         with self.engine.connect() as conn:
             offer = conn.execute(select(offers.c.policy).where(offers.c.id == neg.offer_id)).one()
-        decision = evaluate(parse_policy(json.loads(offer.policy)),
+        decision = evaluate(stored_policy(offer.policy),
                             Request(assignee=who.id, purpose=neg.purpose,
                                     transfers_so_far=self._count(neg.offer_id, who.id)))
         provider_pid = f"urn:uuid:{uuid.uuid4()}"
