@@ -96,6 +96,12 @@ echo "== Passende KI-Anwendungsfälle"
 echo "== Machbarkeitsnachweis: Absatzprognose (Ist: Vorjahreswert, Soll aus dem Anwendungsfall)"
 "$DS" poc --usecase sales-forecast -w "$DIR" --yes --budget 60s \
   --forecast-out "$DIR/.datensorgfalt/export/absatzprognose.csv"
+echo "== Gemeinsam lernen: Verschleißmodell mit drei Kunden, ohne dass Daten das Haus verlassen"
+# the customers' machine data lie in $DIR/.partner/ (one folder per customer's machine)
+(cd "$DIR" && "$OLDPWD/$DS" federated run \
+  --party "Kunde A=.partner/kunde_a/maschinendaten.csv" \
+  --party "Kunde B=.partner/kunde_b/maschinendaten.csv" \
+  --party "Kunde C=.partner/kunde_c/maschinendaten.csv" --target verschleiss)
 echo "== Bericht für die Geschäftsführung"
 "$DS" report -w "$DIR"
 echo
