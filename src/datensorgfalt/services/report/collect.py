@@ -9,6 +9,7 @@ from typing import Any
 from datensorgfalt.catalog import Catalog
 from datensorgfalt.i18n import keys, language, t
 from datensorgfalt.services import evidence as ev
+from datensorgfalt.services.dataspace.summary import shared_and_received
 from datensorgfalt.services.readiness import assess, stored_answers
 from datensorgfalt.services.report.federated import latest_federated
 from datensorgfalt.services.usecases import match_all
@@ -36,6 +37,7 @@ def collect(workspace: Workspace | None, catalog: Catalog) -> dict[str, Any]:
     data["next_steps"] = _next_steps(data)
     data["summary"] = _summary(data, evidence)
     data["series"] = _series(evidence)
+    data["sharing"] = shared_and_received(catalog)  # issue 15: empty when nothing was shared
     return data
 
 
