@@ -8,7 +8,7 @@ echo "== 1. Beispieldaten der Musterfirma erzeugen"
 rm -rf "$DIR"
 "$DS" demo "$DIR"
 echo "== 2. Arbeitsbereich mit Datenkatalog anlegen"
-"$DS" init "$DIR"
+"$DS" init "$DIR" --land NW
 echo "== 3. Daten durchsuchen und in den Katalog aufnehmen"
 # exit code 1 = some files could not be read: the demo company has broken files on purpose
 rc=0
