@@ -62,3 +62,22 @@ def test_readiness_names_help_for_the_companys_land(cli, tmp_path: Path) -> None
                for line in data["help"])
     text = cli("readiness", "--answers", answers, cwd=tmp_path).output
     assert "Wer jetzt helfen kann" in text and "Stand des Hilfe-Verzeichnisses" in text
+
+
+def test_usecase_gaps_name_help_for_the_companys_land(cli, tmp_path: Path) -> None:
+    """An empty catalog: every use case lacks data; the gap names one offer, the Land's own
+    first, and the directory's date."""
+    assert cli("init", "--land", "BY", cwd=tmp_path).exit_code == 0
+    result = cli("usecases", "--json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    matches = data if isinstance(data, list) else data["matches"]
+    gaps = [m for m in matches if m["verdict"] != "now"]
+    assert gaps and all(len(m["help"]) == 1 for m in gaps)
+    offers = {o["id"]: o for o in load("help")["offers"]}
+    assert all(not offers[m["help"][0]["id"]]["lands"] or "BY" in offers[m["help"][0]["id"]][
+        "lands"] for m in gaps)
+    assert gaps[0]["help"][0]["regional"]  # KI Transfer+ serves Bayern
+    text = cli("usecases", cwd=tmp_path).output
+    assert "Wer jetzt helfen kann" in text and f"Stand des Hilfe-Verzeichnisses: " \
+        f"{directory_checked()}" in text
