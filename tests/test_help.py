@@ -35,7 +35,13 @@ def test_regional_offers_come_first_and_never_for_another_land() -> None:
         for dimension in DIMENSIONS:
             assert all(not o["lands"] or land in o["lands"] for o in offers_for(dimension, land))
     assert all(not o["lands"] for o in offers_for("data", None))
-    assert [o["id"] for o in offers_for("finances", "BY")] == ["foerderdatenbank"]
+    funding = offers_for("finances", "BY")
+    assert "foerderdatenbank" in {o["id"] for o in funding} and all(
+        not o["lands"] for o in funding)
+    kinds = {o["kind"] for o in load("help")["offers"]}
+    assert {"edih", "chamber", "funding", "centre", "ai_trainers"} <= kinds
+    assert all(o.get("pays_for", {}).get("de") for o in load("help")["offers"]
+               if o["kind"] == "funding" and o["id"] != "foerderdatenbank")
 
 
 def test_help_lines_name_one_offer_per_dimension_in_plain_words() -> None:

@@ -76,6 +76,7 @@ def help_for(dimensions: list[str], land: str | None = None,
         lines.append({
             "dimension": dimension, "id": offer["id"], "name": offer["name"],
             "offer": loc(offer["offer"]), "url": offer["url"], "land": land,
+            "kind": offer["kind"], "pays_for": loc(offer.get("pays_for")),
             "regional": bool(offer["lands"]), "checked": str(offer["checked"]),
             "text": t("support.line", topic=titles.get(dimension, dimension), name=offer["name"],
                       offer=loc(offer["offer"]), url=offer["url"]),

@@ -139,9 +139,10 @@ def daily_features(external: External, first: pd.Timestamp, last: pd.Timestamp) 
 def period_features(external: External, ds: pd.Series, freq: str) -> pd.DataFrame:
     """The daily values summed up per period starting at each ``ds`` (counts and sums per
     period; means for the temperature); NaN where the weather does not reach."""
-    starts = pd.to_datetime(pd.Series(ds)).reset_index(drop=True)
+    every = pd.to_datetime(pd.Series(ds)).reset_index(drop=True)
     if freq == "H":
-        starts = starts.dt.floor("D")
+        every = every.dt.floor("D")
+    starts = pd.Series(every.unique())  # a panel repeats its dates: each period once
     offset = pd.tseries.frequencies.to_offset(PANDAS_FREQ.get(freq, "D") if freq != "H"
                                               else "D")
     ends = starts.map(lambda s: s + offset - pd.Timedelta(days=1)) if freq not in ("D", "H") \
@@ -167,7 +168,8 @@ def period_features(external: External, ds: pd.Series, freq: str) -> pd.DataFram
             else:
                 row[name] = total * days / seen  # a missing day counts as an average one
         rows.append(row)
-    return pd.DataFrame(rows, columns=list(daily.columns))
+    per_period = pd.DataFrame(rows, columns=list(daily.columns), index=starts)
+    return per_period.reindex(every).reset_index(drop=True)
 
 
 def _season_position(ds: pd.Series, freq: str) -> pd.Series:
