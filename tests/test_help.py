@@ -87,3 +87,16 @@ def test_usecase_gaps_name_help_for_the_companys_land(cli, tmp_path: Path) -> No
     text = cli("usecases", cwd=tmp_path).output
     assert "Wer jetzt helfen kann" in text and f"Stand des Hilfe-Verzeichnisses: " \
         f"{directory_checked()}" in text
+
+
+def test_report_next_steps_name_help_for_the_land_and_the_date(cli, tmp_path: Path) -> None:
+    assert cli("init", "--land", "NW", cwd=tmp_path).exit_code == 0
+    answers = str(path_of("answers-example.yaml"))
+    assert cli("readiness", "--answers", answers, cwd=tmp_path).exit_code == 0
+    result = cli("report", "--json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    html = Path(json.loads(result.stdout)["html"]).read_text("utf-8")
+    steps = html.split('id="nextsteps"', 1)[1].split("</section>", 1)[0]
+    regional = [o["name"] for o in load("help")["offers"] if "NW" in o["lands"]]
+    assert any(name in steps for name in regional), steps
+    assert f"Stand des Hilfe-Verzeichnisses: {directory_checked()}" in steps

@@ -296,4 +296,5 @@ def _metrics(frame: pd.DataFrame) -> dict:
 def _number(value: float | None, sign: str = "") -> dict[str, str]:
     """One decimal, with a decimal comma in German."""
     text = "-" if value is None else f"{value:{sign}.1f}"
-    return {"de": text.replace(".", ","), "en": text}
+    return {"de": text.replace(".", ",").replace("-", "−") if value is not None else text,
+            "en": text}

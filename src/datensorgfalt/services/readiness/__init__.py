@@ -17,6 +17,7 @@ from datensorgfalt.services.readiness.assessment import (
     run_readiness,
     stored_answers,
     validate,
+    who_can_help,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "run_readiness",
     "stored_answers",
     "validate",
+    "who_can_help",
 ]

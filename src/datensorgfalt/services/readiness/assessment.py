@@ -386,14 +386,14 @@ def run_readiness(workspace: Workspace | None, catalog: Catalog,
     store_company_answers(workspace, answers)
     run_id = catalog.start_run("readiness", {"answers": len(answers)})
     result = assess(answers, ev.gather(workspace, catalog))
-    result |= _help(result, company_land(workspace))
+    result |= who_can_help(result, company_land(workspace))
     with catalog.session() as session:
         save_result(session, "readiness", result, key="assessment", run_id=run_id)
     catalog.finish_run(run_id, "ok", {"phase": result["phase"]["key"], "score": result["score"]})
     return result
 
 
-def _help(result: dict[str, Any], land: str | None) -> dict[str, Any]:
+def who_can_help(result: dict[str, Any], land: str | None) -> dict[str, Any]:
     """Who can help with the gaps first, then with the weakest dimensions."""
     order = [g["dimension"] for g in result["gaps"] if g.get("dimension")]
     order += [d["key"] for d in sorted(result["dimensions"], key=lambda d: d["score"])]
