@@ -55,3 +55,22 @@ def test_catalog_shows_open_data_apart_and_searchable(browsing: Browsing, cli,
         "dl-by-de/2.0"
     assert data["open_count"] >= 2
     assert all(not d.get("open_data") for d in data["datasets"])
+
+
+def test_readiness_asks_the_land_once_and_names_help_for_it(browsing: Browsing) -> None:
+    page, server = browsing.page, browsing.server
+    settings = server.root / ".datensorgfalt" / "settings.json"
+    stored = json.loads(settings.read_text())
+    if stored.pop("land", None):  # another test may have set it: ask again
+        settings.write_text(json.dumps(stored))
+    page.goto(server.base + "/reifegrad")
+    page.get_by_label("Zu Ihrem Betrieb (einmalig)").select_option("NW")
+    page.locator("input[name='q_S1']").first.check()  # an assessment needs an answer
+    page.locator("#save-answers").click()
+    assert json.loads(settings.read_text())["land"] == "NW"
+    assert page.locator("#company-land").count() == 0  # asked once
+    offers = page.locator("#help-offers li")
+    assert offers.count() >= 1
+    regional = ("Ruhr-OWL", "Lingen.Münster.Osnabrück", "ML2R", "Maschinelles Lernen")
+    assert any(name in page.locator("#help-offers").inner_text() for name in regional)
+    assert "Stand des Hilfe-Verzeichnisses" in page.content()
