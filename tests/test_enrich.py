@@ -87,6 +87,7 @@ def test_dwd_file_becomes_an_open_data_entry_once(cli, tmp_path: Path) -> None:
     assert len(weather) == 1 and weather[0]["licence_info"]["attribution"]
     assert weather[0]["publisher"] == "Deutscher Wetterdienst"
     assert "dwd" not in cli("catalog", "list", "--json", cwd=tmp_path).output  # not own data
+    _one_error(cli("opendata", "fetch", "dwd-01303", cwd=tmp_path))  # nothing to download
 
 
 HOSTILE = {

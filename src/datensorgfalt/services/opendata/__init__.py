@@ -110,6 +110,8 @@ def fetch_distribution(workspace: Workspace, catalog: Catalog, id_or_prefix: str
     """Downloads the first downloadable distribution of an open-data entry to ``out`` (default
     ``offene-daten/`` in the workspace root) and scans it into the catalog."""
     entry = open_entry(catalog, id_or_prefix)
+    if "weather" in entry:  # came from a file already; its access URL is the DWD's folder
+        raise OpenDataError("opendata.weather.error.fetch", id=entry["id"])
     url = next((d["download_url"] or d["access_url"] for d in entry["distributions"]
                 if is_url(d["download_url"] or d["access_url"] or "")), None)
     if url is None:
