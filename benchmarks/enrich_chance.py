@@ -12,7 +12,8 @@ and runs through the CLI:
 
 Printed: the verdict counts of each group and the seconds per run.
 
-Run: ``.venv/bin/python benchmarks/enrich_chance.py [--rounds 10] [--budget 30s]``.
+Run: ``.venv/bin/python benchmarks/enrich_chance.py [--rounds 10] [--budget 30s]
+[--first-seed 100] [--only chance|learnable]``.
 """
 
 from __future__ import annotations
@@ -78,11 +79,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--budget", default="30s")
+    parser.add_argument("--first-seed", type=int, default=100)
+    parser.add_argument("--only", choices=("chance", "learnable"))
     args = parser.parse_args()
-    for learnable in (False, True):
+    groups = {"chance": (False,), "learnable": (True,)}.get(args.only, (False, True))
+    for learnable in groups:
         verdicts, times = Counter(), []
         for seed in range(args.rounds):
-            verdict, seconds = one_run(100 + seed, learnable, args.budget)
+            verdict, seconds = one_run(args.first_seed + seed, learnable, args.budget)
             verdicts[verdict] += 1
             times.append(seconds)
         name = "feiertage (lernbar)" if learnable else "wetter (Zufall)"
