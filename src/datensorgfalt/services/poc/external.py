@@ -25,7 +25,6 @@ from datensorgfalt.catalog import Catalog
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
 from datensorgfalt.services.help import company_land
-from datensorgfalt.services.opendata import load_weather
 from datensorgfalt.services.poc import evaluation as ev
 from datensorgfalt.services.poc.budget import Deadline, run_step
 from datensorgfalt.services.poc.calendar import DEFAULT_STATE, holiday_dates
@@ -90,6 +89,9 @@ def resolve(workspace: Workspace, catalog: Catalog, text: str | None,
     land = company_land(workspace)
     external = External(holidays=holidays, land=land or DEFAULT_STATE, land_set=land is not None)
     if weather_id is not None:
+        # only here: the open-data package brings rdflib and the scan along
+        from datensorgfalt.services.opendata import load_weather
+
         entry, weather = load_weather(catalog, weather_id)
         dates = pd.to_datetime(series.long["ds"])
         known = weather.dropna(how="all").index
