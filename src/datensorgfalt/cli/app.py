@@ -30,7 +30,7 @@ from datensorgfalt.workspace import PRIVATE_UMASK
 
 COMMAND_MODULES = ["init", "demo", "catalog", "convert", "scan", "quality", "check", "privacy",
                    "rights", "protect", "readiness", "usecases", "poc", "report", "forget",
-                   "opendata", "policy", "keys", "share", "trustee", "dataspace", "ui"]
+                   "opendata", "policy", "keys", "share", "trustee", "dataspace", "federated", "ui"]
 OTHER_NAMES = {"predict": "poc"}  # commands registered by a module of another name
 ROOT_OPTIONS_WITH_VALUE = ("--lang",)
 

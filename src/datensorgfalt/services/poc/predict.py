@@ -28,10 +28,12 @@ class PocNotFound(DatensorgfaltError):
     """No saved PoC model with this id."""
 
 
+MODEL_FOLDERS = ("poc", "federated")  # PoC models and jointly trained (federated) ones
+
+
 def load_bundle(workspace: Workspace, poc_id: str) -> dict[str, Any]:
-    folder = workspace.folder / "poc"
-    matches = sorted(p for p in folder.glob(f"{poc_id}*/modell.joblib")) if folder.exists() \
-        else []
+    matches = sorted(p for name in MODEL_FOLDERS if (workspace.folder / name).exists()
+                     for p in (workspace.folder / name).glob(f"{poc_id}*/modell.joblib"))
     if len(matches) != 1:
         raise PocNotFound("poc.error.poc_not_found", id=poc_id)
     return joblib.load(matches[0])

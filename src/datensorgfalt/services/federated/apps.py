@@ -1,0 +1,249 @@
+"""The Flower apps: the ServerApp runs at the coordinator (inside the SuperLink's
+``flwr-serverapp`` process), the ClientApp at each party (inside its SuperNode's
+``flwr-clientapp`` process). Both are found through the app bundle's ``pyproject.toml``
+(``runner.app_bundle``); nothing is installed at run time.
+
+What a party sends, and only this: for the layout its column names and types, sums and counts
+(``layout.summarize``), in every round the model parameters and its number of training rows.
+Every reply is also written to the party's own folder (``gesendet.jsonl``) exactly as sent,
+so the party (and the tests) can check it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from flwr.app import ArrayRecord, ConfigRecord, Context, Message, MetricRecord, RecordDict
+from flwr.clientapp import ClientApp
+from flwr.serverapp import Grid, ServerApp
+from flwr.serverapp.strategy import (
+    DifferentialPrivacyServerSideFixedClipping,
+    FedAvg,
+    Strategy,
+)
+
+from datensorgfalt.services.federated.layout import Layout, merge, summarize
+from datensorgfalt.services.federated.network import initial, local_train, passes
+
+SENT_FILE = "gesendet.jsonl"
+TRAIN_FILE = "train.parquet"
+JOINT_FILE = "gemeinsam.npz"  # the finished joint model, at each party
+SCHEMA_FILE = "schema.json"
+WEIGHT_KEY = "num-examples"
+EQUAL_WEIGHT_KEY = "equal-weight"  # differential privacy: every party counts the same
+PULL_SECONDS = 0.2
+REASONS = ("parties_missing", "layout_failed", "no_features", "not_finite", "no_update")
+
+server_app = ServerApp()
+client_app = ClientApp()
+
+
+# -- party side --------------------------------------------------------------------------------
+def _party_folder(context: Context) -> Path:
+    return Path(str(context.node_config["party-dir"]))
+
+
+def _train_rows(folder: Path) -> pd.DataFrame:
+    return pd.read_parquet(folder / TRAIN_FILE)
+
+
+def record_sent(folder: Path, stage: str, content: RecordDict) -> None:
+    """Append exactly what leaves the party to its own log."""
+    entry: dict[str, Any] = {"stage": stage, "time": time.time(), "arrays": {}, "values": {}}
+    for name, record in content.array_records.items():
+        entry["arrays"][name] = [a.tolist() for a in record.to_numpy_ndarrays()]
+    for name, record in [*content.config_records.items(), *content.metric_records.items()]:
+        entry["values"][name] = dict(record)
+    with open(folder / SENT_FILE, "a", encoding="utf-8") as log:
+        log.write(json.dumps(entry, ensure_ascii=False, default=_hex) + "\n")
+
+
+def _hex(value: object) -> str:
+    """Bytes (keys and encrypted shares of secure aggregation) as hex, as they are sent."""
+    if isinstance(value, bytes | bytearray):
+        return value.hex()
+    raise TypeError(type(value).__name__)
+
+
+def check_trained(params: list[np.ndarray], start: list[np.ndarray]) -> None:
+    """The coordinator's final parameters: finite, and changed by at least one round."""
+    if not all(np.all(np.isfinite(p)) for p in params):
+        raise RuntimeError("not_finite")
+    if all(np.array_equal(p, q) for p, q in zip(params, start, strict=True)):
+        raise RuntimeError("no_update")
+
+
+def layout_answer(folder: Path, target: str, kind: str, party: str) -> RecordDict:
+    """The party's summary for the layout: counts and sums, no rows."""
+    summary = summarize(_train_rows(folder), target, kind)
+    return RecordDict({"config": ConfigRecord({"party": party,
+                                               "summary": json.dumps(summary)})})
+
+
+def train_answer(folder: Path, arrays: ArrayRecord, config: ConfigRecord) -> RecordDict:
+    """The party's model after a few passes over its own rows, and how many rows."""
+    layout = Layout.from_dict(json.loads(str(config["layout"])))
+    frame = _train_rows(folder)
+    x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
+    params = local_train(arrays.to_numpy_ndarrays(), x, y, layout.kind,
+                         passes(len(frame), int(config["epochs"])),
+                         seed=int(config.get("server-round", 0)))
+    return RecordDict({"arrays": ArrayRecord(params),
+                       "metrics": MetricRecord({WEIGHT_KEY: len(frame), EQUAL_WEIGHT_KEY: 1})})
+
+
+@client_app.query()
+def query(msg: Message, context: Context) -> Message:
+    folder = _party_folder(context)
+    config = msg.content["config"]
+    content = layout_answer(folder, str(config["target"]), str(config["kind"]),
+                            str(context.node_config["party"]))
+    record_sent(folder, "layout", content)
+    return Message(content, reply_to=msg)
+
+
+@client_app.evaluate()
+def keep_joint_model(msg: Message, context: Context) -> Message:
+    """The finished joint model, handed to every party (it checks it on its own rows)."""
+    folder = _party_folder(context)
+    np.savez(folder / JOINT_FILE, *msg.content["arrays"].to_numpy_ndarrays())
+    (folder / SCHEMA_FILE).write_text(str(msg.content["config"]["schema"]), "utf-8")
+    content = RecordDict({"metrics": MetricRecord({"stored": 1})})
+    record_sent(folder, "model received", content)
+    return Message(content, reply_to=msg)
+
+
+@client_app.train()
+def train(msg: Message, context: Context) -> Message:
+    folder = _party_folder(context)
+    content = train_answer(folder, msg.content["arrays"], msg.content["config"])
+    record_sent(folder, f"round {msg.content['config']['server-round']}", content)
+    return Message(content, reply_to=msg)
+
+
+# -- coordinator side ---------------------------------------------------------------------------
+def _write(out: Path, name: str, data: Any) -> None:
+    temporary = out / f".{name}.tmp"
+    temporary.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    temporary.replace(out / name)
+
+
+def _progress(out: Path, stage: str, done: int, total: int) -> None:
+    with open(out / "progress.jsonl", "a", encoding="utf-8") as log:
+        log.write(json.dumps({"stage": stage, "done": done, "total": total}) + "\n")
+
+
+class PollingGrid:
+    """The grid, pulling replies every ``PULL_SECONDS`` (Flower's HTTP grid waits 3 seconds
+    between pulls, which would add seconds to every round)."""
+
+    def __init__(self, grid: Grid) -> None:
+        self._grid = grid
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._grid, name)
+
+    def send_and_receive(self, messages: Any, *, timeout: float | None = None
+                         ) -> list[Message]:
+        waiting = set(self._grid.push_messages(messages))
+        end = time.monotonic() + (timeout or 0.0)
+        replies: list[Message] = []
+        while waiting and (timeout is None or time.monotonic() < end):
+            pulled = list(self._grid.pull_messages(waiting))
+            replies.extend(pulled)
+            waiting -= {m.metadata.reply_to_message_id for m in pulled}
+            if waiting:
+                time.sleep(PULL_SECONDS)
+        return replies
+
+
+def _hand_out(grid: Grid, arrays: ArrayRecord, layout: Layout, cfg: dict[str, Any],
+              timeout: float) -> None:
+    schema = json.dumps({"layout": layout.to_dict(), "rounds": int(cfg["rounds"]),
+                         "epochs": int(cfg["epochs"])})
+    grid.send_and_receive(
+        [Message(RecordDict({"arrays": arrays, "config": ConfigRecord({"schema": schema})}),
+                 node, "evaluate") for node in grid.get_node_ids()], timeout=timeout)
+
+
+def _nodes(grid: Grid, wanted: int, seconds: float) -> list[int]:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        nodes = list(grid.get_node_ids())
+        if len(nodes) >= wanted:
+            return nodes
+        time.sleep(0.2)
+    raise TimeoutError("parties_missing")
+
+
+def _agree_layout(grid: Grid, nodes: list[int], cfg: dict[str, Any], timeout: float
+                  ) -> tuple[Layout, list[str]]:
+    question = ConfigRecord({"target": cfg["target"], "kind": cfg["kind"]})
+    replies = list(grid.send_and_receive(
+        [Message(RecordDict({"config": question}), node, "query") for node in nodes],
+        timeout=timeout))
+    answers = [r for r in replies if not r.has_error()]
+    if len(answers) < len(nodes):
+        raise RuntimeError("layout_failed")
+    parties = [str(r.content["config"]["party"]) for r in answers]
+    summaries = [json.loads(str(r.content["config"]["summary"])) for r in answers]
+    return merge(summaries, cfg["target"], cfg["kind"]), parties
+
+
+def _strategy(cfg: dict[str, Any], parties: int) -> Strategy:
+    dp = bool(cfg["dp"])
+    base = FedAvg(fraction_evaluate=0.0, min_available_nodes=parties, min_train_nodes=parties,
+                  weighted_by_key=EQUAL_WEIGHT_KEY if dp else WEIGHT_KEY)
+    if not dp:
+        return base
+    return DifferentialPrivacyServerSideFixedClipping(
+        base, noise_multiplier=float(cfg["noise"]), clipping_norm=float(cfg["clip"]),
+        num_sampled_clients=parties)
+
+
+@server_app.main()
+def main(grid: Grid, context: Context) -> None:
+    grid = PollingGrid(grid)  # type: ignore[assignment]
+    cfg = dict(context.run_config)
+    out = Path(str(cfg["out-dir"]))
+    parties, rounds = int(cfg["parties"]), int(cfg["rounds"])
+    timeout = float(cfg["round-timeout"])
+    try:
+        nodes = _nodes(grid, parties, float(cfg.get("wait", timeout)))
+        _progress(out, "layout", 0, rounds)
+        layout, names = _agree_layout(grid, nodes, cfg, timeout)
+        _write(out, "layout.json", {"layout": layout.to_dict(), "parties": names})
+        if layout.width == 0:
+            raise RuntimeError("no_features")
+        train_config = ConfigRecord({"layout": json.dumps(layout.to_dict()),
+                                     "epochs": int(cfg["epochs"])})
+
+        def after_round(done: int, _arrays: ArrayRecord) -> None:
+            _progress(out, "round", done, rounds)
+
+        result = _strategy(cfg, parties).start(
+            grid, ArrayRecord(initial(layout)), num_rounds=rounds, timeout=timeout,
+            train_config=train_config, evaluate_fn=after_round)
+        params = result.arrays.to_numpy_ndarrays()
+        check_trained(params, initial(layout))
+        _hand_out(grid, result.arrays, layout, cfg, timeout)
+        np.savez(out / "joint.npz", *params)
+        _write(out, "done.json", {"rounds": rounds, "parties": names})
+    except Exception as exc:  # the CLI turns the reason into one German sentence
+        reason = str(exc) if str(exc) in REASONS else "server_failed"
+        _write(out, "error.json", {"reason": reason, "detail": repr(exc)[:500]})
+        raise
+
+
+def epsilon(noise: float, rounds: int, delta: float) -> float:
+    """Epsilon of ``rounds`` Gaussian releases with noise multiplier ``noise`` (Renyi DP of
+    the Gaussian mechanism, composed, converted at ``delta``), no sampling amplification:
+    every party takes part in every round."""
+    orders = [1 + x / 10 for x in range(1, 1000)]
+    return min(rounds * a / (2 * noise ** 2) + math.log(1 / delta) / (a - 1) for a in orders)

@@ -1,0 +1,130 @@
+"""The jointly trained model: a small neural network on the agreed layout (one hidden layer
+of ``HIDDEN`` ReLU units; softmax for classes, the scaled number for regression), trained at
+each party for ``epochs`` passes of Adam over mini-batches of its own rows and averaged by the
+coordinator (FedAvg). Every party starts each round from the coordinator's parameters; the
+start of round 1 is drawn from a fixed seed. ``JointModel`` is the saved model that
+``predict`` applies (the shape of a PoC's tabular model)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from datensorgfalt.services.federated.layout import Layout
+
+HIDDEN = 32
+L2 = 1e-4  # keeps weights small where a party lacks a class or a category
+LEARNING_RATE = 0.01
+BATCH = 64
+SEED = 20240611
+MIN_STEPS = 30  # a small party still takes this many mini-batch steps per round
+
+
+def passes(rows: int, epochs: int) -> int:
+    """Passes over ``rows`` rows in one round: ``epochs``, more for a small party so that it
+    takes at least ``MIN_STEPS`` steps (else its rows barely move the model)."""
+    return max(epochs, -(-MIN_STEPS * BATCH // max(rows, 1)))
+
+
+def initial(layout: Layout, seed: int = SEED) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    d, k = layout.width, layout.outputs
+    return [rng.normal(0, 1 / np.sqrt(max(d, 1)), (d, HIDDEN)), np.zeros(HIDDEN),
+            rng.normal(0, 1 / np.sqrt(HIDDEN), (HIDDEN, k)), np.zeros(k)]
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def forward(params: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(hidden activations, raw outputs)."""
+    hidden = np.maximum(x @ params[0] + params[1], 0.0)
+    return hidden, hidden @ params[2] + params[3]
+
+
+def gradient(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, kind: str
+             ) -> list[np.ndarray]:
+    hidden, z = forward(params, x)
+    n = max(len(x), 1)
+    if kind == "classify":
+        residual = _softmax(z)
+        residual[np.arange(len(y)), y] -= 1.0
+    else:
+        residual = z - y[:, None]
+    residual /= n
+    back = (residual @ params[2].T) * (hidden > 0)
+    return [x.T @ back + L2 * params[0], back.sum(axis=0),
+            hidden.T @ residual + L2 * params[2], residual.sum(axis=0)]
+
+
+def local_train(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, kind: str,
+                epochs: int, seed: int = SEED) -> list[np.ndarray]:
+    """``epochs`` passes of Adam over shuffled mini-batches of the party's own rows."""
+    params = [np.array(p, float) for p in params]
+    first = [np.zeros_like(p) for p in params]
+    second = [np.zeros_like(p) for p in params]
+    rng = np.random.default_rng(seed)
+    step = 0
+    for _ in range(epochs):
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), BATCH):
+            batch = order[start:start + BATCH]
+            step += 1
+            for i, g in enumerate(gradient(params, x[batch], y[batch], kind)):
+                first[i] = 0.9 * first[i] + 0.1 * g
+                second[i] = 0.999 * second[i] + 0.001 * g * g
+                params[i] -= LEARNING_RATE * (first[i] / (1 - 0.9 ** step)) / (
+                    np.sqrt(second[i] / (1 - 0.999 ** step)) + 1e-8)
+    return params
+
+
+class NetworkHead:
+    """The fitted network in the shape ``predict`` expects of an estimator."""
+
+    def __init__(self, params: list[np.ndarray], layout: Layout) -> None:
+        self.params = [np.asarray(p, float) for p in params]
+        self.kind = layout.kind
+        self.classes_ = list(layout.classes)
+        self.y_mean, self.y_scale = layout.y_mean, layout.y_scale
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        return _softmax(forward(self.params, x)[1])
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        if self.kind == "classify":
+            return np.asarray(self.classes_, dtype=object)[self.predict_proba(x).argmax(1)]
+        return forward(self.params, x)[1][:, 0] * self.y_scale + self.y_mean
+
+
+class JointModel:
+    """A network with its layout: ``encoder`` (the layout) and ``estimator`` (the network);
+    ``predict`` of the PoC applies it like a PoC's tabular model."""
+
+    def __init__(self, layout: Layout, params: list[np.ndarray]) -> None:
+        self.encoder = layout
+        self.estimator = NetworkHead(params, layout)
+
+    def _x(self, frame: pd.DataFrame) -> np.ndarray:
+        return self.encoder.encode(frame)
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        return self.estimator.predict(self._x(frame))
+
+    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        return self.estimator.predict_proba(self._x(frame))
+
+    def describe(self) -> dict[str, Any]:
+        return {"features": self.encoder.feature_names(), "kind": self.encoder.kind}
+
+
+def train_alone(layout: Layout, frame: pd.DataFrame, rounds: int, epochs: int) -> JointModel:
+    """The same network trained centrally on ``frame`` (a party alone, or pooled rows) with
+    as many passes as ``rounds`` rounds of the joint training would give it."""
+    x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
+    total = rounds * passes(len(frame), epochs)
+    return JointModel(layout, local_train(initial(layout), x, y, layout.kind, total))

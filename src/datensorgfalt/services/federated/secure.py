@@ -1,0 +1,128 @@
+"""The same training with secure aggregation (Flower's SecAgg+): each party masks its
+weighted parameters with pairwise secrets, so the coordinator learns only their sum. SecAgg+
+exists in Flower 1.42 only for the classic API (``NumPyClient``, ``DefaultWorkflow``), so this
+module holds the ServerApp and ClientApp of that path; the layout is agreed the same way
+(``get_properties`` carries the party's summary).
+
+What the coordinator sees per party in a round is a masked vector; the party's log
+(``gesendet.jsonl``) records every reply as it leaves, after masking (``_recording_mod``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from flwr.app import Context, Message
+from flwr.client import NumPyClient
+from flwr.client.mod import secaggplus_mod
+from flwr.clientapp import ClientApp
+from flwr.common import GetPropertiesIns, ndarrays_to_parameters
+from flwr.common.constant import MessageTypeLegacy
+from flwr.compat.common import recorddict_compat as compat
+from flwr.server import LegacyContext, ServerConfig
+from flwr.server.strategy import FedAvg
+from flwr.server.workflow import DefaultWorkflow, SecAggPlusWorkflow
+from flwr.server.workflow.constant import MAIN_PARAMS_RECORD
+from flwr.serverapp import Grid, ServerApp
+
+from datensorgfalt.services.federated import apps
+from datensorgfalt.services.federated.layout import Layout, merge, summarize
+from datensorgfalt.services.federated.network import initial, local_train, passes
+
+MAX_WEIGHT = 1e6  # SecAgg+ caps a party's weight (its number of rows) at this
+
+
+class PartyClient(NumPyClient):
+    def __init__(self, folder: Path, party: str) -> None:
+        self.folder, self.party = folder, party
+
+    def get_properties(self, config: dict[str, Any]) -> dict[str, Any]:
+        summary = summarize(apps._train_rows(self.folder), str(config["target"]),
+                            str(config["kind"]))
+        return {"party": self.party, "summary": json.dumps(summary)}
+
+    def fit(self, parameters: list[np.ndarray], config: dict[str, Any]
+            ) -> tuple[list[np.ndarray], int, dict[str, Any]]:
+        layout = Layout.from_dict(json.loads(str(config["layout"])))
+        frame = apps._train_rows(self.folder)
+        x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
+        params = local_train(parameters, x, y, layout.kind,
+                             passes(len(frame), int(config["epochs"])), seed=int(config["round"]))
+        return params, len(frame), {}
+
+
+def _recording_mod(msg: Message, context: Context, call_next: Any) -> Message:
+    reply = call_next(msg, context)
+    if not reply.has_error():
+        stage = msg.metadata.message_type
+        if stage == MessageTypeLegacy.GET_PROPERTIES:
+            stage = "layout"
+        elif stage == "train":
+            stage = f"round {msg.metadata.group_id}"
+        apps.record_sent(apps._party_folder(context), stage, reply.content)
+    return reply
+
+
+def _client(context: Context) -> Any:
+    return PartyClient(apps._party_folder(context), str(context.node_config["party"])
+                       ).to_client()
+
+
+client_app = ClientApp(client_fn=_client, mods=[_recording_mod, secaggplus_mod])
+server_app = ServerApp()
+
+
+def _agree_layout(grid: Grid, cfg: dict[str, Any], timeout: float) -> tuple[Layout, list[str]]:
+    nodes = apps._nodes(grid, int(cfg["parties"]), timeout)
+    ins = GetPropertiesIns(config={"target": cfg["target"], "kind": cfg["kind"]})
+    replies = list(grid.send_and_receive(
+        [Message(compat.getpropertiesins_to_recorddict(ins), node,
+                 MessageTypeLegacy.GET_PROPERTIES) for node in nodes], timeout=timeout))
+    answers = [compat.recorddict_to_getpropertiesres(r.content).properties for r in replies
+               if not r.has_error()]
+    if len(answers) < len(nodes):
+        raise RuntimeError("layout_failed")
+    summaries = [json.loads(str(a["summary"])) for a in answers]
+    return merge(summaries, cfg["target"], cfg["kind"]), [str(a["party"]) for a in answers]
+
+
+@server_app.main()
+def main(grid: Grid, context: Context) -> None:
+    grid = apps.PollingGrid(grid)  # type: ignore[assignment]
+    cfg = dict(context.run_config)
+    out = Path(str(cfg["out-dir"]))
+    parties, rounds = int(cfg["parties"]), int(cfg["rounds"])
+    timeout = float(cfg["round-timeout"])
+    try:
+        apps._progress(out, "layout", 0, rounds)
+        layout, names = _agree_layout(grid, cfg, timeout)
+        apps._write(out, "layout.json", {"layout": layout.to_dict(), "parties": names})
+        if layout.width == 0:
+            raise RuntimeError("no_features")
+        fit_config = {"layout": json.dumps(layout.to_dict()), "epochs": int(cfg["epochs"])}
+
+        def after_round(done: int, _params: Any, _config: Any) -> None:
+            apps._progress(out, "round", done, rounds)
+
+        strategy = FedAvg(fraction_fit=1.0, fraction_evaluate=0.0, min_fit_clients=parties,
+                          min_available_clients=parties,
+                          initial_parameters=ndarrays_to_parameters(initial(layout)),
+                          on_fit_config_fn=lambda r: {**fit_config, "round": r},
+                          evaluate_fn=after_round)
+        legacy = LegacyContext(context, config=ServerConfig(num_rounds=rounds),
+                               strategy=strategy)
+        workflow = DefaultWorkflow(fit_workflow=SecAggPlusWorkflow(
+            num_shares=parties, reconstruction_threshold=max(2, parties - 1),
+            max_weight=MAX_WEIGHT, timeout=timeout))
+        workflow(grid, legacy)
+        params = legacy.state.array_records[MAIN_PARAMS_RECORD].to_numpy_ndarrays()
+        apps.check_trained(params, initial(layout))
+        np.savez(out / "joint.npz", *params)
+        apps._write(out, "done.json", {"rounds": rounds, "parties": names})
+    except Exception as exc:
+        reason = str(exc) if str(exc) in apps.REASONS else "server_failed"
+        apps._write(out, "error.json", {"reason": reason, "detail": repr(exc)[:500]})
+        raise

@@ -1,0 +1,98 @@
+"""A federated run that cannot go on ends in one German sentence, and leaves no process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.federated.conftest import (
+    federation_folder,
+    flower_processes,
+    start_cli,
+    started_pids,
+    wait_for,
+    workspace_with_companies,
+)
+
+COMPANIES = {"a": (60, 0.3), "b": (80, 0.3), "c": (60, 0.3)}
+
+
+def _run(root: Path, rounds: int, *extra: str):
+    return start_cli("federated", "run", "--party", "A=a.csv", "--party", "B=b.csv",
+                     "--party", "C=c.csv", "--target", "ausfall", "--rounds", str(rounds),
+                     *extra, cwd=root)
+
+
+def _no_process_left(folder: Path) -> None:
+    for name, pid in started_pids(folder).items():
+        stat = Path(f"/proc/{pid}/stat")
+        assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", name
+    assert flower_processes(folder) == []
+
+
+def test_a_supernode_killed_mid_round_stops_the_run_clearly(tmp_path: Path) -> None:
+    """With secure aggregation, whose rounds take four exchanges: party B dies after its
+    first message of a round."""
+    root = workspace_with_companies(tmp_path / "ws", COMPANIES)
+    process = _run(root, 50, "--secagg")
+    try:
+        assert wait_for(lambda: (f := federation_folder(root)) is not None and (
+            f / "teilnehmer-2" / "gesendet.jsonl").exists(), 120), "training did not start"
+        folder = federation_folder(root)
+        os.kill(started_pids(folder)["supernode-2"], signal.SIGKILL)
+        killed = time.monotonic()
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert time.monotonic() - killed < 30
+    assert process.returncode == 1
+    assert "Der Prozess von B ist in Runde" in stderr and "ausgefallen" in stderr
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
+    _no_process_left(folder)
+
+
+def test_ctrl_c_ends_every_flower_process(tmp_path: Path) -> None:
+    root = workspace_with_companies(tmp_path / "ws", COMPANIES)
+    process = _run(root, 50, "--insecure")
+    try:
+        assert wait_for(lambda: (f := federation_folder(root)) is not None and
+                        "supernode-3" in started_pids(f), 120)
+        time.sleep(1.0)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    _no_process_left(federation_folder(root))
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("missing_target", "fehlt die Zielspalte „ausfall“"),
+    ("garbage", "lassen sich nicht als Tabelle lesen"),
+    ("three_rows", "hat nur 3 Zeilen"),
+])
+def test_bad_input_of_one_party_is_one_german_sentence(cli, tmp_path: Path, content: str,
+                                                       expected: str) -> None:
+    root = workspace_with_companies(tmp_path / "ws", {"a": (60, 0.3), "b": (60, 0.3)}, cli)
+    bad = root / ("b.xlsx" if content == "garbage" else "b.csv")
+    if content == "missing_target":
+        text = (root / "b.csv").read_text().replace("ausfall", "status")
+        bad.write_text(text)
+    elif content == "garbage":
+        bad.write_bytes(b"PK\x03\x04 not really a spreadsheet \x00\x01\x02" * 20)
+    else:
+        bad.write_text("\n".join((root / "b.csv").read_text().splitlines()[:4]) + "\n")
+    result = cli("federated", "run", "--party", "A=a.csv", "--party", f"B={bad.name}",
+                 "--target", "ausfall", "--insecure", cwd=root)
+    assert result.exit_code == 1
+    message = result.output.strip()
+    assert expected in message and "B" in message and len(message.splitlines()) == 1
+    assert "Traceback" not in result.output
+    assert federation_folder(root) is None  # nothing started
