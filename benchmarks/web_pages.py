@@ -30,7 +30,8 @@ from pathlib import Path
 TARGET_MS = 300
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["/start", "/katalog", "/datensatz/{sales}", "/datenschutz", "/reifegrad",
-         "/anwendungsfaelle", "/versuche", "/versuche/{poc}", "/bericht", "/katalog.json"]
+         "/anwendungsfaelle", "/versuche", "/versuche/{poc}", "/gemeinsam-lernen", "/bericht",
+         "/katalog.json"]
 
 
 def cli(*args: str, cwd: Path | None = None) -> str:

@@ -42,6 +42,12 @@ echo "== Offene Daten: helfen Feiertage/Brückentage (NRW) und Tageswetter (DWD-
 # die Wetterwerte der Musterfirma sind ausgedacht (Station 99999), nur das Dateiformat ist das des DWD
 "$DS" opendata weather "$DIR"/.demo/offene-daten/produkt_klima_tag_*_99999.txt -w "$DIR"
 "$DS" poc --usecase sales-forecast -w "$DIR" --yes --budget 60s --with feiertage,wetter=dwd-99999
+echo "== Gemeinsam lernen: Verschleißmodell mit drei Kunden, ohne dass Daten das Haus verlassen"
+# the customers' machine data lie in $DIR/.partner/ (one folder per customer's machine)
+(cd "$DIR" && "$OLDPWD/$DS" federated run \
+  --party "Kunde A=.partner/kunde_a/maschinendaten.csv" \
+  --party "Kunde B=.partner/kunde_b/maschinendaten.csv" \
+  --party "Kunde C=.partner/kunde_c/maschinendaten.csv" --target verschleiss)
 echo "== Bericht für die Geschäftsführung"
 "$DS" report -w "$DIR"
 echo

@@ -437,6 +437,7 @@ def test_cli_prints_where_things_are_and_other_seed_differs(root: Path, cli, tmp
     assert result.exit_code == 0, result.output
     flat = result.output.replace("\n", "")
     assert str(target.resolve()) in flat and "GEPFLANZT.md" in flat
+    assert ".partner/LIESMICH.txt" in flat  # the customers' machine data for learning together
     assert (target / ERP).read_bytes() != (root / ERP).read_bytes()
     assert (target / ".demo/planted.json").is_file()
     (target / "notizen.txt").write_text("meins")

@@ -9,10 +9,11 @@ from datensorgfalt.services.poc.budget import Deadline
 from datensorgfalt.services.poc.experiment import verdict
 from datensorgfalt.services.poc.soll import parse_soll
 from datensorgfalt.services.poc.tabular import (
+    CANDIDATES,
     TargetUnusable,
     _folds,
     duplicate_groups,
-    holdout_split,
+    outer_folds,
     run_table,
 )
 from datensorgfalt.services.poc.text_routing import NoText, run_text
@@ -20,10 +21,16 @@ from tests.helpers.poc_data import customers, requests, sensor
 
 
 def test_classification_beats_the_majority_class() -> None:
-    outcome = run_table(customers(), "Kündigung", "classify", Deadline(20))
+    deadline = Deadline(300)
+    outcome = run_table(customers(), "Kündigung", "classify", deadline)
+    # the search ends when its fixed list of candidates is done, not when the budget is used up
+    assert [c["name"] for c in outcome.candidates] == [name for name, _ in CANDIDATES]
+    assert deadline.left > 0 and not deadline.skipped
+    assert len(outcome.model.details["chosen_per_fold"]) == outcome.extra["folds"]
     assert outcome.model.metrics["auc"] > outcome.baseline.metrics["auc"] + 0.1
     assert "Kundennr" not in outcome.features  # an id number is no feature
-    assert outcome.evaluation == "holdout-stratified"
+    assert outcome.evaluation == "cross-validation-nested-stratified"
+    assert outcome.extra["judged_rows"] == 400  # every row judged once, out of fold
     low, high = outcome.model.intervals["auc"]
     assert low <= outcome.model.metrics["auc"] <= high
 
@@ -66,9 +73,12 @@ def test_request_classifier_beats_the_keyword_rule_with_confidence() -> None:
 def test_random_labels_do_not_meet_the_criterion() -> None:
     rng = np.random.default_rng(1)
     frame = customers().assign(Kündigung=lambda f: rng.choice(["aktiv", "gekündigt"], len(f)))
-    outcome = run_table(frame, "Kündigung", "classify", Deadline(5))
+    outcome = run_table(frame, "Kündigung", "classify", Deadline(60))
     _, decided = verdict(parse_soll(None, "classify"), outcome)
     assert decided["verdict"] in ("not_met", "undecided") and decided["met"] is False
+    # the Ist's class shares differ a little between training parts; judged within each fold
+    # its AUC stays that of a constant guess (pooled, those shares would rank the rows)
+    assert outcome.baseline.metrics["auc"] == 0.5
     assert decided["comparison"] is None or decided["comparison"]["measure"] == "auc"
 
 
@@ -79,16 +89,19 @@ def test_a_duplicate_row_never_sits_in_training_and_evaluation() -> None:
         data = frame.assign(Datum=pd.Timestamp("2024-01-01") + pd.to_timedelta(
             np.arange(len(frame)) % 97, unit="D")) if date else frame
         key = data.astype(str).agg("|".join, axis=1)
-        train, test, _ = holdout_split(data, "Kündigung", "classify", date)
-        assert not set(key[train.index]) & set(key[test.index])
-        inner = data.loc[train.index].reset_index(drop=True)
-        inner_key = key[train.index].reset_index(drop=True)
-        y = inner["Kündigung"].astype(str).to_numpy(dtype=object)
-        for fit, check in _folds(y, "classify", duplicate_groups(inner),
-                                 inner[date] if date else None):
-            assert not set(inner_key[fit]) & set(inner_key[check])
-            if date:  # time-ordered: never trained on the future
-                assert inner[date].iloc[fit].max() < inner[date].iloc[check].min()
+        y = data["Kündigung"].astype(str).to_numpy(dtype=object)
+        outer, _ = outer_folds(data, y, "classify", duplicate_groups(data), date)
+        for train, test in outer:
+            assert not set(key[train]) & set(key[test])
+            if date:
+                assert data[date].iloc[train].max() < data[date].iloc[test].min()
+            inner = data.iloc[train].reset_index(drop=True)
+            inner_key = key.iloc[train].reset_index(drop=True)
+            for fit, check in _folds(y[train], "classify", duplicate_groups(inner),
+                                     inner[date] if date else None, wanted=3):
+                assert not set(inner_key[fit]) & set(inner_key[check])
+                if date:  # time-ordered: never trained on the future
+                    assert inner[date].iloc[fit].max() < inner[date].iloc[check].min()
 
 
 def test_a_column_that_gives_the_target_away_is_named_and_left_out() -> None:
@@ -140,3 +153,15 @@ def test_an_empty_text_column_is_refused() -> None:
     with pytest.raises(NoText) as caught:
         run_text(["", None, "  "] * 5, ["a", "b", "c"] * 5, Deadline(5), column="Anfrage")
     assert "Anfrage" in str(caught.value) and "leer" in str(caught.value)
+
+
+def test_every_row_is_judged_out_of_fold_by_a_model_chosen_without_it() -> None:
+    rng = np.random.default_rng(8)
+    frame = pd.DataFrame({"x": rng.normal(size=240), "Gruppe": rng.choice(list("abc"), 240)})
+    frame["Dauer"] = 3 * frame["x"] + rng.normal(0, 0.5, 240)
+    outcome = run_table(frame, "Dauer", "regress", Deadline(120))
+    assert outcome.evaluation == "cross-validation-nested-random"
+    assert outcome.extra["judged_rows"] == 240
+    assert outcome.paired.spread > 1  # widened for rows reused across folds
+    _, decided = verdict(parse_soll(None, "regress"), outcome)
+    assert decided["verdict"] == "met" and decided["comparison"]["interval"][1] < 0

@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -211,9 +212,16 @@ def scanned(browser, web_server: Server) -> Server:
     return web_server
 
 
-@pytest.fixture(scope="module")
-def browsing(browser, scanned: Server) -> Iterator[Browsing]:
-    b = open_browsing(browser, scanned)
+@contextmanager
+def browsing_on(browser, server: Server) -> Iterator[Browsing]:
+    """A browser context on ``server``; no request may have gone to another host."""
+    b = open_browsing(browser, server)
     yield b
     b.context.close()
     assert b.guard.foreign == [], f"requests to other hosts: {b.guard.foreign}"
+
+
+@pytest.fixture(scope="module")
+def browsing(browser, scanned: Server) -> Iterator[Browsing]:
+    with browsing_on(browser, scanned) as b:
+        yield b

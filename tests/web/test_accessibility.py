@@ -12,7 +12,8 @@ from tests.web.conftest import Browsing
 pytestmark = pytest.mark.slow
 AXE = Path(__file__).parent / "assets" / "axe.min.js"
 PAGES = ["/start", "/katalog", "/datensatz/{sales}", "/datenschutz", "/reifegrad",
-         "/anwendungsfaelle", "/versuche/neu?usecase=sales-forecast", "/versuche", "/bericht"]
+         "/anwendungsfaelle", "/versuche/neu?usecase=sales-forecast", "/versuche",
+         "/gemeinsam-lernen", "/bericht"]
 
 
 def violations(browsing: Browsing) -> list[str]:

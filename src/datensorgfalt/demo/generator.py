@@ -1,4 +1,5 @@
-"""``generate(target, seed)``: write the whole data landscape of Müller Umformtechnik GmbH."""
+"""``generate(target, seed)``: write the whole data landscape of Müller Umformtechnik GmbH
+(and, in ``.partner/``, the machine data of three of its customers)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datensorgfalt.demo.images import write_images
 from datensorgfalt.demo.inspection import write_inspections
 from datensorgfalt.demo.landscape import Landscape
 from datensorgfalt.demo.mess import write_mess
+from datensorgfalt.demo.partners import write_partners
 from datensorgfalt.demo.planted import (
     PLANTED_JSON,
     PLANTED_MD,
@@ -58,6 +60,7 @@ def generate(target: Path, seed: int = 42) -> dict[str, Any]:
     write_images(land)
     write_mess(land)
     write_weather(land)  # open data beside the company's own (DWD layout, made-up values)
+    write_partners(land)
     entries = planted_entries(land.found)
     land.write_bytes(PLANTED_JSON, planted_json(entries, company.COMPANY))
     land.write_bytes(PLANTED_MD, planted_markdown(entries, company.COMPANY))

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from datensorgfalt.demo.partners import PARTNERS, TARGET
+
 PLANTED_JSON = ".demo/planted.json"
 PLANTED_MD = "GEPFLANZT.md"
 
@@ -147,6 +149,16 @@ PLANTED: tuple[Plant, ...] = (
     Plant("empty-file", "Leere Datei (0 Byte).", ("archiv/leer.csv",), None, ("scan",)),
     Plant("broken-xlsx", "Kaputte Excel-Datei (abgebrochene Kopie).", ("archiv/kaputt.xlsx",),
           None, ("scan",)),
+    Plant("partner-machine-data",
+          "Maschinendaten dreier Kunden (Schneidstempel aus Müllers Werkzeugbau in deren "
+          "Pressen): Betriebsstunden, Last, Blech, Blechdicke, Temperatur und Verschleiß. "
+          "Ungleich viele Zeilen, dieselbe Physik mit einer Verschiebung je Kunde, ein paar "
+          "Lücken. Im versteckten Ordner .partner/, weil sie für die Rechner der Kunden stehen: "
+          "Müllers Scan nimmt sie nicht auf. Allein hat der kleinste Kunde zu wenig Zeilen, "
+          "gemeinsam reicht es.",
+          tuple(p.file for p in PARTNERS), TARGET, ("federated",),
+          {"inserts_per_customer": {p.name: p.rows for p in PARTNERS},
+           "wear_factor_per_customer": {p.name: p.factor for p in PARTNERS}}),
     Plant("order-database",
           "Auftragsdatenbank (SQLite) mit Kunden, Aufträgen und Positionen, passend zum "
           "ERP-Export.",
@@ -238,6 +250,8 @@ LABELS = {
     "order_lines": "Auftragspositionen",
     "rows_per_file_without_gap": "Zeilen je Datei (ohne Lücke)",
     "wear_mm_s_per_1000_operating_hours": "Verschleiß (mm/s je 1000 Betriebsstunden)",
+    "inserts_per_customer": "Einsätze (Zeilen) je Kunde",
+    "wear_factor_per_customer": "Verschleißfaktor je Kunde (1 = Mittel)",
 }
 
 

@@ -8,6 +8,7 @@ import typer
 
 from datensorgfalt.cli.common import console, handles_errors, json_option, print_json
 from datensorgfalt.demo import generate
+from datensorgfalt.demo.partners import README
 from datensorgfalt.i18n import t
 
 
@@ -25,3 +26,4 @@ def register(app: typer.Typer) -> None:
             return
         console.print(t("demo.done", folder=directory.resolve(), n=len(manifest["files"])))
         console.print(t("demo.planted", path=directory.resolve() / "GEPFLANZT.md"))
+        console.print(t("demo.partners", path=directory.resolve() / README))

@@ -1,8 +1,10 @@
 """Classification and regression PoC on a table: majority class / mean ("Ist") against a
 small, time-boxed search over LightGBM settings and a linear model.
 
-Honest evaluation: a held-out part (stratified, or the newest rows when a date column is
-given) is touched once, at the end; the search itself uses cross-validation on the rest.
+Honest evaluation: every row is judged out of fold (stratified folds, or time-ordered ones
+when a date column is given; exact duplicates in one fold); the model is chosen from a short,
+fixed list of candidates inside each training part only (nested cross-validation), and the
+comparison with the Ist is widened for the reuse of rows across folds (Nadeau and Bengio).
 """
 
 from __future__ import annotations
@@ -56,20 +58,18 @@ class TableModel:
         return self.estimator.predict_proba(self._x(frame))
 
 
-def _lgbm_space(rng: np.random.Generator, first: bool) -> dict:
-    if first:
-        return {"num_leaves": 31, "learning_rate": 0.05, "n_estimators": 500,
-                "min_child_samples": 20, "subsample": 0.9, "colsample_bytree": 0.8,
-                "reg_lambda": 1.0}
-    return {
-        "num_leaves": int(rng.choice([7, 15, 31, 63])),
-        "learning_rate": float(rng.choice([0.02, 0.05, 0.1])),
-        "n_estimators": int(rng.choice([150, 300, 600, 1000])),
-        "min_child_samples": int(rng.choice([5, 10, 20, 40])),
-        "subsample": float(rng.choice([0.7, 0.85, 1.0])),
-        "colsample_bytree": float(rng.choice([0.5, 0.7, 0.9, 1.0])),
-        "reg_lambda": float(rng.choice([0.0, 1.0, 5.0])),
-    }
+# A fixed, short list of candidates, cheapest first, so that the search ends when the list is
+# done (not when the budget is used up) and few choices are tried on the same rows (each more
+# choice is one more chance for noise to look like a lead).
+CANDIDATES: list[tuple[str, dict | None]] = [
+    ("linear", None),
+    ("lightgbm-klein", {"num_leaves": 7, "learning_rate": 0.05, "n_estimators": 200,
+                        "min_child_samples": 20, "subsample": 0.85, "colsample_bytree": 0.8,
+                        "reg_lambda": 5.0}),
+    ("lightgbm", {"num_leaves": 31, "learning_rate": 0.05, "n_estimators": 300,
+                  "min_child_samples": 20, "subsample": 0.9, "colsample_bytree": 0.8,
+                  "reg_lambda": 1.0}),
+]
 
 
 def _make_lgbm(kind: str, params: dict, n_rows: int) -> Any:
@@ -120,7 +120,7 @@ def _cv_score(model_factory: Any, X: Any, y: np.ndarray, kind: str, folds: Any,
             scores.append(_class_score(y[test_idx], proba, classes))
         else:
             scores.append(-float(np.mean(np.abs(y[test_idx] - model.predict(Xte)))))
-    return float(np.mean(scores))
+    return _mean(scores)
 
 
 def _full_proba(model: Any, X: Any, classes: list) -> np.ndarray:
@@ -138,60 +138,115 @@ def _class_score(y: np.ndarray, proba: np.ndarray, classes: list) -> float:
     return metrics.get("auc", metrics["macro_f1"])
 
 
+def _factory(kind: str, params: dict | None, n_rows: int) -> Any:
+    return (lambda: _make_linear(kind)) if params is None else \
+        (lambda: _make_lgbm(kind, params, n_rows))
+
+
 def search(train: pd.DataFrame, target: str, kind: str, deadline: Deadline,
            encoder: TableEncoder, date: str | None = None
-           ) -> tuple[TableModel, list[dict]]:
-    """Time-boxed search inside the training part only; returns the best model refitted on
-    ``train`` and the trial list."""
+           ) -> tuple[TableModel | None, list[dict]]:
+    """The candidates' cross-validated scores on ``train`` (each a budgeted step) and the best
+    one fitted on ``train`` (the PoC itself judges with :func:`nested_out_of_fold`)."""
     y = _target(train[target], kind)
     classes = sorted(pd.unique(y).tolist(), key=str) if kind == "classify" else []
     X, Xd = encoder.transform(train), encoder.dense(train)
-    folds = list(_folds(y, kind, duplicate_groups(train),
-                        train[date] if date else None))
-    rng = np.random.default_rng(SEED)
+    folds = list(_folds(y, kind, duplicate_groups(train), train[date] if date else None))
     trials: list[dict] = []
-    linear = run_step(deadline, "linear", lambda: _cv_score(lambda: _make_linear(kind), Xd, y,
-                                                          kind, folds, classes), grace=3)
-    if linear is not None:
-        trials.append({"name": "linear", "params": {}, "score": linear})
-    first = True
-    while not deadline.interrupted:
-        params = _lgbm_space(rng, first)
-        estimate = max([d for s, d in deadline.durations.items() if s.startswith("lightgbm")],
-                       default=0.0)
-        step = f"lightgbm-{len(trials)}"
-        result = run_step(deadline, step, lambda p=params: _cv_score(
-            lambda: _make_lgbm(kind, p, len(y)), X, y, kind, folds, classes, deadline),
-            estimate=estimate * 1.2 + 1.0, grace=3)
-        first = False
-        if result is None:
-            break
-        trials.append({"name": "lightgbm", "params": params, "score": result})
+    for name, params in CANDIDATES:
+        result = run_step(deadline, name, lambda p=params: _cv_score(
+            _factory(kind, p, len(y)), Xd if p is None else X, y, kind, folds, classes,
+            deadline), grace=3 if not trials else 0)
+        if result is not None:
+            trials.append({"name": name, "params": params or {}, "score": result})
     if not trials:
         return None, trials
     best = max(trials, key=lambda t: t["score"])
-    if best["name"] == "linear":
-        model = TableModel(encoder, _make_linear(kind).fit(Xd, y), kind, classes, linear=True)
-    else:
-        model = TableModel(encoder, _make_lgbm(kind, best["params"], len(y)).fit(X, y), kind,
-                           classes)
-    return model, trials
+    linear = best["name"] == "linear"
+    estimator = _factory(kind, best["params"] or None, len(y))().fit(Xd if linear else X, y)
+    return TableModel(encoder, estimator, kind, classes, linear), trials
+
+
+@dataclass
+class CandidateRun:
+    """One candidate through the outer folds: its inner cross-validation score on each outer
+    training part (for the nested choice), its predictions on each outer evaluation part, its
+    score there (for choosing the final model) and its model of the last outer fold."""
+
+    name: str
+    params: dict
+    inner: list[float]
+    predictions: np.ndarray
+    outer: float
+    last: TableModel
+
+
+def candidate_run(name: str, params: dict | None, frame: pd.DataFrame, y: np.ndarray,
+                  kind: str, columns: tuple[list, list, list], outer: list, groups: np.ndarray,
+                  dates: pd.Series | None, classes: list, deadline: Deadline) -> CandidateRun:
+    linear = params is None
+    make = _factory(kind, params, len(y))
+    predictions = np.full((len(y), len(classes)) if kind == "classify" else len(y), np.nan)
+    inner_scores, outer_scores, model = [], [], None
+    for train_idx, test_idx in outer:
+        train = frame.iloc[train_idx]
+        encoder = TableEncoder(*columns).fit(train)
+        X = encoder.dense(train) if linear else encoder.transform(train)
+        inner = list(_folds(y[train_idx], kind, groups[train_idx],
+                            None if dates is None else dates.iloc[train_idx], wanted=3))
+        inner_scores.append(_cv_score(make, X, y[train_idx], kind, inner, classes, deadline))
+        model = TableModel(encoder, _fit(make(), X, y[train_idx], deadline), kind, classes,
+                           linear)
+        test = frame.iloc[test_idx]
+        if kind == "classify":
+            predictions[test_idx] = _full_proba(model.estimator, model._x(test), classes)
+            outer_scores.append(_class_score(y[test_idx], predictions[test_idx], classes))
+        else:
+            predictions[test_idx] = model.predict(test)
+            outer_scores.append(-float(np.mean(np.abs(y[test_idx] - predictions[test_idx]))))
+    return CandidateRun(name, params or {}, inner_scores, predictions,
+                        _mean(outer_scores), model)
+
+
+def _mean(scores: list[float]) -> float:
+    """Mean over the folds where the score exists (a fold without one class has no AUC);
+    minus infinity when none has one, so such a candidate is never chosen."""
+    finite = [s for s in scores if np.isfinite(s)]
+    return float(np.mean(finite)) if finite else float("-inf")
+
+
+def _fit(model: Any, X: Any, y: np.ndarray, deadline: Deadline) -> Any:
+    if type(model).__name__.startswith("LGBM"):
+        return model.fit(X, y, callbacks=[stop_at(deadline)])
+    return model.fit(X, y)
+
+
+def nested_choice(runs: list[CandidateRun], outer: list) -> tuple[np.ndarray, list[str]]:
+    """Out-of-fold predictions where each outer fold uses the candidate that scored best in
+    the inner cross-validation of its training part (the evaluation part never chooses)."""
+    predictions = np.array(runs[0].predictions, copy=True)
+    chosen = []
+    for fold, (_, test_idx) in enumerate(outer):
+        best = max(runs, key=lambda r: r.inner[fold])
+        predictions[test_idx] = best.predictions[test_idx]
+        chosen.append(best.name)
+    return predictions, chosen
 
 
 def _folds(y: np.ndarray, kind: str, groups: np.ndarray | None = None,
-           dates: pd.Series | None = None) -> Any:
+           dates: pd.Series | None = None, wanted: int | None = None) -> Any:
     """Inner cross-validation on the training part: time-ordered when there is a date
     (train on the past, check on the next span), otherwise stratified; exact duplicate rows
     (``groups``) always stay in one fold."""
     groups = np.arange(len(y)) if groups is None else groups
     if dates is not None:
-        return time_folds(dates, 4 if len(y) >= 100 else 3)
+        return time_folds(dates, wanted or (4 if len(y) >= 100 else 3))
     if kind == "classify":
-        wanted = 3 if len(y) >= 1000 else 5
+        wanted = wanted or (3 if len(y) >= 1000 else 5)
         splitter = StratifiedGroupKFold(n_splits=max(2, min(wanted, groups_per_class(
             y, groups))), shuffle=True, random_state=SEED)
         return splitter.split(np.zeros(len(y)), y, groups)
-    wanted = 5 if 50 <= len(y) < 1000 else 3
+    wanted = wanted or (5 if 50 <= len(y) < 1000 else 3)
     return GroupKFold(n_splits=max(2, min(wanted, len(np.unique(groups)))), shuffle=True,
                       random_state=SEED).split(np.zeros(len(y)), y, groups)
 
@@ -255,8 +310,9 @@ def check_target(frame: pd.DataFrame, target: str, kind: str) -> pd.DataFrame:
 
 def holdout_split(frame: pd.DataFrame, target: str, kind: str, date: str | None
                   ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """The evaluation part, touched once at the end: the newest dates when there is a date
-    column, otherwise about a fifth of the rows (stratified); exact duplicates stay together."""
+    """A held-out part: the newest dates when there is a date column, otherwise about a fifth
+    of the rows (stratified); exact duplicates stay together. The table PoC judges out of fold
+    now; this split serves the federated evaluation (one shared held-out part per party)."""
     groups = duplicate_groups(frame)
     if date:
         when = pd.to_datetime(frame[date], errors="coerce")
@@ -288,8 +344,11 @@ def baseline_predict(train_y: np.ndarray, n: int, kind: str, classes: list
 
 
 def measure(y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None, kind: str,
-            classes: list) -> Measure:
-    """The metrics of ``pred`` on any subset of the rows (for bootstrap resamples)."""
+            classes: list, folds: np.ndarray | None = None) -> Measure:
+    """The metrics of ``pred`` on any subset of the rows (for bootstrap resamples). With
+    ``folds`` (the fold each row was predicted in) the AUC is computed within each fold and
+    averaged: scores of different folds' models are not on one scale (and the Ist's class
+    shares differ a little between training parts, which would give it a spurious ranking)."""
     if kind == "classify":  # integer codes: the metrics are much faster than on strings
         codes = {c: i for i, c in enumerate(classes)}
         y = np.array([codes[v] for v in y])
@@ -297,16 +356,40 @@ def measure(y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None, kind: str
         classes = list(range(len(classes)))
 
     def metrics(idx: np.ndarray) -> dict:
-        if kind == "classify":
-            return ev.classification_metrics(y[idx], pred[idx],
-                                             None if proba is None else proba[idx], classes)
-        return ev.regression_metrics(y[idx], pred[idx])
+        if kind != "classify":
+            return ev.regression_metrics(y[idx], pred[idx])
+        out = ev.classification_metrics(y[idx], pred[idx],
+                                        None if proba is None else proba[idx], classes)
+        if folds is not None and "auc" in out:
+            out["auc"] = _auc_within_folds(y[idx], proba[idx], folds[idx], classes)
+        return out
     return metrics
 
 
+def _auc(y: np.ndarray, proba: np.ndarray, classes: list) -> float:
+    if len(classes) == 2:
+        return ev.binary_auc(y == classes[1], proba[:, 1])
+    aucs = [ev.binary_auc(y == c, proba[:, j]) for j, c in enumerate(classes)]
+    aucs = [a for a in aucs if np.isfinite(a)]
+    return float(np.mean(aucs)) if aucs else float("nan")
+
+
+def _auc_within_folds(y: np.ndarray, proba: np.ndarray, folds: np.ndarray, classes: list
+                      ) -> float:
+    values, weights = [], []
+    for fold in np.unique(folds):
+        inside = folds == fold
+        value = _auc(y[inside], proba[inside], classes)
+        if np.isfinite(value):
+            values.append(value)
+            weights.append(inside.sum())
+    return float(np.average(values, weights=weights)) if values else float("nan")
+
+
 def scored(name: str, y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None, kind: str,
-           classes: list, groups: np.ndarray | None = None) -> Scored:
-    metrics = measure(y, pred, proba, kind, classes)
+           classes: list, groups: np.ndarray | None = None,
+           folds: np.ndarray | None = None) -> Scored:
+    metrics = measure(y, pred, proba, kind, classes, folds)
     full = metrics(np.arange(len(y)))
     keys = ["auc", "macro_f1", "accuracy", "balanced_accuracy", "recall"] \
         if kind == "classify" else \
@@ -316,9 +399,27 @@ def scored(name: str, y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None,
     return Scored(name, ev.clean(full), ev.clean(intervals))
 
 
+MODEL_NAMES = {"classify": "Logistische Regression", "regress": "Ridge-Regression"}
+
+
+def outer_folds(frame: pd.DataFrame, y: np.ndarray, kind: str, groups: np.ndarray,
+                date: str | None) -> tuple[list, str]:
+    """The folds every row is judged in once (time-ordered with a date column: only rows after
+    the first span are judged, each by models of the past)."""
+    if date:
+        folds = time_folds(frame[date], 4 if len(y) >= 100 else 3)
+        if folds:
+            return folds, "time"
+    return list(_folds(y, kind, groups)), "stratified" if kind == "classify" else "random"
+
+
 def run_table(frame: pd.DataFrame, target: str, kind: str, deadline: Deadline,
               date: str | None = None) -> Outcome:
-    frame = check_target(frame, target, kind)
+    """Judged out of fold on all rows: in each outer fold the candidates are compared by an
+    inner cross-validation of the training part only (nested), the winner predicts the
+    evaluation part; the Ist is learned on the same training parts. The final model is the
+    candidate with the best outer score, trained again on all rows."""
+    frame = check_target(frame, target, kind).reset_index(drop=True)
     numeric, categorical, dates, dropped = split_columns(frame, target)
     left_out = telling_columns(frame, target, kind, numeric + categorical)
     leaked = {c["column"] for c in left_out}
@@ -326,57 +427,106 @@ def run_table(frame: pd.DataFrame, target: str, kind: str, deadline: Deadline,
     categorical = [c for c in categorical if c not in leaked]
     if not (numeric or categorical or dates):
         raise TargetUnusable("poc.error.no_features", column=target)
-    train, test, how = holdout_split(frame, target, kind, date)
-    if kind == "classify" and train[target].astype("string").nunique() < 2:
-        raise TargetUnusable("poc.error.one_class", column=target, value="-")
-    encoder = TableEncoder(numeric, categorical, dates).fit(train)
-    model, trials = search(train, target, kind, deadline, encoder, date)
-    y_train, y_test = _target(train[target], kind), _target(test[target], kind)
-    classes = sorted(pd.unique(_target(frame[target], kind)).tolist(), key=str) \
-        if kind == "classify" else []
-    groups = duplicate_groups(test)
-    base_pred, base_proba, base_name = baseline_predict(y_train, len(test), kind, classes)
-    baseline = scored(base_name, y_test, base_pred, base_proba, kind, classes, groups)
-    model_scored, plots, paired, refit = None, {}, None, None
-    if model is not None:
-        pred = model.predict(test)
-        proba = _full_proba(model.estimator, model._x(test), classes) \
-            if kind == "classify" else None
-        name = "LightGBM" if not model.linear else (
-            "Logistische Regression" if kind == "classify" else "Ridge-Regression")
-        model_scored = scored(name, y_test, pred, proba, kind, classes, groups)
-        model_scored.details = {"trials": len(trials), "params": max(
-            trials, key=lambda t: t["score"])["params"]}
-        plots = {"importance": _importance(model), "y_test": y_test, "pred": pred,
-                 "classes": classes}
-        paired = Paired(len(test), measure(y_test, pred, proba, kind, classes),
-                        measure(y_test, base_pred, base_proba, kind, classes),
-                        f"paired bootstrap over held-out rows ({how})", "rows", groups)
-        final = run_step(deadline, "refit", lambda: _refit(model, frame, target, kind),
-                         grace=5)
+    y = _target(frame[target], kind)
+    classes = sorted(pd.unique(y).tolist(), key=str) if kind == "classify" else []
+    groups = duplicate_groups(frame)
+    outer, how = outer_folds(frame, y, kind, groups, date)
+    judged = np.concatenate([test for _, test in outer])
+    fold_of = np.full(len(y), -1)
+    for number, (_, test_idx) in enumerate(outer):
+        fold_of[test_idx] = number
+    base_pred, base_proba, base_name = _baseline_out_of_fold(y, kind, classes, outer)
+    runs = _candidates(frame, y, kind, (numeric, categorical, dates), outer, groups,
+                       frame[date] if date else None, classes, deadline)
+    part = np.sort(judged)
+    baseline = scored(base_name, y[part], base_pred[part], _rows(base_proba, part), kind, classes,
+                      groups[part], fold_of[part])
+    encoder = TableEncoder(numeric, categorical, dates).fit(frame)
+    model_scored, plots, paired, refit, model = None, {}, None, None, None
+    if runs:
+        predictions, chosen = nested_choice(runs, outer)
+        proba = predictions if kind == "classify" else None
+        pred = np.asarray(classes, dtype=object)[predictions.argmax(1)] \
+            if kind == "classify" else predictions
+        best = max(runs, key=lambda r: r.outer)
+        name = MODEL_NAMES[kind] if best.name == "linear" else "LightGBM"
+        model_scored = scored(name, y[part], pred[part], _rows(proba, part), kind, classes,
+                              groups[part], fold_of[part])
+        model_scored.details = {"trials": len(runs), "params": best.params,
+                                "chosen_per_fold": chosen}
+        paired = Paired(len(part), measure(y[part], pred[part], _rows(proba, part), kind, classes,
+                                           fold_of[part]),
+                        measure(y[part], base_pred[part], _rows(base_proba, part), kind, classes,
+                                fold_of[part]),
+                        f"paired bootstrap over out-of-fold rows ({how}, nested model choice)",
+                        "rows", groups[part], ev.cv_spread(len(outer)))
+        final = run_step(deadline, "refit", lambda: _fit_all(best, frame, y, kind, classes,
+                                                            (numeric, categorical, dates),
+                                                            deadline), grace=5)
         refit = final is not None
-        model = final or model
+        model = final or best.last
+        encoder = model.encoder
+        plots = {"importance": _importance(model), "y_test": y[part], "pred": pred[part],
+                 "classes": classes}
     notes = [both("poc.note.dropped_columns", columns=", ".join(dropped))] if dropped else []
     return Outcome(
         kind=kind, columns={"target": target, "features": encoder.names, "date": date},
         baseline=baseline, model=model_scored,
-        evaluation=f"holdout-{how}",
-        candidates=[{"name": t["name"], "cv_score": round(t["score"], 4)} for t in trials],
+        evaluation=f"cross-validation-nested-{how}",
+        candidates=[{"name": r.name, "cv_score": round(r.outer, 4) if np.isfinite(r.outer)
+                     else None} for r in runs],
         notes=notes, features=encoder.names,
         artefact={"kind": kind, "model": model, "target": target, "classes": classes},
         plots=plots, skipped=list(deadline.skipped), rows=len(frame),
-        extra={"holdout_rows": len(test)}, paired=paired, left_out=left_out,
-        refit=refit,
+        extra={"judged_rows": len(part), "folds": len(outer)}, paired=paired,
+        left_out=left_out, refit=refit,
     )
 
 
-def _refit(model: TableModel, frame: pd.DataFrame, target: str, kind: str) -> TableModel:
-    y = _target(frame[target], kind)
-    X = model.encoder.dense(frame) if model.linear else model.encoder.transform(frame)
-    from sklearn.base import clone
+def _rows(values: np.ndarray | None, part: np.ndarray) -> np.ndarray | None:
+    return None if values is None else values[part]
 
-    return TableModel(model.encoder, clone(model.estimator).fit(X, y), kind, model.classes,
-                      model.linear)
+
+def _baseline_out_of_fold(y: np.ndarray, kind: str, classes: list, outer: list
+                          ) -> tuple[np.ndarray, np.ndarray | None, str]:
+    pred = np.empty(len(y), dtype=object) if kind == "classify" else np.full(len(y), np.nan)
+    proba = np.zeros((len(y), len(classes))) if kind == "classify" else None
+    name = ""
+    for train_idx, test_idx in outer:
+        fold_pred, fold_proba, name = baseline_predict(y[train_idx], len(test_idx), kind,
+                                                       classes)
+        pred[test_idx] = fold_pred
+        if proba is not None:
+            proba[test_idx] = fold_proba
+    if kind == "classify":
+        name = f"Mehrheitsklasse ({pd.Series(y).value_counts().idxmax()})"
+    return pred, proba, name
+
+
+def _candidates(frame: pd.DataFrame, y: np.ndarray, kind: str, columns: tuple, outer: list,
+                groups: np.ndarray, dates: pd.Series | None, classes: list,
+                deadline: Deadline) -> list[CandidateRun]:
+    """Every candidate that finishes in time, each in a budgeted step of its own (the list
+    is fixed beforehand, so stopping early depends on the clock, never on the results)."""
+    runs: list[CandidateRun] = []
+    for name, params in CANDIDATES:
+        estimate = max([d for s, d in deadline.durations.items() if s.startswith("lightgbm")],
+                       default=0.0) if params else 0.0
+        result = run_step(deadline, name, lambda n=name, p=params: candidate_run(
+            n, p, frame, y, kind, columns, outer, groups, dates, classes, deadline),
+            estimate=estimate, grace=3 if not runs else 0)
+        if result is not None:
+            runs.append(result)
+    return runs
+
+
+def _fit_all(best: CandidateRun, frame: pd.DataFrame, y: np.ndarray, kind: str,
+             classes: list, columns: tuple, deadline: Deadline) -> TableModel:
+    encoder = TableEncoder(*columns).fit(frame)
+    linear = best.name == "linear"
+    X = encoder.dense(frame) if linear else encoder.transform(frame)
+    estimator = _fit(_factory(kind, best.params or None, len(y))(), X, y, deadline)
+    return TableModel(encoder, estimator, kind, classes, linear)
 
 
 def _importance(model: TableModel) -> dict[str, float]:

@@ -1,4 +1,5 @@
-"""Charts as inline SVG (matplotlib, offline): maturity, quality, data landscape, history."""
+"""Charts as inline SVG (matplotlib, offline): maturity, quality, data landscape, history,
+forecasts and learning together."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from datensorgfalt.i18n import t  # noqa: E402
 
 GREEN, YELLOW, RED, BLUE, GREY = "#2e7d32", "#f9a825", "#c62828", "#1f4e79", "#9e9e9e"
+BLACK = "#222222"
 AGE_COLOURS = {"recent": GREEN, "year": YELLOW, "old": RED, "unknown": GREY}
 STYLE = {"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none",
          "axes.spines.top": False, "axes.spines.right": False, "svg.hashsalt": "datensorgfalt"}
@@ -124,6 +126,55 @@ def forecast(chart: dict[str, Any]) -> str:
         return _svg(fig)
 
 
+def federated(view: dict[str, Any]) -> str:
+    """Per company two bars: its model alone (grey) and the joint model (blue); the pooled
+    model, which no company could really train, as a dashed line for comparison only."""
+    parties = [p for p in view["parties"] if p["alone"] is not None
+               and p["together"] is not None][::-1]
+    labels = [t("report.federated.party", name=p["name"], rows=p["rows_text"])
+              for p in parties]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.4, max(1.8, 0.62 * len(parties) + 1.0)))
+        rows = range(len(parties))
+        for offset, key, colour in ((0.19, "alone", GREY), (-0.19, "together", BLUE)):
+            values = [float(p[key]) for p in parties]
+            ax.barh([i + offset for i in rows], values, height=0.36, color=colour,
+                    label=t(f"report.federated.chart.{key}"))
+            for i, p in zip(rows, parties, strict=True):
+                ax.text(float(p[key]), i + offset, " " + p[f"{key}_text"], va="center",
+                        fontsize=8)
+        _pooled_marks(ax, view, parties)
+        ax.set_yticks(list(rows), labels)
+        ax.set_xlim(0, max([float(p[k]) for p in parties for k in ("alone", "together")]
+                           + [float(p["pooled"]) for p in parties if p["pooled"] is not None]
+                           or [1.0]) * 1.18)
+        ax.set_xlabel(view["measure_label"])
+        handles, names = ax.get_legend_handles_labels()
+        order = sorted(range(len(names)), key=lambda i: LEGEND_ORDER.index(
+            next(k for k in LEGEND_ORDER if names[i] == t(f"report.federated.chart.{k}"))))
+        # two columns filled downwards: "allein | gemeinsam" in the first row, the pooled
+        # reference alone in the second
+        ax.legend([handles[i] for i in order], [names[i] for i in order], loc="upper center",
+                  bbox_to_anchor=(0.5, -0.28), ncol=2, frameon=False, fontsize=8)
+        return _svg(fig)
+
+
+LEGEND_ORDER = ("alone", "pooled", "together")
+
+
+def _pooled_marks(ax: Any, view: dict[str, Any], parties: list[dict[str, Any]]) -> None:
+    """The pooled model per company (a black mark between its bars) when the run measured
+    it per company, else its mean as a dashed line: for comparison only."""
+    label = t("report.federated.chart.pooled")
+    marks = [(float(p["pooled"]), i) for i, p in enumerate(parties) if p["pooled"] is not None]
+    if marks:
+        ax.plot([x for x, _ in marks], [y for _, y in marks], linestyle="none", marker="|",
+                markersize=22, markeredgewidth=2, color=BLACK, label=label)
+    elif view.get("pooled"):
+        ax.axvline(float(view["pooled"]["value"]), color=BLACK, linestyle="--", linewidth=1,
+                   label=label)
+
+
 def draw_all(data: dict[str, Any]) -> dict[str, str]:
     charts = {}
     if data["readiness"]:
@@ -137,4 +188,6 @@ def draw_all(data: dict[str, Any]) -> dict[str, str]:
     for index, poc in enumerate(data.get("pocs") or []):
         if poc.get("chart") and poc["chart"].get("ds"):
             charts[f"poc-{index}"] = forecast(poc["chart"])
+    if data.get("federated") and data["federated"]["parties"]:
+        charts["federated"] = federated(data["federated"])
     return charts

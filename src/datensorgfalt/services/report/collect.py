@@ -11,6 +11,7 @@ from datensorgfalt.i18n import keys, language, t
 from datensorgfalt.services import evidence as ev
 from datensorgfalt.services.help import company_land
 from datensorgfalt.services.readiness import assess, stored_answers, who_can_help
+from datensorgfalt.services.report.federated import latest_federated
 from datensorgfalt.services.usecases import match_all
 from datensorgfalt.workspace import Workspace
 
@@ -33,6 +34,7 @@ def collect(workspace: Workspace | None, catalog: Catalog) -> dict[str, Any]:
         "datamap": _datamap(evidence), "quality": _quality(evidence),
         "privacy": _privacy(evidence), "readiness": readiness,
         "usecases": _usecases(matches), "pocs": _pocs(evidence),
+        "federated": latest_federated(catalog),
     }
     data["next_steps"] = _next_steps(data)
     data["summary"] = _summary(data, evidence)
@@ -265,4 +267,6 @@ def _summary(data: dict[str, Any], evidence: ev.Evidence) -> list[str]:
     if blocked:
         lines.append(t("report.summary.blocked", title=blocked[0]["title"],
                        what=blocked[0]["missing"][0] if blocked[0]["missing"] else "-"))
+    if data["federated"] and data["federated"]["parties"]:
+        lines.append(data["federated"]["summary"])
     return lines

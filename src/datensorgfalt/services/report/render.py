@@ -19,6 +19,8 @@ from datensorgfalt.workspace import Workspace
 
 SECTIONS = ("summary", "datamap", "quality", "privacy", "maturity", "usecases", "nextsteps",
             "poc")
+#: shown after them only when there is something to show: learning together with others
+OPTIONAL_SECTIONS = ("federated",)
 
 
 @contextmanager
@@ -91,8 +93,9 @@ def build_report(workspace: Workspace | None, catalog: Catalog, out_dir: Path | 
         pages = write_pdf(html, temporary, base=pdf_path.parent)
     with writing(html_path, workspace) as temporary:
         temporary.write_text(html, "utf-8")
+    shown = list(SECTIONS) + [s for s in OPTIONAL_SECTIONS if data.get(s)]
     return {"html": str(html_path), "pdf": str(pdf_path), "pages": pages, "lang": current,
-            "sections": list(SECTIONS), "company": data["company"],
+            "sections": shown, "company": data["company"],
             "usecases_now": [m["id"] for m in data["usecases"]["now"]],
             "phase": data["readiness"]["phase"]["key"] if data["readiness"] else None}
 

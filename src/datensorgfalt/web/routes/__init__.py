@@ -3,6 +3,7 @@
 from datensorgfalt.web.routes import (
     catalog,
     dataset,
+    federated,
     jobs,
     poc,
     privacy,
@@ -13,4 +14,4 @@ from datensorgfalt.web.routes import (
 )
 
 ROUTERS = [start.router, jobs.router, catalog.router, dataset.router, privacy.router,
-           readiness.router, usecases.router, poc.router, report.router]
+           readiness.router, usecases.router, poc.router, federated.router, report.router]
