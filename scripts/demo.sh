@@ -8,7 +8,7 @@ echo "== 1. Beispieldaten der Musterfirma erzeugen"
 rm -rf "$DIR"
 "$DS" demo "$DIR"
 echo "== 2. Arbeitsbereich mit Datenkatalog anlegen"
-"$DS" init "$DIR"
+"$DS" init "$DIR" --land NW
 echo "== 3. Daten durchsuchen und in den Katalog aufnehmen"
 # exit code 1 = some files could not be read: the demo company has broken files on purpose
 rc=0
@@ -96,6 +96,10 @@ echo "== Passende KI-Anwendungsfälle"
 echo "== Machbarkeitsnachweis: Absatzprognose (Ist: Vorjahreswert, Soll aus dem Anwendungsfall)"
 "$DS" poc --usecase sales-forecast -w "$DIR" --yes --budget 60s \
   --forecast-out "$DIR/.datensorgfalt/export/absatzprognose.csv"
+echo "== Offene Daten: helfen Feiertage/Brückentage (NRW) und Tageswetter (DWD-Format) der Absatzprognose?"
+# die Wetterwerte der Musterfirma sind ausgedacht (Station 99999), nur das Dateiformat ist das des DWD
+"$DS" opendata weather "$DIR"/.demo/offene-daten/produkt_klima_tag_*_99999.txt -w "$DIR"
+"$DS" poc --usecase sales-forecast -w "$DIR" --yes --budget 60s --with feiertage,wetter=dwd-99999
 echo "== Gemeinsam lernen: Verschleißmodell mit drei Kunden, ohne dass Daten das Haus verlassen"
 # the customers' machine data lie in $DIR/.partner/ (one folder per customer's machine)
 (cd "$DIR" && "$OLDPWD/$DS" federated run \
