@@ -150,3 +150,19 @@ def test_forecast_says_whether_holidays_and_weather_helped(cli, tmp_path: Path) 
     assert external["verdict"] in ("not_met", "undecided"), external
     _one_error(cli(*base, "--with", "sonne", cwd=tmp_path))
     _one_error(cli(*base, "--with", "wetter=dwd-00001", cwd=tmp_path))
+
+
+def test_forecast_counts_working_days_of_the_companys_land(cli, tmp_path: Path) -> None:
+    from datensorgfalt.services import poc
+    from datensorgfalt.cli.common import open_catalog
+
+    days = pd.date_range("2023-01-02", "2025-06-30", freq="D")
+    sales = pd.DataFrame({"Datum": days.strftime("%Y-%m-%d"),
+                          "Menge": np.where(days.dayofweek < 5, 10, 0)})
+    sales.to_csv(tmp_path / "verkauf.csv", index=False)
+    assert cli("init", str(tmp_path), "--land", "BY").exit_code == 0
+    assert cli("scan", str(tmp_path), "-w", str(tmp_path)).exit_code == 0
+    with open_catalog(tmp_path) as (ws, catalog):
+        request = poc.PocRequest(kind="forecast", dataset="verkauf.csv", freq="M")
+        series = poc.prepare(ws, catalog, request).inputs["series"]
+    assert series.per_working_day and series.state == "BY"

@@ -21,6 +21,7 @@ from datensorgfalt import engine
 from datensorgfalt.catalog import Catalog, Dataset, save_result
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
+from datensorgfalt.services.help import company_land
 from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.outputs import check_output, neutralise_frame, writing
 from datensorgfalt.services.poc import column_roles, modelcard, plots
@@ -156,6 +157,7 @@ def _plan_forecast(workspace: Workspace, catalog: Catalog, request: PocRequest,
         request, k, None)]
     series = build_series(frame, columns["date"], columns["target"], columns["by"],
                           request.freq, plan=columns["plan"])
+    series.state = company_land(workspace) or series.state
     external = resolve_external(workspace, catalog, request.external, series)
     return Plan(request, [dataset], columns, guessed, {"series": series, "external": external})
 

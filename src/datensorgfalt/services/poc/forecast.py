@@ -8,7 +8,6 @@ import pandas as pd
 
 from datensorgfalt.services.poc import evaluation as ev
 from datensorgfalt.services.poc.budget import Deadline, run_step
-from datensorgfalt.services.poc.calendar import DEFAULT_STATE
 from datensorgfalt.services.poc.external import External, compare
 from datensorgfalt.services.poc.forecasters import (
     Ensemble,
@@ -228,7 +227,7 @@ def _candidates(series: SeriesData, wanted: list[str] | None, h: int) -> dict[st
     pool = statistical_models(series.pandas_freq, series.season)
     extra = optional_models(series.pandas_freq, series.season)
 
-    lgbm = LightGBMForecaster(series.freq, series.season)
+    lgbm = LightGBMForecaster(series.freq, series.season, state=series.state)
     if wanted:
         every = pool | extra | {lgbm.name: lgbm}
         chosen = {name: every[name] for name in wanted if name in every}
@@ -240,7 +239,7 @@ def _candidates(series: SeriesData, wanted: list[str] | None, h: int) -> dict[st
     if not wanted:
         chosen = {name: chosen[name] for name in FAST_FIRST if name in chosen}
     if series.per_working_day:
-        chosen = {name: m if name == lgbm.name else PerWorkingDay(m, series.freq, DEFAULT_STATE)
+        chosen = {name: m if name == lgbm.name else PerWorkingDay(m, series.freq, series.state)
                   for name, m in chosen.items()}
     return chosen
 
