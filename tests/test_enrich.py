@@ -153,8 +153,8 @@ def test_forecast_says_whether_holidays_and_weather_helped(cli, tmp_path: Path) 
 
 
 def test_forecast_counts_working_days_of_the_companys_land(cli, tmp_path: Path) -> None:
-    from datensorgfalt.services import poc
     from datensorgfalt.cli.common import open_catalog
+    from datensorgfalt.services import poc
 
     days = pd.date_range("2023-01-02", "2025-06-30", freq="D")
     sales = pd.DataFrame({"Datum": days.strftime("%Y-%m-%d"),
