@@ -112,7 +112,8 @@ def _without_timings(value: Any) -> Any:
 def test_init(cli, tmp_path: Path) -> None:
     shown = printed(cli("init", str(tmp_path / "a"), "--json"))
     workspace = init_workspace(tmp_path / "b")
-    direct = {"workspace": workspace.folder, "db": mask_url(workspace.db_url)}
+    direct = {"workspace": workspace.folder, "db": mask_url(workspace.db_url),
+              "land": workspace.settings.get("land")}
     assert same(shown, tmp_path / "a") == same(direct, tmp_path / "b")
 
 

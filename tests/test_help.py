@@ -35,7 +35,13 @@ def test_regional_offers_come_first_and_never_for_another_land() -> None:
         for dimension in DIMENSIONS:
             assert all(not o["lands"] or land in o["lands"] for o in offers_for(dimension, land))
     assert all(not o["lands"] for o in offers_for("data", None))
-    assert [o["id"] for o in offers_for("finances", "BY")] == ["foerderdatenbank"]
+    funding = offers_for("finances", "BY")
+    assert "foerderdatenbank" in {o["id"] for o in funding} and all(
+        not o["lands"] for o in funding)
+    kinds = {o["kind"] for o in load("help")["offers"]}
+    assert {"edih", "chamber", "funding", "centre", "ai_trainers"} <= kinds
+    assert all(o.get("pays_for", {}).get("de") for o in load("help")["offers"]
+               if o["kind"] == "funding" and o["id"] != "foerderdatenbank")
 
 
 def test_help_lines_name_one_offer_per_dimension_in_plain_words() -> None:
@@ -62,3 +68,35 @@ def test_readiness_names_help_for_the_companys_land(cli, tmp_path: Path) -> None
                for line in data["help"])
     text = cli("readiness", "--answers", answers, cwd=tmp_path).output
     assert "Wer jetzt helfen kann" in text and "Stand des Hilfe-Verzeichnisses" in text
+
+
+def test_usecase_gaps_name_help_for_the_companys_land(cli, tmp_path: Path) -> None:
+    """An empty catalog: every use case lacks data; the gap names one offer, the Land's own
+    first, and the directory's date."""
+    assert cli("init", "--land", "BY", cwd=tmp_path).exit_code == 0
+    result = cli("usecases", "--json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    matches = data if isinstance(data, list) else data["matches"]
+    gaps = [m for m in matches if m["verdict"] != "now"]
+    assert gaps and all(len(m["help"]) == 1 for m in gaps)
+    offers = {o["id"]: o for o in load("help")["offers"]}
+    assert all(not offers[m["help"][0]["id"]]["lands"] or "BY" in offers[m["help"][0]["id"]][
+        "lands"] for m in gaps)
+    assert gaps[0]["help"][0]["regional"]  # KI Transfer+ serves Bayern
+    text = cli("usecases", cwd=tmp_path).output
+    assert "Wer jetzt helfen kann" in text and f"Stand des Hilfe-Verzeichnisses: " \
+        f"{directory_checked()}" in text
+
+
+def test_report_next_steps_name_help_for_the_land_and_the_date(cli, tmp_path: Path) -> None:
+    assert cli("init", "--land", "NW", cwd=tmp_path).exit_code == 0
+    answers = str(path_of("answers-example.yaml"))
+    assert cli("readiness", "--answers", answers, cwd=tmp_path).exit_code == 0
+    result = cli("report", "--json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    html = Path(json.loads(result.stdout)["html"]).read_text("utf-8")
+    steps = html.split('id="nextsteps"', 1)[1].split("</section>", 1)[0]
+    regional = [o["name"] for o in load("help")["offers"] if "NW" in o["lands"]]
+    assert any(name in steps for name in regional), steps
+    assert f"Stand des Hilfe-Verzeichnisses: {directory_checked()}" in steps

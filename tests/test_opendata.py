@@ -215,3 +215,38 @@ def test_fetch_stops_at_the_size_limit(cli, root: Path, server) -> None:
     finally:
         catalog.close()
     assert not (root / "offene-daten" / "gross.csv").exists()
+
+
+REMOTE_CONTEXT = {
+    "@context": ["https://semiceu.github.io/DCAT-AP/releases/3.0.1/context/dcat-ap.jsonld",
+                 {"dcatde": "http://dcat-ap.de/def/dcatde/"}],
+    "@graph": [{"@id": "https://example.org/ds/radwege", "@type": "Dataset",
+                "title": ["Radwege im Kreis"], "keyword": ["Verkehr"],
+                "dcatde:politicalGeocodingLevelURI": {
+                    "@id": "http://dcat-ap.de/def/politicalGeocoding/Level/municipality"},
+                "datasetDistribution": [{
+                    "@id": "https://example.org/ds/radwege#csv", "@type": "Distribution",
+                    "licence": "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
+                    "accessUrl": ["https://example.org/radwege.csv"]}]}],
+}
+
+
+def test_jsonld_with_the_well_known_dcat_ap_context_is_read_without_network(
+        cli, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("a JSON-LD context was to be downloaded")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    (root / "radwege.jsonld").write_text(json.dumps(REMOTE_CONTEXT))
+    result = _import(cli, root, root / "radwege.jsonld")
+    assert result.exit_code == 0, result.output
+    entry = next(e for e in _open(cli, root) if e["title"] == "Radwege im Kreis")
+    assert entry["licence_info"]["id"] == "dl-by-de/2.0"
+    assert entry["distributions"][0]["access_url"] == "https://example.org/radwege.csv"
+    # a remote context nobody bundled is still refused, not fetched
+    unknown = dict(REMOTE_CONTEXT, **{"@context": "https://example.org/context.jsonld"})
+    (root / "fremd.jsonld").write_text(json.dumps(unknown))
+    assert _import(cli, root, root / "fremd.jsonld").exit_code == 1

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from datensorgfalt.catalog.models import Result
 from datensorgfalt.services import evidence as ev
+from datensorgfalt.services.help import LANDS
 from datensorgfalt.services.knowledge import path_of
 from datensorgfalt.services.readiness import assessment as readiness
 from datensorgfalt.workspace import init_workspace
@@ -66,7 +67,7 @@ def test_phases_follow_the_study_and_rise() -> None:
 def test_example_answers_answer_every_question() -> None:
     answers = readiness.load_answers(EXAMPLE)
     ids = {q["id"] for q in readiness.questionnaire()["questions"]}
-    assert set(answers) - {"_company"} == ids
+    assert set(answers) - {"_company", "_land"} == ids
 
 
 def test_best_answers_reach_the_shaping_phase_and_worst_stay_not_started() -> None:
@@ -171,7 +172,7 @@ def test_readiness_from_file_stores_result_and_json_matches_service(tmp_path: Pa
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_interactive_questionnaire_in_the_terminal(tmp_path: Path, cli, lang: str) -> None:
     init_workspace(tmp_path)
-    lines = []
+    lines = [str(list(LANDS).index("SN") + 1)]  # the Bundesland is asked first, once
     for i, q in enumerate(readiness.questionnaire()["questions"]):
         if i == 0:
             lines += ["9", "x"]  # wrong input is asked again
@@ -186,6 +187,7 @@ def test_interactive_questionnaire_in_the_terminal(tmp_path: Path, cli, lang: st
     catalog.close()
     assert answers["S1"] == 5 and answers["S2"] == "nein" and answers["D5"] == ["erp",
                                                                              "datenbank"]
+    assert init_workspace(tmp_path).settings["land"] == "SN"
     phase = readiness.assess(answers, ev.Evidence())["phase"]["title"]
     assert "Phase:" in result.output and phase in result.output
 

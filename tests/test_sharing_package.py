@@ -4,6 +4,8 @@ tampering refused in one sentence with nothing written."""
 from __future__ import annotations
 
 import base64
+import dataclasses
+import hashlib
 import json
 import random
 import shutil
@@ -13,11 +15,20 @@ from pathlib import Path
 
 import pytest
 
+from datensorgfalt.services.dataspace import shared_and_received
 from datensorgfalt.services.quality import run_quality
 from datensorgfalt.services.scan.runner import scan
 from datensorgfalt.services.sharing import create_keys, load_keys, open_package, pack
 from datensorgfalt.services.sharing.keys import KeysError, own_public_keys
-from datensorgfalt.services.sharing.package import MANIFEST, SIGNATURE, _json, seal, unseal
+from datensorgfalt.services.sharing.package import (
+    MANIFEST,
+    POLICY_FILE,
+    SIGNATURE,
+    _json,
+    seal,
+    unseal,
+)
+from datensorgfalt.services.sharing.policy import Bound, parse_policy, to_odrl
 from datensorgfalt.workspace import init_workspace
 from tests.helpers.cli import clean_environment
 
@@ -159,6 +170,16 @@ def _foreign_signature(parties):
     return change
 
 
+def _expired(parties):
+    def change(files, manifest, signature):
+        policy = parse_policy(files[POLICY_FILE])
+        ended = dataclasses.replace(policy, ends=Bound(date.today() - timedelta(days=1), True))
+        files[POLICY_FILE] = _json(to_odrl(ended))
+        manifest["files"][POLICY_FILE]["sha256"] = hashlib.sha256(files[POLICY_FILE]).hexdigest()
+        return load_keys(parties["a"]).signing.sign(_json(manifest))
+    return change
+
+
 def _extra_file(files, manifest, signature):
     files["beipack.txt"] = b"nicht im Manifest"
     return signature
@@ -187,10 +208,8 @@ def test_tampered_or_not_permitted_packages_are_refused_and_nothing_is_written(
         who = "c"
     elif attack == "wrong_purpose":
         purpose = "Forschung"
-    elif attack == "expired":
-        shutil.rmtree(package)
-        package = _pack(parties, tmp_path / "paket",
-                        until=(date.today() - timedelta(days=1)).isoformat())
+    elif attack == "expired":  # signed by A while it was valid; its end date has passed
+        _reseal(parties, package, _expired(parties))
     elif attack == "wrong_sender":
         extra = ["--from", str(parties["c_pub"])]
     out = tmp_path / "aus"
@@ -204,6 +223,40 @@ def test_tampered_or_not_permitted_packages_are_refused_and_nothing_is_written(
                 "wrong_recipient": "Empfänger", "wrong_purpose": "Zweck",
                 "expired": "abgelaufen", "wrong_sender": "Absender"}[attack]
     assert expected in message
+
+
+def test_an_end_date_in_the_past_is_refused_when_packing(cli, parties, tmp_path):
+    package = tmp_path / "paket"
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    result = cli("share", "pack", "verschleiss.csv", "--for", str(parties["b_pub"]),
+                 "--purpose", "Prognose", "--until", yesterday, "--out", str(package),
+                 "-w", str(parties["a"].root))
+    assert result.exit_code == 1 and not package.exists()
+    message = result.output.strip()
+    assert "\n" not in message and "Vergangenheit" in message and yesterday in message
+
+
+def test_a_package_opens_only_as_often_as_its_policy_allows(cli, parties, tmp_path):
+    catalog = parties["a"].open_catalog()
+    try:
+        pack(parties["a"], catalog, load_keys(parties["a"]), "verschleiss.csv", parties["b_pub"],
+             "Prognose", tmp_path / "paket", until=FUTURE, max_transfers=1)
+        shared = [r for r in shared_and_received(catalog) if r["channel"] == "package"]
+    finally:
+        catalog.close()
+    assert any(r["direction"] == "shared" and r["partner"] == "Firma B" for r in shared)
+    first = _open(cli, parties, tmp_path / "paket", tmp_path / "eins", "b", "forecasting")
+    assert first.exit_code == 0, first.output
+    second = _open(cli, parties, tmp_path / "paket", tmp_path / "zwei", "b", "forecasting")
+    assert second.exit_code == 1 and not (tmp_path / "zwei").exists()
+    assert "Höchstzahl von 1" in second.output and "\n" not in second.output.strip()
+    catalog = parties["b"].open_catalog()
+    try:
+        received = [r for r in shared_and_received(catalog) if r["direction"] == "received"]
+    finally:
+        catalog.close()
+    assert any(r["partner"] == "Firma A" and r["purpose"] == "Prognose" and r["until"] == FUTURE
+               and r["agreement"].startswith("urn:uuid:") for r in received)
 
 
 def test_keys_are_private_and_a_passphrase_is_needed_to_use_them(cli, tmp_path, monkeypatch):

@@ -62,6 +62,15 @@ def init_workspace(root: Path, db_url: str | None = None) -> Workspace:
     return workspace
 
 
+def update_settings(workspace: Workspace, **values: object) -> dict:
+    """Store ``values`` in the workspace settings (others kept); returns the new settings."""
+    settings = workspace.settings | values
+    path = workspace.folder / SETTINGS_FILE
+    path.write_text(json.dumps(settings, indent=2), "utf-8")
+    path.chmod(0o600)
+    return settings
+
+
 def make_private(folder: Path) -> None:
     """``folder`` and everything in it for its owner only (700 folders, 600 files)."""
     for path in (folder, *folder.rglob("*")):

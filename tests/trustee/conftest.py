@@ -32,6 +32,7 @@ from tests.helpers.shared import SHARED
 SRC = Path(__file__).resolve().parents[2] / "src"
 DSP = SHARED / "conformance" / "dataspace-protocol" if SHARED else None
 CONTEXT = ["https://w3id.org/dspace/2025/1/context.jsonld"]
+POLLS = "urn:datensorgfalt:consumer:polls"  # no http(s) callback: the trustee sends nothing
 SCHEMAS = {
     "CatalogRequestMessage": "catalog/catalog-request-message-schema.json",
     "Catalog": "catalog/catalog-schema.json",
@@ -45,6 +46,8 @@ SCHEMAS = {
         "negotiation/contract-agreement-verification-message-schema.json",
     "ContractNegotiationTerminationMessage":
         "negotiation/contract-negotiation-termination-message-schema.json",
+    "ContractNegotiationEventMessage":
+        "negotiation/contract-negotiation-event-message-schema.json",
     "TransferRequestMessage": "transfer/transfer-request-message-schema.json",
     "TransferProcess": "transfer/transfer-process-schema.json",
     "TransferStartMessage": "transfer/transfer-start-message-schema.json",
@@ -180,7 +183,7 @@ class Trustee:
         return reply.json() if reply.status == 201 else reply
 
     def negotiate(self, who: str, offer_id: str, dataset_id: str, purpose: str,
-                  consumer_pid: str | None = None) -> Reply:
+                  consumer_pid: str | None = None, callback: str = POLLS) -> Reply:
         from datensorgfalt.services.sharing.policy import find_purpose
 
         message = {"@context": CONTEXT, "@type": "ContractRequestMessage",
@@ -189,7 +192,7 @@ class Trustee:
                              "permission": [{"action": "use", "constraint": [
                                  {"leftOperand": "purpose", "operator": "eq",
                                   "rightOperand": find_purpose(purpose).iri}]}]},
-                   "callbackAddress": "https://consumer.invalid/callback"}
+                   "callbackAddress": callback}
         return self.dsp("POST", "/dsp/negotiations/request", message, who)
 
     def agree(self, who: str, offer: dict, purpose: str = "ai_training") -> dict:
@@ -205,12 +208,12 @@ class Trustee:
         return agreement
 
     def request_transfer(self, who: str, agreement_id: str,
-                         consumer_pid: str | None = None) -> Reply:
+                         consumer_pid: str | None = None, callback: str = POLLS) -> Reply:
         return self.dsp("POST", "/dsp/transfers/request", {
             "@context": CONTEXT, "@type": "TransferRequestMessage",
             "consumerPid": consumer_pid or f"urn:uuid:{uuid.uuid4()}",
             "agreementId": agreement_id, "format": "HttpData-PULL",
-            "callbackAddress": "https://consumer.invalid/callback"}, who)
+            "callbackAddress": callback}, who)
 
     def start_message(self, who: str, transfer_pid: str) -> dict:
         return self.dsp("GET", f"/dsp/transfers/{transfer_pid}/start", who=who).json()
@@ -224,10 +227,8 @@ def pull(trustee: Trustee, start: dict) -> Reply:
     return trustee.request("GET", path, token=token)
 
 
-@pytest.fixture(scope="package")
-def trustee(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trustee]:
-    home = tmp_path_factory.mktemp("treuhand")
-    init_trustee(home)  # in-process: each CLI start costs seconds on a busy machine
+def running_trustee(home: Path, db_url: str | None = None) -> Trustee:
+    init_trustee(home, db_url)  # in-process: each CLI start costs seconds on a busy machine
     found = Trustee(home, free_port())
     added = run_cli("trustee", "participant", "add", "Firma owner", "--home", str(home),
                     "--json")
@@ -236,5 +237,26 @@ def trustee(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trustee]:
     for role in ("consumer", "other"):  # the same entry point, without another process start
         found.people[role] = add_participant(home, f"Firma {role}")
     found.start()
+    return found
+
+
+@pytest.fixture(scope="package")
+def trustee(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trustee]:
+    """The trustee on its default store, SQLite."""
+    found = running_trustee(tmp_path_factory.mktemp("treuhand"))
     yield found
     found.stop()
+
+
+@pytest.fixture(scope="package")
+def pg_trustee(tmp_path_factory: pytest.TempPathFactory, postgres) -> Iterator[Trustee]:
+    """The trustee on a fresh database of the throwaway PostgreSQL (``trustee init --db``)."""
+    found = running_trustee(tmp_path_factory.mktemp("treuhand-pg"), postgres.new_database())
+    yield found
+    found.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_trustee(request: pytest.FixtureRequest) -> Trustee:
+    """For the tests that must hold on both stores: flows, authorization, counting."""
+    return request.getfixturevalue("trustee" if request.param == "sqlite" else "pg_trustee")

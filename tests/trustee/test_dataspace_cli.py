@@ -30,7 +30,9 @@ def companies(tmp_path: Path) -> dict[str, Path]:
     return {"a": tmp_path / "a", "b": tmp_path / "b"}
 
 
-def test_offer_catalog_get_status(trustee: Trustee, companies: dict[str, Path], cli) -> None:
+def test_offer_catalog_get_status(any_trustee: Trustee, companies: dict[str, Path],
+                                  cli) -> None:
+    trustee = any_trustee
     owner, consumer = trustee.people["owner"], trustee.people["consumer"]
     offered = cli("dataspace", "offer", "verschleiss.csv", "--trustee", trustee.base,
                   "--token", owner["token"], "--purpose", "KI-Training", "--until",
@@ -62,12 +64,47 @@ def test_offer_catalog_get_status(trustee: Trustee, companies: dict[str, Path], 
     assert shared[-1]["direction"] == "shared" and shared[-1]["offer_id"] == offer["offer_id"]
 
 
-def test_third_party_is_refused(trustee: Trustee, companies: dict[str, Path], cli) -> None:
+def test_third_party_is_refused_and_the_report_shows_both_sides(
+        trustee: Trustee, companies: dict[str, Path], cli) -> None:
     owner, consumer = trustee.people["owner"], trustee.people["consumer"]
     offer = json.loads(cli("dataspace", "offer", "verschleiss.csv", "--trustee", trustee.base,
-                           "--token", owner["token"], "--purpose", "KI-Training", "--for",
-                           consumer["participant_id"], "--json", cwd=companies["a"]).stdout)
+                           "--token", owner["token"], "--purpose", "KI-Training", "--until",
+                           "2099-06-30", "--for", consumer["participant_id"], "--json",
+                           cwd=companies["a"]).stdout)
+    assert offer["partner"] == consumer["name"]
     refused = cli("dataspace", "get", offer["offer_id"], "--trustee", trustee.base, "--token",
                   trustee.people["other"]["token"], "--purpose", "KI-Training", "--out",
                   "x.csv", cwd=companies["b"])
     assert refused.exit_code == 1 and not (companies["b"] / "x.csv").exists()
+    assert len(refused.output.strip().splitlines()) == 1 and "freigegeben" in refused.output
+
+    args = ("dataspace", "get", offer["offer_id"], "--trustee", trustee.base, "--token",
+            consumer["token"], "--purpose", "KI-Training", "--out", "erhalten.csv")
+    assert cli(*args, cwd=companies["b"]).exit_code == 0
+    again = cli(*args, cwd=companies["b"])
+    assert again.exit_code == 1 and "--overwrite" in again.output
+    assert cli(*args, "--overwrite", cwd=companies["b"]).exit_code == 0
+
+    for company, direction, partner in (("a", "geteilt", consumer["name"]),
+                                        ("b", "empfangen", owner["name"])):
+        made = cli("report", "--json", cwd=companies[company])
+        assert made.exit_code == 0, made.output
+        html = Path(json.loads(made.stdout)["html"]).read_text("utf-8")
+        section = html.split('<section id="sharing">')[1].split("</section>")[0]
+        assert "Geteilte und empfangene Daten" in section
+        for shown in (direction, partner, "KI-Training", "2099-06-30"):
+            assert shown in section, (company, shown)
+    shown = cli("dataspace", "status", cwd=companies["b"]).output
+    assert shown.startswith("Empfangen: ") and owner["name"] in shown and "2099-06-30" in shown
+    received = html.split('<section id="sharing">')[1]
+    assert received.count("<tr>") == 2  # the heading and one row: the same offer got twice
+
+
+def test_an_end_date_in_the_past_is_refused_before_anything_is_offered(
+        companies: dict[str, Path], cli) -> None:
+    refused = cli("dataspace", "offer", "verschleiss.csv", "--trustee", "http://127.0.0.1:9",
+                  "--token", "egal", "--purpose", "KI-Training", "--until", "2020-01-31",
+                  cwd=companies["a"])
+    assert refused.exit_code == 1
+    message = refused.output.strip()
+    assert "\n" not in message and "2020-01-31" in message and "Vergangenheit" in message

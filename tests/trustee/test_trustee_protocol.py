@@ -20,7 +20,8 @@ def test_version_is_public_and_schema_valid(trustee: Trustee) -> None:
     assert reply.json()["protocolVersions"][0]["version"] == "2025-1"
 
 
-def test_offer_negotiate_transfer_pull_once(trustee: Trustee) -> None:
+def test_offer_negotiate_transfer_pull_once(any_trustee: Trustee) -> None:
+    trustee = any_trustee
     offer = trustee.offer("owner", DATA, assignee=trustee.people["consumer"]["participant_id"])
     catalog = trustee.dsp("POST", "/dsp/catalog/request",
                           {"@context": CONTEXT, "@type": "CatalogRequestMessage"},
@@ -48,7 +49,8 @@ def test_offer_negotiate_transfer_pull_once(trustee: Trustee) -> None:
                 "TransferProcess"} <= set(CHECKED)
 
 
-def test_same_consumer_pid_is_idempotent(trustee: Trustee) -> None:
+def test_same_consumer_pid_is_idempotent(any_trustee: Trustee) -> None:
+    trustee = any_trustee
     offer = trustee.offer("owner", DATA)
     pid = f"urn:uuid:{uuid.uuid4()}"
     first = trustee.negotiate("consumer", offer["offer_id"], offer["dataset_id"], "ai_training",
@@ -81,7 +83,8 @@ def test_policy_denials_at_negotiation(trustee: Trustee, options: dict, purpose:
     assert body["reason"] and all(isinstance(r, str) and r.endswith(".") for r in body["reason"])
 
 
-def test_exceeded_transfer_count_is_denied(trustee: Trustee) -> None:
+def test_exceeded_transfer_count_is_denied(any_trustee: Trustee) -> None:
+    trustee = any_trustee
     offer = trustee.offer("owner", DATA, max_transfers=1)
     agreement = trustee.agree("consumer", offer)
     first = trustee.request_transfer("consumer", agreement["agreement"]["@id"])
@@ -129,7 +132,8 @@ def _endpoints(trustee: Trustee) -> dict[str, tuple[str, str, dict | None]]:
     }
 
 
-def test_authorization_matrix(trustee: Trustee) -> None:
+def test_authorization_matrix(any_trustee: Trustee) -> None:
+    trustee = any_trustee
     endpoints = _endpoints(trustee)
     expected_other = {"catalog": 200, "dataset": 404}
     for name, (method, path, body) in endpoints.items():

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.slow
 AXE = Path(__file__).parent / "assets" / "axe.min.js"
 PAGES = ["/start", "/katalog", "/datensatz/{sales}", "/datenschutz", "/reifegrad",
          "/anwendungsfaelle", "/versuche/neu?usecase=sales-forecast", "/versuche",
-         "/gemeinsam-lernen", "/bericht"]
+         "/gemeinsam-lernen", "/bericht",
+         "/geteilt"]
 
 
 def violations(browsing: Browsing) -> list[str]:

@@ -29,11 +29,13 @@ def dataset_id_for(location: str) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # The wait first: switching a new catalog to WAL needs a moment alone with the file, and
+    # another process may be reading it right then (a second command, the web app).
+    cursor.execute("PRAGMA busy_timeout=30000")
     # WAL + foreign keys: readers never block the one writer; a killed writer leaves the
     # last committed state behind.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 

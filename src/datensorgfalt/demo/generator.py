@@ -24,6 +24,7 @@ from datensorgfalt.demo.requests import write_requests
 from datensorgfalt.demo.sales import order_lines, write_erp_export
 from datensorgfalt.demo.sensors import write_sensor_logs
 from datensorgfalt.demo.staff import write_hr_list
+from datensorgfalt.demo.weather import write_weather
 from datensorgfalt.demo.workbooks import write_customer_list, write_price_lists
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import os_reason
@@ -58,6 +59,7 @@ def generate(target: Path, seed: int = 42) -> dict[str, Any]:
     write_requests(land, customers, articles)
     write_images(land)
     write_mess(land)
+    write_weather(land)  # open data beside the company's own (DWD layout, made-up values)
     write_partners(land)
     entries = planted_entries(land.found)
     land.write_bytes(PLANTED_JSON, planted_json(entries, company.COMPANY))

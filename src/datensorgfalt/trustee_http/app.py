@@ -137,7 +137,7 @@ def create_app(root: Path) -> FastAPI:
     async def transfer_request(request: Request, who: Participant) -> Any:
         doc = await _body(request, TRANSFER)
         _expect(doc, TRANSFER, "TransferRequestMessage", "consumerPid", "agreementId", "format")
-        return await run_in_threadpool(trustee.request_transfer, who, doc)
+        return await run_in_threadpool(trustee.request_transfer, who, doc, base(request))
 
     async def transfer(request: Request, who: Participant) -> Any:
         return await run_in_threadpool(trustee.transfer, who, request.path_params["pid"])

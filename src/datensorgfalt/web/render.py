@@ -19,7 +19,8 @@ from datensorgfalt.catalog import json_safe
 LANG_COOKIE = "ds_lang"
 NAV = (("start", "/start"), ("catalog", "/katalog"), ("privacy", "/datenschutz"),
        ("readiness", "/reifegrad"), ("usecases", "/anwendungsfaelle"), ("poc", "/versuche"),
-       ("federated", "/gemeinsam-lernen"), ("report", "/bericht"))
+       ("federated", "/gemeinsam-lernen"), ("report", "/bericht"),
+       ("sharing", "/geteilt"))
 
 
 @cache

@@ -11,6 +11,7 @@ from datensorgfalt.cli.common import (
     handles_errors,
     json_option,
     open_catalog,
+    overwrite_option,
     print_json,
     workspace_option,
 )
@@ -20,6 +21,7 @@ from datensorgfalt.services.dataspace import (
     get_offer,
     offer_dataset,
     read_catalog,
+    shared_and_received,
 )
 
 
@@ -76,10 +78,12 @@ def register(app: typer.Typer) -> None:
         url: str = _url(), token: str = _token(),
         purpose: str = typer.Option(..., "--purpose", help=t("dataspace.help.purpose")),
         out: Path = typer.Option(..., "--out", help=t("dataspace.help.out")),
+        overwrite: bool = overwrite_option(),
         workspace: Path = workspace_option(), as_json: bool = json_option(),
     ) -> None:
         with open_catalog(workspace) as (ws, catalog):
-            record = get_offer(ws, catalog, offer, url, token, purpose, out)
+            record = get_offer(ws, catalog, offer, url, token, purpose, out,
+                               overwrite=overwrite)
         if as_json:
             print_json(record)
         else:
@@ -92,12 +96,12 @@ def register(app: typer.Typer) -> None:
                        as_json: bool = json_option()) -> None:
         with open_catalog(workspace) as (_, catalog):
             records = dataspace_status(catalog)
+            rows = shared_and_received(catalog)
         if as_json:
             print_json(records)
             return
-        if not records:
+        if not rows:
             console.print(t("dataspace.cli.none"))
-        for record in records:
-            console.print(t(f"dataspace.cli.{record['direction']}_line",
-                            title=record.get("title") or "?", trustee=record["trustee"],
-                            offer=record.get("offer_id")), markup=False)
+        for row in rows:
+            console.print(t("dataspace.cli.line", **(row | {
+                "direction_label": row["direction_label"].capitalize()})), markup=False)

@@ -18,7 +18,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
-from datensorgfalt.services.opendata import fetch_distribution, import_catalog
+from datensorgfalt.services.opendata import fetch_distribution, import_catalog, import_weather
 
 
 def register(app: typer.Typer) -> None:
@@ -60,6 +60,23 @@ def register(app: typer.Typer) -> None:
         console.print(t("opendata.fetched", url=report.url, path=report.path,
                         size=human_size(report.bytes), n=len(report.dataset_ids)),
                       highlight=False)
+
+    @group.command("weather", help=t("opendata.weather.help"))
+    @handles_errors
+    def weather(
+        source: Path = typer.Argument(..., help=t("opendata.weather.help_file")),
+        workspace: Path = workspace_option(),
+        as_json: bool = json_option(),
+    ) -> None:
+        with open_catalog(workspace) as (ws, catalog):
+            report = import_weather(ws, catalog, source)
+        if as_json:
+            print_json(report.to_dict())
+            return
+        console.print(t("opendata.weather.imported", id=report.id, station=report.station,
+                        days=report.days, first=report.first, last=report.last,
+                        measures=", ".join(report.measures)), highlight=False)
+        console.print(t("opendata.weather.use", id=report.id), highlight=False)
 
 
 def open_table(entries: list[dict]) -> Table:

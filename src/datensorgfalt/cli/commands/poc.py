@@ -47,6 +47,7 @@ def register(app: typer.Typer) -> None:
         horizon: int = typer.Option(None, "--horizon", min=1, help=t("poc.help.horizon")),
         freq: str = typer.Option("auto", "--freq", help=t("poc.help.freq")),
         soll: str = typer.Option(None, "--soll", help=t("poc.help.soll")),
+        external: str = typer.Option(None, "--with", help=t("poc.external.help")),
         budget: str = typer.Option(None, "--budget", help=t("poc.help.budget")),
         yes: bool = typer.Option(False, "--yes", "-y", help=t("poc.help.yes")),
         forecast_out: Path = typer.Option(None, "--forecast-out", help=t("poc.help.out")),
@@ -57,7 +58,8 @@ def register(app: typer.Typer) -> None:
         request = service.PocRequest(
             kind=kind, dataset=dataset, target=target, date=date, by=by, text=text, label=label,
             labels=labels, events=events, horizon=horizon, freq=freq, soll=soll,
-            budget=service.parse_budget(budget) if budget else None, usecase=usecase)
+            budget=service.parse_budget(budget) if budget else None, usecase=usecase,
+            external=external)
         with open_catalog(workspace) as (ws, catalog):
             plan = service.prepare(ws, catalog, request)
             _confirm(plan, yes)
@@ -115,7 +117,8 @@ def _summary(payload: dict) -> dict:
             "notes", "candidates", "budget_seconds", "budget_auto", "seconds", "seconds_reading",
             "refit", "plots", "model_card", "model_path", "forecast_path", "forecast_from",
             "usecase")
-    return {k: payload.get(k) for k in keys}
+    return {k: payload.get(k) for k in keys} | {
+        "external": (payload.get("extra") or {}).get("external")}
 
 
 def render(payload: dict) -> None:

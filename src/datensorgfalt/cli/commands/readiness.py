@@ -34,7 +34,9 @@ def register(app: typer.Typer) -> None:
         given = readiness.load_answers(answers) if answers else None
         with open_catalog(workspace) as (ws, catalog):
             if given is None:
-                given = readiness.interview(_asker(err_console if as_json else console))
+                ask = _asker(err_console if as_json else console)
+                company = {f"_{q['id']}": ask(q, 0, 0) for q in readiness.company_questions(ws)}
+                given = readiness.interview(ask) | company
             result = readiness.run_readiness(ws, catalog, given)
         if as_json:
             print_json(result)
@@ -48,9 +50,10 @@ def _asker(out: Any):
         if number == 1:
             out.print(t("readiness.intro", n=total))
         opts = readiness.options(question)
-        dimension = next(d for d in readiness.questionnaire()["dimensions"]
-                         if d["key"] == question["dimension"])
-        title = t("readiness.question", n=number, total=total, dimension=loc(dimension["title"]))
+        dimension = next((d for d in readiness.questionnaire()["dimensions"]
+                          if d["key"] == question.get("dimension")), None)
+        title = t("readiness.question", n=number, total=total,
+                  dimension=loc(dimension["title"])) if dimension else t("support.land.title")
         out.print(f"\n[dim]{title}[/]")
         out.print(f"[bold]{loc(question['text'])}[/]")
         for i, option in enumerate(opts, 1):

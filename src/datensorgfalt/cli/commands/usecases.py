@@ -16,6 +16,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
+from datensorgfalt.services.help import directory_checked
 from datensorgfalt.services.usecases import run_usecases
 
 STYLE = {"now": "green", "after": "yellow", "not_yet": "red"}
@@ -52,6 +53,12 @@ def render(shown: list[dict], matches: list[dict]) -> None:
     console.print(t("usecases.summary", **counts))
     if all(gate["have"] is None for m in matches for gate in m["gates"]):
         console.print(f"[dim]{t('usecases.no_readiness')}[/]")
+    offers = {line["id"]: line for m in matches for line in m.get("help") or []}
+    if offers:
+        console.print(f"\n[bold]{t('support.title')}[/]")
+        for line in offers.values():
+            console.print(f"  {line['text']}", highlight=False)
+        console.print(f"[dim]{t('support.checked', date=directory_checked())}[/]")
     now = [m for m in shown if m["verdict"] == "now" and m["poc"]]
     if now:
         console.print(f"\n{t('usecases.poc_hint')}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -10,6 +11,9 @@ from typing import Any
 from datensorgfalt.errors import DatensorgfaltError
 
 CONTEXT = ["https://w3id.org/dspace/2025/1/context.jsonld"]
+# our side has no server to be called back: it asks for the agreement and the start message
+# itself; a callback address that is no http(s) URL tells the trustee so (the schema needs one)
+POLLS = "urn:datensorgfalt:consumer:polls"
 TIMEOUT = 60
 
 
@@ -36,6 +40,8 @@ class Connection:
         except urllib.error.HTTPError as exc:
             raise DataspaceError("dataspace.error.refused", status=exc.code,
                                  reason=_reason(exc.read())) from None
+        except http.client.HTTPException:  # an answer cut off half-way (IncompleteRead)
+            raise DataspaceError("dataspace.error.cut_off", url=self.base) from None
         except (OSError, ValueError):
             raise DataspaceError("dataspace.error.unreachable", url=self.base) from None
 

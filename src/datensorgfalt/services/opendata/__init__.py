@@ -4,7 +4,9 @@ Entry points: ``import_catalog(workspace, catalog, source)`` reads a catalog fil
 (Turtle, JSON-LD, RDF/XML; :mod:`.rdf` refuses hostile input) and stores each dataset as a
 result of kind ``opendata`` keyed by its IRI, so importing again replaces, never doubles;
 ``open_entries(catalog, search)`` lists them; ``fetch_distribution(workspace, catalog, id, out)``
-downloads one distribution (:mod:`.http`) and scans it like any file. Licences are explained by
+downloads one distribution (:mod:`.http`) and scans it like any file;
+``import_weather(workspace, catalog, file)`` adds a DWD daily climate file (:mod:`.weather`),
+``load_weather(catalog, id)`` gives its values back (for PoC features). Licences are explained by
 :mod:`.licences`. Open data never becomes a ``Dataset`` row until it is fetched.
 """
 
@@ -25,6 +27,12 @@ from datensorgfalt.services.opendata.rdf import (
     datasets_of,
     parse_catalog,
 )
+from datensorgfalt.services.opendata.weather import (
+    WeatherReport,
+    import_weather,
+    load_weather,
+    read_dwd_daily,
+)
 from datensorgfalt.services.outputs import check_output, writing
 from datensorgfalt.services.scan import scan
 from datensorgfalt.workspace import Workspace
@@ -33,8 +41,9 @@ KIND = "opendata"
 MAX_DOWNLOAD_BYTES = 500 * 1024 * 1024
 DOWNLOAD_FOLDER = "offene-daten"
 
-__all__ = ["KIND", "FetchReport", "ImportReport", "OpenDataError", "explain_licence",
-           "fetch_distribution", "import_catalog", "open_entries"]
+__all__ = ["KIND", "FetchReport", "ImportReport", "OpenDataError", "WeatherReport",
+           "explain_licence", "fetch_distribution", "import_catalog", "import_weather",
+           "load_weather", "open_entries", "read_dwd_daily"]
 
 
 @dataclass
@@ -101,6 +110,8 @@ def fetch_distribution(workspace: Workspace, catalog: Catalog, id_or_prefix: str
     """Downloads the first downloadable distribution of an open-data entry to ``out`` (default
     ``offene-daten/`` in the workspace root) and scans it into the catalog."""
     entry = open_entry(catalog, id_or_prefix)
+    if "weather" in entry:  # came from a file already; its access URL is the DWD's folder
+        raise OpenDataError("opendata.weather.error.fetch", id=entry["id"])
     url = next((d["download_url"] or d["access_url"] for d in entry["distributions"]
                 if is_url(d["download_url"] or d["access_url"] or "")), None)
     if url is None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from functools import cache
 from typing import Any
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from datensorgfalt.errors import DatensorgfaltError
+from datensorgfalt.services.knowledge import load, path_of
 
 MAX_CATALOG_BYTES = 50 * 1024 * 1024
 MAX_LITERAL_CHARS = 100_000
@@ -40,7 +42,7 @@ def parse_catalog(data: bytes, name: str) -> Graph:
     if fmt == "xml" and re.search(r"<!(DOCTYPE|ENTITY)", text, re.IGNORECASE):
         raise OpenDataError("opendata.error.entity", source=name)
     if fmt == "json-ld":
-        _refuse_remote_context(text, name)
+        text = _local_contexts(text, name)
     try:
         graph = Graph().parse(data=text, format=fmt)
     except Exception as exc:  # every rdflib parser raises its own kinds
@@ -87,13 +89,43 @@ def _decoded(data: bytes, name: str, fmt: str) -> str:
     return text
 
 
-def _refuse_remote_context(text: str, name: str) -> None:
+def _local_contexts(text: str, name: str) -> str:
+    """The JSON-LD document with each well-known remote ``@context`` (the bundled ones in
+    ``knowledge/opendata/contexts.yaml``) replaced by its local copy; any other remote context
+    is refused, so nothing is ever downloaded while parsing."""
     try:
         document = json.loads(text)
     except ValueError as exc:
         raise OpenDataError("opendata.error.unreadable", source=name, reason=str(exc)) from exc
+    document = _inline(document, load("opendata/contexts")["contexts"])
     if _has_remote_context(document):
         raise OpenDataError("opendata.error.remote_context", source=name)
+    return json.dumps(document)
+
+
+def _inline(node: Any, known: dict[str, str]) -> Any:
+    if isinstance(node, list):
+        return [_inline(v, known) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _inline(v, known) for k, v in node.items() if k != "@context"}
+    if "@context" in node:
+        context = node["@context"]
+        parts = [_bundled(c, known) for c in (context if isinstance(context, list)
+                                              else [context])]
+        out["@context"] = parts if isinstance(context, list) else parts[0]
+    return out
+
+
+def _bundled(context: Any, known: dict[str, str]) -> Any:
+    if isinstance(context, str) and context.strip() in known:
+        return _context_file(known[context.strip()])
+    return context
+
+
+@cache
+def _context_file(name: str) -> dict[str, Any]:
+    return json.loads(path_of(f"opendata/contexts/{name}").read_text("utf-8"))["@context"]
 
 
 def _has_remote_context(node: Any) -> bool:

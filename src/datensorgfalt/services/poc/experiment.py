@@ -21,6 +21,7 @@ from datensorgfalt import engine
 from datensorgfalt.catalog import Catalog, Dataset, save_result
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
+from datensorgfalt.services.help import company_land
 from datensorgfalt.services.knowledge import load
 from datensorgfalt.services.outputs import check_output, neutralise_frame, writing
 from datensorgfalt.services.poc import column_roles, modelcard, plots
@@ -29,6 +30,7 @@ from datensorgfalt.services.poc import image as image_poc
 from datensorgfalt.services.poc.anomaly import run_anomaly
 from datensorgfalt.services.poc.budget import Deadline, StepProgress, allowed, default_budget
 from datensorgfalt.services.poc.evaluation import clean
+from datensorgfalt.services.poc.external import resolve as resolve_external
 from datensorgfalt.services.poc.forecast import run_forecast
 from datensorgfalt.services.poc.outcome import Outcome
 from datensorgfalt.services.poc.sentence import sentence
@@ -64,6 +66,7 @@ class PocRequest:
     budget: float | None = None  # None: chosen from the amount of work
     usecase: str | None = None
     models: list[str] | None = None
+    external: str | None = None  # --with feiertage,wetter=ID (services/poc/external.py)
 
 
 @dataclass
@@ -154,7 +157,9 @@ def _plan_forecast(workspace: Workspace, catalog: Catalog, request: PocRequest,
         request, k, None)]
     series = build_series(frame, columns["date"], columns["target"], columns["by"],
                           request.freq, plan=columns["plan"])
-    return Plan(request, [dataset], columns, guessed, {"series": series})
+    series.state = company_land(workspace) or series.state
+    external = resolve_external(workspace, catalog, request.external, series)
+    return Plan(request, [dataset], columns, guessed, {"series": series, "external": external})
 
 
 def _plan_table(workspace: Workspace, catalog: Catalog, request: PocRequest,
@@ -343,7 +348,8 @@ def _time_for_plots(deadline: Deadline) -> bool:
 def _execute(plan: Plan, deadline: Deadline) -> Outcome:
     request, columns, inputs = plan.request, plan.columns, plan.inputs
     if request.kind == "forecast":
-        return run_forecast(inputs["series"], request.horizon, deadline, request.models)
+        return run_forecast(inputs["series"], request.horizon, deadline, request.models,
+                            inputs.get("external"))
     if request.kind in ("classify", "regress"):
 
         return run_table(inputs["frame"], columns["target"], request.kind, deadline,

@@ -8,7 +8,7 @@ import pandas as pd
 
 from datensorgfalt.services.poc import evaluation as ev
 from datensorgfalt.services.poc.budget import Deadline, run_step
-from datensorgfalt.services.poc.calendar import DEFAULT_STATE
+from datensorgfalt.services.poc.external import External, compare
 from datensorgfalt.services.poc.forecasters import (
     Ensemble,
     Forecaster,
@@ -118,7 +118,7 @@ def backtest_sample(series: SeriesData, h: int) -> pd.DataFrame:
 
 
 def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
-                 models: list[str] | None = None) -> Outcome:
+                 models: list[str] | None = None, external: External | None = None) -> Outcome:
     h = horizon or DEFAULT_HORIZON[series.freq]
     series = check_length(series, h)
     long, freq, season = series.long, series.pandas_freq, series.season
@@ -132,13 +132,18 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
     base_future = baseline_future(base_model, long, h, freq, season)
     results: dict[str, pd.DataFrame] = {}
     finals: dict[str, pd.DataFrame] = {}
-    for name, model in _candidates(series, models, h).items():
+    candidates = _candidates(series, models, h)
+    for name, model in candidates.items():
         # backtest and final fit in one process: a model counts only with both done
         done = run_step(deadline, name, lambda m=model: (
             backtest(m, bt_long, h, cuts, season), m.forecast(long, h)))
         if done is not None:
             results[name], finals[name] = done
     chosen, model_bt, model_final = _choose(results, finals, base_bt)
+    enriched = compare(external, candidates, results, lambda m: backtest(
+        m, bt_long, h, cuts, season), lambda parts: _choose(
+        parts, {n: p.iloc[:0] for n, p in parts.items()}, base_bt)[1], series.freq,
+        deadline) if external is not None and results else None
     label = f"{ENSEMBLE} ({', '.join(finals)})" if chosen == ENSEMBLE else chosen
     scored = score(label, model_bt) if chosen else None
     # the candidates' table shows point figures only: their intervals would cost a bootstrap
@@ -153,7 +158,8 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
         baseline=baseline, model=scored,
         evaluation=_evaluation_text(cuts, h),
         candidates=[{"name": c["name"], "metrics": c["metrics"]} for c in table],
-        notes=series.notes, features=["Verlauf", "Saison"] + (
+        notes=series.notes + ([enriched["sentence"]] if enriched else []),
+        features=["Verlauf", "Saison"] + (
             ["Arbeitstage je Periode (Feiertage NRW)"] if series.per_working_day else []) + (
             ["Kalender und Feiertage (LightGBM)"] if "LightGBM" in finals else []),
         artefact={"kind": "forecast", "freq": series.freq, "season": season, "horizon": h,
@@ -165,6 +171,7 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
                "chart": chart_data(bt_long, _shown(model_bt), future, h),
                "windows": windows, "members": {n: f for n, f in finals.items()},
                "backtest_series": int(bt_long["unique_id"].nunique()),
+               "external": enriched,
                "durations": {k: round(v, 1) for k, v in deadline.durations.items()}},
         skipped=list(deadline.skipped), rows=len(long),
         refit=True,
@@ -220,7 +227,7 @@ def _candidates(series: SeriesData, wanted: list[str] | None, h: int) -> dict[st
     pool = statistical_models(series.pandas_freq, series.season)
     extra = optional_models(series.pandas_freq, series.season)
 
-    lgbm = LightGBMForecaster(series.freq, series.season)
+    lgbm = LightGBMForecaster(series.freq, series.season, state=series.state)
     if wanted:
         every = pool | extra | {lgbm.name: lgbm}
         chosen = {name: every[name] for name in wanted if name in every}
@@ -232,7 +239,7 @@ def _candidates(series: SeriesData, wanted: list[str] | None, h: int) -> dict[st
     if not wanted:
         chosen = {name: chosen[name] for name in FAST_FIRST if name in chosen}
     if series.per_working_day:
-        chosen = {name: m if name == lgbm.name else PerWorkingDay(m, series.freq, DEFAULT_STATE)
+        chosen = {name: m if name == lgbm.name else PerWorkingDay(m, series.freq, series.state)
                   for name, m in chosen.items()}
     return chosen
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import t
+from datensorgfalt.services.poc.calendar import DEFAULT_STATE
 
 SEASON = {"H": 24, "D": 7, "W": 52, "M": 12, "Q": 4, "Y": 1}
 PANDAS_FREQ = {"H": "h", "D": "D", "W": "W-MON", "M": "MS", "Q": "QS", "Y": "YS"}
@@ -67,6 +68,7 @@ class SeriesData:
     plan: pd.DataFrame | None = None
     aggregated: bool = False
     per_working_day: bool = False
+    state: str = DEFAULT_STATE  # Bundesland whose public holidays are not working days
 
     @property
     def pandas_freq(self) -> str:

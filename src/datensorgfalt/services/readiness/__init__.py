@@ -8,6 +8,7 @@ from datensorgfalt.services.readiness.assessment import (
     AnswersInvalid,
     Assessment,
     assess,
+    company_questions,
     interview,
     load_answers,
     measure,
@@ -16,12 +17,14 @@ from datensorgfalt.services.readiness.assessment import (
     run_readiness,
     stored_answers,
     validate,
+    who_can_help,
 )
 
 __all__ = [
     "AnswersInvalid",
     "Assessment",
     "assess",
+    "company_questions",
     "interview",
     "load_answers",
     "measure",
@@ -30,4 +33,5 @@ __all__ = [
     "run_readiness",
     "stored_answers",
     "validate",
+    "who_can_help",
 ]

@@ -21,7 +21,13 @@ from datensorgfalt.catalog import Catalog, save_result
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.i18n import language, t
 from datensorgfalt.services import evidence as ev
-from datensorgfalt.services.help import directory_checked, help_for
+from datensorgfalt.services.help import (
+    company_land,
+    directory_checked,
+    help_for,
+    land_names,
+    set_land,
+)
 from datensorgfalt.services.knowledge import load, loc
 from datensorgfalt.workspace import Workspace
 
@@ -78,8 +84,12 @@ def load_answers(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("answers", data), dict):
         raise AnswersInvalid("readiness.error.bad_file", path=str(path),
                              reason="answers: Frage-ID: Antwort")
+    own = {q["id"] for q in questionnaire().get("company_questions", [])}
     answers = data.get("answers", data)
-    return validate(answers) | ({"_company": data["company"]} if data.get("company") else {})
+    company = {f"_{k}": v for k, v in (data | answers).items() if k in own and v}
+    answers = {k: v for k, v in answers.items() if k not in own}
+    return validate(answers) | ({"_company": data["company"]} if data.get("company") else {}) \
+        | company
 
 
 def validate(answers: dict[str, Any]) -> dict[str, Any]:
@@ -130,6 +140,26 @@ def interview(ask: Callable[[dict[str, Any], int, int], Any]) -> dict[str, Any]:
     """Ask every question through ``ask(question, number, total)``; returns valid answers."""
     questions = questionnaire()["questions"]
     return validate({q["id"]: ask(q, i, len(questions)) for i, q in enumerate(questions, 1)})
+
+
+def company_questions(workspace: Workspace | None) -> list[dict[str, Any]]:
+    """The questions about the company (no points) whose setting is not stored yet, each with
+    its options (the Bundesland: asked once, then kept in the workspace settings)."""
+    if workspace is None:
+        return []
+    stored = {"land": company_land(workspace)}
+    return [question | {"type": "choice", "options": [
+        {"value": code, "label": name} for code, name in land_names().items()]}
+            for question in questionnaire().get("company_questions", [])
+            if not stored.get(question["setting"])]
+
+
+def store_company_answers(workspace: Workspace | None, answers: dict[str, Any]) -> None:
+    """Answers to company questions (``_land``) go to the settings when not set there yet."""
+    for question in company_questions(workspace):
+        value = answers.get(f"_{question['id']}")
+        if value:
+            set_land(workspace, str(value))
 
 
 # -- evidence -----------------------------------------------------------------------------
@@ -353,16 +383,17 @@ def _finding_values(measured: dict) -> dict[str, Any]:
 def run_readiness(workspace: Workspace | None, catalog: Catalog,
                   answers: dict[str, Any]) -> Assessment:
     """Assess and store a ``Result(kind="readiness", key="assessment")``."""
+    store_company_answers(workspace, answers)
     run_id = catalog.start_run("readiness", {"answers": len(answers)})
     result = assess(answers, ev.gather(workspace, catalog))
-    result |= _help(result, workspace.settings.get("land") if workspace else None)
+    result |= who_can_help(result, company_land(workspace))
     with catalog.session() as session:
         save_result(session, "readiness", result, key="assessment", run_id=run_id)
     catalog.finish_run(run_id, "ok", {"phase": result["phase"]["key"], "score": result["score"]})
     return result
 
 
-def _help(result: dict[str, Any], land: str | None) -> dict[str, Any]:
+def who_can_help(result: dict[str, Any], land: str | None) -> dict[str, Any]:
     """Who can help with the gaps first, then with the weakest dimensions."""
     order = [g["dimension"] for g in result["gaps"] if g.get("dimension")]
     order += [d["key"] for d in sorted(result["dimensions"], key=lambda d: d["score"])]

@@ -9,7 +9,9 @@ from typing import Any
 from datensorgfalt.catalog import Catalog
 from datensorgfalt.i18n import keys, language, t
 from datensorgfalt.services import evidence as ev
-from datensorgfalt.services.readiness import assess, stored_answers
+from datensorgfalt.services.dataspace.summary import shared_and_received
+from datensorgfalt.services.help import company_land
+from datensorgfalt.services.readiness import assess, stored_answers, who_can_help
 from datensorgfalt.services.report.federated import latest_federated
 from datensorgfalt.services.usecases import match_all
 from datensorgfalt.workspace import Workspace
@@ -24,6 +26,8 @@ def collect(workspace: Workspace | None, catalog: Catalog) -> dict[str, Any]:
     evidence = ev.gather(workspace, catalog)
     answers = stored_answers(catalog)
     readiness = assess(answers, evidence) if answers is not None else None
+    if readiness is not None:  # who can help, for the company's Bundesland (services/help.py)
+        readiness |= who_can_help(readiness, company_land(workspace))
     matches = match_all(evidence, readiness)
     company = (readiness or {}).get("company") or (workspace.root.name if workspace else "")
     data = {
@@ -36,6 +40,7 @@ def collect(workspace: Workspace | None, catalog: Catalog) -> dict[str, Any]:
     data["next_steps"] = _next_steps(data)
     data["summary"] = _summary(data, evidence)
     data["series"] = _series(evidence)
+    data["sharing"] = shared_and_received(catalog)  # issue 15: empty when nothing was shared
     return data
 
 
@@ -168,7 +173,10 @@ def _pocs(evidence: ev.Evidence) -> list[dict[str, Any]]:
             "model_words": measure_words(metric, model.get("metrics") or {}, "model"),
             "baseline_words": measure_words(metric, baseline.get("metrics") or {}, "baseline"),
             "more_data": more if verdict == "undecided" else None,
-            "chart": (p.get("extra") or {}).get("chart")})
+            "chart": (p.get("extra") or {}).get("chart"),
+            # whether open data (holidays, weather) helped: services/poc/external.py
+            "external": ((((p.get("extra") or {}).get("external") or {}).get("sentence")
+                          or {}).get(language()))})
     return pocs
 
 

@@ -41,6 +41,7 @@ from datensorgfalt.services.sharing.policy import (
     parse_policy,
     parse_when,
     read_policy_file,
+    refuse_past,
     to_odrl,
 )
 
@@ -50,4 +51,4 @@ __all__ = ["Decision", "KeysError", "OpenResult", "PackResult", "PackageRefused"
            "load_keys",
            "open_package", "own_public_keys", "pack", "parse_policy", "parse_when",
            "passphrase_from_env", "public_key_text", "read_policy_file", "read_public_keys",
-           "shareable_table", "show_fingerprint", "to_odrl"]
+           "refuse_past", "shareable_table", "show_fingerprint", "to_odrl"]

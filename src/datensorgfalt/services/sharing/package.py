@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from datensorgfalt.catalog import Catalog
 from datensorgfalt.catalog.models import Dataset
+from datensorgfalt.catalog.results import save_result
 from datensorgfalt.engine.rows import text_columns
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.outputs import CsvCells, check_outputs, writing
@@ -50,12 +51,14 @@ from datensorgfalt.services.sharing.keys import (
 )
 from datensorgfalt.services.sharing.policy import (
     Decision,
+    Policy,
     PolicyRefused,
     Request,
     build_policy,
     evaluate,
     find_purpose,
     parse_policy,
+    refuse_past,
     to_odrl,
 )
 from datensorgfalt.workspace import Workspace
@@ -72,6 +75,8 @@ HKDF_INFO = b"datensorgfalt share package v1"
 MAX_CONTENT = 2 * 1024**3
 MAX_HEADER = 64 * 1024
 COPIES_FOLDER = "shares"
+# what left and what came in, for the report and the web app; the trustee side writes the same
+RECORD_KIND = "dataspace"
 
 
 class PackageRefused(DatensorgfaltError):
@@ -121,6 +126,7 @@ def pack(workspace: Workspace, catalog: Catalog, keys: KeyPair, selector: str,
     """Seal one table for the holder of ``recipient_file``; nothing is written on refusal."""
     recipient = read_public_keys(recipient_file)
     found = find_purpose(purpose)
+    refuse_past(until)
     dataset = catalog.dataset(selector)
     if dataset.kind != "table":
         raise PackageRefused("sharing.package.error.not_table", title=dataset.title)
@@ -149,6 +155,8 @@ def pack(workspace: Workspace, catalog: Catalog, keys: KeyPair, selector: str,
     for target, body in zip(targets, (header, content), strict=True):
         with writing(target, workspace) as temporary:
             temporary.write_bytes(body)
+    _record(catalog, "shared", policy, title=dataset.title, dataset=dataset.id,
+            partner=recipient.name or recipient.fingerprint, folder=str(targets[0].parent))
     return PackResult(targets[0].parent.resolve(), dataset.id, shared.id, protected, personal,
                       recipient.fingerprint, found.id, until, manifest["files"])
 
@@ -276,8 +284,10 @@ def _unzip(plain: bytes) -> dict[str, bytes]:
 
 
 def verify(unsealed: Unsealed, keys: KeyPair, purpose: str, when: date | datetime | None = None,
-           sender_file: Path | None = None) -> tuple[dict[str, Any], Decision]:
-    """Signature, hashes, recipient, sender (if pinned), purpose and date; or one sentence."""
+           sender_file: Path | None = None, opened_before: int | None = 0
+           ) -> tuple[dict[str, Any], Decision]:
+    """Signature, hashes, recipient, sender (if pinned), purpose, date and how often it was
+    opened before (``None``: not known, refused when the policy limits it); or one sentence."""
     files = dict(unsealed.files)
     manifest_bytes, signature = files.pop(MANIFEST, None), files.pop(SIGNATURE, None)
     if manifest_bytes is None or signature is None:
@@ -305,7 +315,10 @@ def verify(unsealed: Unsealed, keys: KeyPair, purpose: str, when: date | datetim
         policy = parse_policy(files[POLICY_FILE])
     except (KeyError, PolicyRefused) as exc:
         raise PackageRefused("sharing.package.error.policy", reason=str(exc)) from exc
+    if policy.max_transfers is not None and opened_before is None:
+        raise PackageRefused("sharing.package.error.uncounted", n=policy.max_transfers)
     decision = evaluate(policy, Request(keys.public.participant, purpose, when,
+                                        transfers_so_far=opened_before or 0,
                                         protected=bool(manifest["dataset"].get("protected"))))
     if not decision.allowed:
         raise PackageRefused("sharing.package.error.denied", reasons=" ".join(decision.reasons))
@@ -316,8 +329,13 @@ def open_package(workspace: Workspace | None, keys: KeyPair, folder: Path, purpo
                  out_dir: Path, *, when: date | datetime | None = None,
                  sender_file: Path | None = None, catalog: Catalog | None = None
                  ) -> OpenResult:
+    """Check everything, then write the files; each opening counts as one transfer against the
+    policy's maximum (counted in the recipient's catalog: the recipient's tool keeps the rule,
+    as nothing can once the data is on the recipient's disk)."""
     unsealed = unseal(folder, keys)
-    manifest, decision = verify(unsealed, keys, purpose, when, sender_file)
+    policy = _package_policy(unsealed)
+    opened = None if catalog is None else _opened_before(catalog, policy)
+    manifest, decision = verify(unsealed, keys, purpose, when, sender_file, opened)
     files = unsealed.files
     names = sorted(files)
     targets = check_outputs([Path(out_dir) / name for name in names], catalog=catalog,
@@ -327,8 +345,38 @@ def open_package(workspace: Workspace | None, keys: KeyPair, folder: Path, purpo
         with writing(target, workspace) as temporary:
             temporary.write_bytes(files[name])
         written.append(target)
+    if catalog is not None and policy is not None:
+        _record(catalog, "received", policy, title=manifest["dataset"].get("title"),
+                partner=unsealed.sender.name or unsealed.sender.fingerprint,
+                folder=str(Path(out_dir).resolve()))
     return OpenResult(Path(out_dir).resolve(), unsealed.sender.fingerprint,
                       unsealed.sender.name, manifest["dataset"], decision, written)
+
+
+def _package_policy(unsealed: Unsealed) -> Policy | None:
+    """The package's policy, if it reads (``verify`` refuses the package otherwise)."""
+    try:
+        return parse_policy(unsealed.files[POLICY_FILE])
+    except (KeyError, PolicyRefused):
+        return None
+
+
+def _opened_before(catalog: Catalog, policy: Policy | None) -> int:
+    if policy is None:
+        return 0
+    return sum(1 for result in catalog.results(RECORD_KIND, key=policy.uid)
+               if result.payload.get("direction") == "received")
+
+
+def _record(catalog: Catalog, direction: str, policy: Policy, **details: Any) -> None:
+    """One row of "shared and received": the package's agreement is its policy."""
+    odrl = to_odrl(policy)
+    record = {"direction": direction, "channel": "package", "offer_id": policy.uid,
+              "trustee": None, "purpose": policy.purposes[0] if policy.purposes else None,
+              ("agreement" if direction == "received" else "policy"): odrl, **details}
+    with catalog.session() as session:
+        save_result(session, RECORD_KIND, record, key=policy.uid,
+                    dataset_id=details.get("dataset"))
 
 
 def _json(value: Any) -> bytes:

@@ -502,6 +502,17 @@ def build_policy(purpose: str | list[str], *, assignee: str | None = None,
                   protected_only=protected_only, no_passing_on=no_passing_on)
 
 
+def refuse_past(until: date | datetime | str | None) -> None:
+    """Refuse an end date before today (a date) or before now (a time): such a policy could
+    never be used, so it is an error at offer or pack time, not a silent dead offer."""
+    if until is None:
+        return
+    when = parse_when(until) if isinstance(until, str) else until
+    past = when < datetime.now(UTC) if isinstance(when, datetime) else when < date.today()
+    if past:
+        raise PolicyRefused("sharing.policy.error.past", until=str(until))
+
+
 def _bound(value: date | datetime | str | None) -> Bound | None:
     if value is None:
         return None

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -33,6 +34,7 @@ from datensorgfalt.services.sharing.policy import (
     to_odrl,
 )
 from datensorgfalt.services.trustee import audit as audit_log
+from datensorgfalt.services.trustee.callbacks import Callbacks, reachable
 from datensorgfalt.services.trustee.home import Home
 from datensorgfalt.services.trustee.store import (
     negotiations,
@@ -46,6 +48,8 @@ CONTEXT = ["https://w3id.org/dspace/2025/1/context.jsonld"]
 PULL = "HttpData-PULL"
 TOKEN_SECONDS = 300
 NEGOTIATION, TRANSFER, CATALOG = "ContractNegotiationError", "TransferError", "CatalogError"
+# an offer without its encrypted data: what catalog and negotiation read (only the pull needs it)
+OFFER_TERMS = [column for column in offers.c if column.name not in ("nonce", "ciphertext")]
 
 
 class ProtocolProblem(Exception):
@@ -62,6 +66,17 @@ class ProtocolProblem(Exception):
             body["providerPid"] = self.provider_pid or "urn:datensorgfalt:unknown"
             body["consumerPid"] = self.consumer_pid or "urn:datensorgfalt:unknown"
         return body
+
+
+@lru_cache(maxsize=1024)
+def stored_policy(text: str) -> Policy:
+    """An offer's stored policy, parsed once per process (JSON-LD expansion is the costly
+    part of every catalog and negotiation request; stored policies never change)."""
+    return parse_policy(json.loads(text))
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def token_hash(token: str) -> str:
@@ -83,9 +98,21 @@ class Trustee:
         self._key = home.signing_key
         self._aes = AESGCM(home.data_key)
         self._lock = threading.Lock()
+        self._callbacks = Callbacks(self._called_back)
 
     def close(self) -> None:
+        self._callbacks.close()
         self.engine.dispose()
+
+    def _called_back(self, url: str, message_type: str, status: int) -> None:
+        with self._write() as conn:
+            self._log(conn, "trustee", "callback", url=url, message=message_type, status=status)
+
+    @staticmethod
+    def _message(message_type: str, provider_pid: str, consumer_pid: str,
+                 **fields: Any) -> dict[str, Any]:
+        return {"@context": CONTEXT, "@type": message_type, "providerPid": provider_pid,
+                "consumerPid": consumer_pid, **fields}
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -155,19 +182,27 @@ class Trustee:
                 nonce=nonce, ciphertext=sealed, created=audit_log.now()))
             self._log(conn, owner.id, "offer", offer=offer_id, dataset=dataset_id, sha256=sha,
                       size=len(data))
-        return {"dataset_id": dataset_id, "offer_id": offer_id, "sha256": sha}
+        return {"dataset_id": dataset_id, "offer_id": offer_id, "sha256": sha,
+                "partners": [self._names().get(who, who) for who in policy.assignees]}
+
+    def _names(self) -> dict[str, str]:
+        """Participant ids -> the names they were added with (shown to the parties)."""
+        with self.engine.connect() as conn:
+            return {row.id: row.name for row in conn.execute(
+                select(participants.c.id, participants.c.name))}
 
     # catalog ------------------------------------------------------------------------------
     def _visible(self, row: Any, who: Participant) -> bool:
         if row.owner == who.id:
             return True
-        assignees = parse_policy(json.loads(row.policy)).assignees
+        assignees = stored_policy(row.policy).assignees
         return not assignees or who.id in assignees
 
     def catalog(self, who: Participant, base_url: str) -> dict[str, Any]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(offers).order_by(offers.c.created)).all()
-        found = [self._dataset(row, base_url) for row in rows if self._visible(row, who)]
+            rows = conn.execute(select(*OFFER_TERMS).order_by(offers.c.created)).all()
+        names = self._names()
+        found = [self._dataset(row, base_url, names) for row in rows if self._visible(row, who)]
         catalog = {"@context": CONTEXT, "@id": f"{base_url}/dsp/catalog", "@type": "Catalog",
                    "participantId": "urn:datensorgfalt:trustee",
                    "service": [self._service(base_url)]}
@@ -175,20 +210,22 @@ class Trustee:
 
     def dataset(self, who: Participant, dataset_id: str, base_url: str) -> dict[str, Any]:
         with self.engine.connect() as conn:
-            row = conn.execute(select(offers).where(offers.c.dataset_id == dataset_id)).first()
+            row = conn.execute(select(*OFFER_TERMS).where(
+                offers.c.dataset_id == dataset_id)).first()
         if row is None or not self._visible(row, who):
             raise ProtocolProblem(404, CATALOG, "not_found", [t("trustee.error.no_dataset")])
-        return {"@context": CONTEXT} | self._dataset(row, base_url)
+        return {"@context": CONTEXT} | self._dataset(row, base_url, self._names())
 
     @staticmethod
     def _service(base_url: str) -> dict[str, Any]:
         return {"@id": "urn:datensorgfalt:trustee:service", "@type": "DataService",
                 "endpointURL": f"{base_url}/dsp"}
 
-    def _dataset(self, row: Any, base_url: str) -> dict[str, Any]:
+    def _dataset(self, row: Any, base_url: str, names: dict[str, str]) -> dict[str, Any]:
         policy = json.loads(row.policy)
         policy.pop("@context", None)
         return {"@id": row.dataset_id, "@type": "Dataset", "title": row.title,
+                "publisher": names.get(row.owner, row.owner),
                 "hasPolicy": [policy],
                 "distribution": [{"@type": "Distribution", "format": PULL,
                                   "accessService": "urn:datensorgfalt:trustee:service"}],
@@ -205,19 +242,21 @@ class Trustee:
             return 200, self._answer_negotiation(known)
         offer_doc = message.get("offer") or {}
         with self.engine.connect() as conn:
-            row = conn.execute(select(offers).where(
+            row = conn.execute(select(*OFFER_TERMS).where(
                 offers.c.id == str(offer_doc.get("@id")))).first()
         if row is None or not self._visible(row, who) or \
                 offer_doc.get("target") not in (None, row.dataset_id):
             raise ProtocolProblem(404, NEGOTIATION, "not_found", [t("trustee.error.no_offer")],
                                   consumer_pid=consumer_pid)
         purpose = self._requested_purpose(offer_doc, consumer_pid)
-        stored = parse_policy(json.loads(row.policy))
+        stored = stored_policy(row.policy)
         decision = evaluate(stored, Request(assignee=who.id, purpose=purpose,
                                             transfers_so_far=self._count(row.id, who.id)))
         provider_pid = f"urn:uuid:{uuid.uuid4()}"
+        callback = _text(message.get("callbackAddress"))
         values: dict[str, Any] = dict(provider_pid=provider_pid, consumer_pid=consumer_pid,
-                                      consumer=who.id, offer_id=row.id, purpose=purpose)
+                                      consumer=who.id, offer_id=row.id, purpose=purpose,
+                                      callback=callback)
         with self._write() as conn:
             self._log(conn, who.id, "negotiation_requested", negotiation=provider_pid,
                       offer=row.id, purpose=purpose)
@@ -239,6 +278,14 @@ class Trustee:
         with self.engine.connect() as conn:
             saved = conn.execute(select(negotiations).where(
                 negotiations.c.provider_pid == provider_pid)).one()
+        if saved.agreement:
+            self._callbacks.send(callback, f"/negotiations/{consumer_pid}/agreement",
+                                 self._agreement_message(saved))
+        else:
+            self._callbacks.send(callback, f"/negotiations/{consumer_pid}/termination",
+                                 self._message("ContractNegotiationTerminationMessage",
+                                               provider_pid, consumer_pid, code="policy",
+                                               reason=decision.reasons))
         return 201, self._answer_negotiation(saved)
 
     def _answer_negotiation(self, row: Any) -> dict[str, Any]:
@@ -282,12 +329,19 @@ class Trustee:
         row = self._negotiation_of(who, provider_pid)
         if not row.agreement:
             raise self._bad_state(row, NEGOTIATION)
-        return {"@context": CONTEXT, "@type": "ContractAgreementMessage",
-                "providerPid": row.provider_pid, "consumerPid": row.consumer_pid,
-                "agreement": json.loads(row.agreement)}
+        return self._agreement_message(row)
+
+    def _agreement_message(self, row: Any) -> dict[str, Any]:
+        return self._message("ContractAgreementMessage", row.provider_pid, row.consumer_pid,
+                             agreement=json.loads(row.agreement))
 
     def verify_agreement(self, who: Participant, provider_pid: str) -> dict[str, Any]:
-        return self._move(who, provider_pid, {"AGREED"}, "FINALIZED", "agreement_verified")
+        moved = self._move(who, provider_pid, {"AGREED"}, "FINALIZED", "agreement_verified")
+        callback = self._negotiation_of(who, provider_pid).callback
+        self._callbacks.send(callback, f"/negotiations/{moved['consumerPid']}/events",
+                             self._message("ContractNegotiationEventMessage", provider_pid,
+                                           moved["consumerPid"], eventType="FINALIZED"))
+        return moved
 
     def terminate_negotiation(self, who: Participant, provider_pid: str) -> dict[str, Any]:
         return self._move(who, provider_pid, {"REQUESTED", "OFFERED", "ACCEPTED", "AGREED",
@@ -325,7 +379,10 @@ class Trustee:
                 transfers.c.agreement_id.in_(agreed),
                 transfers.c.state.in_(("STARTED", "COMPLETED")))).all()) if agreed else 0
 
-    def request_transfer(self, who: Participant, message: dict[str, Any]) -> tuple[int, dict]:
+    def request_transfer(self, who: Participant, message: dict[str, Any],
+                         base_url: str | None = None) -> tuple[int, dict]:
+        """A transfer process; with an http(s) callback address and ``base_url`` the start
+        message (data address, one-time token) is also sent there."""
         consumer_pid = str(message.get("consumerPid"))
         with self.engine.connect() as conn:
             known = conn.execute(select(transfers).where(
@@ -346,15 +403,16 @@ class Trustee:
                                   consumer_pid=consumer_pid)
         with self.engine.connect() as conn:
             offer = conn.execute(select(offers.c.policy).where(offers.c.id == neg.offer_id)).one()
-        decision = evaluate(parse_policy(json.loads(offer.policy)),
+        decision = evaluate(stored_policy(offer.policy),
                             Request(assignee=who.id, purpose=neg.purpose,
                                     transfers_so_far=self._count(neg.offer_id, who.id)))
         provider_pid = f"urn:uuid:{uuid.uuid4()}"
         state = "STARTED" if decision.allowed else "TERMINATED"
+        callback = _text(message.get("callbackAddress"))
         with self._write() as conn:
             conn.execute(transfers.insert().values(
                 provider_pid=provider_pid, consumer_pid=consumer_pid, consumer=who.id,
-                agreement_id=neg.agreement_id, state=state,
+                agreement_id=neg.agreement_id, state=state, callback=callback,
                 reasons=None if decision.allowed else json.dumps(decision.reasons)))
             self._log(conn, who.id, "transfer_requested", transfer=provider_pid,
                       agreement=neg.agreement_id)
@@ -363,6 +421,14 @@ class Trustee:
         with self.engine.connect() as conn:
             saved = conn.execute(select(transfers).where(
                 transfers.c.provider_pid == provider_pid)).one()
+        if not decision.allowed:
+            self._callbacks.send(callback, f"/transfers/{consumer_pid}/termination",
+                                 self._message("TransferTerminationMessage", provider_pid,
+                                               consumer_pid, code="policy",
+                                               reason=decision.reasons))
+        elif base_url and reachable(callback):
+            self._callbacks.send(callback, f"/transfers/{consumer_pid}/start",
+                                 self.start_message(who, provider_pid, base_url))
         return 201, self._answer_transfer(saved)
 
     def _answer_transfer(self, row: Any) -> dict[str, Any]:
@@ -431,6 +497,9 @@ class Trustee:
                          .values(token_hash=None, state="COMPLETED"))
             self._log(conn, row.consumer, "transfer", transfer=provider_pid, offer=offer.id,
                       sha256=offer.sha256)
+        self._callbacks.send(row.callback, f"/transfers/{row.consumer_pid}/completion",
+                             self._message("TransferCompletionMessage", provider_pid,
+                                           row.consumer_pid))
         return data, {"sha256": offer.sha256, "file_name": offer.file_name,
                       "media_type": offer.media_type}
 

@@ -13,6 +13,8 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
+    text,
 )
 
 metadata = MetaData()
@@ -49,7 +51,8 @@ negotiations = Table(
     Column("state", String(20), nullable=False),
     Column("agreement_id", String(80), nullable=True, unique=True),
     Column("agreement", Text, nullable=True),
-    Column("reasons", Text, nullable=True))
+    Column("reasons", Text, nullable=True),
+    Column("callback", Text, nullable=True))
 
 transfers = Table(
     "transfers", metadata,
@@ -60,7 +63,8 @@ transfers = Table(
     Column("state", String(20), nullable=False),
     Column("token_hash", String(64), nullable=True),
     Column("token_expires", String(40), nullable=True),
-    Column("reasons", Text, nullable=True))
+    Column("reasons", Text, nullable=True),
+    Column("callback", Text, nullable=True))
 
 audit = Table(
     "audit", metadata,
@@ -75,7 +79,15 @@ audit = Table(
 
 
 def open_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+    for scheme in ("postgresql://", "postgres://"):  # psycopg 3, the driver we ship
+        if url.startswith(scheme):
+            url = "postgresql+psycopg://" + url[len(scheme):]
+    if url.startswith("postgresql"):
+        # the HTTP layer runs requests in up to 40 threads: enough connections for them
+        engine = create_engine(url, future=True, pool_size=10, max_overflow=30,
+                               pool_pre_ping=True)
+    else:
+        engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -84,4 +96,17 @@ def open_engine(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
     metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Stores made before a column existed get it (nullable, so old rows stay valid)."""
+    found = inspect(engine)
+    for table in (negotiations, transfers):
+        have = {column["name"] for column in found.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in have and column.nullable:
+                kind = column.type.compile(dialect=engine.dialect)
+                with engine.begin() as conn:
+                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}'))

@@ -12,11 +12,12 @@ missing; the readiness gates compare with the stored assessment. Verdict:
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from datensorgfalt.catalog import Catalog, save_result
 from datensorgfalt.i18n import t
 from datensorgfalt.services import evidence as ev
+from datensorgfalt.services.help import company_land, help_for
 from datensorgfalt.services.knowledge import load, loc
 from datensorgfalt.services.usecases.predicates import PREDICATES, Check
 from datensorgfalt.workspace import Workspace
@@ -52,6 +53,7 @@ class Match(TypedDict):
     first_steps: Any
     datasets: list[str]
     poc: dict[str, Any] | None
+    help: NotRequired[list[dict[str, Any]]]  # who can help close the gaps (services/help.py)
 
 
 def library() -> list[dict[str, Any]]:
@@ -223,10 +225,24 @@ def _quote(value: str) -> str:
     return value if value.replace("_", "").replace("-", "").isalnum() else f"'{value}'"
 
 
+def gap_help(item: dict[str, Any], land: str | None) -> list[dict[str, Any]]:
+    """Who can help close the gaps of a use case: missing data -> the data dimension, a
+    readiness gate -> its dimension (the phase gate -> strategy); one offer, the Land's first."""
+    if item["verdict"] == "now":
+        return []
+    dimensions = ["data" for r in item["requirements"] if not r["ok"]]
+    dimensions += [g["gate"] if g["gate"] != "phase" else "strategy" for g in item["gates"]
+                   if g["ok"] is False]
+    return help_for(dimensions, land, limit=1)
+
+
 def run_usecases(workspace: Workspace | None, catalog: Catalog) -> list[Match]:
     """Match every use case and store one ``Result(kind="usecases", key=id)`` each."""
     run_id = catalog.start_run("usecases", {})
     matches = match_all(ev.gather(workspace, catalog))
+    land = company_land(workspace)
+    for item in matches:
+        item["help"] = gap_help(item, land)
     with catalog.session() as session:
         for item in matches:
             save_result(session, "usecases", item, key=item["id"], run_id=run_id)

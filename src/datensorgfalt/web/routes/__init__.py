@@ -9,9 +9,11 @@ from datensorgfalt.web.routes import (
     privacy,
     readiness,
     report,
+    sharing,
     start,
     usecases,
 )
 
 ROUTERS = [start.router, jobs.router, catalog.router, dataset.router, privacy.router,
-           readiness.router, usecases.router, poc.router, federated.router, report.router]
+           readiness.router, usecases.router, poc.router, federated.router, report.router,
+           sharing.router]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from datensorgfalt.services import evidence
+from datensorgfalt.services.opendata import open_entries
 from datensorgfalt.web.render import page, render
 
 router = APIRouter()
@@ -25,6 +26,16 @@ def _row(facts: evidence.Facts) -> dict[str, Any]:
     row.update(age_days=facts.age_days, quality_score=facts.quality_score,
                place=facts.rel_path or facts.path)
     return row
+
+
+def _open_row(entry: dict[str, Any]) -> dict[str, Any]:
+    """What the list shows of an open-data entry: marked as open data, with its licence."""
+    licence = entry["licence_info"]
+    return {"id": entry["id"], "title": entry["title"], "open_data": True,
+            "publisher": entry.get("publisher"), "description": entry.get("description"),
+            "formats": sorted({d["format"] for d in entry["distributions"] if d["format"]}),
+            "licence": licence["id"], "licence_text": licence["text"],
+            "temporal": entry.get("temporal"), "source": entry.get("source")}
 
 
 def _keep(row: dict[str, Any], query: dict[str, str]) -> bool:
@@ -67,8 +78,12 @@ async def catalog_page(request: Request) -> Response:
     shown = [r for r in rows if _keep(r, query)]
     by_id = {r["id"]: r for r in rows}
     copies = [(by_id[r["copy_of"]], r) for r in rows if r["copy_of"] in by_id]
+    opened = open_entries(catalog)
     data = {"datasets": shown, "count": len(rows), "query": query,
-            "copies": [{"original": a["id"], "copy": b["id"]} for a, b in copies]}
+            "copies": [{"original": a["id"], "copy": b["id"]} for a, b in copies],
+            # open data from imported catalogs: listed apart, never mixed with own data
+            "open_data": [_open_row(e) for e in open_entries(catalog, query.get("q"))],
+            "open_count": len(opened)}
     choices = {"area": sorted({r["area"] for r in rows if r["area"]}),
                "format": sorted({r["format"] for r in rows if r["format"]})}
     return render(request, "catalog.html.j2", data, tree=_tree(rows), pairs=copies,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from datensorgfalt.services import evidence, readiness
+from datensorgfalt.services.help import company_land
 from datensorgfalt.services.knowledge import loc
 from datensorgfalt.web.render import back_to, page, render
 
@@ -33,7 +34,12 @@ async def readiness_page(request: Request) -> Response:
     facts = request.app.state.opened.cached(
         "evidence", lambda: evidence.gather(workspace, catalog))
     result = readiness.assess(answers, facts) if answers else None
-    data = {"answers": answers, "assessment": result}
+    if result is not None:  # who can help, for the company's Bundesland
+        result |= readiness.who_can_help(result, company_land(workspace))
+    company = [{"id": q["id"], "text": loc(q["text"]), "options": q["options"]}
+               for q in readiness.company_questions(workspace)]
+    data = {"answers": answers, "assessment": result, "land": company_land(workspace),
+            "company_questions": company}
     return render(request, "readiness.html.j2", data, form=_form(answers))
 
 
@@ -47,6 +53,9 @@ async def save_answers(request: Request) -> Response:
         values = [v for v in form.getlist(f"q_{q['id']}") if v != ""]
         if values:
             given[q["id"]] = values if q["type"] == "multi" else values[0]
+    for q in readiness.company_questions(workspace):  # the Bundesland, asked once
+        if form.get(f"c_{q['id']}"):
+            given[f"_{q['id']}"] = str(form.get(f"c_{q['id']}"))
     answers = {k: v for k, v in given.items() if k.startswith("_")} | readiness.validate(
         {k: v for k, v in given.items() if not k.startswith("_")})
     readiness.run_readiness(workspace, catalog, answers)
