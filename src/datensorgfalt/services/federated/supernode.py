@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import sys
 import time
-from types import SimpleNamespace
 
 POLL_SECONDS = 0.2
 
 
-def _short_sleep(seconds: float) -> None:
-    time.sleep(min(seconds, POLL_SECONDS))
+class _QuickTime:
+    """The ``time`` module for that one Flower module: its sleeps capped, everything else the
+    real module (so a later Flower that also asks for the clock keeps working)."""
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        time.sleep(min(seconds, POLL_SECONDS))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(time, name)
 
 
 def main() -> None:
@@ -25,7 +32,7 @@ def main() -> None:
     from flwr.supernode.cli import flower_supernode
 
     if getattr(loop, "time", None) is time:  # another Flower version: leave it as it is
-        loop.time = SimpleNamespace(sleep=_short_sleep)  # type: ignore[assignment]
+        loop.time = _QuickTime()  # type: ignore[assignment]
     sys.argv[0] = "flower-supernode"
     flower_supernode()
 
