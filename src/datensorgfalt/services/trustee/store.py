@@ -17,6 +17,8 @@ from sqlalchemy import (
     text,
 )
 
+from datensorgfalt.catalog.store import sqlalchemy_url
+
 metadata = MetaData()
 
 participants = Table(
@@ -79,9 +81,7 @@ audit = Table(
 
 
 def open_engine(url: str) -> Engine:
-    for scheme in ("postgresql://", "postgres://"):  # psycopg 3, the driver we ship
-        if url.startswith(scheme):
-            url = "postgresql+psycopg://" + url[len(scheme):]
+    url = sqlalchemy_url(url)
     if url.startswith("postgresql"):
         # the HTTP layer runs requests in up to 40 threads: enough connections for them
         engine = create_engine(url, future=True, pool_size=10, max_overflow=30,
@@ -92,8 +92,8 @@ def open_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
             cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout=10000")  # first: the WAL switch may wait
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
     metadata.create_all(engine)
     _add_missing_columns(engine)
