@@ -37,9 +37,11 @@ def register(app: typer.Typer) -> None:
     def add_command(
         name: str = typer.Argument(..., help=t("trustee.help.name")),
         home: Path = typer.Option(..., "--home", help=t("trustee.help.home")),
+        callbacks: list[str] = typer.Option(None, "--callback",
+                                            help=t("trustee.help.callback")),
         as_json: bool = json_option(),
     ) -> None:
-        result = add_participant(home, name)
+        result = add_participant(home, name, tuple(callbacks or ()))
         if as_json:
             print_json(result)
         else:

@@ -34,10 +34,10 @@ def open_trustee(root: Path) -> Trustee:
     return Trustee(open_home(root))
 
 
-def add_participant(root: Path, name: str) -> dict[str, str]:
+def add_participant(root: Path, name: str, callbacks: tuple[str, ...] = ()) -> dict[str, Any]:
     trustee = open_trustee(root)
     try:
-        return trustee.add_participant(name)
+        return trustee.add_participant(name, callbacks)
     finally:
         trustee.close()
 

@@ -34,8 +34,8 @@ from datensorgfalt.services.sharing.policy import (
     to_odrl,
 )
 from datensorgfalt.services.trustee import audit as audit_log
-from datensorgfalt.services.trustee.callbacks import Callbacks, reachable
-from datensorgfalt.services.trustee.home import Home
+from datensorgfalt.services.trustee.callbacks import Callbacks, allowed, callback_prefix, reachable
+from datensorgfalt.services.trustee.home import Home, TrusteeError
 from datensorgfalt.services.trustee.store import (
     negotiations,
     offers,
@@ -79,6 +79,13 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _registered_callback(address: str) -> str:
+    prefix = callback_prefix(address)
+    if prefix is None:
+        raise TrusteeError("trustee.error.callback", address=address)
+    return prefix
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -87,6 +94,7 @@ def token_hash(token: str) -> str:
 class Participant:
     id: str
     name: str
+    callbacks: tuple[str, ...] = ()
 
 
 class Trustee:
@@ -127,15 +135,21 @@ class Trustee:
         self._head = audit_log.append(conn, self._key, actor, action, detail)
 
     # participants -------------------------------------------------------------------------
-    def add_participant(self, name: str) -> dict[str, str]:
+    def add_participant(self, name: str, callbacks: tuple[str, ...] = ()) -> dict[str, Any]:
+        """A participant with a fresh token; ``callbacks`` are the addresses the trustee may
+        call back for it (none: it polls)."""
+        prefixes = tuple(_registered_callback(address) for address in callbacks)
         token = secrets.token_urlsafe(32)
         pid = f"urn:datensorgfalt:participant:{uuid.uuid4()}"
         with self._write() as conn:
             conn.execute(participants.insert().values(id=pid, name=name,
                                                       token_hash=token_hash(token),
-                                                      created=audit_log.now()))
-            self._log(conn, "trustee", "participant_added", participant=pid, name=name)
-        return {"participant_id": pid, "name": name, "token": token}
+                                                      created=audit_log.now(),
+                                                      callbacks="\n".join(prefixes) or None))
+            self._log(conn, "trustee", "participant_added", participant=pid, name=name,
+                      callbacks=list(prefixes))
+        return {"participant_id": pid, "name": name, "token": token,
+                "callbacks": list(prefixes)}
 
     def rotate_token(self, participant_id: str) -> str:
         token = secrets.token_urlsafe(32)
@@ -150,9 +164,22 @@ class Trustee:
             return None
         digest = token_hash(header[len("Bearer "):].strip())
         with self.engine.connect() as conn:
-            row = conn.execute(select(participants.c.id, participants.c.name)
+            row = conn.execute(select(participants.c.id, participants.c.name,
+                                      participants.c.callbacks)
                                .where(participants.c.token_hash == digest)).first()
-        return Participant(row.id, row.name) if row else None
+        if row is None:
+            return None
+        return Participant(row.id, row.name, tuple((row.callbacks or "").split()))
+
+    def _callback_of(self, who: Participant, message: dict[str, Any]) -> str | None:
+        """The message's callback address if the trustee may call it; an http(s) address not
+        registered for ``who`` is kept out (and logged): that participant has to poll."""
+        address = _text(message.get("callbackAddress"))
+        if not reachable(address) or allowed(address, who.callbacks):
+            return address
+        with self._write() as conn:
+            self._log(conn, "trustee", "callback_refused", participant=who.id, url=address)
+        return None
 
     # offers -------------------------------------------------------------------------------
     def offer(self, owner: Participant, body: dict[str, Any]) -> dict[str, Any]:
@@ -253,7 +280,7 @@ class Trustee:
         decision = evaluate(stored, Request(assignee=who.id, purpose=purpose,
                                             transfers_so_far=self._count(row.id, who.id)))
         provider_pid = f"urn:uuid:{uuid.uuid4()}"
-        callback = _text(message.get("callbackAddress"))
+        callback = self._callback_of(who, message)
         values: dict[str, Any] = dict(provider_pid=provider_pid, consumer_pid=consumer_pid,
                                       consumer=who.id, offer_id=row.id, purpose=purpose,
                                       callback=callback)
@@ -408,7 +435,7 @@ class Trustee:
                                     transfers_so_far=self._count(neg.offer_id, who.id)))
         provider_pid = f"urn:uuid:{uuid.uuid4()}"
         state = "STARTED" if decision.allowed else "TERMINATED"
-        callback = _text(message.get("callbackAddress"))
+        callback = self._callback_of(who, message)
         with self._write() as conn:
             conn.execute(transfers.insert().values(
                 provider_pid=provider_pid, consumer_pid=consumer_pid, consumer=who.id,

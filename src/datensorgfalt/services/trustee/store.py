@@ -26,7 +26,8 @@ participants = Table(
     Column("id", String(80), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
-    Column("created", String(40), nullable=False))
+    Column("created", String(40), nullable=False),
+    Column("callbacks", Text, nullable=True))  # allowed callback address prefixes, one per line
 
 offers = Table(
     "offers", metadata,
@@ -103,7 +104,7 @@ def open_engine(url: str) -> Engine:
 def _add_missing_columns(engine: Engine) -> None:
     """Stores made before a column existed get it (nullable, so old rows stay valid)."""
     found = inspect(engine)
-    for table in (negotiations, transfers):
+    for table in (participants, negotiations, transfers):
         have = {column["name"] for column in found.get_columns(table.name)}
         for column in table.columns:
             if column.name not in have and column.nullable:
