@@ -85,6 +85,7 @@ def test_dwd_file_becomes_an_open_data_entry_once(cli, tmp_path: Path) -> None:
     entries = listed if isinstance(listed, list) else listed.get("entries", listed)
     weather = [e for e in entries if e["id"] == "dwd-01303"]
     assert len(weather) == 1 and weather[0]["licence_info"]["attribution"]
+    assert weather[0]["licence_info"]["id"] == "cc-by/4.0"  # the CDC's terms of use
     assert weather[0]["publisher"] == "Deutscher Wetterdienst"
     assert "dwd" not in cli("catalog", "list", "--json", cwd=tmp_path).output  # not own data
     _one_error(cli("opendata", "fetch", "dwd-01303", cwd=tmp_path))  # nothing to download

@@ -23,7 +23,10 @@ from datensorgfalt.workspace import Workspace
 KIND = "opendata"
 MAX_BYTES = 100 * 1024 * 1024  # a station's whole history since 1891 is about 4 MB
 MISSING = -999
-LICENCE = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"  # DWD open data: DL-DE/BY-2.0
+# The CDC's terms of use (opendata.dwd.de/climate_environment/CDC/Terms_of_use.pdf) put its
+# climate data under CC BY 4.0 (the GeoNutzV, mapped onto CC BY) with "Quelle: Deutscher
+# Wetterdienst" as attribution
+LICENCE = "http://dcat-ap.de/def/licenses/cc-by/4.0"
 SOURCE_URL = ("https://opendata.dwd.de/climate_environment/CDC/observations_germany/climate/"
               "daily/kl/")
 ATTRIBUTION = "Quelle: Deutscher Wetterdienst"
