@@ -8,6 +8,7 @@ from typing import Any
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
+from datensorgfalt.engine import insert_texts
 from datensorgfalt.engine.parsing import (
     clean_expr,
     is_placeholder_sql,
@@ -371,7 +372,7 @@ def _ibans(ctx: TableContext, col: ColumnFacts) -> list[QualityFinding]:
         return []
     col.stats["pattern_violations"] = len(invalid)
     ctx.con.execute("CREATE OR REPLACE TEMP TABLE bad_values(v VARCHAR)")
-    ctx.con.executemany("INSERT INTO bad_values VALUES (?)", [[v] for v in invalid[:10_000]])
+    insert_texts(ctx.con, "bad_values", [[str(v)] for v in invalid[:10_000]])
     where = f"{col.clean} IN (SELECT v FROM bad_values)"
     count = ctx.sql(f"SELECT count(*) FROM {VIEW} WHERE {where}")[0][0]
     values, rows = examples(ctx, where, col.name)
