@@ -8,7 +8,7 @@ cells as text (``text_columns``, for the personal-data detectors) and a typed fr
 outside the catalog (``typed_file_frame``, for ``predict``).
 """
 
-from datensorgfalt.engine.duck import connect, quote, sql_string
+from datensorgfalt.engine.duck import connect, insert_texts, quote, sql_string
 from datensorgfalt.engine.frames import typed_frame
 from datensorgfalt.engine.rows import text_columns, typed_file_frame
 from datensorgfalt.engine.staging import (
@@ -28,6 +28,7 @@ __all__ = [
     "changed_since_scan",
     "check_present",
     "connect",
+    "insert_texts",
     "local_path",
     "quote",
     "sql_string",

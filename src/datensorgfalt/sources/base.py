@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, Protocol
 
 from datensorgfalt.errors import DatensorgfaltError
+
+if TYPE_CHECKING:  # pyarrow loads with the readers, not with everyone who names ReadError
+    import pyarrow as pa
 
 BATCH_ROWS = 65_536
 
@@ -52,6 +53,8 @@ class TableSource(Protocol):
 def rows_to_batch(rows: list[tuple], header: list[str]) -> pa.RecordBatch:
     """Database rows as a record batch. A column whose values Arrow cannot type as one (SQLite
     allows mixed types per column; PostgreSQL has types Arrow lacks) is kept as text."""
+    import pyarrow as pa
+
     arrays = []
     for index in range(len(header)):
         values = [row[index] for row in rows]

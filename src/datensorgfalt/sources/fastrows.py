@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from array import array
 from collections import deque
 from itertools import islice
 from operator import itemgetter
@@ -31,6 +32,14 @@ CHUNK_LINES = 2048
 WHITESPACE = tuple(chr(c) for c in range(0x3001) if chr(c).isspace())
 ARROW_MIN_LINES = 256
 _first = itemgetter(0)
+
+
+def one_string(text: str) -> pa.Array:
+    """``text`` as an array of one string, built from its bytes: ``pa.array`` and
+    ``pa.scalar`` import pandas on their first call (a quarter of a second in every scan)."""
+    data = text.encode("utf-8", errors="replace")
+    offsets = pa.py_buffer(array("q", [0, len(data)]).tobytes())
+    return pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data))
 
 
 class LineSource:
@@ -81,7 +90,7 @@ class CleanChunks:
     def _may_hold_footer(self, text: str) -> bool:
         """Might a line start with a sum or closing word? Then the walker judges the chunk
         (such a line at the table's end is a footer). One RE2 search over the whole chunk."""
-        return pc.any(pc.match_substring_regex(pa.array([text]), self.footer)).as_py()
+        return pc.any(pc.match_substring_regex(one_string(text), self.footer)).as_py()
 
     def rows(self, lines: list[str]) -> list[list[str]] | None:
         """The chunk's rows if every line is one plain record of the table, else None."""

@@ -12,12 +12,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import pyarrow as pa
-
 from datensorgfalt.sources.base import BATCH_ROWS, Issue, ReadError, rows_to_batch
 
 if TYPE_CHECKING:  # the driver is imported when a database is read, not by every command
     import psycopg
+    import pyarrow as pa
 
 SCHEMES = ("postgresql://", "postgres://")
 EXACT_COUNT_LIMIT = 5_000_000  # above the planner's estimate we trust the estimate

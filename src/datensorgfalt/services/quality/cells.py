@@ -15,6 +15,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from datensorgfalt.engine import insert_texts
 from datensorgfalt.services.quality.column_checks import EXAMPLES
 from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
 from datensorgfalt.services.quality.findings import QualityFinding
@@ -89,7 +90,7 @@ def odd_shapes(col: ColumnFacts) -> set[str]:
 
 def _rows_with(ctx: TableContext, col: ColumnFacts, values: list[str]) -> list[tuple]:
     ctx.con.execute("CREATE OR REPLACE TEMP TABLE odd_values(v VARCHAR)")
-    ctx.con.executemany("INSERT INTO odd_values VALUES (?)", [[v] for v in values])
+    insert_texts(ctx.con, "odd_values", [[v] for v in values])
     return ctx.sql(f"SELECT {ROW}, trim(CAST({col.q} AS VARCHAR)) FROM {VIEW} "
                    f"WHERE trim(CAST({col.q} AS VARCHAR)) IN (SELECT v FROM odd_values) "
                    f"ORDER BY {ROW} LIMIT {MAX_CELLS}")

@@ -8,6 +8,7 @@ from typing import Any
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
+from datensorgfalt.engine import insert_texts
 from datensorgfalt.engine.parsing import (
     clean_expr,
     is_placeholder_sql,
@@ -102,8 +103,7 @@ def _pass_one_values(ctx: TableContext, batch: list[tuple[int, ColumnFacts]]) ->
     found: dict[str, Any] = {}
     by_row = []
     for i, col in batch:
-        if value_counts.wanted(ctx, col):
-            value_counts.build(ctx, col, i)
+        if value_counts.wanted(ctx, col) and value_counts.build(ctx, col, i):
             found |= value_counts.values(ctx, col, i, _inner(col, i))
         else:
             by_row.append((i, col))
@@ -158,9 +158,14 @@ def pass_two(ctx: TableContext) -> None:
     (``GROUPING SETS``) and, in the same scan, outlier counts with fences from the quartiles
     of pass one."""
     outliers = {}
-    for col in ctx.columns:
-        if _outlier_candidate(col, ctx.rows):
-            low, high = _fences(col.stats)
+    for i, col in enumerate(ctx.columns):
+        if not _outlier_candidate(col, ctx.rows):
+            continue
+        low, high = _fences(col.stats)
+        if col.value_table:  # counted over its distinct values, not in the scan of the rows
+            col.stats["outliers"] = value_counts.count_where(
+                ctx, col, _inner(col, i), f"t{i} < {low} OR t{i} > {high}")
+        else:
             outliers[col.name] = f"count_if({col.typed} < {low} OR {col.typed} > {high})"
     wanted = [c for c in ctx.columns if c.name in outliers or _category(c)]
 
@@ -367,7 +372,7 @@ def _ibans(ctx: TableContext, col: ColumnFacts) -> list[QualityFinding]:
         return []
     col.stats["pattern_violations"] = len(invalid)
     ctx.con.execute("CREATE OR REPLACE TEMP TABLE bad_values(v VARCHAR)")
-    ctx.con.executemany("INSERT INTO bad_values VALUES (?)", [[v] for v in invalid[:10_000]])
+    insert_texts(ctx.con, "bad_values", [[str(v)] for v in invalid[:10_000]])
     where = f"{col.clean} IN (SELECT v FROM bad_values)"
     count = ctx.sql(f"SELECT count(*) FROM {VIEW} WHERE {where}")[0][0]
     values, rows = examples(ctx, where, col.name)

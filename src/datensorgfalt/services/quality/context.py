@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ class ColumnFacts:
     stats: dict[str, Any] = field(default_factory=dict)
     # few distinct values in the sample: count every value in the main pass already
     category_guess: bool = False
+    # how many distinct values the whole column probably has, judged by the sample's repeats
+    distinct_guess: float = float("inf")
     # the temporary table of its distinct raw values and their counts (``value_counts``)
     value_table: str | None = None
 
@@ -139,10 +142,30 @@ def open_context(con: duckdb.DuckDBPyConnection, path: Path,
         semantic = guess_semantic(name, sample[name], semantics.get(name))
         facts = ColumnFacts(name, duck_type, info, semantic)
         values = sample[name]
+        seen = len(set(values))
         facts.category_guess = rows <= SAMPLE_ROWS or \
-            len(set(values)) <= min(CATEGORY_GUESS, 0.25 * len(values))
+            seen <= min(CATEGORY_GUESS, 0.25 * len(values))
+        facts.distinct_guess = distinct_estimate(len(values), seen)
         columns.append(facts)
     return TableContext(con, path, rows, columns, sample)
+
+
+def distinct_estimate(drawn: int, seen: int) -> float:
+    """The number of distinct values N of a column in which ``drawn`` values gave ``seen``
+    distinct ones, if every value were equally common: N (1 - exp(-drawn / N)) = seen.
+    Infinite when no value repeated."""
+    if seen >= drawn:
+        return float("inf")
+    if seen <= 0:
+        return 0.0
+    low, high = float(seen), float(seen)
+    while high * -math.expm1(-drawn / high) < seen:
+        low, high = high, high * 2
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if middle * -math.expm1(-drawn / middle) < seen \
+            else (low, middle)
+    return high
 
 
 def _sample(con: duckdb.DuckDBPyConnection, names: list[str], rows: int) -> dict[str, list]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
+from datensorgfalt.engine import insert_texts
 from datensorgfalt.services.quality.column_checks import EXAMPLES
 from datensorgfalt.services.quality.context import (
     ROW,
@@ -124,8 +125,7 @@ def violations(ctx: TableContext, deps: list[dict[str, Any]]
         if not bad:
             continue
         ctx.con.execute("CREATE OR REPLACE TEMP TABLE fd_bad(a VARCHAR, b VARCHAR)")
-        ctx.con.executemany("INSERT INTO fd_bad VALUES (?, ?)",
-                            [[str(a), str(b)] for a, b, _, _ in bad[:MAX_CELLS]])
+        insert_texts(ctx.con, "fd_bad", [[str(a), str(b)] for a, b, _, _ in bad[:MAX_CELLS]])
         rows = ctx.sql(f"SELECT {ROW}, CAST({lhs.clean} AS VARCHAR), "
                        f"CAST({rhs.clean} AS VARCHAR) FROM {VIEW} "
                        f"SEMI JOIN fd_bad ON CAST({lhs.clean} AS VARCHAR) = fd_bad.a "
@@ -157,7 +157,7 @@ def _ambiguous(ctx: TableContext, lhs: ColumnFacts, rhs: ColumnFacts,
                 for a, values in list(clashes.items())[:EXAMPLES]]
     keys = list(clashes)[:EXAMPLES]
     ctx.con.execute("CREATE OR REPLACE TEMP TABLE fd_keys(a VARCHAR)")
-    ctx.con.executemany("INSERT INTO fd_keys VALUES (?)", [[str(a)] for a in keys])
+    insert_texts(ctx.con, "fd_keys", [[str(a)] for a in keys])
     rows = ctx.sql(f"SELECT min({ROW}) FROM {VIEW} WHERE CAST({lhs.clean} AS VARCHAR) IN "
                    f"(SELECT a FROM fd_keys) GROUP BY {lhs.clean}, {rhs.clean} ORDER BY 1 "
                    f"LIMIT {2 * EXAMPLES}")

@@ -19,27 +19,52 @@ from typing import Any
 from datensorgfalt.services.quality.context import VIEW, ColumnFacts, TableContext
 from datensorgfalt.services.quality.value_checks import check_parts, pattern_part
 
-#: From this many rows on, columns that repeat few values are profiled over their distinct
+#: From this many rows on, columns that repeat their values are profiled over their distinct
 #: values (below, the rows are cheap enough and the quartiles stay the t-digest's).
 VALUE_COUNT_ROWS = 250_000
+#: A column pays to be grouped first when it probably has at most this share of distinct
+#: values (grouping costs about what two aggregates over the rows cost, and pass one has a
+#: dozen); past twice this share the grouped table is dropped again and the rows are used.
+DISTINCT_SHARE = 0.25
 WEIGHT = '"__datensorgfalt_anzahl"'
 QUARTILES = (0.25, 0.5, 0.75)
 EMPTY = "''"
 
 
 def wanted(ctx: TableContext, col: ColumnFacts) -> bool:
-    """Is ``col`` profiled over its distinct values?"""
-    return (ctx.rows >= VALUE_COUNT_ROWS and col.category_guess and col.raw_text
+    """Is ``col`` profiled over its distinct values? Yes for a text column of a large table
+    whose sample repeats values (few categories, or many values each used several times)."""
+    repeats = col.category_guess or col.distinct_guess <= DISTINCT_SHARE * ctx.rows
+    return (ctx.rows >= VALUE_COUNT_ROWS and repeats and col.raw_text
             and col.duck_type.upper().startswith("VARCHAR"))
 
 
-def build(ctx: TableContext, col: ColumnFacts, i: int) -> str:
-    """The temporary table of ``col``'s distinct raw values and their counts."""
+def build(ctx: TableContext, col: ColumnFacts, i: int) -> str | None:
+    """The temporary table of ``col``'s distinct raw values and their counts; None (and no
+    table) when the column repeats too few values for it to pay (the sample misled)."""
     name = f"vc_{i}"
-    ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {col.q}, count(*) AS "
-                    f"{WEIGHT} FROM {VIEW} GROUP BY ALL")
+    distinct = ctx.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {col.q}, count(*) AS "
+        f"{WEIGHT} FROM {VIEW} GROUP BY ALL").fetchone()[0]
+    if not col.category_guess and distinct > 2 * DISTINCT_SHARE * ctx.rows:
+        ctx.con.execute(f"DROP TABLE {name}")
+        return None
     col.value_table = name
     return name
+
+
+def count_where(ctx: TableContext, col: ColumnFacts, inner: tuple[str, str],
+                condition: str) -> int:
+    """How many rows satisfy ``condition`` (over the projections of ``inner``), counted over
+    the column's distinct values."""
+    row = ctx.sql(f"SELECT {_count(condition)} FROM {_typed(col, inner)}")[0]
+    return int(row[0])
+
+
+def _typed(col: ColumnFacts, inner: tuple[str, str]) -> str:
+    first, second = inner
+    return (f"(SELECT {second}, {WEIGHT} FROM (SELECT {first}, {WEIGHT} "
+            f"FROM {col.value_table}))")
 
 
 def pairs(ctx: TableContext, col: ColumnFacts) -> list[tuple[Any, int]]:
@@ -77,9 +102,7 @@ def weighted_parts(col: ColumnFacts, i: int) -> list[str]:
 def values(ctx: TableContext, col: ColumnFacts, i: int, inner: tuple[str, str]
            ) -> dict[str, Any]:
     """Pass one's figures of ``col`` from its table of distinct values."""
-    first, second = inner
-    typed = (f"(SELECT {second}, {WEIGHT} FROM (SELECT {first}, {WEIGHT} "
-             f"FROM {col.value_table}))")
+    typed = _typed(col, inner)
     parts = weighted_parts(col, i)
     cursor = ctx.con.execute(f"SELECT {', '.join(parts)} FROM {typed}")
     names = [d[0] for d in cursor.description]
@@ -101,9 +124,11 @@ def _spread(ctx: TableContext, typed: str, i: int, mean: float | None
     t = f"t{i}"
     ranks = ", ".join(f"min({t}) FILTER (WHERE cum >= floor((total - 1) * {q}) + 1)"
                       for q in QUARTILES)
+    # the mean as a literal: binding a parameter makes DuckDB import pandas (0.4 s)
     row = ctx.sql(
-        f"SELECT sqrt(sum({WEIGHT} * ({t} - ?) ^ 2) / nullif(max(total) - 1, 0)), {ranks} "
+        f"SELECT sqrt(sum({WEIGHT} * ({t} - CAST('{float(mean)!r}' AS DOUBLE)) ^ 2) "
+        f"/ nullif(max(total) - 1, 0)), {ranks} "
         f"FROM (SELECT {t}, {WEIGHT}, sum({WEIGHT}) OVER (ORDER BY {t} ROWS BETWEEN "
         f"UNBOUNDED PRECEDING AND CURRENT ROW) AS cum, sum({WEIGHT}) OVER () AS total "
-        f"FROM {typed} WHERE {t} IS NOT NULL)", [mean])[0]
+        f"FROM {typed} WHERE {t} IS NOT NULL)")[0]
     return row[0], list(row[1:])

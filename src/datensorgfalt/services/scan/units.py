@@ -19,7 +19,7 @@ from datensorgfalt.services.scan import catalog_writes as writes
 from datensorgfalt.services.scan import folders
 from datensorgfalt.services.scan.discover import Unit
 from datensorgfalt.services.scan.table_profile import TableProfile, profile
-from datensorgfalt.services.scan.worker import FileWorker, ReadTable
+from datensorgfalt.services.scan.worker import FileWorker
 from datensorgfalt.sources.base import ReadError
 from datensorgfalt.sources.locations import display_name, file_location, safe_text
 from datensorgfalt.sources.postgres import database_location, open_database
@@ -72,12 +72,17 @@ def _run_failure(catalog: Catalog, run_id: int, location: str, exc: BaseExceptio
 
 # -- table files -----------------------------------------------------------------------------
 
-def _unchanged(before: list[writes.Known], size: int, modified=None, sha=None) -> bool:
+def _same_size(before: list[writes.Known], size: int) -> writes.Known | None:
+    """The file's earlier record when it was read fine and had this size, else None."""
     current = [k for k in before if k.status != "deleted"]  # parts removed earlier don't count
     if not current or any(k.status != "active" for k in current):
-        return False  # new, or it failed last time: read it again
-    first = current[0]
-    if first.byte_size != size:
+        return None  # new, or it failed last time: read it again
+    return current[0] if current[0].byte_size == size else None
+
+
+def _unchanged(before: list[writes.Known], size: int, modified=None, sha=None) -> bool:
+    first = _same_size(before, size)
+    if first is None:
         return False
     return first.modified_at == modified if sha is None else first.sha256 == sha
 
@@ -98,17 +103,20 @@ def _table_file(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known
         return UnitResult("unchanged", {source}, 0, [{"location": safe_text(source), **stopped}])
     base = {"byte_size": stat.st_size, "modified_at": modified,
             "details": {"source": source}, "title": display_name(path)}
-    try:
-        sha = worker.call("sha256", path)
-    except FileNotFoundError:
-        raise
-    except OSError as exc:
-        return _unreadable(catalog, run_id, source, path, base, exc, before, worker)
-    base["details"]["sha256"] = sha
-    if _unchanged(before, stat.st_size, sha=sha):
-        with catalog.session() as session:
-            writes.touch(session, [k.id for k in before if k.status == "active"], modified)
-        return UnitResult("unchanged", {source})
+    sha = None
+    if _same_size(before, stat.st_size):  # the content decides whether it changed
+        try:
+            sha = worker.call("sha256", path)
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            return _unreadable(catalog, run_id, source, path, base, exc, before, worker)
+        base["details"]["sha256"] = sha
+        if _unchanged(before, stat.st_size, sha=sha):
+            with catalog.session() as session:
+                writes.touch(session, [k.id for k in before if k.status == "active"],
+                             modified)
+            return UnitResult("unchanged", {source})
     stage = _stage_path(workspace, stat.st_size)
     try:
         return _read_tables(path, workspace, catalog, known, run_id, worker, base, sha,
@@ -119,20 +127,25 @@ def _table_file(unit: Unit, workspace: Workspace, catalog: Catalog, known: Known
 
 
 def _read_tables(path: Path, workspace: Workspace, catalog: Catalog, known: Known,
-                 run_id: int, worker: FileWorker, base: dict, sha: str,
+                 run_id: int, worker: FileWorker, base: dict, sha: str | None,
                  staging: tuple[Path | None, str]) -> UnitResult:
     """Read the tables of a file in the worker and store them. ``staging``: where the worker
     may write the table as Parquet, and the file's size and mtime before the read."""
     source = base["details"]["source"]
     stage, state = staging
     before = known.get(source, [])
+    staging_args = [stage] if stage is not None else []  # small files: just the path
     try:
-        staging_args = [stage] if stage is not None else []  # small files: just the path
-        tables: list[tuple[ReadTable, TableProfile]] = worker.call("tables", path,
-                                                                   *staging_args)
+        if sha is None:  # hashed while the tables are read
+            sha, tables = worker.call("sha256_and_tables", path, *staging_args)
+            base["details"]["sha256"] = sha
+        else:
+            tables = worker.call("tables", path, *staging_args)
     except FileNotFoundError:
         raise
     except Exception as exc:  # noqa: BLE001 - readers and libraries raise many kinds
+        if sha is None:
+            base["details"]["sha256"] = _sha_or_none(worker, path)
         return _unreadable(catalog, run_id, source, path, base, exc, before, worker)
     outcome = "changed" if any(k.status != "deleted" for k in before) else "new"
     staged = None
@@ -168,6 +181,16 @@ def _stage_path(workspace: Workspace, size: int) -> Path | None:
 
 
 _STAGES = itertools.count()
+
+
+def _sha_or_none(worker: FileWorker, path: Path) -> str | None:
+    """The hash of a file whose tables could not be read (None if it cannot be read)."""
+    try:
+        return worker.call("sha256", path)
+    except FileNotFoundError:
+        raise
+    except OSError:
+        return None
 
 
 def _table_fields(path: Path, table, table_profile: TableProfile, base: dict,

@@ -118,6 +118,18 @@ def _task_tables(path: Path, stage: Path | None = None) -> list[tuple[ReadTable,
     return read
 
 
+def _task_sha256_and_tables(path: Path, stage: Path | None = None
+                            ) -> tuple[str, list[tuple[ReadTable, Any]]]:
+    """The file's sha256 and its tables, the hash computed in a thread of its own while the
+    tables are read (hashlib lets go of the GIL): a new file costs one read's time, not two."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="sha256") as pool:
+        digest = pool.submit(TASKS["sha256"], path)
+        tables = TASKS["tables"](path, *([stage] if stage is not None else []))
+        return digest.result(), tables
+
+
 def _stage_sink(table: Any, stage: Path | None) -> Any:
     from datensorgfalt.engine.staging import ParquetSink
     from datensorgfalt.sources.delimited import DelimitedSource
@@ -145,7 +157,8 @@ def _task_image(path: Path) -> dict:
 
 
 TASKS: dict[str, Callable[..., Any]] = {
-    "sha256": _task_sha256, "tables": _task_tables, "text": _task_text, "image": _task_image,
+    "sha256": _task_sha256, "tables": _task_tables, "sha256_and_tables": _task_sha256_and_tables,
+    "text": _task_text, "image": _task_image,
 }
 
 
