@@ -215,7 +215,7 @@ def paired_samples(model: Callable[[np.ndarray], dict], baseline: Callable[[np.n
     mine, base = [], []
     for idx in resample_indices(n, groups, rounds):
         try:
-            a, b = model(idx).get(metric), baseline(idx).get(metric)
+            a, b = model(idx, (metric,)).get(metric), baseline(idx, (metric,)).get(metric)
         except (ValueError, ZeroDivisionError):
             continue
         if a is not None and b is not None and np.isfinite(a) and np.isfinite(b):
@@ -237,8 +237,8 @@ def paired_backtest(model_bt: Any, base_bt: Any, min_series: int = 10) -> Any:
         return None
     y, f, b, s = (joined[c].to_numpy(float) for c in ("y", "yhat", "base", "scale"))
     many = joined["unique_id"].nunique() >= min_series
-    return Paired(len(joined), lambda idx: forecast_metrics(y[idx], f[idx], s[idx]),
-                  lambda idx: forecast_metrics(y[idx], b[idx], s[idx]),
+    return Paired(len(joined), lambda idx, keys=None: forecast_metrics(y[idx], f[idx], s[idx]),
+                  lambda idx, keys=None: forecast_metrics(y[idx], b[idx], s[idx]),
                   "paired bootstrap over backtest " + ("series" if many else "points"),
                   "series" if many else "points", backtest_groups(joined, min_series))
 

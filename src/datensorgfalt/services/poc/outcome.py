@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-Measure = Callable[[np.ndarray], dict[str, float]]
+
+class Measure(Protocol):
+    """The metrics on the units ``idx`` (a resample); with ``keys`` only those are needed
+    (a verdict resamples a thousand times for one measure: the others, AUC above all, would
+    cost most of the time)."""
+
+    def __call__(self, idx: np.ndarray, keys: Collection[str] | None = None
+                 ) -> dict[str, float]: ...
 
 
 @dataclass
