@@ -7,6 +7,7 @@ Ratio metrics (accuracy, recall, F1, AUC, R²) are fractions 0..1; error percent
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -207,15 +208,25 @@ def widened(samples: np.ndarray, spread: float) -> np.ndarray:
     return samples if spread == 1.0 else samples.mean() + spread * (samples - samples.mean())
 
 
+def only(measure: Callable[..., dict], metric: str) -> Callable[[np.ndarray], dict]:
+    """``measure`` asked for ``metric`` alone when it can skip the others (see ``Measure``)."""
+    try:
+        takes_keys = len(inspect.signature(measure).parameters) >= 2
+    except (TypeError, ValueError):
+        return measure
+    return (lambda idx: measure(idx, (metric,))) if takes_keys else measure
+
+
 def paired_samples(model: Callable[[np.ndarray], dict], baseline: Callable[[np.ndarray], dict],
                    n: int, metric: str, groups: np.ndarray | None = None,
                    rounds: int = 1000) -> tuple[np.ndarray, np.ndarray]:
     """(model values, baseline values) of ``metric`` on the same resamples; resamples where
     either is undefined are left out."""
     mine, base = [], []
+    model, baseline = only(model, metric), only(baseline, metric)
     for idx in resample_indices(n, groups, rounds):
         try:
-            a, b = model(idx, (metric,)).get(metric), baseline(idx, (metric,)).get(metric)
+            a, b = model(idx).get(metric), baseline(idx).get(metric)
         except (ValueError, ZeroDivisionError):
             continue
         if a is not None and b is not None and np.isfinite(a) and np.isfinite(b):

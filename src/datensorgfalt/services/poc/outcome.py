@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
-
-class Measure(Protocol):
-    """The metrics on the units ``idx`` (a resample); with ``keys`` only those are needed
-    (a verdict resamples a thousand times for one measure: the others, AUC above all, would
-    cost most of the time)."""
-
-    def __call__(self, idx: np.ndarray, keys: Collection[str] | None = None
-                 ) -> dict[str, float]: ...
+#: The metrics on the units ``idx`` (a resample): ``measure(idx)``. A measure may take the
+#: wanted metric names as a second argument, ``measure(idx, keys)``, and skip the others (a
+#: verdict resamples a thousand times for one measure; the AUC would cost most of the time).
+Measure = Callable[..., dict[str, float]]
 
 
 @dataclass
