@@ -37,8 +37,7 @@ MAX_WINDOWS = 3
 MAX_BACKTEST_SERIES = 300
 SEED = 17
 ENSEMBLE = "Ensemble"
-PER_WORKING_DAY_IST = ("Wert der Vorsaison je Arbeitstag (ohne erkennbare Saison: Mittel der "
-                       "letzten Saison), mal Arbeitstage")
+PER_WORKING_DAY_IST = "Wert der Vorsaison je Arbeitstag (ohne Saison: Mittel der letzten Saison)"
 # cheapest first, so that a model exists at any budget and the members that finish make a
 # varied mean (measured on M3 monthly, 2 cores: about 7, 10, 30 and 190 seconds for a fit)
 FAST_FIRST = ("DynamicOptimizedTheta", "OptimizedTheta", "LightGBM", "AutoETS", "AutoCES")

@@ -91,7 +91,7 @@ class SeasonalNaiveModel:
 
     freq: str
     season: int
-    name: str = "Wert der Vorsaison (ohne erkennbare Saison: Mittel der letzten Saison)"
+    name: str = "Wert der Vorsaison (ohne Saison: Mittel der letzten Saison)"
 
     def forecast(self, train: pd.DataFrame, h: int) -> pd.DataFrame:
         """Plain numpy, no model to fit: the Ist exists at any budget, in milliseconds."""
