@@ -96,6 +96,8 @@ echo "== Passende KI-Anwendungsfälle"
 echo "== Machbarkeitsnachweis: Absatzprognose (Ist: Vorjahreswert, Soll aus dem Anwendungsfall)"
 "$DS" poc --usecase sales-forecast -w "$DIR" --yes --budget 60s \
   --forecast-out "$DIR/.datensorgfalt/export/absatzprognose.csv"
+echo "== Machbarkeitsnachweis: Kundenanfragen zuordnen (Ist: Schlagwort-Regel, Soll aus dem Anwendungsfall)"
+"$DS" poc --usecase request-routing -w "$DIR" --yes
 echo "== Offene Daten: helfen Feiertage/Brückentage (NRW) und Tageswetter (DWD-Format) der Absatzprognose?"
 # die Wetterwerte der Musterfirma sind ausgedacht (Station 99999), nur das Dateiformat ist das des DWD
 "$DS" opendata weather "$DIR"/.demo/offene-daten/produkt_klima_tag_*_99999.txt -w "$DIR"

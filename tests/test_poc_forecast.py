@@ -98,3 +98,18 @@ def test_short_history_is_judged_from_several_origins_on_more_months() -> None:
     # a month forecast from two origins is one unit for the paired bootstrap
     assert len(set(backtest_groups(frame))) == frame["ds"].nunique() == 12
     assert frame.loc[frame["shown"], "ds"].is_unique
+
+
+def test_the_ist_copies_last_season_only_where_the_history_shows_a_season() -> None:
+    """Without a season, last year's value only repeats last year's noise: the Ist is then the
+    mean of the last season (a model that merely averages noise does not beat it)."""
+    from datensorgfalt.services.poc.forecasters import SeasonalNaiveModel
+
+    months = pd.date_range("2023-01-01", periods=36, freq="MS")
+    noise = np.random.default_rng(3).normal(0, 5, 36)
+    seasonal = 100 + 30 * np.sin(np.arange(36) / 12 * 2 * np.pi)
+    long = pd.concat([pd.DataFrame({"unique_id": uid, "ds": months, "y": y}) for uid, y in
+                      (("Saison", seasonal + noise / 10), ("flach", 100 + noise))])
+    ist = SeasonalNaiveModel("MS", 12).forecast(long, 6).set_index("unique_id")["yhat"]
+    assert np.allclose(ist["Saison"], (seasonal + noise / 10)[24:30])
+    assert np.allclose(ist["flach"], (100 + noise)[24:].mean())

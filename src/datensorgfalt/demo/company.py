@@ -7,6 +7,7 @@ these lists, so the files agree with each other the way a real company's files d
 from __future__ import annotations
 
 import random
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -199,9 +200,11 @@ def person(fake: Faker, rng: random.Random) -> Person:
 
 
 def ascii_fold(text: str) -> str:
+    """Plain ASCII for e-mail addresses and domains: German umlauts as ae/oe/ue/ss (as people
+    write them), every other accent dropped ("é" -> "e"), what has no ASCII form left out."""
     for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         text = text.replace(umlaut, plain).replace(umlaut.upper(), plain.capitalize())
-    return text
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 def email_for(person: Person, domain: str) -> str:

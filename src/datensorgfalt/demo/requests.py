@@ -37,7 +37,7 @@ from datensorgfalt.demo.request_texts import (
 REQUEST_DIR = "anfragen"
 LABEL_FILE = "anfragen/zuordnung.csv"
 LABEL_HEADER = ("Datei", "Eingang", "Angebotsnr", "Schlüssel", "Bezeichnung")
-REQUEST_COUNT = 180
+REQUEST_COUNT = 720  # about two years of a sales desk: one or two requests a working day
 EMAIL_SHARE = 0.65
 IBAN_SHARE = 0.12
 MIXED_SHARE = 0.15  # requests that borrow one sentence from another key
@@ -93,7 +93,7 @@ def write_requests(land: Landscape, customers: list[Customer], articles: list[Ar
 
 
 def _next_moment(rng: random.Random, moment: datetime) -> datetime:
-    moment += timedelta(hours=rng.randint(20, 120))
+    moment += timedelta(hours=rng.randint(2, 30))
     while moment.weekday() >= 5:
         moment += timedelta(days=1)
     return moment.replace(hour=rng.randint(7, 17), minute=rng.randint(0, 59))

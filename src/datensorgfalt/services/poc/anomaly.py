@@ -8,6 +8,7 @@ reference period for limits and the forest is the first part of the series.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -316,7 +317,7 @@ def _paired_events(times: pd.Series, alarm: np.ndarray, base_alarm: np.ndarray,
         wb = time_blocks(warnings["when"], after, end)[0] if len(warnings) else \
             np.zeros(0, int)
 
-        def metrics(idx: np.ndarray) -> dict:
+        def metrics(idx: np.ndarray, keys: Collection[str] | None = None) -> dict:
             drawn = np.bincount(idx, minlength=count).astype(float)
             return from_records(failures, warnings, len(idx) * span, drawn[fb], drawn[wb])
         return metrics
@@ -328,8 +329,9 @@ def _paired_events(times: pd.Series, alarm: np.ndarray, base_alarm: np.ndarray,
 def _paired_labels(times: pd.Series, truth: np.ndarray, alarm: np.ndarray,
                    base_alarm: np.ndarray, tolerance: int) -> Paired:
     blocks = time_blocks(times, times.min() - pd.Timedelta(seconds=1), times.max())[0]
-    return Paired(len(truth), lambda idx: label_metrics(truth[idx], alarm[idx], tolerance),
-                  lambda idx: label_metrics(truth[idx], base_alarm[idx], tolerance),
+    return Paired(len(truth),
+                  lambda idx, keys=None: label_metrics(truth[idx], alarm[idx], tolerance),
+                  lambda idx, keys=None: label_metrics(truth[idx], base_alarm[idx], tolerance),
                   "paired block bootstrap over time spans of about a week", "blocks", blocks)
 
 

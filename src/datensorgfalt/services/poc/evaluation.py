@@ -7,6 +7,7 @@ Ratio metrics (accuracy, recall, F1, AUC, R²) are fractions 0..1; error percent
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -207,12 +208,22 @@ def widened(samples: np.ndarray, spread: float) -> np.ndarray:
     return samples if spread == 1.0 else samples.mean() + spread * (samples - samples.mean())
 
 
+def only(measure: Callable[..., dict], metric: str) -> Callable[[np.ndarray], dict]:
+    """``measure`` asked for ``metric`` alone when it can skip the others (see ``Measure``)."""
+    try:
+        takes_keys = len(inspect.signature(measure).parameters) >= 2
+    except (TypeError, ValueError):
+        return measure
+    return (lambda idx: measure(idx, (metric,))) if takes_keys else measure
+
+
 def paired_samples(model: Callable[[np.ndarray], dict], baseline: Callable[[np.ndarray], dict],
                    n: int, metric: str, groups: np.ndarray | None = None,
                    rounds: int = 1000) -> tuple[np.ndarray, np.ndarray]:
     """(model values, baseline values) of ``metric`` on the same resamples; resamples where
     either is undefined are left out."""
     mine, base = [], []
+    model, baseline = only(model, metric), only(baseline, metric)
     for idx in resample_indices(n, groups, rounds):
         try:
             a, b = model(idx).get(metric), baseline(idx).get(metric)
@@ -237,8 +248,8 @@ def paired_backtest(model_bt: Any, base_bt: Any, min_series: int = 10) -> Any:
         return None
     y, f, b, s = (joined[c].to_numpy(float) for c in ("y", "yhat", "base", "scale"))
     many = joined["unique_id"].nunique() >= min_series
-    return Paired(len(joined), lambda idx: forecast_metrics(y[idx], f[idx], s[idx]),
-                  lambda idx: forecast_metrics(y[idx], b[idx], s[idx]),
+    return Paired(len(joined), lambda idx, keys=None: forecast_metrics(y[idx], f[idx], s[idx]),
+                  lambda idx, keys=None: forecast_metrics(y[idx], b[idx], s[idx]),
                   "paired bootstrap over backtest " + ("series" if many else "points"),
                   "series" if many else "points", backtest_groups(joined, min_series))
 

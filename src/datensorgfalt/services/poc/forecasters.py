@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from datensorgfalt.services.poc.calendar import working_days
-from datensorgfalt.services.poc.deseasonalize import Deseasonalized
+from datensorgfalt.services.poc.deseasonalize import Deseasonalized, seasonal_indices
 from datensorgfalt.services.poc.protocol import Forecaster
 
 LEVELS = (80, 95)
@@ -84,26 +84,40 @@ class Ensemble:
 
 @dataclass
 class SeasonalNaiveModel:
-    """The "Ist" of a forecast: the value of the same period one season earlier."""
+    """The "Ist" of a forecast: the value of the same period one season earlier ("Vorjahres-
+    wert") where the history shows a season; where it shows none, the mean of the last season.
+    Copying last year's noise is no rule anyone would keep for a series without a season: a
+    model that merely averages the noise would beat it without having learned anything."""
 
     freq: str
     season: int
-    name: str = "Saisonal naiv (Wert eine Saison zuvor)"
+    name: str = "Wert der Vorsaison (ohne Saison: Mittel der letzten Saison)"
 
     def forecast(self, train: pd.DataFrame, h: int) -> pd.DataFrame:
         """Plain numpy, no model to fit: the Ist exists at any budget, in milliseconds."""
         ends = train.groupby("unique_id", sort=False)["ds"].last()
-        sizes = train.groupby("unique_id", sort=False).size()
+        sizes = train.groupby("unique_id", sort=False).size().to_numpy()
         y = train["y"].to_numpy(float)
-        stops = np.cumsum(sizes.to_numpy())
-        lag = np.where(sizes.to_numpy() >= self.season, max(self.season, 1), 1)
+        stops = np.cumsum(sizes)
+        lag = np.where(sizes >= self.season, max(self.season, 1), 1)
         steps = np.arange(h)
         index = (stops - lag)[:, None] + steps[None, :] % lag[:, None]
+        yhat = y[index]
+        for row, (stop, size) in enumerate(zip(stops, sizes, strict=True)):
+            history = y[stop - size:stop]
+            if self.season > 1 and size >= self.season and not _seasonal(history, self.season):
+                yhat[row] = history[-self.season:].mean()
         offset = pd.tseries.frequencies.to_offset(self.freq)
         last = pd.DatetimeIndex(ends.to_numpy())
         dates = np.column_stack([(last + offset * k).to_numpy() for k in range(1, h + 1)])
         return pd.DataFrame({"unique_id": np.repeat(ends.index.to_numpy(), h),
-                             "ds": dates.ravel(), "yhat": y[index].ravel()})
+                             "ds": dates.ravel(), "yhat": yhat.ravel()})
+
+
+def _seasonal(history: np.ndarray, season: int) -> bool:
+    """Whether the history shows a season (the test the models' short-series path uses; less
+    than two seasons cannot show one, so the value a season earlier stays the rule)."""
+    return len(history) < 2 * season or seasonal_indices(history, season) is not None
 
 
 @dataclass

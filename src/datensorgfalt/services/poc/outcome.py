@@ -8,7 +8,10 @@ from typing import Any
 
 import numpy as np
 
-Measure = Callable[[np.ndarray], dict[str, float]]
+#: The metrics on the units ``idx`` (a resample): ``measure(idx)``. A measure may take the
+#: wanted metric names as a second argument, ``measure(idx, keys)``, and skip the others (a
+#: verdict resamples a thousand times for one measure; the AUC would cost most of the time).
+Measure = Callable[..., dict[str, float]]
 
 
 @dataclass

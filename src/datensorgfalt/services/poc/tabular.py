@@ -9,6 +9,7 @@ comparison with the Ist is widened for the reuse of rows across folds (Nadeau an
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -355,11 +356,12 @@ def measure(y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None, kind: str
         pred = np.array([codes.get(v, -1) for v in pred])
         classes = list(range(len(classes)))
 
-    def metrics(idx: np.ndarray) -> dict:
+    def metrics(idx: np.ndarray, keys: Collection[str] | None = None) -> dict:
         if kind != "classify":
             return ev.regression_metrics(y[idx], pred[idx])
-        out = ev.classification_metrics(y[idx], pred[idx],
-                                        None if proba is None else proba[idx], classes)
+        ranked = proba is not None and (keys is None or "auc" in keys)
+        out = ev.classification_metrics(y[idx], pred[idx], proba[idx] if ranked else None,
+                                        classes)
         if folds is not None and "auc" in out:
             out["auc"] = _auc_within_folds(y[idx], proba[idx], folds[idx], classes)
         return out
