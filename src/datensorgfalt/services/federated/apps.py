@@ -29,7 +29,7 @@ from flwr.serverapp.strategy import (
 )
 
 from datensorgfalt.services.federated.layout import Layout, merge, summarize
-from datensorgfalt.services.federated.network import initial, local_train, passes
+from datensorgfalt.services.federated.network import initial, party_train
 
 SENT_FILE = "gesendet.jsonl"
 TRAIN_FILE = "train.parquet"
@@ -96,9 +96,9 @@ def train_answer(folder: Path, arrays: ArrayRecord, config: ConfigRecord) -> Rec
     layout = Layout.from_dict(json.loads(str(config["layout"])))
     frame = _train_rows(folder)
     x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
-    params = local_train(arrays.to_numpy_ndarrays(), x, y, layout.kind,
-                         passes(len(frame), int(config["epochs"])),
-                         seed=int(config.get("server-round", 0)))
+    params = party_train(arrays.to_numpy_ndarrays(), x, y, layout.kind,
+                         int(config["epochs"]), int(config.get("server-round", 1)),
+                         int(config.get("rounds", 1)))
     return RecordDict({"arrays": ArrayRecord(params),
                        "metrics": MetricRecord({WEIGHT_KEY: len(frame), EQUAL_WEIGHT_KEY: 1})})
 
@@ -228,7 +228,7 @@ def main(grid: Grid, context: Context) -> None:
         if layout.width == 0:
             raise RuntimeError("no_features")
         train_config = ConfigRecord({"layout": json.dumps(layout.to_dict()),
-                                     "epochs": int(cfg["epochs"])})
+                                     "epochs": int(cfg["epochs"]), "rounds": rounds})
 
         def after_round(done: int, _arrays: ArrayRecord) -> None:
             _progress(out, "round", done, rounds)

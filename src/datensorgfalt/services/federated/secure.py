@@ -30,7 +30,7 @@ from flwr.serverapp import Grid, ServerApp
 
 from datensorgfalt.services.federated import apps
 from datensorgfalt.services.federated.layout import Layout, merge, summarize
-from datensorgfalt.services.federated.network import initial, local_train, passes
+from datensorgfalt.services.federated.network import initial, party_train
 
 MAX_WEIGHT = 1e6  # SecAgg+ caps a party's weight (its number of rows) at this
 
@@ -49,8 +49,8 @@ class PartyClient(NumPyClient):
         layout = Layout.from_dict(json.loads(str(config["layout"])))
         frame = apps._train_rows(self.folder)
         x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
-        params = local_train(parameters, x, y, layout.kind,
-                             passes(len(frame), int(config["epochs"])), seed=int(config["round"]))
+        params = party_train(parameters, x, y, layout.kind, int(config["epochs"]),
+                             int(config["round"]), int(config["rounds"]))
         return params, len(frame), {}
 
 
@@ -102,7 +102,8 @@ def main(grid: Grid, context: Context) -> None:
         apps._write(out, "layout.json", {"layout": layout.to_dict(), "parties": names})
         if layout.width == 0:
             raise RuntimeError("no_features")
-        fit_config = {"layout": json.dumps(layout.to_dict()), "epochs": int(cfg["epochs"])}
+        fit_config = {"layout": json.dumps(layout.to_dict()), "epochs": int(cfg["epochs"]),
+                      "rounds": rounds}
 
         def after_round(done: int, _params: Any, _config: Any) -> None:
             apps._progress(out, "round", done, rounds)
