@@ -98,14 +98,11 @@ def split_classify(frame: pd.DataFrame, target: str, seed: int) -> list[pd.DataF
 
 
 # A method is a set of values for the constants of ``network``; "chosen" is the package as
-# it is, "before" the method before this development (no FedProx, a constant learning rate).
+# it is, "before" the method before this development (no FedProx).
 METHODS: dict[str, dict[str, float]] = {"chosen": {}}
 CANDIDATES: dict[str, dict[str, float]] = {
-    "before": {"PROXIMAL": 0.0, "FINAL_RATE": 1.0},
-    "no decay": {"FINAL_RATE": 1.0},
-    "no FedProx": {"PROXIMAL": 0.0},
+    "before": {"PROXIMAL": 0.0},
     "FedProx 0.3": {"PROXIMAL": 0.3},
-    "final rate 0.1": {"FINAL_RATE": 0.1},
 }
 
 
@@ -131,7 +128,7 @@ def federate(layout: Layout, members: list[parties.Party], rounds: int
     momentum: list[np.ndarray] | None = None
     for server_round in range(1, rounds + 1):
         replies = [(network.party_train(params, x, y, layout.kind, LOCAL_EPOCHS,
-                                        server_round, rounds), len(x))
+                                        server_round), len(x))
                    for x, y in data]
         total = sum(n for _, n in replies)
         mean = [sum(p[i] * n for p, n in replies) / total for i in range(len(params))]

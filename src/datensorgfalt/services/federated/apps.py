@@ -97,8 +97,7 @@ def train_answer(folder: Path, arrays: ArrayRecord, config: ConfigRecord) -> Rec
     frame = _train_rows(folder)
     x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
     params = party_train(arrays.to_numpy_ndarrays(), x, y, layout.kind,
-                         int(config["epochs"]), int(config.get("server-round", 1)),
-                         int(config.get("rounds", 1)))
+                         int(config["epochs"]), int(config.get("server-round", 0)))
     return RecordDict({"arrays": ArrayRecord(params),
                        "metrics": MetricRecord({WEIGHT_KEY: len(frame), EQUAL_WEIGHT_KEY: 1})})
 
@@ -228,7 +227,7 @@ def main(grid: Grid, context: Context) -> None:
         if layout.width == 0:
             raise RuntimeError("no_features")
         train_config = ConfigRecord({"layout": json.dumps(layout.to_dict()),
-                                     "epochs": int(cfg["epochs"]), "rounds": rounds})
+                                     "epochs": int(cfg["epochs"])})
 
         def after_round(done: int, _arrays: ArrayRecord) -> None:
             _progress(out, "round", done, rounds)

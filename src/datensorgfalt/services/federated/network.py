@@ -7,7 +7,6 @@ start of round 1 is drawn from a fixed seed. ``JointModel`` is the saved model t
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -21,10 +20,6 @@ LEARNING_RATE = 0.01
 BATCH = 64
 SEED = 20240611
 MIN_STEPS = 30  # a small party still takes this many mini-batch steps per round
-# The learning rate falls along a half cosine to this share of LEARNING_RATE by the last
-# round (by the last pass, trained centrally): late rounds refine instead of jumping between
-# what each party's rows pull toward.
-FINAL_RATE = 0.3
 # FedProx: each party's passes are held near the coordinator's parameters by this weight, so
 # a party with few or skewed rows does not drift to its own optimum within a round.
 PROXIMAL = 0.1
@@ -70,34 +65,17 @@ def gradient(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, kind: str
             hidden.T @ residual + L2 * params[2], residual.sum(axis=0)]
 
 
-def rate(progress: float) -> float:
-    """The learning rate at ``progress`` (0: start of the training, 1: its end): from
-    ``LEARNING_RATE`` down to ``FINAL_RATE`` of it along a half cosine."""
-    share = FINAL_RATE + (1 - FINAL_RATE) * 0.5 * (1 + math.cos(math.pi * progress))
-    return LEARNING_RATE * share
-
-
-def round_progress(server_round: int, rounds: int) -> tuple[float, float]:
-    """The span of ``local_train`` in round ``server_round`` of ``rounds``: one point, the
-    whole round at the rate of its place in the training."""
-    place = (server_round - 1) / max(rounds - 1, 1)
-    return place, place
-
-
 def local_train(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, kind: str,
-                epochs: int, seed: int = SEED, span: tuple[float, float] = (0.0, 1.0),
-                proximal: float = 0.0) -> list[np.ndarray]:
-    """``epochs`` passes of Adam over shuffled mini-batches of the party's own rows; the
-    learning rate follows ``rate`` over ``span`` of the training, pass by pass; ``proximal``
-    pulls the parameters toward where they started (FedProx)."""
+                epochs: int, seed: int = SEED, proximal: float = 0.0) -> list[np.ndarray]:
+    """``epochs`` passes of Adam over shuffled mini-batches of the party's own rows;
+    ``proximal`` pulls the parameters toward where they started (FedProx)."""
     params = [np.array(p, float) for p in params]
     start_params = [p.copy() for p in params]
     first = [np.zeros_like(p) for p in params]
     second = [np.zeros_like(p) for p in params]
     rng = np.random.default_rng(seed)
     step = 0
-    for done in range(epochs):
-        learning_rate = rate(span[0] + (span[1] - span[0]) * done / max(epochs - 1, 1))
+    for _ in range(epochs):
         order = rng.permutation(len(x))
         for start in range(0, len(x), BATCH):
             batch = order[start:start + BATCH]
@@ -106,17 +84,17 @@ def local_train(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, kind: st
                 g = g + proximal * (params[i] - start_params[i])
                 first[i] = 0.9 * first[i] + 0.1 * g
                 second[i] = 0.999 * second[i] + 0.001 * g * g
-                params[i] -= learning_rate * (first[i] / (1 - 0.9 ** step)) / (
+                params[i] -= LEARNING_RATE * (first[i] / (1 - 0.9 ** step)) / (
                     np.sqrt(second[i] / (1 - 0.999 ** step)) + 1e-8)
     return params
 
 
 def party_train(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, kind: str,
-                epochs: int, server_round: int, rounds: int) -> list[np.ndarray]:
+                epochs: int, server_round: int) -> list[np.ndarray]:
     """One party's part of round ``server_round``: its passes from the coordinator's
-    parameters at the rate of that round, held near them by ``PROXIMAL``."""
+    parameters, held near them by ``PROXIMAL``."""
     return local_train(params, x, y, kind, passes(len(x), epochs), seed=server_round,
-                       span=round_progress(server_round, rounds), proximal=PROXIMAL)
+                       proximal=PROXIMAL)
 
 
 class NetworkHead:

@@ -50,7 +50,7 @@ class PartyClient(NumPyClient):
         frame = apps._train_rows(self.folder)
         x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
         params = party_train(parameters, x, y, layout.kind, int(config["epochs"]),
-                             int(config["round"]), int(config["rounds"]))
+                             int(config["round"]))
         return params, len(frame), {}
 
 
@@ -102,8 +102,7 @@ def main(grid: Grid, context: Context) -> None:
         apps._write(out, "layout.json", {"layout": layout.to_dict(), "parties": names})
         if layout.width == 0:
             raise RuntimeError("no_features")
-        fit_config = {"layout": json.dumps(layout.to_dict()), "epochs": int(cfg["epochs"]),
-                      "rounds": rounds}
+        fit_config = {"layout": json.dumps(layout.to_dict()), "epochs": int(cfg["epochs"])}
 
         def after_round(done: int, _params: Any, _config: Any) -> None:
             apps._progress(out, "round", done, rounds)
