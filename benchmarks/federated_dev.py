@@ -99,15 +99,17 @@ def split_classify(frame: pd.DataFrame, target: str, seed: int) -> list[pd.DataF
 
 # A method is a set of values for the constants of ``network``; "chosen" is the package as
 # it is, "before" the method before this development (no FedProx).
-METHODS: dict[str, dict[str, float]] = {"chosen": {}}
-CANDIDATES: dict[str, dict[str, float]] = {
-    "before": {"PROXIMAL": 0.0},
-    "FedProx 0.3": {"PROXIMAL": 0.3},
+METHODS: dict[str, dict[str, object]] = {"chosen": {}}
+CANDIDATES: dict[str, dict[str, object]] = {
+    "before": {"PROXIMAL": {"classify": 0.0, "regress": 0.0}},
+    "FedProx 0.1 for both": {"PROXIMAL": {"classify": 0.1, "regress": 0.1}},
+    "FedProx 0.3 for both": {"PROXIMAL": {"classify": 0.3, "regress": 0.3}},
+    "more steps": {"PROXIMAL": {"classify": 0.0, "regress": 0.0}, "MIN_STEPS": 60},
 }
 
 
 @contextmanager
-def constants(values: dict[str, float]) -> Iterator[None]:
+def constants(values: dict[str, object]) -> Iterator[None]:
     kept = {name: getattr(network, name) for name in values}
     for name, value in values.items():
         setattr(network, name, value)
