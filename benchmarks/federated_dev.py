@@ -105,6 +105,8 @@ CANDIDATES: dict[str, dict[str, object]] = {
     "FedProx 0.1 for both": {"PROXIMAL": {"classify": 0.1, "regress": 0.1}},
     "FedProx 0.3 for both": {"PROXIMAL": {"classify": 0.3, "regress": 0.3}},
     "more steps": {"PROXIMAL": {"classify": 0.0, "regress": 0.0}, "MIN_STEPS": 60},
+    "mean of last 3": {"AVERAGED_ROUNDS": 3},
+    "mean of last 5": {"AVERAGED_ROUNDS": 5},
 }
 
 
@@ -128,6 +130,7 @@ def federate(layout: Layout, members: list[parties.Party], rounds: int
             for p in members]
     params = network.initial(layout)
     momentum: list[np.ndarray] | None = None
+    history = []
     for server_round in range(1, rounds + 1):
         replies = [(network.party_train(params, x, y, layout.kind, LOCAL_EPOCHS,
                                         server_round), len(x))
@@ -139,7 +142,8 @@ def federate(layout: Layout, members: list[parties.Party], rounds: int
         momentum = step if momentum is None else [
             SERVER_MOMENTUM * m + s for m, s in zip(momentum, step, strict=True)]
         params = [old - m for old, m in zip(params, momentum, strict=True)]
-    return network.JointModel(layout, params)
+        history.append(params)
+    return network.JointModel(layout, network.last_rounds_mean(history))
 
 
 def score(model, tests: pd.DataFrame, layout: Layout) -> float:

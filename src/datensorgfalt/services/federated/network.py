@@ -26,6 +26,17 @@ MIN_STEPS = 30  # a small party still takes this many mini-batch steps per round
 # mlc_churn; for regression it helped on the development tables but not on the unseen ones
 # or on concrete (benchmarks/federated_dev.py, docs/federated.md), so not there.
 PROXIMAL = {"classify": 0.1, "regress": 0.0}
+# The joint model is the mean of the coordinator's models after the last rounds: FedAvgM's
+# steps swing between what the parties' rows pull toward, the mean sits between the swings.
+# Development tables: joint/pooled MAE 1.070 -> 1.034, AUC 1.009 -> 1.015; unseen tables:
+# MAE 1.106 -> 1.051, AUC unchanged (benchmarks/federated_dev.py).
+AVERAGED_ROUNDS = 5
+
+
+def last_rounds_mean(history: list[list[np.ndarray]]) -> list[np.ndarray]:
+    """The mean of the coordinator's models after the last ``AVERAGED_ROUNDS`` rounds."""
+    kept = history[-AVERAGED_ROUNDS:]
+    return [np.mean([model[i] for model in kept], axis=0) for i in range(len(kept[0]))]
 
 
 def passes(rows: int, epochs: int) -> int:
