@@ -3,8 +3,9 @@ of ``HIDDEN`` ReLU units; softmax for classes, the scaled number for regression)
 each party for ``epochs`` passes of Adam over mini-batches of its own rows (for classes held
 near the coordinator's parameters, FedProx) and averaged by the coordinator (FedAvgM); the
 joint model is the mean of the coordinator's models after the last rounds. Every party starts
-each round from the coordinator's parameters; the start of round 1 is drawn from a fixed seed. ``JointModel`` is the saved model that
-``predict`` applies (the shape of a PoC's tabular model)."""
+each round from the coordinator's parameters; the start of round 1 is drawn from a fixed
+seed. ``JointModel`` is the saved model that ``predict`` applies (the shape of a PoC's tabular
+model)."""
 
 from __future__ import annotations
 
