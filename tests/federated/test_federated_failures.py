@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import time
 from pathlib import Path
 
 import pytest
 
+from datensorgfalt.services.federated.processes import LOWEST_PORT, Federation, alive, free_port
 from tests.federated.conftest import (
     federation_folder,
     flower_processes,
@@ -96,3 +98,35 @@ def test_bad_input_of_one_party_is_one_german_sentence(cli, tmp_path: Path, cont
     assert expected in message and "B" in message and len(message.splitlines()) == 1
     assert "Traceback" not in result.output
     assert federation_folder(root) is None  # nothing started
+
+
+def test_server_ports_lie_below_the_ports_of_outgoing_connections() -> None:
+    """A Flower process binds its port seconds after it was probed; an outgoing connection
+    of another process must not be able to take it in between."""
+    first = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    ports = [free_port() for _ in range(20)]
+    assert all(LOWEST_PORT <= port < first for port in ports)
+
+
+def test_a_supernode_that_fails_to_start_starts_once_more(tmp_path: Path) -> None:
+    """On a busy machine another process can take a SuperNode's port before it binds it; the
+    SuperNode then ends at its start. Before the parties are gathered it is started once more
+    (with a new port); a killed one is not."""
+    with Federation(tmp_path / "fed", None) as federation, socket.socket() as taken:
+        federation.start_superlink()
+        taken.bind(("127.0.0.1", free_port()))
+        taken.listen()
+        federation.start_supernode("supernode-1", {"party": "A"},
+                                   port=taken.getsockname()[1])
+        assert wait_for(lambda: federation.ended() == ["supernode-1"], 60)
+        assert federation.processes["supernode-1"].returncode > 0
+        assert federation.restart_failed_start("supernode-1")
+        assert (federation.logs / "supernode-1.erster-versuch.log").exists()
+        time.sleep(3.0)
+        assert federation.ended() == []  # the second start serves its ClientApps
+        federation.start_supernode("supernode-2", {"party": "B"})
+        os.kill(federation.processes["supernode-2"].pid, signal.SIGKILL)
+        assert wait_for(lambda: federation.ended() == ["supernode-2"], 30)
+        assert not federation.restart_failed_start("supernode-2")
+        pids = set(federation.pids)
+    assert not [pid for pid in pids if alive(pid)]

@@ -29,7 +29,7 @@ from flwr.serverapp.strategy import (
 )
 
 from datensorgfalt.services.federated.layout import Layout, merge, summarize
-from datensorgfalt.services.federated.network import initial, local_train, passes
+from datensorgfalt.services.federated.network import initial, last_rounds_mean, party_train
 
 SENT_FILE = "gesendet.jsonl"
 TRAIN_FILE = "train.parquet"
@@ -96,9 +96,8 @@ def train_answer(folder: Path, arrays: ArrayRecord, config: ConfigRecord) -> Rec
     layout = Layout.from_dict(json.loads(str(config["layout"])))
     frame = _train_rows(folder)
     x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
-    params = local_train(arrays.to_numpy_ndarrays(), x, y, layout.kind,
-                         passes(len(frame), int(config["epochs"])),
-                         seed=int(config.get("server-round", 0)))
+    params = party_train(arrays.to_numpy_ndarrays(), x, y, layout.kind,
+                         int(config["epochs"]), int(config.get("server-round", 0)))
     return RecordDict({"arrays": ArrayRecord(params),
                        "metrics": MetricRecord({WEIGHT_KEY: len(frame), EQUAL_WEIGHT_KEY: 1})})
 
@@ -230,15 +229,19 @@ def main(grid: Grid, context: Context) -> None:
         train_config = ConfigRecord({"layout": json.dumps(layout.to_dict()),
                                      "epochs": int(cfg["epochs"])})
 
-        def after_round(done: int, _arrays: ArrayRecord) -> None:
+        history: list[list[np.ndarray]] = []
+
+        def after_round(done: int, arrays: ArrayRecord) -> None:
+            if done > 0:
+                history.append(arrays.to_numpy_ndarrays())
             _progress(out, "round", done, rounds)
 
-        result = _strategy(cfg, parties).start(
+        _strategy(cfg, parties).start(
             grid, ArrayRecord(initial(layout)), num_rounds=rounds, timeout=timeout,
             train_config=train_config, evaluate_fn=after_round)
-        params = result.arrays.to_numpy_ndarrays()
+        params = last_rounds_mean(history)
         check_trained(params, initial(layout))
-        _hand_out(grid, result.arrays, layout, cfg, timeout)
+        _hand_out(grid, ArrayRecord(params), layout, cfg, timeout)
         np.savez(out / "joint.npz", *params)
         _write(out, "done.json", {"rounds": rounds, "parties": names})
     except Exception as exc:  # the CLI turns the reason into one German sentence

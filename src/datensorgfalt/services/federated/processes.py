@@ -9,11 +9,13 @@ import contextlib
 import ctypes
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -30,11 +32,33 @@ PR_SET_PDEATHSIG = 1
 PID_FILE = "prozesse.json"  # name -> process id of every process started (to check by PID)
 
 
+LOWEST_PORT = 20000
+EPHEMERAL_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
+def _ephemeral_start() -> int:
+    """The first port the kernel hands out to outgoing connections (Linux; 32768 else)."""
+    try:
+        return int(EPHEMERAL_FILE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A port nothing listens on once the probing socket is closed."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens on, below the ports the kernel gives outgoing connections: a
+    Flower process binds it seconds after this probe (longer on a busy machine), and in
+    between an outgoing connection of another process of the federation could otherwise
+    take it (then that process cannot start its server and ends)."""
+    top = _ephemeral_start()
+    for _ in range(100):
+        port = random.randrange(LOWEST_PORT, top) if top > LOWEST_PORT + 100 else 0
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise OSError("no free port")
 
 
 def listening(host: str, port: int) -> bool:
@@ -114,6 +138,7 @@ class Federation:
         self.logs.mkdir(parents=True, exist_ok=True)
         self.env = flower_environment(self.home)
         self.processes: dict[str, subprocess.Popen] = {}
+        self.restarts: dict[str, Callable[..., subprocess.Popen]] = {}
         self.port = 0
         self.pids: set[int] = set()
 
@@ -162,9 +187,11 @@ class Federation:
 
     def start_supernode(self, name: str, node_config: dict[str, str], *,
                         superlink: str | None = None, max_wait: float | None = None,
-                        root_ca: Path | None = None) -> subprocess.Popen:
+                        root_ca: Path | None = None, port: int | None = None
+                        ) -> subprocess.Popen:
         """A SuperNode for one party; ``node_config`` reaches its ClientApp. It trusts
-        ``root_ca`` (default: this federation's CA; none and no CA: no TLS)."""
+        ``root_ca`` (default: this federation's CA; none and no CA: no TLS) and serves its
+        ClientApps on ``port`` (default: a free one)."""
         config_file = self.home / f"{name}.toml"
         config_file.write_text(tomli_w.dumps(node_config), "utf-8")
         root_ca = root_ca or (self.certificates.ca if self.certificates else None)
@@ -173,10 +200,29 @@ class Federation:
             tls += self._tls_server()
         limits = [] if max_wait is None else ["--max-retries", "3",
                                               "--max-wait-time", str(int(max_wait))]
-        return self._start(name, [
-            sys.executable, "-m", "datensorgfalt.services.federated.supernode", *tls,
-            "--superlink", superlink or f"{self.host}:{self.port}",
-            "--port", str(free_port(self.host)), "--node-config", str(config_file), *limits])
+
+        def start(port: int | None = None) -> subprocess.Popen:
+            return self._start(name, [
+                sys.executable, "-m", "datensorgfalt.services.federated.supernode", *tls,
+                "--superlink", superlink or f"{self.host}:{self.port}",
+                "--port", str(port or free_port(self.host)), "--node-config", str(config_file),
+                *limits])
+        self.restarts[name] = start
+        return start(port)
+
+    def restart_failed_start(self, name: str) -> bool:
+        """Start the SuperNode ``name`` once more (with a new port) if it ended by itself with
+        an error, for example because it could not start its server or reach the SuperLink
+        on a busy machine; not if it was killed or stopped by a signal, and only once.
+        Callers use it only before the party has joined the training."""
+        process, start = self.processes.get(name), self.restarts.pop(name, None)
+        if process is None or start is None or (process.returncode or 0) <= 0:
+            return False
+        failed = self.logs / f"{name}.log"
+        if failed.exists():
+            failed.replace(self.logs / f"{name}.erster-versuch.log")
+        start()
+        return True
 
     def submit(self, app: Path, timeout: float = 60.0) -> str:
         """Start the run of the app bundle ``app`` through the SuperLink's Control API."""

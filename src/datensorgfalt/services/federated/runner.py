@@ -180,7 +180,8 @@ def watch(federation: Federation, out: Path, members: list[parties.Party], round
         if (out / "error.json").exists():
             reason = json.loads((out / "error.json").read_text("utf-8"))["reason"]
             raise FederationFailed(f"federated.error.{reason}")
-        ended = federation.ended()
+        ended = [name for name in federation.ended()
+                 if not (_parties_not_gathered(out) and federation.restart_failed_start(name))]
         if ended:
             raise _ended(ended, members, done_rounds)
         current = _rounds_done(out)
@@ -189,6 +190,12 @@ def watch(federation: Federation, out: Path, members: list[parties.Party], round
             _report(progress, max(current, 0), rounds)
         time.sleep(0.2)
     raise FederationFailed("federated.error.timeout", seconds=int(START_SECONDS))
+
+
+def _parties_not_gathered(out: Path) -> bool:
+    """The coordinator still waits for the parties to connect (it notes the layout stage once
+    it has them all): a SuperNode that failed to start can start again."""
+    return not (out / "progress.jsonl").exists()
 
 
 def _ended(names: list[str], members: list[parties.Party], done: int) -> FederationFailed:
@@ -265,7 +272,8 @@ def build_payload(fed_id: str, request: FederatedRequest, kind: str, layout: Lay
         "rounds": request.rounds, "measure": metric,
         "measure_label": t(f"federated.measure.{metric}", lang="de"),
         "model": t("federated.model." + kind, lang="de"),
-        "strategy": "FedAvgM" + (" + DP (server-side fixed clipping)" if request.dp else "")
+        "strategy": "FedAvgM, FedProx"
+        + (" + DP (server-side fixed clipping)" if request.dp else "")
         + (" + SecAgg+" if request.secagg else ""),
         "local_epochs": request.epochs, "privacy": privacy, "parties": rows, "pooled": pooled,
         "features": layout.feature_names(), "left_out": layout.left_out,

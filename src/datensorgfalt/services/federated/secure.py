@@ -25,12 +25,11 @@ from flwr.compat.common import recorddict_compat as compat
 from flwr.server import LegacyContext, ServerConfig
 from flwr.server.strategy import FedAvgM
 from flwr.server.workflow import DefaultWorkflow, SecAggPlusWorkflow
-from flwr.server.workflow.constant import MAIN_PARAMS_RECORD
 from flwr.serverapp import Grid, ServerApp
 
 from datensorgfalt.services.federated import apps
 from datensorgfalt.services.federated.layout import Layout, merge, summarize
-from datensorgfalt.services.federated.network import initial, local_train, passes
+from datensorgfalt.services.federated.network import initial, last_rounds_mean, party_train
 
 MAX_WEIGHT = 1e6  # SecAgg+ caps a party's weight (its number of rows) at this
 
@@ -49,8 +48,8 @@ class PartyClient(NumPyClient):
         layout = Layout.from_dict(json.loads(str(config["layout"])))
         frame = apps._train_rows(self.folder)
         x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
-        params = local_train(parameters, x, y, layout.kind,
-                             passes(len(frame), int(config["epochs"])), seed=int(config["round"]))
+        params = party_train(parameters, x, y, layout.kind, int(config["epochs"]),
+                             int(config["round"]))
         return params, len(frame), {}
 
 
@@ -104,7 +103,11 @@ def main(grid: Grid, context: Context) -> None:
             raise RuntimeError("no_features")
         fit_config = {"layout": json.dumps(layout.to_dict()), "epochs": int(cfg["epochs"])}
 
-        def after_round(done: int, _params: Any, _config: Any) -> None:
+        history: list[list[np.ndarray]] = []
+
+        def after_round(done: int, params: list[np.ndarray], _config: Any) -> None:
+            if done > 0:
+                history.append([np.array(p) for p in params])
             apps._progress(out, "round", done, rounds)
 
         strategy = FedAvgM(fraction_fit=1.0, fraction_evaluate=0.0, min_fit_clients=parties,
@@ -118,7 +121,7 @@ def main(grid: Grid, context: Context) -> None:
             num_shares=parties, reconstruction_threshold=max(2, parties - 1),
             max_weight=MAX_WEIGHT, timeout=timeout))
         workflow(grid, legacy)
-        params = legacy.state.array_records[MAIN_PARAMS_RECORD].to_numpy_ndarrays()
+        params = last_rounds_mean(history)
         apps.check_trained(params, initial(layout))
         np.savez(out / "joint.npz", *params)
         apps._write(out, "done.json", {"rounds": rounds, "parties": names})
