@@ -22,6 +22,7 @@ from types import TracebackType
 import tomli_w
 
 from datensorgfalt.services.federated.tls import Certificates
+from datensorgfalt.services.outputs import writing
 
 QUIET_FLOWER = {"FLWR_TELEMETRY_ENABLED": "0", "FLWR_DISABLE_UPDATE_CHECK": "1",
                 "FLWR_TELEMETRY_LOGGING": "0",
@@ -160,8 +161,8 @@ class Federation:
             log.close()
         self.processes[name] = process
         self.pids.add(process.pid)
-        (self.folder / PID_FILE).write_text(json.dumps(
-            {n: p.pid for n, p in self.processes.items()}), "utf-8")
+        with writing(self.folder / PID_FILE) as temp:  # whole or not at all, for any reader
+            temp.write_text(json.dumps({n: p.pid for n, p in self.processes.items()}), "utf-8")
         return process
 
     def _tls_server(self) -> list[str]:
