@@ -155,3 +155,32 @@ def test_cli_text_hostile_input(cli, tmp_path: Path) -> None:
     assert [json.loads(line)["text"] for line in lines] == ["Jürgen Weiß", "0221 1234567"]
     english = cli("--lang", "en", "privacy", "text", "leer.txt", cwd=tmp_path)
     assert "No personal data" in english.output
+
+
+def test_privacy_lists_many_datasets_and_documents_briefly(cli, tmp_path: Path) -> None:
+    """Hundreds of letters must not fill the terminal: 20 datasets (and 20 documents of one
+    folder of letters), then a count; --json lists them all."""
+    root = tmp_path / "firma"
+    letters, notes = root / "daten" / "anfragen", root / "daten" / "notizen"
+    letters.mkdir(parents=True)
+    notes.mkdir()
+    for i in range(25):  # alike: one dataset with 25 documents
+        (letters / f"anfrage_{i}.txt").write_text(
+            f"Guten Tag,\nbitte rufen Sie mich an. Mein Name ist Max Mustermann, E-Mail "
+            f"max{i}@beispiel.de, Telefon 0231 {4711 + i}.\n", encoding="utf-8")
+    for i in range(24):  # each a dataset of its own
+        (notes / f"notiz_{i}.txt").write_text(
+            f"Guten Tag,\nbitte rufen Sie mich an. Mein Name ist Max Mustermann{i}, "
+            f"E-Mail max{i}@beispiel.de\n", encoding="utf-8")
+    assert cli("init", cwd=root).exit_code == 0
+    assert cli("scan", "daten", cwd=root).exit_code == 0
+    listed = json.loads(cli("privacy", "--json", cwd=root).output)
+    personal = [d for d in listed["datasets"] if d["kinds"]]
+    folder = max(personal, key=lambda d: len(d["documents"]))
+    assert len(folder["documents"]) == 25 and len(personal) == 25  # all of them
+    shown = cli("privacy", cwd=root).output
+    assert sum("(ds-" in line for line in shown.splitlines()) == 20
+    assert "… und 5 weitere Datensätze mit personenbezogenen Daten" in shown
+    assert "… und 5 weitere Dokumente" in shown  # the folder has the most findings: shown
+    assert "25 Datensätze geprüft, 25 mit personenbezogenen Daten" in shown
+    assert "max3@beispiel.de" not in shown  # masked

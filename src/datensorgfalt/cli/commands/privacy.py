@@ -78,23 +78,37 @@ def _render_entities(entities: list) -> None:
                       markup=False)
 
 
+SHOWN = 20  # datasets (and documents of one) listed one by one; --json always lists all
+
+
 def _render(report: PrivacyReport) -> None:
-    personal = 0
-    for data in report.datasets:
-        if not data["kinds"]:
-            console.print(t("privacy.cli.none", title=data["title"]))
-            continue
-        personal += 1
+    quiet = [data for data in report.datasets if not data["kinds"]]
+    personal = sorted((data for data in report.datasets if data["kinds"]),
+                      key=_findings, reverse=True)  # the most telling first
+    if len(quiet) > SHOWN:  # a folder of hundreds of letters would fill the screen
+        console.print(t("privacy.cli.none_many", n=len(quiet)))
+    for data in quiet[:SHOWN] if len(quiet) <= SHOWN else []:
+        console.print(t("privacy.cli.none", title=data["title"]))
+    for data in personal[:SHOWN]:
         console.print(t("privacy.cli.dataset", title=data["title"], id=data["id"],
                         kinds=kind_labels(data["kinds"])))
         console.print(_table(data))
+        if len(data["documents"]) > SHOWN:
+            console.print(t("privacy.cli.more_documents", n=len(data["documents"]) - SHOWN))
+    if len(personal) > SHOWN:
+        console.print(t("privacy.cli.more", n=len(personal) - SHOWN))
     for failure in report.failed:
         console.print(t("privacy.cli.failed", title=failure["title"], reason=failure["reason"]),
                       style="yellow")
     console.print(t("privacy.cli.summary", n=len(report.datasets) + len(report.failed),
-                    personal=personal, failed=len(report.failed)))
+                    personal=len(personal), failed=len(report.failed)))
     if personal:
         console.print(t("privacy.cli.next"))
+
+
+def _findings(data: dict) -> int:
+    return sum(c["count"] for c in data["columns"].values()) + sum(
+        sum(d["counts"].values()) for d in data["documents"].values())
 
 
 def _table(data: dict) -> Table:
@@ -102,8 +116,9 @@ def _table(data: dict) -> Table:
     for key in ("column", "kinds", "count", "confidence", "examples"):
         table.add_column(t(f"privacy.cli.col.{key}"), overflow="fold")
     rows = [(name, c, c["count"]) for name, c in data["columns"].items()]
-    rows += [(Path(path).name, d, sum(d["counts"].values()))
-             for path, d in data["documents"].items()]
+    documents = sorted(((Path(path).name, d, sum(d["counts"].values()))
+                        for path, d in data["documents"].items()), key=lambda row: -row[2])
+    rows += documents[:SHOWN]
     for name, entry, count in rows:
         labels = kind_labels(entry["kinds"], entry.get("special_categories"))
         table.add_row(name, labels, str(count), f"{entry['confidence']:.2f}",
