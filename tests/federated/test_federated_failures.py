@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from datensorgfalt.services.federated.processes import LOWEST_PORT, Federation, alive, free_port
+from datensorgfalt.cli.errors import sentence_for
+from datensorgfalt.i18n import t
+from datensorgfalt.services.federated.processes import (
+    LOWEST_PORT,
+    Federation,
+    NoFreePort,
+    alive,
+    free_port,
+)
 from tests.federated.conftest import (
     federation_folder,
     flower_processes,
@@ -106,6 +114,22 @@ def test_server_ports_lie_below_the_ports_of_outgoing_connections() -> None:
     first = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
     ports = [free_port() for _ in range(20)]
     assert all(LOWEST_PORT <= port < first for port in ports)
+
+
+@pytest.mark.skipif(Path("/proc/sys/net/ipv4/ip_nonlocal_bind").exists()
+                    and Path("/proc/sys/net/ipv4/ip_nonlocal_bind").read_text().strip() != "0",
+                    reason="this machine lets a process bind addresses it does not have")
+def test_no_free_port_is_one_german_sentence() -> None:
+    """An address that is not this machine's (192.0.2.1, set aside for documentation) has no
+    port to bind: the user reads one German sentence naming it, not ``OSError``."""
+    with pytest.raises(NoFreePort) as caught:
+        free_port("192.0.2.1")
+    sentence = sentence_for(caught.value)
+    assert sentence.startswith("Auf 192.0.2.1 ließ sich kein freier Port öffnen")
+    assert "Adresse dieses Rechners" in sentence and len(sentence.splitlines()) == 1
+    assert "OSError" not in sentence and "no free port" not in sentence
+    english = t(caught.value.key, lang="en", **caught.value.values)
+    assert english.startswith("No free port could be opened on 192.0.2.1")
 
 
 def test_a_supernode_that_fails_to_start_starts_once_more(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from types import TracebackType
 
 import tomli_w
 
+from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.federated.tls import Certificates
 from datensorgfalt.services.outputs import writing
 
@@ -34,6 +35,7 @@ PID_FILE = "prozesse.json"  # name -> process id of every process started (to ch
 
 
 LOWEST_PORT = 20000
+PORT_TRIES = 100
 EPHEMERAL_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
 
 
@@ -45,13 +47,17 @@ def _ephemeral_start() -> int:
         return 32768
 
 
+class NoFreePort(DatensorgfaltError):
+    """No port could be bound on the host (not an address of this machine, or all taken)."""
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A port nothing listens on, below the ports the kernel gives outgoing connections: a
     Flower process binds it seconds after this probe (longer on a busy machine), and in
     between an outgoing connection of another process of the federation could otherwise
     take it (then that process cannot start its server and ends)."""
     top = _ephemeral_start()
-    for _ in range(100):
+    for _ in range(PORT_TRIES):
         port = random.randrange(LOWEST_PORT, top) if top > LOWEST_PORT + 100 else 0
         with socket.socket() as sock:
             try:
@@ -59,7 +65,8 @@ def free_port(host: str = "127.0.0.1") -> int:
             except OSError:
                 continue
             return int(sock.getsockname()[1])
-    raise OSError("no free port")
+    raise NoFreePort("federated.error.no_free_port", host=host, tries=PORT_TRIES,
+                     low=LOWEST_PORT, high=top - 1)
 
 
 def listening(host: str, port: int) -> bool:
