@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 PURPOSE = "ai_training"
 DEFAULT_PORT = 9092
+RECEIPT_SECONDS = 30.0
 
 
 @dataclass
@@ -205,7 +206,7 @@ def _wait_for_model(federation: Federation, party: parties.Party, request: JoinR
     sent = party.folder / SENT_FILE
     while True:
         if (party.folder / JOINT_FILE).exists() and (party.folder / SCHEMA_FILE).exists():
-            time.sleep(0.5)  # let the SuperNode send its receipt
+            _wait_for_receipt(federation)
             return
         if federation.ended():
             if not sent.exists():
@@ -218,3 +219,18 @@ def _wait_for_model(federation: Federation, party: parties.Party, request: JoinR
                        if '"stage": "round' in line)
             progress(done, 0, "")
         time.sleep(0.3)
+
+
+def _wait_for_receipt(federation: Federation, node: str = "supernode-1") -> None:
+    """The coordinator waits for every party's receipt of the joint model before it ends;
+    stopping the SuperNode before the receipt has left would keep it waiting a whole round's
+    timeout. Waits until the SuperNode's log says the reply was sent (at most
+    ``RECEIPT_SECONDS``)."""
+    log = federation.logs / f"{node}.log"
+    end = time.monotonic() + RECEIPT_SECONDS
+    while time.monotonic() < end and not federation.ended():
+        text = log.read_text("utf-8", errors="replace") if log.exists() else ""
+        sending = text.rfind("Sending: evaluate message")
+        if sending >= 0 and "Sent successfully" in text[sending:]:
+            return
+        time.sleep(0.2)
