@@ -9,6 +9,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from datensorgfalt.services.federated.processes import free_port
 from datensorgfalt.services.sharing.policy import build_policy, to_odrl
 from tests.federated.conftest import (
@@ -74,17 +76,20 @@ def _join_all(companies: dict[str, Path], address: str, ca: Path, policy: Path
             for name, root in companies.items()}
 
 
-def test_companies_on_their_own_machines_train_one_model_over_tls(tmp_path: Path) -> None:
+@pytest.mark.parametrize("secagg", [False, True], ids=["plain", "secagg"])
+def test_companies_on_their_own_machines_train_one_model_over_tls(tmp_path: Path,
+                                                                  secagg: bool) -> None:
     """``serve`` on one workspace, ``join`` from three others (each its own "machine"): every
     company gets the joint model and its verdict on its own rows, only model parameters left
-    it, the coordinator ends as soon as all have their model, and nothing keeps running."""
+    it (masked with ``--secagg``), the coordinator ends as soon as all have their model, and
+    nothing keeps running."""
     coordinator = tmp_path / "koordinator"
     coordinator.mkdir()
     assert run_cli("init", str(coordinator), cwd=coordinator).returncode == 0
     companies = {name: workspace_with_companies(tmp_path / name, {name: size})
                  for name, size in {"a": (60, 0.3), "b": (120, 0.25), "c": (90, 0.3)}.items()}
     policy = _policy(tmp_path, "ai_training")
-    serve, address, ca = _serve(coordinator, 3)
+    serve, address, ca = _serve(coordinator, 3, *(["--secagg"] if secagg else []))
     joins = _join_all(companies, address, ca, policy)
     joined = {name: process.communicate(timeout=600) for name, process in joins.items()}
     joins_done = time.monotonic()
@@ -94,15 +99,16 @@ def test_companies_on_their_own_machines_train_one_model_over_tls(tmp_path: Path
     coordinated = json.loads(served)
     assert sorted(coordinated["parties"]) == ["a.csv", "b.csv", "c.csv"]
     assert coordinated["privacy"]["tls"] is True
+    assert coordinated["privacy"]["secagg"] is secagg
     for name, (out, err) in joined.items():
         assert joins[name].returncode == 0, err[-2000:]
         payload = json.loads(out)
         [party] = payload["parties"]
         assert payload["role"] == "party" and payload["privacy"]["tls"] is True
+        assert payload["privacy"]["secagg"] is secagg
         assert party["together"] is not None and party["verdict"]["verdict"] in (
             "met", "not_met", "undecided")
-        assert set(party["sent"]["keys_sent"]) <= {"arrays (Gewichte)", "metrics.equal-weight",
-                                                   "metrics.num-examples"}
+        assert party["sent"]["rounds"] == 2 and party["sent"]["layout"] == 1
         assert Path(payload["model_path"]).exists()
     for root in [coordinator, *companies.values()]:
         assert flower_processes(federation_folder(root)) == []
