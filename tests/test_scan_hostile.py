@@ -5,6 +5,7 @@ and the good files beside them are cataloged. The files are made at test time (s
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import subprocess
 import sys
@@ -18,7 +19,8 @@ from datensorgfalt.catalog import Catalog
 from datensorgfalt.services.scan import worker as worker_module
 from datensorgfalt.services.scan.lock import scan_lock
 from datensorgfalt.services.scan.runner import scan
-from datensorgfalt.services.scan.worker import FileWorker
+from datensorgfalt.services.scan.worker import FileWorker, Limits
+from datensorgfalt.sources.base import ReadError
 from datensorgfalt.sources.locations import file_location
 from datensorgfalt.workspace import Workspace, init_workspace
 from tests.helpers import hostile
@@ -141,6 +143,34 @@ def test_memory_limit_is_a_finding_and_the_worker_comes_back(tmp_path: Path) -> 
     found = json.loads(done.stdout)
     assert found["key"] in ("scan.limit.file_too_big", "scan.limit.reader_crashed")
     assert found["rows"] == hostile.GOOD_ROWS and found["first"] == "Kundennr"
+
+
+def test_memory_limit_counts_what_a_read_uses_inside_space_reserved_before(tmp_path,
+                                                                           monkeypatch) -> None:
+    """Allocators reserve address space early and fill it later. A read that fills 1 GB the
+    scan had reserved (not used) before its worker started adds no address space, so the
+    address-space limit cannot see it; the scan's watch on resident memory stops it."""
+    if not FileWorker().isolated:
+        pytest.skip("reads run in-process where there is no fork")
+    reserved = mmap.mmap(-1, 2**30, flags=mmap.MAP_PRIVATE)
+
+    def fill_reserved(_path: Path) -> str:
+        for offset in range(0, len(reserved), mmap.PAGESIZE):
+            reserved[offset] = 1
+        time.sleep(10)  # a read goes on after it has grown
+        return "gelesen"
+
+    monkeypatch.setitem(worker_module.TASKS, "fill_reserved", fill_reserved)
+    good = hostile.good_csv(tmp_path)
+    try:
+        with FileWorker(Limits(seconds=60, memory_mb=200)) as worker:
+            with pytest.raises(ReadError) as caught:
+                worker.call("fill_reserved", good)
+            [(table, profile)] = worker.call("tables", good)
+    finally:
+        reserved.close()
+    assert caught.value.key == "scan.limit.file_too_big"
+    assert profile.row_count == hostile.GOOD_ROWS and table.header[0] == "Kundennr"
 
 
 def test_links_out_of_the_folder_are_followed_only_when_asked(workspace, tmp_path) -> None:

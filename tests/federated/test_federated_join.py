@@ -4,8 +4,12 @@ there is one sentence within seconds, not an endless retry."""
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 import time
 from pathlib import Path
+
+import pytest
 
 from datensorgfalt.services.federated.processes import free_port
 from datensorgfalt.services.sharing.policy import build_policy, to_odrl
@@ -15,6 +19,7 @@ from tests.federated.conftest import (
 from tests.federated.conftest import (
     federation_folder,
     flower_processes,
+    start_cli,
     workspace_with_companies,
 )
 
@@ -48,3 +53,66 @@ def test_an_unreachable_coordinator_is_one_sentence_within_seconds(cli, tmp_path
     assert f"Der Koordinator {address} ist nicht erreichbar" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert flower_processes(federation_folder(root)) == []
+
+
+def _serve(root: Path, parties: int, *options: str) -> tuple[subprocess.Popen, str, Path]:
+    """``federated serve`` as a coordinator would run it: its address and CA file come from
+    the one line it prints to stderr."""
+    port = free_port()
+    process = start_cli("federated", "serve", "--target", "ausfall", "--parties", str(parties),
+                        "--rounds", "2", "--port", str(port), "--wait", "300", *options,
+                        "--json", cwd=root)
+    line = process.stderr.readline()
+    found = re.search(r"auf (\S+); .*: (\S+ca\.pem)", line)
+    assert found, line + process.stderr.read()[-2000:]
+    return process, found.group(1), Path(found.group(2))
+
+
+def _join_all(companies: dict[str, Path], address: str, ca: Path, policy: Path
+              ) -> dict[str, subprocess.Popen]:
+    return {name: start_cli("federated", "join", "--coordinator", address, "--dataset",
+                            f"{name}.csv", "--target", "ausfall", "--ca", str(ca), "--policy",
+                            str(policy), "--wait", "60", "--json", cwd=root)
+            for name, root in companies.items()}
+
+
+@pytest.mark.parametrize("secagg", [False, True], ids=["plain", "secagg"])
+def test_companies_on_their_own_machines_train_one_model_over_tls(tmp_path: Path,
+                                                                  secagg: bool) -> None:
+    """``serve`` on one workspace, ``join`` from three others (each its own "machine"): every
+    company gets the joint model and its verdict on its own rows, only model parameters left
+    it (masked with ``--secagg``), the coordinator ends as soon as all have their model, and
+    nothing keeps running."""
+    coordinator = tmp_path / "koordinator"
+    coordinator.mkdir()
+    assert run_cli("init", str(coordinator), cwd=coordinator).returncode == 0
+    companies = {name: workspace_with_companies(tmp_path / name, {name: size})
+                 for name, size in {"a": (60, 0.3), "b": (120, 0.25), "c": (90, 0.3)}.items()}
+    policy = _policy(tmp_path, "ai_training")
+    serve, address, ca = _serve(coordinator, 3, *(["--secagg"] if secagg else []))
+    joins = _join_all(companies, address, ca, policy)
+    joined = {name: process.communicate(timeout=600) for name, process in joins.items()}
+    joins_done = time.monotonic()
+    served, serve_err = serve.communicate(timeout=600)
+    assert serve.returncode == 0, serve_err[-2000:]
+    assert time.monotonic() - joins_done < 60  # not a whole round's timeout for receipts
+    coordinated = json.loads(served)
+    assert sorted(coordinated["parties"]) == ["a.csv", "b.csv", "c.csv"]
+    assert coordinated["privacy"]["tls"] is True
+    assert coordinated["privacy"]["secagg"] is secagg
+    for name, (out, err) in joined.items():
+        assert joins[name].returncode == 0, err[-2000:]
+        payload = json.loads(out)
+        [party] = payload["parties"]
+        assert payload["role"] == "party" and payload["privacy"]["tls"] is True
+        assert payload["privacy"]["secagg"] is secagg
+        assert party["together"] is not None and party["verdict"]["verdict"] in (
+            "met", "not_met", "undecided")
+        assert party["sent"]["rounds"] == 2 and party["sent"]["layout"] == 1
+        assert Path(payload["model_path"]).exists()
+    for root in [coordinator, *companies.values()]:
+        assert flower_processes(federation_folder(root)) == []
+    predicted = run_cli("predict", json.loads(joined["b"][0])["id"], "b.csv", "--out",
+                        "vorhersage.csv", cwd=companies["b"])
+    assert predicted.returncode == 0, predicted.stderr
+    assert "proba_" in (companies["b"] / "vorhersage.csv").read_text("utf-8").splitlines()[0]

@@ -1,4 +1,6 @@
 """A throwaway PostgreSQL cluster for the test run: temp folder, loopback port, torn down after.
+A run that was killed before it could tear its cluster down leaves it running: the next run
+stops and removes the clusters whose test process is gone.
 
 The machines run as root and ``initdb`` refuses root, so the server runs as ``postgres``.
 If the server cannot be started the PostgreSQL tests fail loudly; they are never skipped.
@@ -39,9 +41,41 @@ def _as_server_user() -> tuple[list[str], Callable[[Path], None]]:
     return ["runuser", "-u", "postgres", "--"], chown
 
 
+PREFIX = "ds-pg-"
+OWNER = "owner.pid"  # the test process a cluster belongs to
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_orphans() -> list[Path]:
+    """Stop and remove the clusters of test runs that no longer run; returns their folders."""
+    removed = []
+    for root in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            owner = int((root / OWNER).read_text())
+        except (OSError, ValueError):
+            continue  # not ours, or still being set up
+        if not _alive(owner):
+            subprocess.run([*_as_server_user()[0], _bin("pg_ctl"), "-D", str(root / "data"),
+                            "-m", "immediate", "stop"], capture_output=True)
+            shutil.rmtree(root, ignore_errors=True)
+            removed.append(root)
+    return removed
+
+
 class PostgresCluster:
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="ds-pg-"))
+        remove_orphans()
+        self.root = Path(tempfile.mkdtemp(prefix=PREFIX))
+        (self.root / OWNER).write_text(str(os.getpid()))
         self.data = self.root / "data"
         self.port = free_port()
         self.prefix, chown = _as_server_user()

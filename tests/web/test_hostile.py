@@ -95,6 +95,17 @@ def test_a_broken_file_is_a_finding_not_an_error(scanned: Server) -> None:
         assert status == 200 and "Traceback" not in html
 
 
+def test_privacy_page_lists_the_most_findings_first(scanned: Server) -> None:
+    status, body, _ = scanned.get("/datenschutz.json")
+    personal = json.loads(body)["personal"]
+    assert status == 200 and len(personal) >= 3
+    counts = [entry["findings"] for entry in personal]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    columns = [entry for entry in personal if entry["columns"] and not entry["documents"]]
+    assert all(entry["findings"] == sum(c["count"] for c in entry["columns"].values())
+               for entry in columns)
+
+
 def test_a_second_job_while_one_runs_is_refused(scanned: Server) -> None:
     csrf = scanned.csrf()
     first, _, _ = scanned.post("/bericht/erstellen", {"csrf": csrf})

@@ -73,6 +73,7 @@ def register(app: typer.Typer) -> None:
         rounds: int = typer.Option(10, "--rounds", min=1, max=200,
                                    help=t("federated.help.rounds")),
         dp: bool = typer.Option(False, "--dp", help=t("federated.help.dp")),
+        secagg: bool = typer.Option(False, "--secagg", help=t("federated.help.secagg")),
         host: str = typer.Option("127.0.0.1", "--host", help=t("federated.help.host")),
         port: int = typer.Option(9092, "--port", min=1, max=65535,
                                  help=t("federated.help.port")),
@@ -82,7 +83,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = json_option(),
     ) -> None:
         request = ServeRequest(target=target, parties=parties, kind=kind, rounds=rounds, dp=dp,
-                               host=host, port=port, insecure=insecure, wait=wait)
+                               secagg=secagg, host=host, port=port, insecure=insecure, wait=wait)
 
         def announce(info: dict) -> None:
             err_console.print(t("federated.announce", address=info["address"],

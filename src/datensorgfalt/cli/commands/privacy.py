@@ -26,6 +26,7 @@ from datensorgfalt.cli.common import (
 from datensorgfalt.i18n import t
 from datensorgfalt.services.privacy import (
     PrivacyReport,
+    documents_by_findings,
     kind_labels,
     read_text_input,
     scan_privacy,
@@ -82,9 +83,7 @@ SHOWN = 20  # datasets (and documents of one) listed one by one; --json always l
 
 
 def _render(report: PrivacyReport) -> None:
-    quiet = [data for data in report.datasets if not data["kinds"]]
-    personal = sorted((data for data in report.datasets if data["kinds"]),
-                      key=_findings, reverse=True)  # the most telling first
+    quiet, personal = report.quiet(), report.personal()
     if len(quiet) > SHOWN:  # a folder of hundreds of letters would fill the screen
         console.print(t("privacy.cli.none_many", n=len(quiet)))
     for data in quiet[:SHOWN] if len(quiet) <= SHOWN else []:
@@ -106,19 +105,13 @@ def _render(report: PrivacyReport) -> None:
         console.print(t("privacy.cli.next"))
 
 
-def _findings(data: dict) -> int:
-    return sum(c["count"] for c in data["columns"].values()) + sum(
-        sum(d["counts"].values()) for d in data["documents"].values())
-
-
 def _table(data: dict) -> Table:
     table = Table(show_lines=False)
     for key in ("column", "kinds", "count", "confidence", "examples"):
         table.add_column(t(f"privacy.cli.col.{key}"), overflow="fold")
     rows = [(name, c, c["count"]) for name, c in data["columns"].items()]
-    documents = sorted(((Path(path).name, d, sum(d["counts"].values()))
-                        for path, d in data["documents"].items()), key=lambda row: -row[2])
-    rows += documents[:SHOWN]
+    rows += [(Path(path).name, d, count)
+             for path, d, count in documents_by_findings(data)[:SHOWN]]
     for name, entry, count in rows:
         labels = kind_labels(entry["kinds"], entry.get("special_categories"))
         table.add_row(name, labels, str(count), f"{entry['confidence']:.2f}",

@@ -116,11 +116,16 @@ def query(msg: Message, context: Context) -> Message:
 def keep_joint_model(msg: Message, context: Context) -> Message:
     """The finished joint model, handed to every party (it checks it on its own rows)."""
     folder = _party_folder(context)
-    np.savez(folder / JOINT_FILE, *msg.content["arrays"].to_numpy_ndarrays())
-    (folder / SCHEMA_FILE).write_text(str(msg.content["config"]["schema"]), "utf-8")
+    store_joint_model(folder, msg.content["arrays"].to_numpy_ndarrays(),
+                      str(msg.content["config"]["schema"]))
     content = RecordDict({"metrics": MetricRecord({"stored": 1})})
     record_sent(folder, "model received", content)
     return Message(content, reply_to=msg)
+
+
+def store_joint_model(folder: Path, params: list[np.ndarray], schema: str) -> None:
+    np.savez(folder / JOINT_FILE, *params)
+    (folder / SCHEMA_FILE).write_text(schema, "utf-8")
 
 
 @client_app.train()
@@ -169,11 +174,17 @@ class PollingGrid:
 
 def _hand_out(grid: Grid, arrays: ArrayRecord, layout: Layout, cfg: dict[str, Any],
               timeout: float) -> None:
-    schema = json.dumps({"layout": layout.to_dict(), "rounds": int(cfg["rounds"]),
-                         "epochs": int(cfg["epochs"])})
+    schema = joint_schema(layout, cfg)
     grid.send_and_receive(
         [Message(RecordDict({"arrays": arrays, "config": ConfigRecord({"schema": schema})}),
                  node, "evaluate") for node in grid.get_node_ids()], timeout=timeout)
+
+
+def joint_schema(layout: Layout, cfg: dict[str, Any]) -> str:
+    """What a party needs besides the weights to use and describe the joint model."""
+    return json.dumps({"layout": layout.to_dict(), "rounds": int(cfg["rounds"]),
+                       "epochs": int(cfg["epochs"]), "dp": bool(cfg["dp"]),
+                       "secagg": bool(cfg.get("secagg", False))})
 
 
 def _nodes(grid: Grid, wanted: int, seconds: float) -> list[int]:

@@ -232,8 +232,9 @@ class Federation:
         start()
         return True
 
-    def submit(self, app: Path, timeout: float = 60.0) -> str:
-        """Start the run of the app bundle ``app`` through the SuperLink's Control API."""
+    def submit(self, app: Path, timeout: float = 180.0) -> str:
+        """Start the run of the app bundle ``app`` through the SuperLink's Control API (``flwr``
+        is a heavy program to start: on a busy 2-core machine it took over a minute)."""
         connection: dict[str, object] = {"address": f"{self.host}:{self.port}"}
         if self.certificates is None:
             connection["insecure"] = True
@@ -246,7 +247,7 @@ class Federation:
                                    "--format", "json"], env=self.env, cwd=self.folder,
                                   capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired as exc:
-            raise ProcessFailed("flwr run", "timeout") from exc
+            raise ProcessFailed("flwr run", "", timeout=timeout) from exc
         (self.logs / "flwr-run.log").write_text(done.stdout + done.stderr, "utf-8")
         if done.returncode != 0 or '"success": true' not in done.stdout:
             raise ProcessFailed("flwr run", (done.stdout + done.stderr)[-800:])
@@ -310,9 +311,11 @@ def _stop_tree(processes: list[subprocess.Popen], others: list[int] | None = Non
 
 
 class ProcessFailed(Exception):
-    """A Flower process did not start or ended early (``name``, end of its log)."""
+    """A Flower process did not start or ended early (``name``, end of its log), or did not
+    finish within ``timeout`` seconds."""
 
-    def __init__(self, name: str, log: str) -> None:
+    def __init__(self, name: str, log: str, timeout: float | None = None) -> None:
         super().__init__(name)
         self.name = name
         self.log = log
+        self.timeout = timeout

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 PURPOSE = "ai_training"
 DEFAULT_PORT = 9092
+RECEIPT_SECONDS = 30.0
 
 
 @dataclass
@@ -51,6 +52,7 @@ class ServeRequest:
     kind: str = "classify"
     rounds: int = 10
     dp: bool = False
+    secagg: bool = False
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
     insecure: bool = False
@@ -84,6 +86,7 @@ def serve_federation(workspace: Workspace, catalog: Catalog | None, request: Ser
         raise runner.FederationFailed("federated.error.insecure_loopback")
     if request.parties < 2:
         raise parties.PartyUnusable("federated.error.two_parties")
+    runner.check_privacy_options(request.dp, request.secagg, request.parties)
     started = time.monotonic()
     fed_id = f"fed-{request.kind}-{uuid.uuid4().hex[:8]}"
     folder = workspace.path("federated", fed_id, "x").parent
@@ -94,9 +97,11 @@ def serve_federation(workspace: Workspace, catalog: Catalog | None, request: Ser
     certificates = None if request.insecure else tls.create(folder / "tls", names, fed_id)
     config = {"target": request.target, "kind": request.kind, "rounds": request.rounds,
               "epochs": runner.LOCAL_EPOCHS, "parties": request.parties, "out-dir": str(out),
-              "dp": request.dp, "clip": runner.DP_CLIP, "noise": runner.DP_NOISE,
-              "round-timeout": runner.ROUND_TIMEOUT, "wait": request.wait}
-    app = runner.app_bundle(folder / "app", config)
+              "dp": request.dp, "secagg": request.secagg, "clip": runner.DP_CLIP,
+              "noise": runner.DP_NOISE, "round-timeout": runner.ROUND_TIMEOUT,
+              "wait": request.wait}
+    app = runner.app_bundle(folder / "app", config,
+                            runner.SECURE_APPS if request.secagg else None)
     with runner.terminate_as_interrupt(), Federation(folder, certificates,
                                                       request.host) as federation:
         try:
@@ -107,7 +112,7 @@ def serve_federation(workspace: Workspace, catalog: Catalog | None, request: Ser
         if announce is not None:
             announce({"id": fed_id, "address": f"{request.host}:{port}",
                       "ca": str(certificates.ca) if certificates else None})
-        federation.submit(app)
+        runner.submit(federation, app)
         runner.watch(federation, out, [], request.rounds, progress, request.wait)
     info = json.loads((out / "layout.json").read_text("utf-8"))
     layout = Layout.from_dict(info["layout"])
@@ -118,7 +123,8 @@ def serve_federation(workspace: Workspace, catalog: Catalog | None, request: Ser
                "kind": request.kind, "target": request.target, "rounds": request.rounds,
                "parties": info["parties"], "features": layout.feature_names(),
                "left_out": layout.left_out, "privacy": {"tls": certificates is not None,
-                                                       "dp": request.dp, "epsilon": eps},
+                                                       "dp": request.dp, "epsilon": eps,
+                                                       "secagg": request.secagg},
                "wall_seconds": round(time.monotonic() - started, 1)}
     runner.save_model(folder, payload, model)
     runner.save(catalog, payload, "federated_serve")
@@ -189,6 +195,8 @@ def join_federation(workspace: Workspace, catalog: Catalog | None, request: Join
     fed_request = runner.FederatedRequest(parties=[(name, request.dataset)],
                                           target=request.target, kind=kind,
                                           rounds=schema["rounds"], epochs=schema["epochs"],
+                                          dp=bool(schema.get("dp")),
+                                          secagg=bool(schema.get("secagg")),
                                           extra={"agreement": agreement})
     payload = runner.build_payload(fed_id, fed_request, kind, layout, rows, None, [party],
                                    not request.insecure, time.monotonic() - started)
@@ -205,7 +213,7 @@ def _wait_for_model(federation: Federation, party: parties.Party, request: JoinR
     sent = party.folder / SENT_FILE
     while True:
         if (party.folder / JOINT_FILE).exists() and (party.folder / SCHEMA_FILE).exists():
-            time.sleep(0.5)  # let the SuperNode send its receipt
+            _wait_for_receipt(federation)
             return
         if federation.ended():
             if not sent.exists():
@@ -218,3 +226,18 @@ def _wait_for_model(federation: Federation, party: parties.Party, request: JoinR
                        if '"stage": "round' in line)
             progress(done, 0, "")
         time.sleep(0.3)
+
+
+def _wait_for_receipt(federation: Federation, node: str = "supernode-1") -> None:
+    """The coordinator waits for every party's receipt of the joint model before it ends;
+    stopping the SuperNode before the receipt has left would keep it waiting a whole round's
+    timeout. Waits until the SuperNode's log says the reply was sent (at most
+    ``RECEIPT_SECONDS``)."""
+    log = federation.logs / f"{node}.log"
+    end = time.monotonic() + RECEIPT_SECONDS
+    while time.monotonic() < end and not federation.ended():
+        text = log.read_text("utf-8", errors="replace") if log.exists() else ""
+        sending = text.rfind("Sending: evaluate message")
+        if sending >= 0 and "Sent successfully" in text[sending:]:
+            return
+        time.sleep(0.2)

@@ -98,13 +98,12 @@ def run_federation(workspace: Workspace, catalog: Catalog | None, request: Feder
                                                             fed_id)
     config = {"target": request.target, "kind": kind, "rounds": request.rounds,
               "epochs": request.epochs, "parties": len(members), "out-dir": str(out),
-              "dp": request.dp, "clip": DP_CLIP, "noise": DP_NOISE,
+              "dp": request.dp, "secagg": request.secagg, "clip": DP_CLIP, "noise": DP_NOISE,
               "round-timeout": ROUND_TIMEOUT, "wait": START_SECONDS}
-    app = app_bundle(folder / "app", config,
-                     "datensorgfalt.services.federated.secure" if request.secagg else None)
+    app = app_bundle(folder / "app", config, SECURE_APPS if request.secagg else None)
     with terminate_as_interrupt(), Federation(folder, certificates) as federation:
         _start(federation, members)
-        federation.submit(app)
+        submit(federation, app)
         watch(federation, out, members, request.rounds, progress)
     layout_info = json.loads((out / "layout.json").read_text("utf-8"))
     layout = Layout.from_dict(layout_info["layout"])
@@ -145,12 +144,19 @@ def _load(workspace: Workspace, catalog: Catalog | None, request: FederatedReque
     names = [name for name, _ in request.parties]
     if len(set(names)) < len(names):
         raise parties.PartyUnusable("federated.error.same_name")
-    if request.secagg and request.dp:
-        raise FederationFailed("federated.error.dp_and_secagg")
-    if request.secagg and len(request.parties) < 3:
-        raise parties.PartyUnusable("federated.error.secagg_two")
+    check_privacy_options(request.dp, request.secagg, len(request.parties))
     return [parties.load_party(workspace, catalog, name, source, request.target)
             for name, source in request.parties]
+
+
+def check_privacy_options(dp: bool, secagg: bool, count: int) -> None:
+    if secagg and dp:
+        raise FederationFailed("federated.error.dp_and_secagg")
+    if secagg and count < 3:
+        raise parties.PartyUnusable("federated.error.secagg_two")
+
+
+SECURE_APPS = "datensorgfalt.services.federated.secure"
 
 
 def node_name(index: int) -> str:
@@ -165,6 +171,16 @@ def _start(federation: Federation, members: list[parties.Party]) -> None:
     for index, party in enumerate(members, 1):
         federation.start_supernode(node_name(index), {"party": party.name,
                                                       "party-dir": str(party.folder)})
+
+
+def submit(federation: Federation, app: Path) -> None:
+    try:
+        federation.submit(app)
+    except ProcessFailed as exc:
+        if exc.timeout is not None:
+            raise FederationFailed("federated.error.submit_timeout",
+                                   seconds=round(exc.timeout)) from exc
+        raise FederationFailed("federated.error.submit", log=last_line(exc.log)) from exc
 
 
 def watch(federation: Federation, out: Path, members: list[parties.Party], rounds: int,

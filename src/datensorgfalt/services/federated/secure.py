@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from flwr.app import Context, Message
+from flwr.app import Context, Message, MessageType
 from flwr.client import NumPyClient
 from flwr.client.mod import secaggplus_mod
 from flwr.clientapp import ClientApp
-from flwr.common import GetPropertiesIns, ndarrays_to_parameters
+from flwr.common import EvaluateIns, GetPropertiesIns, ndarrays_to_parameters
 from flwr.common.constant import MessageTypeLegacy
 from flwr.compat.common import recorddict_compat as compat
 from flwr.server import LegacyContext, ServerConfig
@@ -52,6 +52,12 @@ class PartyClient(NumPyClient):
                              int(config["round"]))
         return params, len(frame), {}
 
+    def evaluate(self, parameters: list[np.ndarray], config: dict[str, Any]
+                 ) -> tuple[float, int, dict[str, Any]]:
+        """The finished joint model, handed to every party (it checks it on its own rows)."""
+        apps.store_joint_model(self.folder, parameters, str(config["schema"]))
+        return 0.0, 0, {"stored": 1}
+
 
 def _recording_mod(msg: Message, context: Context, call_next: Any) -> Message:
     reply = call_next(msg, context)
@@ -59,8 +65,10 @@ def _recording_mod(msg: Message, context: Context, call_next: Any) -> Message:
         stage = msg.metadata.message_type
         if stage == MessageTypeLegacy.GET_PROPERTIES:
             stage = "layout"
-        elif stage == "train":
+        elif stage == MessageType.TRAIN:
             stage = f"round {msg.metadata.group_id}"
+        elif stage == MessageType.EVALUATE:
+            stage = "model received"
         apps.record_sent(apps._party_folder(context), stage, reply.content)
     return reply
 
@@ -75,7 +83,7 @@ server_app = ServerApp()
 
 
 def _agree_layout(grid: Grid, cfg: dict[str, Any], timeout: float) -> tuple[Layout, list[str]]:
-    nodes = apps._nodes(grid, int(cfg["parties"]), timeout)
+    nodes = apps._nodes(grid, int(cfg["parties"]), float(cfg.get("wait", timeout)))
     ins = GetPropertiesIns(config={"target": cfg["target"], "kind": cfg["kind"]})
     replies = list(grid.send_and_receive(
         [Message(compat.getpropertiesins_to_recorddict(ins), node,
@@ -86,6 +94,13 @@ def _agree_layout(grid: Grid, cfg: dict[str, Any], timeout: float) -> tuple[Layo
         raise RuntimeError("layout_failed")
     summaries = [json.loads(str(a["summary"])) for a in answers]
     return merge(summaries, cfg["target"], cfg["kind"]), [str(a["party"]) for a in answers]
+
+
+def _hand_out(grid: Grid, params: list[np.ndarray], schema: str, timeout: float) -> None:
+    ins = EvaluateIns(ndarrays_to_parameters(params), {"schema": schema})
+    grid.send_and_receive(
+        [Message(compat.evaluateins_to_recorddict(ins, keep_input=True), node,
+                 MessageType.EVALUATE) for node in grid.get_node_ids()], timeout=timeout)
 
 
 @server_app.main()
@@ -123,6 +138,7 @@ def main(grid: Grid, context: Context) -> None:
         workflow(grid, legacy)
         params = last_rounds_mean(history)
         apps.check_trained(params, initial(layout))
+        _hand_out(grid, params, apps.joint_schema(layout, cfg), timeout)
         np.savez(out / "joint.npz", *params)
         apps._write(out, "done.json", {"rounds": rounds, "parties": names})
     except Exception as exc:

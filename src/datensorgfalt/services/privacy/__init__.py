@@ -10,7 +10,14 @@ Detectors: ``column_kinds``, ``patterns``, ``names``, ``special``, ``validators`
 lists are knowledge files read by ``lexicon``.
 """
 
-from datensorgfalt.services.privacy.detect import PrivacyReport, kind_labels, scan_privacy
+from datensorgfalt.services.privacy.detect import (
+    PrivacyReport,
+    documents_by_findings,
+    finding_count,
+    kind_labels,
+    most_findings_first,
+    scan_privacy,
+)
 from datensorgfalt.services.privacy.free_text import read_text_input, scan_text
 from datensorgfalt.services.privacy.masking import (
     mask_finding_evidence,
@@ -33,11 +40,14 @@ from datensorgfalt.services.privacy.sample import sample_rows
 __all__ = [
     "PrivacyReport",
     "ProtectReport",
+    "documents_by_findings",
+    "finding_count",
     "import_rights",
     "kind_labels",
     "licences",
     "mask_finding_evidence",
     "mask_profile_values",
+    "most_findings_first",
     "personal_columns",
     "protect",
     "sample_rows",

@@ -40,6 +40,32 @@ class PrivacyReport:
     def to_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "datasets": self.datasets, "failed": self.failed}
 
+    def personal(self) -> list[dict[str, Any]]:
+        """The datasets with personal data, the most findings first."""
+        return most_findings_first([d for d in self.datasets if d["kinds"]])
+
+    def quiet(self) -> list[dict[str, Any]]:
+        """The datasets without personal data."""
+        return [d for d in self.datasets if not d["kinds"]]
+
+
+def finding_count(payload: dict[str, Any]) -> int:
+    """How many personal values a privacy result found in its columns and documents."""
+    return sum(c.get("count") or 0 for c in (payload.get("columns") or {}).values()) + sum(
+        sum(d["counts"].values()) for d in (payload.get("documents") or {}).values())
+
+
+def most_findings_first(payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Privacy results ordered as a person should look at them: the most findings first."""
+    return sorted(payloads, key=finding_count, reverse=True)
+
+
+def documents_by_findings(payload: dict[str, Any]) -> list[tuple[str, dict[str, Any], int]]:
+    """The documents of a folder as (path, result, findings), the most findings first."""
+    return sorted(((path, d, sum(d["counts"].values()))
+                   for path, d in (payload.get("documents") or {}).items()),
+                  key=lambda row: -row[2])
+
 
 def kind_info() -> dict[str, dict]:
     return load("privacy/kinds")

@@ -3,10 +3,13 @@
 One hostile file (a stray cell in XFD1048576 that makes a spreadsheet library ask for 512 GB,
 a line that takes hours to repair, a zip bomb) must never stop or kill the scan. Every read of
 a file's content runs in one worker process that is reused from file to file (a fork, so a
-tiny file costs a pipe round trip, not a process start). The worker runs with an address-space
-limit (``RLIMIT_AS``); a read that takes longer than its time budget is stopped by killing the
-worker, which is then started again for the next file. Both become a ``ReadError`` the scan
-turns into a finding ("zu groß", "zu langsam") before it goes on with the next file.
+tiny file costs a pipe round trip, not a process start). Memory is limited twice: an
+address-space limit (``RLIMIT_AS``) makes a gigantic allocation fail at once, and the scan
+watches the worker's resident memory while it reads, because address space the scan had
+reserved (not used) before the fork would otherwise let a read use that much more. A read
+that grows too big or takes longer than its time budget is stopped by killing the worker,
+which is then started again for the next file. Each becomes a ``ReadError`` the scan turns
+into a finding ("zu groß", "zu langsam") before it goes on with the next file.
 
 Where ``fork`` or ``resource`` do not exist (Windows) the reads run in-process without limits.
 """
@@ -41,6 +44,7 @@ BASE_SECONDS = 60.0  # every file gets this long, however small
 SECONDS_PER_MB = 1.0  # and one second more per megabyte (85 MB of CSV read in ~15 s)
 MIN_MEMORY_MB = 2048  # pyarrow reserves ~1 GB of address space at its first allocation
 MAX_MEMORY_MB = 8192
+WATCH_SECONDS = 0.1  # how often the scan looks at the worker's resident memory
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,7 @@ def _serve(connection: Connection, memory_mb: int | None, parent: int) -> None:
     if resource is not None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file
         if memory_mb:  # on top of what the fork inherits (the scan may hold a lot already)
-            limit = _address_space() + memory_mb * 2**20
+            limit = (_status_bytes("VmSize") or 0) + memory_mb * 2**20
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     while True:
@@ -236,16 +240,17 @@ def _serve(connection: Connection, memory_mb: int | None, parent: int) -> None:
             connection.send(("error", _pack_error(exc)))
 
 
-def _address_space() -> int:
-    """The address space this process holds now (0 where /proc does not say)."""
+def _status_bytes(field: str, pid: int | str = "self") -> int | None:
+    """A size from ``/proc/PID/status`` in bytes, e.g. ``VmSize`` (address space) or
+    ``VmRSS`` (resident memory); None where /proc does not say."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmSize:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError):
         pass
-    return 0
+    return None
 
 
 def _watch_parent(parent: int) -> None:
@@ -276,10 +281,9 @@ class FileWorker:
         connection = self._start()
         budget = self.limits.budget(_size(path))
         try:
+            before = _status_bytes("VmRSS", self._process.pid)
             connection.send((task, path, args))
-            if not connection.poll(budget):
-                self._stop()
-                raise ReadError("scan.limit.file_too_slow", seconds=round(budget))
+            self._wait(connection, budget, before)
             status, value = connection.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
             code = self._stop()
@@ -290,6 +294,24 @@ class FileWorker:
         if value[0] == "memory":
             self._stop()  # after a MemoryError the worker may be half broken: start afresh
         raise _unpack_error(value, self.limits)
+
+    def _wait(self, connection: Connection, budget: float, before: int | None) -> None:
+        """Wait for the reply; stop the worker when the read outgrows the memory limit (in
+        resident memory, on top of what the worker held before) or its time budget."""
+        deadline = time.monotonic() + budget
+        while not connection.poll(min(WATCH_SECONDS, max(0.0, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                self._stop()
+                raise ReadError("scan.limit.file_too_slow", seconds=round(budget))
+            if self._outgrown(before):
+                self._stop()
+                raise ReadError("scan.limit.file_too_big", memory=_memory_text(self.limits))
+
+    def _outgrown(self, before: int | None) -> bool:
+        if not self.limits.memory_mb or before is None or self._process is None:
+            return False
+        now = _status_bytes("VmRSS", self._process.pid)
+        return now is not None and now - before > self.limits.memory_mb * 2**20
 
     def _start(self) -> Connection:
         if self._process is not None and self._process.is_alive() and self._connection:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from datensorgfalt.services import evidence
-from datensorgfalt.services.privacy import kind_labels, protect
+from datensorgfalt.services.privacy import finding_count, kind_labels, protect
 from datensorgfalt.web.render import page, render
 
 router = APIRouter()
@@ -23,7 +23,7 @@ def _entry(facts: evidence.Facts) -> dict[str, Any]:
     return {"id": facts.id, "title": facts.title, "kind": facts.kind,
             "place": facts.rel_path or facts.path, "kinds": payload.get("kinds", []),
             "labels": kind_labels(payload.get("kinds", [])), "columns": columns,
-            "documents": len(payload.get("documents") or {}),
+            "documents": len(payload.get("documents") or {}), "findings": finding_count(payload),
             "all_columns": [c["name"] for c in facts.columns]}
 
 
@@ -32,7 +32,8 @@ async def privacy_page(request: Request) -> Response:
     workspace, catalog = request.app.state.opened.both()
     facts = request.app.state.opened.cached(
         "evidence", lambda: evidence.gather(workspace, catalog))
-    personal = [_entry(f) for f in facts.datasets if f.personal]
+    personal = sorted((_entry(f) for f in facts.datasets if f.personal),
+                      key=lambda entry: -entry["findings"])  # as the terminal lists them
     data = {"checked": facts.privacy_run, "personal": personal,
             "clean": len([f for f in facts.datasets if f.personal is False])}
     return render(request, "privacy.html.j2", data)
