@@ -74,7 +74,7 @@ def is_blank(row: list[str]) -> bool:
 
 
 def fill(row: list[str]) -> int:
-    return sum(1 for cell in row if (cell or "").strip())
+    return sum(1 for cell in row if cell and not cell.isspace())
 
 
 def dominant_width(rows: list[list[str]]) -> int:
@@ -103,12 +103,15 @@ class Profile:
 
     @classmethod
     def learn(cls, rows: list[list[str]], width: int) -> Profile:
-        kinds = [Counter() for _ in range(width)]
-        values: list[Counter] = [Counter() for _ in range(width)]
-        for row in rows:
-            for j, cell in enumerate(row[:width]):
-                kinds[j][cell_kind(cell)] += 1
-                values[j][(cell or "").strip()] += 1
+        kinds: list[Counter] = []
+        values: list[Counter] = []
+        for j in range(width):  # column by column, each distinct cell judged once
+            kind, value = Counter(), Counter()
+            for cell, n in Counter([r[j] for r in rows if len(r) > j]).items():
+                kind[cell_kind(cell)] += n
+                value[(cell or "").strip()] += n
+            kinds.append(kind)
+            values.append(value)
         fills = [fill(r) for r in rows] or [0]
         return cls(kinds, values, float(median(fills)))
 
