@@ -187,6 +187,19 @@ def years_as_names(row: list[str], profile: Profile) -> bool:
     return True
 
 
+def header_possible(row: list[str]) -> bool:
+    """What ``looks_like_header`` asks of a row before it looks at the columns below: few
+    typed cells, or years naming the columns. A row failing this is no header whatever the
+    rows below hold (their profile need not be learned)."""
+    cells = [(c or "").strip() for c in row]
+    typed = sum(1 for c in row if cell_kind(c) not in ("text", "empty"))
+    if typed <= fill(row) / 4:
+        return True
+    years = {j for j, c in enumerate(cells) if _YEAR.fullmatch(c)}
+    return len(years) >= 2 and all(cell_kind(c) in ("text", "empty")
+                                   for j, c in enumerate(cells) if j not in years)
+
+
 def looks_like_header(row: list[str], profile: Profile, first: bool) -> bool:
     if first and years_as_names(row, profile):
         return True
@@ -356,6 +369,8 @@ def header_below_preamble(rows: list[list[str]], start: int, width: int) -> int:
             continue
         if c + 1 < len(rows) and is_blank(rows[c + 1]):
             continue  # a header sits right above its data (or its unit line), no gap between
+        if not header_possible(row):
+            continue  # a data row: no header, whatever the rows below it hold
         below = [r for r in rows[c + 1 : c + 201] if conforms(r, width) and not is_blank(r)]
         if len(below) < 2:
             continue

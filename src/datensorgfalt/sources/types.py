@@ -18,6 +18,9 @@ from typing import Any
 
 import pyarrow as pa
 
+#: The first rows of a table its column types are inferred from (by the reader's detection of
+#: the number and date conventions and by the scan's profile alike).
+INFER_ROWS = 1_000
 #: A column is given a type when at least this share of its non-empty values fit it.
 MIN_SHARE = 0.9
 MAX_EXAMPLES = 5
@@ -413,6 +416,6 @@ _cached_looks_typed = lru_cache(maxsize=65_536)(_looks_typed)
 
 
 __all__ = [
-    "ARROW_TYPES", "NULL_TOKENS", "infer_column", "is_null", "looks_typed", "parse_column",
-    "value_parser",
+    "ARROW_TYPES", "INFER_ROWS", "NULL_TOKENS", "infer_column", "is_null", "looks_typed",
+    "parse_column", "value_parser",
 ]
