@@ -118,3 +118,29 @@ def test_unreachable_database_gives_clear_message() -> None:
     message = str(info.value)
     assert "nicht erreichbar" in message
     assert "geheim" not in message
+
+
+def _schema(engine) -> list[tuple]:
+    with engine.connect() as connection:
+        return sorted(tuple(row) for row in connection.exec_driver_sql(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master"))
+
+
+def test_new_sqlite_catalog_gets_the_migrated_schema_without_alembic(tmp_path) -> None:
+    """``init`` creates a new catalog from the models directly (no alembic import); the
+    schema must be the one the migrations build, down to the version stamp."""
+    from alembic import command
+
+    from datensorgfalt.catalog.store import alembic_config, create_fresh, make_engine
+
+    fast = Catalog.open(f"sqlite:///{tmp_path / 'fast.sqlite'}")
+    migrated = make_engine(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
+    command.upgrade(alembic_config(migrated), "head")
+    assert _schema(fast.engine) == _schema(migrated)
+    with fast.engine.connect() as a, migrated.connect() as b:
+        stamp = "SELECT version_num FROM alembic_version"
+        assert a.exec_driver_sql(stamp).all() == b.exec_driver_sql(stamp).all()
+    assert not create_fresh(fast.engine)  # a catalog with tables is never created again
+    _add_sales(fast)
+    fast.close()
+    migrated.dispose()

@@ -8,19 +8,42 @@ cells as text (``text_columns``, for the personal-data detectors) and a typed fr
 outside the catalog (``typed_file_frame``, for ``predict``).
 """
 
-from datensorgfalt.engine.duck import connect, insert_texts, quote, sql_string
-from datensorgfalt.engine.frames import typed_frame
-from datensorgfalt.engine.rows import text_columns, typed_file_frame
-from datensorgfalt.engine.staging import (
-    SourceUnreadable,
-    SourceVanished,
-    changed_since_scan,
-    check_present,
-    local_path,
-    staged_parquet,
-    table_sql,
-    write_parquet,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+#: where each name lives: a module is imported when one of its names is first used, so a
+#: command that only stages files (``scan``) does not pay for DuckDB's import
+_HOMES = {
+    "connect": "duck", "insert_texts": "duck", "quote": "duck", "sql_string": "duck",
+    "typed_frame": "frames", "text_columns": "rows", "typed_file_frame": "rows",
+    **dict.fromkeys(("SourceUnreadable", "SourceVanished", "changed_since_scan",
+                     "check_present", "local_path", "staged_parquet", "table_sql",
+                     "write_parquet"), "staging"),
+}
+
+if TYPE_CHECKING:
+    from datensorgfalt.engine.duck import connect, insert_texts, quote, sql_string
+    from datensorgfalt.engine.frames import typed_frame
+    from datensorgfalt.engine.rows import text_columns, typed_file_frame
+    from datensorgfalt.engine.staging import (
+        SourceUnreadable,
+        SourceVanished,
+        changed_since_scan,
+        check_present,
+        local_path,
+        staged_parquet,
+        table_sql,
+        write_parquet,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "SourceUnreadable",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
+if TYPE_CHECKING:  # DuckDB loads with the first connection: quoting SQL needs no engine
+    import duckdb
 
 MEMORY_LIMIT = os.environ.get("DATENSORGFALT_MEMORY_LIMIT", "768MB")
 THREADS = int(os.environ.get("DATENSORGFALT_THREADS", "0")) or (os.cpu_count() or 2)
@@ -14,6 +16,8 @@ THREADS = int(os.environ.get("DATENSORGFALT_THREADS", "0")) or (os.cpu_count() o
 def connect(memory_limit: str = MEMORY_LIMIT, threads: int = THREADS,
             temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with a memory cap; larger work spills to ``temp_directory``."""
+    import duckdb
+
     con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit='{memory_limit}'")
     con.execute(f"SET threads={int(threads)}")

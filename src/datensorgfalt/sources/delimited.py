@@ -38,7 +38,7 @@ from datensorgfalt.sources.layout import (
     empty_left_columns,
 )
 from datensorgfalt.sources.records import LineFeed, records
-from datensorgfalt.sources.types import infer_column
+from datensorgfalt.sources.types import INFER_ROWS, infer_column
 from datensorgfalt.sources.walker import TableWalker
 from datensorgfalt.sources.wholefile import whole_file_tables
 
@@ -233,7 +233,9 @@ def _sample_rows(text: str, dialect: Dialect) -> tuple[list[list[str]], list[int
 
 def column_conventions(rows: list[list[str]], layout: Layout) -> dict[str, Any]:
     """Decimal separator, thousands separator and date format seen in the sample's columns."""
-    body = rows[layout.start + len(layout.header_rows) :][:2000]
+    # the rows the scan profile infers the column types from, so that inference is a
+    # remembered answer there (``infer_column`` keeps the last columns it was asked about)
+    body = rows[layout.start + len(layout.header_rows) :][:INFER_ROWS]
     decimal, thousands, dates = Counter(), Counter(), Counter()
     for j in range(layout.width):
         info = infer_column([r[j] if j < len(r) else None for r in body])

@@ -74,7 +74,7 @@ def is_blank(row: list[str]) -> bool:
 
 
 def fill(row: list[str]) -> int:
-    return sum(1 for cell in row if (cell or "").strip())
+    return sum(1 for cell in row if cell and not cell.isspace())
 
 
 def dominant_width(rows: list[list[str]]) -> int:
@@ -103,12 +103,15 @@ class Profile:
 
     @classmethod
     def learn(cls, rows: list[list[str]], width: int) -> Profile:
-        kinds = [Counter() for _ in range(width)]
-        values: list[Counter] = [Counter() for _ in range(width)]
-        for row in rows:
-            for j, cell in enumerate(row[:width]):
-                kinds[j][cell_kind(cell)] += 1
-                values[j][(cell or "").strip()] += 1
+        kinds: list[Counter] = []
+        values: list[Counter] = []
+        for j in range(width):  # column by column, each distinct cell judged once
+            kind, value = Counter(), Counter()
+            for cell, n in Counter([r[j] for r in rows if len(r) > j]).items():
+                kind[cell_kind(cell)] += n
+                value[(cell or "").strip()] += n
+            kinds.append(kind)
+            values.append(value)
         fills = [fill(r) for r in rows] or [0]
         return cls(kinds, values, float(median(fills)))
 
@@ -182,6 +185,19 @@ def years_as_names(row: list[str], profile: Profile) -> bool:
         if sum(n for v, n in column.items() if _YEAR.fullmatch(v)) > filled / 2:
             return False  # a column of years (or of nothing) below
     return True
+
+
+def header_possible(row: list[str]) -> bool:
+    """What ``looks_like_header`` asks of a row before it looks at the columns below: few
+    typed cells, or years naming the columns. A row failing this is no header whatever the
+    rows below hold (their profile need not be learned)."""
+    cells = [(c or "").strip() for c in row]
+    typed = sum(1 for c in row if cell_kind(c) not in ("text", "empty"))
+    if typed <= fill(row) / 4:
+        return True
+    years = {j for j, c in enumerate(cells) if _YEAR.fullmatch(c)}
+    return len(years) >= 2 and all(cell_kind(c) in ("text", "empty")
+                                   for j, c in enumerate(cells) if j not in years)
 
 
 def looks_like_header(row: list[str], profile: Profile, first: bool) -> bool:
@@ -353,6 +369,8 @@ def header_below_preamble(rows: list[list[str]], start: int, width: int) -> int:
             continue
         if c + 1 < len(rows) and is_blank(rows[c + 1]):
             continue  # a header sits right above its data (or its unit line), no gap between
+        if not header_possible(row):
+            continue  # a data row: no header, whatever the rows below it hold
         below = [r for r in rows[c + 1 : c + 201] if conforms(r, width) and not is_blank(r)]
         if len(below) < 2:
             continue

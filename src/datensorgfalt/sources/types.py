@@ -18,6 +18,9 @@ from typing import Any
 
 import pyarrow as pa
 
+#: The first rows of a table its column types are inferred from (by the reader's detection of
+#: the number and date conventions and by the scan's profile alike).
+INFER_ROWS = 1_000
 #: A column is given a type when at least this share of its non-empty values fit it.
 MIN_SHARE = 0.9
 MAX_EXAMPLES = 5
@@ -73,22 +76,22 @@ def _strip_unit(text: str) -> tuple[str, str | None]:
 def _separator_votes(texts: Iterable[str]) -> Counter:
     """Evidence for the decimal separator: what follows the last separator in each number."""
     votes: Counter = Counter()
-    for text in texts:
+    for text, weight in Counter(texts).items():  # each distinct text weighed once
         body = text.lstrip("+-")
         dots, commas = body.count("."), body.count(",")
         if dots and commas:
-            votes["." if body.rfind(".") > body.rfind(",") else ","] += 1
+            votes["." if body.rfind(".") > body.rfind(",") else ","] += weight
         elif dots == 1 or commas == 1:
             sep = "." if dots else ","
             tail = body.rsplit(sep, 1)[1]
             if len(tail) != 3 or body.startswith(("0" + sep, sep)):
-                votes[sep] += 1
+                votes[sep] += weight
             else:
-                votes["ambiguous" + sep] += 1
+                votes["ambiguous" + sep] += weight
         elif dots > 1:
-            votes["thousands."] += 1
+            votes["thousands."] += weight
         elif commas > 1:
-            votes["thousands,"] += 1
+            votes["thousands,"] += weight
     return votes
 
 
@@ -195,17 +198,19 @@ def _fits_format(text: str, fmt: str, kind: str) -> bool:
 
 def _best_formats(texts: Sequence[str], formats: Sequence[str], kind: str) -> tuple[list[str], int]:
     """Formats that together read the most values: the best one first, then helpers."""
-    remaining = list(texts)
+    remaining = Counter(texts)  # each distinct text tested once, weighted by its count
     chosen: list[str] = []
     fitted = 0
     while remaining and len(chosen) < 3:
-        counts = {fmt: sum(_fits_format(t, fmt, kind) for t in remaining) for fmt in formats}
+        counts = {fmt: sum(n for t, n in remaining.items() if _fits_format(t, fmt, kind))
+                  for fmt in formats}
         fmt, count = max(counts.items(), key=lambda item: item[1])
         if count == 0:
             break
         chosen.append(fmt)
         fitted += count
-        remaining = [t for t in remaining if not _fits_format(t, fmt, kind)]
+        remaining = Counter({t: n for t, n in remaining.items()
+                             if not _fits_format(t, fmt, kind)})
     return chosen, fitted
 
 
@@ -233,7 +238,14 @@ def _infer_boolean(texts: Sequence[str]) -> dict[str, Any] | None:
 def _infer_number(texts: Sequence[str]) -> dict[str, Any] | None:
     decimal_sep, thousands_sep = _choose_separators(_separator_votes(texts))
     parse = _number_parser(decimal_sep, thousands_sep)
-    numbers = dict(zip(texts, map(parse, texts), strict=True))  # each value parsed once
+    numbers: dict[str, float | None] = {}  # each distinct value parsed once
+    misfits = 0
+    for text in texts:
+        number = numbers[text] = numbers[text] if text in numbers else parse(text)
+        if number is None:
+            misfits += 1
+            if 1 - misfits / len(texts) < MIN_SHARE:
+                return None  # too many misfits already: no number column, whatever follows
     share, odd = _fit_share(texts, lambda t: numbers[t] is not None)
     if share < MIN_SHARE:
         return None
@@ -263,8 +275,9 @@ def _infer_temporal(texts: Sequence[str]) -> dict[str, Any] | None:
         ("date", DATE_FORMATS, lambda t: _LOOKS_DATE.fullmatch(t)),
         ("time", TIME_FORMATS, lambda t: _LOOKS_TIME.fullmatch(t)),
     )
+    distinct = Counter(texts)
     for kind, formats, looks in candidates:
-        if sum(bool(looks(t)) for t in texts) < MIN_SHARE * len(texts) * 0.5:
+        if sum(n for t, n in distinct.items() if looks(t)) < MIN_SHARE * len(texts) * 0.5:
             continue
         chosen, fitted = _best_formats(texts, formats, kind)
         share = fitted / len(texts)
@@ -403,6 +416,6 @@ _cached_looks_typed = lru_cache(maxsize=65_536)(_looks_typed)
 
 
 __all__ = [
-    "ARROW_TYPES", "NULL_TOKENS", "infer_column", "is_null", "looks_typed", "parse_column",
-    "value_parser",
+    "ARROW_TYPES", "INFER_ROWS", "NULL_TOKENS", "infer_column", "is_null", "looks_typed",
+    "parse_column", "value_parser",
 ]

@@ -74,18 +74,20 @@ def odd_shapes(col: ColumnFacts) -> set[str]:
     if not counts or col.kind not in ("text",) or col.semantic in SKIP_SEMANTIC:
         return set()
     shapes: Counter[str] = Counter()
+    shaped: dict[str, str] = {}  # each distinct text shaped once
     for value, n in counts:
-        if value is not None and str(value).strip():
-            shapes[shape(str(value).strip())] += n
+        if value is not None and (text := str(value).strip()):
+            if text not in shaped:
+                shaped[text] = shape(text)
+            shapes[shaped[text]] += n
     total = sum(shapes.values())
     if total < 20 or not shapes:
         return set()
     main, main_count = shapes.most_common(1)[0]
     if main_count < SHAPE_DOMINANCE * total or "9" not in main:
         return set()
-    return {str(v).strip() for v, _ in counts
-            if v is not None and str(v).strip() and shape(str(v).strip()) != main
-            and str(v).strip().lower() not in col.info.get("null_tokens", [])}
+    tokens = col.info.get("null_tokens", [])
+    return {text for text, form in shaped.items() if form != main and text.lower() not in tokens}
 
 
 def _rows_with(ctx: TableContext, col: ColumnFacts, values: list[str]) -> list[tuple]:

@@ -106,8 +106,7 @@ def guess_semantic(name: str, values: list[Any], given: str | None) -> str | Non
     """The scan's semantic type when set, else one guessed from name and sample values."""
     if given in SEMANTIC_VALUES:
         return given
-    distinct = dict.fromkeys(str(v).strip() for v in values if v is not None)
-    texts = [v for v in distinct if v][:SEMANTIC_SAMPLE]
+    texts = _first_distinct(values, SEMANTIC_SAMPLE)
     if len(texts) < 3:
         return given
     for semantic in SEMANTIC_VALUES:
@@ -119,6 +118,17 @@ def guess_semantic(name: str, values: list[Any], given: str | None) -> str | Non
         if (named and share >= 0.6) or (semantic in ("email", "iban") and share >= 0.9):
             return semantic
     return given
+
+
+def _first_distinct(values: list[Any], limit: int) -> list[str]:
+    """The first ``limit`` distinct non-blank values as stripped text, in order."""
+    texts: dict[str, None] = {}
+    for value in values:
+        if value is not None and (text := str(value).strip()) and text not in texts:
+            texts[text] = None
+            if len(texts) >= limit:
+                break
+    return list(texts)
 
 
 def open_context(con: duckdb.DuckDBPyConnection, path: Path,
@@ -182,7 +192,8 @@ def _sample(con: duckdb.DuckDBPyConnection, names: list[str], rows: int) -> dict
         return {}
     select = ", ".join(quote(n) for n in names)
     result = con.execute(f"SELECT {select} FROM smp").fetchall()
-    return {name: [row[i] for row in result] for i, name in enumerate(names)}
+    columns = [list(column) for column in zip(*result, strict=True)] or [[] for _ in names]
+    return dict(zip(names, columns, strict=True))
 
 
 def in_batches(items: Sequence[T], run: Callable[[list[T]], R],

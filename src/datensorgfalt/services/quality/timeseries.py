@@ -9,6 +9,7 @@ from typing import Any
 from datensorgfalt.services.quality.column_checks import EXAMPLES
 from datensorgfalt.services.quality.context import ROW, VIEW, ColumnFacts, TableContext
 from datensorgfalt.services.quality.findings import QualityFinding
+from datensorgfalt.services.quality.value_counts import WEIGHT
 from datensorgfalt.services.vocabulary import says
 
 FREQUENCIES = (("H", 3600), ("D", 86400), ("W", 7 * 86400), ("M", 30.44 * 86400))
@@ -41,13 +42,16 @@ def analyse(ctx: TableContext) -> tuple[dict[str, Any] | None, list[QualityFindi
     if col is None:
         return None, []
     t = f"CAST({col.typed} AS TIMESTAMP)"
+    # a column grouped to its distinct values in pass one is read from that small table
+    source, counted = (col.value_table, f"coalesce(sum({WEIGHT}) FILTER (WHERE {t} IS NOT "
+                       f"NULL), 0)") if col.value_table else (VIEW, f"count({t})")
     count, distinct, start, end = ctx.sql(
-        f"SELECT count({t}), count(DISTINCT {t}), min({t}), max({t}) FROM {VIEW}")[0]
+        f"SELECT {counted}, count(DISTINCT {t}), min({t}), max({t}) FROM {source}")[0]
     if distinct < 3:
         return None, []
     steps = ctx.sql(f"""
         SELECT epoch(ts - lag(ts) OVER (ORDER BY ts)) AS step, lag(ts) OVER (ORDER BY ts), ts
-        FROM (SELECT DISTINCT {t} AS ts FROM {VIEW} WHERE {t} IS NOT NULL)
+        FROM (SELECT DISTINCT {t} AS ts FROM {source} WHERE {t} IS NOT NULL)
         QUALIFY step IS NOT NULL""")
     typical = median(s[0] for s in steps)
     freq = _frequency(typical)

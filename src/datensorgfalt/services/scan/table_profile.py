@@ -11,9 +11,9 @@ import pyarrow as pa
 
 from datensorgfalt.services.scan.semantic import semantic_type
 from datensorgfalt.sources.base import TableSource
-from datensorgfalt.sources.types import infer_column
+from datensorgfalt.sources.types import INFER_ROWS, infer_column
 
-SAMPLE_ROWS = 1_000
+SAMPLE_ROWS = INFER_ROWS  # the reader inferred types from the same rows: answers are reused
 BATCH_ROWS = 10_000
 
 
