@@ -1,8 +1,9 @@
-"""Short series (fewer than four seasonal cycles): estimate the seasonal pattern once, by
-classical decomposition, and let the models forecast the seasonally adjusted series.
+"""Short series (fewer than four seasonal cycles): estimate the seasonal pattern once (the
+classical decomposition tells whether there is one, a fit on every point gives its indices),
+and let the models forecast the seasonally adjusted series.
 
 With two or three years of monthly sales the models' own seasonal fitting often gives up
-(too few cycles) and forecasts a flat line; classical seasonal indices are stable with two.
+(too few cycles) and forecasts a flat line; seasonal indices fitted once are stable with two.
 """
 
 from __future__ import annotations
@@ -43,7 +44,22 @@ def seasonal_indices(y: np.ndarray, m: int) -> tuple[np.ndarray, bool] | None:
     index = index / index.mean() if multiplicative else index - index.mean()
     if not acf_says and strength(ratio, index[phase], multiplicative) < MIN_STRENGTH:
         return None
-    return index, multiplicative
+    return fitted_indices(y, m, multiplicative), multiplicative
+
+
+def fitted_indices(y: np.ndarray, m: int, multiplicative: bool) -> np.ndarray:
+    """Seasonal indices from every point: least squares of ``y`` (its logarithm when
+    multiplicative) on a straight trend and one level per phase. The centred moving average
+    of the classical decomposition has no value for the first and last half season, so with
+    two years of months each index rested on a single year's noise; here every year counts."""
+    n = len(y)
+    t = np.arange(n, dtype=float)
+    dummies = (np.arange(n)[:, None] % m == np.arange(m)[None, :]).astype(float)
+    design = np.column_stack([t - t.mean(), dummies])
+    target = np.log(y) if multiplicative else y
+    levels = np.linalg.lstsq(design, target, rcond=None)[0][1:]
+    levels = levels - levels.mean()
+    return np.exp(levels) / np.exp(levels).mean() if multiplicative else levels
 
 
 def strength(detrended: np.ndarray, seasonal: np.ndarray, multiplicative: bool) -> float:

@@ -235,9 +235,11 @@ def paired_samples(model: Callable[[np.ndarray], dict], baseline: Callable[[np.n
     return np.asarray(mine, float), np.asarray(base, float)
 
 
-def paired_backtest(model_bt: Any, base_bt: Any, min_series: int = 10) -> Any:
+def paired_backtest(model_bt: Any, base_bt: Any, min_series: int = 10,
+                    freq: str | None = None) -> Any:
     """Model and baseline on the same backtest points (series, window, date); whole series are
-    resampled when there are at least ``min_series`` of them, single points otherwise."""
+    resampled when there are at least ``min_series`` of them, single points otherwise (then,
+    with ``freq``, a longer history is what more data means: each period of it is tested)."""
     from datensorgfalt.services.poc.outcome import Paired
 
     keys = ["unique_id", "ds", "window"]
@@ -251,7 +253,8 @@ def paired_backtest(model_bt: Any, base_bt: Any, min_series: int = 10) -> Any:
     return Paired(len(joined), lambda idx, keys=None: forecast_metrics(y[idx], f[idx], s[idx]),
                   lambda idx, keys=None: forecast_metrics(y[idx], b[idx], s[idx]),
                   "paired bootstrap over backtest " + ("series" if many else "points"),
-                  "series" if many else "points", backtest_groups(joined, min_series))
+                  "series" if many else "points", backtest_groups(joined, min_series),
+                  period=None if many else freq, series=int(joined["unique_id"].nunique()))
 
 
 def backtest_groups(frame: Any, min_series: int = 10) -> np.ndarray:
