@@ -35,9 +35,10 @@ from datensorgfalt.services.poc.series import (
 
 MAX_WINDOWS = 3
 MAX_BACKTEST_SERIES = 300
-#: A few series get up to ``MAX_WINDOWS_FEW`` origins, as many as the history allows, while
-#: series x origins stays within ``MAX_BACKTEST_SERIES`` (a panel keeps ``MAX_WINDOWS``): one
-#: series of five years judged on its last 18 months would waste 18 months it could be tested on
+#: Fewer series than the paired comparison resamples whole (``evaluation.MIN_SERIES``) are
+#: judged on points in time: they get up to ``MAX_WINDOWS_FEW`` origins, as many as the
+#: history allows (one series of five years judged on its last 18 months only would leave 18
+#: months untested); a panel is judged on its series and keeps ``MAX_WINDOWS``
 MAX_WINDOWS_FEW = 12
 SEED = 17
 ENSEMBLE = "Ensemble"
@@ -58,7 +59,7 @@ def split(long: pd.DataFrame, h: int, cut: int) -> tuple[pd.DataFrame, pd.DataFr
 
 def max_windows(n_series: int) -> int:
     """How many origins a backtest of ``n_series`` series may use (see ``MAX_WINDOWS_FEW``)."""
-    return int(np.clip(MAX_BACKTEST_SERIES // max(n_series, 1), MAX_WINDOWS, MAX_WINDOWS_FEW))
+    return MAX_WINDOWS_FEW if n_series < ev.MIN_SERIES else MAX_WINDOWS
 
 
 def origins(series: SeriesData, h: int) -> list[int]:
