@@ -62,6 +62,26 @@ def test_demo_requests_with_shuffled_keys_are_not_met(demo_requests: pd.DataFram
     assert decided["verdict"] in ("not_met", "undecided") and decided["met"] is False
 
 
+def test_the_demo_sales_forecast_is_ahead_of_the_ist_and_says_what_would_decide() -> None:
+    """Three years of order lines leave 12 months to test on (two years to learn the season
+    first): the model is ahead of the Ist (last year's value per working day, blind to the
+    growth), and where that is not yet sure, the verdict says how much longer a history would
+    decide it."""
+    lines = sales.order_lines(42, company.customers(42), company.articles())
+    frame = pd.DataFrame({"Belegdatum": pd.to_datetime([line.day for line in lines]),
+                          "Nettobetrag": [line.net for line in lines]})
+    series = build_series(frame, "Belegdatum", "Nettobetrag", None, "auto")
+    assert series.freq == "M" and len(series.long) == 36
+    outcome = run_forecast(series, None, Deadline(120))
+    decided = verdict(parse_soll("WAPE<=15%", "forecast"), outcome)[1]
+    assert decided["verdict"] in ("met", "undecided")
+    assert decided["comparison"]["difference"] < 0
+    assert len(set(outcome.paired.groups)) == 12
+    if decided["verdict"] == "undecided":
+        assert "Monate mehr Verlauf" in decided["more_data"]
+        assert "die letzten 12 Monate" in decided["more_data"]
+
+
 def test_sales_without_season_and_growth_are_not_met() -> None:
     """The demo's order lines on days drawn at random: no season, no growth left."""
     lines = sales.order_lines(42, company.customers(42), company.articles())

@@ -113,3 +113,49 @@ def test_the_ist_copies_last_season_only_where_the_history_shows_a_season() -> N
     ist = SeasonalNaiveModel("MS", 12).forecast(long, 6).set_index("unique_id")["yhat"]
     assert np.allclose(ist["Saison"], (seasonal + noise / 10)[24:30])
     assert np.allclose(ist["flach"], (100 + noise)[24:].mean())
+
+
+def test_two_years_of_history_give_a_season_that_rests_on_both_years() -> None:
+    """A month that was 10 % high in one year and 10 % low in the other is estimated from both
+    (the classical moving average left one of the two years out)."""
+    from datensorgfalt.services.poc.deseasonalize import seasonal_indices
+
+    season = 1 + 0.3 * np.sin(np.arange(12) / 12 * 2 * np.pi)
+    t = np.arange(24)
+    noise = np.ones(24)
+    noise[[2, 14]], noise[[7, 19]] = (1.1, 1 / 1.1), (1 / 1.1, 1.1)
+    y = 100 * 1.01 ** t * season[t % 12] * noise
+    index, multiplicative = seasonal_indices(y, 12)
+    assert multiplicative
+    assert np.allclose(index, season / season.mean(), rtol=0.01)
+
+
+def test_one_long_series_is_judged_on_every_month_after_two_years() -> None:
+    """Five years of monthly sales: every month after the first two is a test month (a panel,
+    judged on its series, keeps three windows: the work grows with series x origins)."""
+    from datensorgfalt.services.poc.forecast import origins, split
+    from datensorgfalt.services.poc.series import SeriesData
+
+    months = pd.date_range("2021-01-01", periods=60, freq="MS")
+    one = pd.DataFrame({"unique_id": "Umsatz", "ds": months, "y": np.arange(60.0) + 100})
+    cuts = origins(SeriesData(one, "M", 12), 6)
+    tested = pd.concat([split(one, 6, cut)[1] for cut in cuts])["ds"]
+    assert tested.min() == months[24] and tested.max() == months[-1]
+    assert tested.nunique() == 36
+    panel = pd.concat([one.assign(unique_id=f"A{i}") for i in range(40)])
+    assert len(origins(SeriesData(panel, "M", 12), 6)) == 3
+
+
+def test_two_years_of_noise_show_no_season_and_a_real_season_is_found() -> None:
+    """With one value per month and year, the old seasonal strength was 1 on any two years: the
+    Ist copied last year's noise and a model beat it on data that held nothing to learn."""
+    from datensorgfalt.services.poc.deseasonalize import seasonal_indices
+
+    rng = np.random.default_rng(5)
+    season = np.array((0.8, 0.95, 1.1, 1.05, 1.0, 1.0, 0.9, 0.65, 1.1, 1.15, 1.1, 0.75))
+    for n in (24, 30, 36):
+        noise = [seasonal_indices(100 * np.exp(rng.normal(0, 0.1, n)), 12) for _ in range(100)]
+        assert sum(found is not None for found in noise) <= 10
+        t = np.arange(n)
+        sales = 100 * (1 + 0.01 * t) * season[t % 12] * np.exp(rng.normal(0, 0.08, n))
+        assert seasonal_indices(sales, 12) is not None

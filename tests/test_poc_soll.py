@@ -130,6 +130,34 @@ def test_a_small_lead_on_few_rows_is_undecided_and_says_how_much_more_data() -> 
 def test_verdict_sentences_exist_in_german_and_english() -> None:
     for lang in ("de", "en"):
         for key in ("undecided", "interval", "versus", "more_data", "more_data_much",
-                    "left_out", "leakage_note"):
+                    "more_history", "more_history_much", "left_out", "leakage_note"):
             assert t(f"poc.verdict.{key}", lang=lang) != f"poc.verdict.{key}"
     assert t("poc.verdict.undecided", lang="de").startswith("Noch nicht entscheidbar")
+
+
+def test_an_undecided_forecast_says_how_many_more_months_of_history_would_decide() -> None:
+    """One series tested on 12 months from two origins: more data means a longer history."""
+    import numpy as np
+    import pandas as pd
+
+    from datensorgfalt.services.poc.evaluation import forecast_metrics, paired_backtest
+
+    rng = np.random.default_rng(5)
+    months = pd.date_range("2025-01-01", periods=12, freq="MS")
+    y = 100 + rng.normal(0, 10, 12)
+    frames = []
+    for window, shown in ((1, months[:6]), (2, months[3:9]), (3, months[6:])):
+        part = pd.DataFrame({"unique_id": "Umsatz", "ds": shown, "window": window,
+                             "y": y[months.isin(shown)], "scale": 10.0})
+        frames.append(part)
+    actual = pd.concat(frames, ignore_index=True)
+    model = actual.assign(yhat=actual["y"] + rng.normal(0, 9, len(actual)))
+    base = actual.assign(yhat=actual["y"] + rng.normal(0, 11, len(actual)))
+    paired = paired_backtest(model, base, freq="M")
+    decided = parse_soll(None, "forecast").decide(
+        paired, forecast_metrics(model["y"], model["yhat"]), forecast_metrics(base["y"],
+                                                                              base["yhat"]))
+    assert decided["verdict"] == "undecided"
+    assert "Monate mehr Verlauf" in decided["more_data"]
+    assert "die letzten 12 Monate" in decided["more_data"]
+    assert "more months of history" in decided["more_data_en"]

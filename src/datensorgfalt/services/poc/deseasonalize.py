@@ -1,8 +1,9 @@
-"""Short series (fewer than four seasonal cycles): estimate the seasonal pattern once, by
-classical decomposition, and let the models forecast the seasonally adjusted series.
+"""Short series (fewer than four seasonal cycles): estimate the seasonal pattern once (an
+F-test tells whether there is one, a fit on every point gives its indices), and let the models
+forecast the seasonally adjusted series.
 
 With two or three years of monthly sales the models' own seasonal fitting often gives up
-(too few cycles) and forecasts a flat line; classical seasonal indices are stable with two.
+(too few cycles) and forecasts a flat line; seasonal indices fitted once are stable with two.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from datensorgfalt.services.poc.protocol import Forecaster
 
 SHORT_CYCLES = 4
 MIN_STRENGTH = 0.6
+#: A short series shows a season when its monthly levels explain more than noise would
+#: (F-test, 5 %): the strength below is 1 on any two years, whatever they hold.
+SEASON_P = 0.05
 
 
 def seasonal_indices(y: np.ndarray, m: int) -> tuple[np.ndarray, bool] | None:
@@ -23,6 +27,11 @@ def seasonal_indices(y: np.ndarray, m: int) -> tuple[np.ndarray, bool] | None:
     n = len(y)
     if m <= 1 or n < 2 * m or not np.isfinite(y).all():
         return None
+    if n < SHORT_CYCLES * m:
+        multiplicative = bool(y.min() > 0)
+        if season_p_value(y, m, multiplicative) >= SEASON_P:
+            return None
+        return fitted_indices(y, m, multiplicative), multiplicative
     centred = y - y.mean()
     denom = float(np.sum(centred ** 2))
     if denom <= 0:
@@ -43,7 +52,50 @@ def seasonal_indices(y: np.ndarray, m: int) -> tuple[np.ndarray, bool] | None:
     index = index / index.mean() if multiplicative else index - index.mean()
     if not acf_says and strength(ratio, index[phase], multiplicative) < MIN_STRENGTH:
         return None
-    return index, multiplicative
+    return fitted_indices(y, m, multiplicative), multiplicative
+
+
+def _design(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """(straight trend, one level per phase) as columns for ``n`` points, season ``m``."""
+    t = np.arange(n, dtype=float)
+    return t - t.mean(), (np.arange(n)[:, None] % m == np.arange(m)[None, :]).astype(float)
+
+
+def _residual(design: np.ndarray, target: np.ndarray) -> float:
+    rest = target - design @ np.linalg.lstsq(design, target, rcond=None)[0]
+    return float(rest @ rest)
+
+
+def season_p_value(y: np.ndarray, m: int, multiplicative: bool) -> float:
+    """How likely levels per phase explain as much as they do if there were no season: the
+    F-test of a straight trend plus one level per phase against the straight trend alone. On
+    two years of noise the classical seasonal strength is 1 (one ratio per phase), so copying
+    last year's value would look right on noise; the test counts the levels it fits."""
+    from scipy.stats import f as f_dist
+
+    n = len(y)
+    trend, levels = _design(n, m)
+    target = np.log(y) if multiplicative else np.asarray(y, float)
+    full = _residual(np.column_stack([trend, levels]), target)
+    plain = _residual(np.column_stack([trend, np.ones(n)]), target)
+    spare = n - m - 1
+    if spare <= 0 or full <= 0:
+        return 0.0 if plain > full else 1.0
+    statistic = ((plain - full) / (m - 1)) / (full / spare)
+    return float(f_dist.sf(statistic, m - 1, spare))
+
+
+def fitted_indices(y: np.ndarray, m: int, multiplicative: bool) -> np.ndarray:
+    """Seasonal indices from every point: least squares of ``y`` (its logarithm when
+    multiplicative) on a straight trend and one level per phase. The centred moving average
+    of the classical decomposition has no value for the first and last half season, so with
+    two years of months each index rested on a single year's noise; here every year counts."""
+    trend, levels = _design(len(y), m)
+    design = np.column_stack([trend, levels])
+    target = np.log(y) if multiplicative else y
+    levels = np.linalg.lstsq(design, target, rcond=None)[0][1:]
+    levels = levels - levels.mean()
+    return np.exp(levels) / np.exp(levels).mean() if multiplicative else levels
 
 
 def strength(detrended: np.ndarray, seasonal: np.ndarray, multiplicative: bool) -> float:

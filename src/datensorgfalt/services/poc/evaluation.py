@@ -23,6 +23,8 @@ PERCENT_METRICS = {"wape", "smape", "mape"}
 PRIMARY = {"forecast": "wape", "classify": "auc", "regress": "mae", "anomaly": "f1",
            "text": "balanced_accuracy", "image": "macro_f1"}
 SEED = 20240611
+#: From this many series on, a backtest is judged by resampling whole series (else points)
+MIN_SERIES = 10
 
 
 def lower_is_better(metric: str) -> bool:
@@ -235,9 +237,11 @@ def paired_samples(model: Callable[[np.ndarray], dict], baseline: Callable[[np.n
     return np.asarray(mine, float), np.asarray(base, float)
 
 
-def paired_backtest(model_bt: Any, base_bt: Any, min_series: int = 10) -> Any:
+def paired_backtest(model_bt: Any, base_bt: Any, min_series: int = MIN_SERIES,
+                    freq: str | None = None) -> Any:
     """Model and baseline on the same backtest points (series, window, date); whole series are
-    resampled when there are at least ``min_series`` of them, single points otherwise."""
+    resampled when there are at least ``min_series`` of them, single points otherwise (then,
+    with ``freq``, a longer history is what more data means: each period of it is tested)."""
     from datensorgfalt.services.poc.outcome import Paired
 
     keys = ["unique_id", "ds", "window"]
@@ -251,10 +255,11 @@ def paired_backtest(model_bt: Any, base_bt: Any, min_series: int = 10) -> Any:
     return Paired(len(joined), lambda idx, keys=None: forecast_metrics(y[idx], f[idx], s[idx]),
                   lambda idx, keys=None: forecast_metrics(y[idx], b[idx], s[idx]),
                   "paired bootstrap over backtest " + ("series" if many else "points"),
-                  "series" if many else "points", backtest_groups(joined, min_series))
+                  "series" if many else "points", backtest_groups(joined, min_series),
+                  period=None if many else freq, series=int(joined["unique_id"].nunique()))
 
 
-def backtest_groups(frame: Any, min_series: int = 10) -> np.ndarray:
+def backtest_groups(frame: Any, min_series: int = MIN_SERIES) -> np.ndarray:
     """What a resample draws whole: a series when there are at least ``min_series``, else a
     point in time of a series (the forecasts of one month from several origins share its
     surprises, so they count as one unit, not as several)."""

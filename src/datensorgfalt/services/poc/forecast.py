@@ -35,6 +35,11 @@ from datensorgfalt.services.poc.series import (
 
 MAX_WINDOWS = 3
 MAX_BACKTEST_SERIES = 300
+#: Fewer series than the paired comparison resamples whole (``evaluation.MIN_SERIES``) are
+#: judged on points in time: they get up to ``MAX_WINDOWS_FEW`` origins, as many as the
+#: history allows (one series of five years judged on its last 18 months only would leave 18
+#: months untested); a panel is judged on its series and keeps ``MAX_WINDOWS``
+MAX_WINDOWS_FEW = 12
 SEED = 17
 ENSEMBLE = "Ensemble"
 PER_WORKING_DAY_IST = "Wert der Vorsaison je Arbeitstag (ohne Saison: Mittel der letzten Saison)"
@@ -52,20 +57,26 @@ def split(long: pd.DataFrame, h: int, cut: int) -> tuple[pd.DataFrame, pd.DataFr
     return train, test
 
 
+def max_windows(n_series: int) -> int:
+    """How many origins a backtest of ``n_series`` series may use (see ``MAX_WINDOWS_FEW``)."""
+    return MAX_WINDOWS_FEW if n_series < ev.MIN_SERIES else MAX_WINDOWS
+
+
 def origins(series: SeriesData, h: int) -> list[int]:
     """Backtest origins as points held back from the end, earliest first: up to
-    ``MAX_WINDOWS`` windows ``h`` apart, each with the history ``required_length`` asks for;
+    ``max_windows`` windows ``h`` apart, each with the history ``required_length`` asks for;
     when the history allows fewer, further earlier origins ``h // 2`` periods apart (at least
     1) that still leave every model two seasonal cycles (and ``h``, and 8 points) to learn
     from. More origins judge the models on more months, not the same months again."""
     length = int(series.lengths().min())
+    most = max_windows(int(series.lengths().size))
     spare = length - required_length(h, series.season)
-    full = max(1, min(MAX_WINDOWS, 1 + spare // h))
+    full = max(1, min(most, 1 + spare // h))
     cuts = [h * w for w in range(full, 0, -1)]
-    if full < MAX_WINDOWS:
+    if full < most:
         least = max(2 * series.season if series.season > 1 else 0, h, MIN_POINTS)
         step = max(1, h // 2)
-        earlier = list(range(h * full + step, length - least + 1, step))[:MAX_WINDOWS - full]
+        earlier = list(range(h * full + step, length - least + 1, step))[:most - full]
         cuts = earlier[::-1] + cuts
     return cuts
 
@@ -179,7 +190,7 @@ def run_forecast(series: SeriesData, horizon: int | None, deadline: Deadline,
                "durations": {k: round(v, 1) for k, v in deadline.durations.items()}},
         skipped=list(deadline.skipped), rows=len(long),
         refit=True,
-        paired=ev.paired_backtest(model_bt, base_bt) if chosen else None,
+        paired=ev.paired_backtest(model_bt, base_bt, freq=series.freq) if chosen else None,
     )
 
 

@@ -38,7 +38,9 @@ class Paired:
     ``unit`` names the units in the German "more data" hint ("Zeilen", "Texte");
     ``spread`` widens the resampled differences around their mean: out-of-fold predictions of
     a k-fold cross-validation vary more than a resample of fixed predictions shows, by about
-    sqrt(1 + k / (k - 1)) (the correction of Nadeau and Bengio); 1 for a held-out part."""
+    sqrt(1 + k / (k - 1)) (the correction of Nadeau and Bengio); 1 for a held-out part.
+    ``period`` (a forecast's frequency, "M") when the units are the periods of ``series``
+    series: more data then means a longer history, and the hint says how many periods."""
 
     n: int
     model: Measure
@@ -47,6 +49,8 @@ class Paired:
     unit: str = "rows"
     groups: np.ndarray | None = None
     spread: float = 1.0
+    period: str | None = None
+    series: int = 1
 
 
 @dataclass

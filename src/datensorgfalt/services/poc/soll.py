@@ -224,11 +224,17 @@ def more_data_hint(factor: float, paired: Paired, lang: str) -> str:
     """A plain hint how much more data would likely decide the verdict (20 % added to the
     estimate: the interval narrows only on average with the square root of the data)."""
     units = len(np.unique(paired.groups)) if paired.groups is not None else paired.n
-    unit = t(f"poc.verdict.unit.{paired.unit}", lang=lang)
     factor = factor * 1.2
+    much = "_much" if factor > MAX_USEFUL_FACTOR else ""
+    if paired.period:  # a forecast's tested periods: a longer history adds them one by one
+        tested = max(1, units // max(paired.series, 1))
+        return t(f"poc.verdict.more_history{much}", lang=lang, n=tested,
+                 more=max(1, int(np.ceil(tested * (factor - 1)))),
+                 unit=t(f"poc.period.{paired.period}", lang=lang))
+    unit = t(f"poc.verdict.unit.{paired.unit}", lang=lang)
     more = max(1, int(np.ceil(units * (factor - 1))))
     shown = f"{factor:.1f}" if factor < 3 else f"{factor:.0f}"
-    key = "poc.verdict.more_data_much" if factor > MAX_USEFUL_FACTOR else "poc.verdict.more_data"
+    key = f"poc.verdict.more_data{much}"
     return t(key, lang=lang, n=units, more=more, unit=unit,
              factor=shown.replace(".", "," if lang == "de" else "."))
 
