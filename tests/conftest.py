@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,17 @@ from datensorgfalt.catalog import Catalog
 from tests.helpers import shared
 from tests.helpers.cli import clean_environment, cli_invoker
 from tests.helpers.pg import PostgresCluster
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_reaches_started_processes() -> None:
+    """Every process a test starts inherits this process's Ctrl+C disposition and signal mask.
+    In the full suite something run in-process earlier left SIGINT ignored or blocked (both
+    Ctrl+C tests then failed in two random orders and passed alone), so each test starts
+    with the default again."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, signal.SIG_DFL, None):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
