@@ -162,7 +162,9 @@ def pass_two(ctx: TableContext) -> None:
         if not _outlier_candidate(col, ctx.rows):
             continue
         low, high = _fences(col.stats)
-        if col.value_table:  # counted over its distinct values, not in the scan of the rows
+        if _within(col.stats, low, high):  # no value beyond the fences: none to count
+            col.stats["outliers"] = 0
+        elif col.value_table:  # counted over its distinct values, not in the scan of the rows
             col.stats["outliers"] = value_counts.count_where(
                 ctx, col, _inner(col, i), f"t{i} < {low} OR t{i} > {high}")
         else:
@@ -179,6 +181,15 @@ def pass_two(ctx: TableContext) -> None:
     for col in ctx.columns:
         if _deferred(col):
             _placeholders_from_counts(col)
+
+
+def _within(stats: dict[str, Any], low: float, high: float) -> bool:
+    """Do pass one's minimum and maximum of the typed values lie inside the fences? Then
+    no value is an outlier (a NaN, or a minimum of another type, compares False: counted)."""
+    try:
+        return bool(stats["min"] >= low and stats["max"] <= high)
+    except (KeyError, TypeError):
+        return False
 
 
 def _category(col: ColumnFacts) -> bool:

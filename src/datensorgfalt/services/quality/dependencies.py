@@ -196,13 +196,24 @@ def order_rules(ctx: TableContext) -> tuple[list[dict[str, Any]], list[QualityFi
 
 
 def _order_counts(ctx: TableContext, pairs: list[tuple[ColumnFacts, ColumnFacts]]) -> list[int]:
-    """``a < b``, ``a > b`` and ``a = b`` counted for every pair, each value parsed once."""
+    """``a < b``, ``a > b`` and ``a = b`` counted for every pair, each value parsed once: a
+    column with a table of distinct values (``value_counts``) is parsed over that table and
+    joined to the rows by its raw text (a NULL finds no partner and stays NULL, as parsed)."""
     columns = list({c.name: c for pair in pairs for c in pair}.values())
     alias = {c.name: f"t{i}" for i, c in enumerate(columns)}
-    typed = ", ".join(f"{c.typed} AS {alias[c.name]}" for c in columns)
+    typed, joins = [], []
+    for c in columns:
+        if c.value_table:  # parsed once per distinct value, looked up per row
+            lookup = f"l{alias[c.name]}"
+            typed.append(f"{lookup}.t AS {alias[c.name]}")
+            joins.append(f"LEFT JOIN (SELECT {c.q} AS v, {c.typed} AS t FROM {c.value_table}) "
+                         f"{lookup} ON {VIEW}.{c.q} = {lookup}.v")
+        else:
+            typed.append(f"{c.typed} AS {alias[c.name]}")
     parts = [f"count_if({alias[a.name]} {op} {alias[b.name]})"
              for a, b in pairs for op in ("<", ">", "=")]
-    return list(ctx.sql(f"SELECT {', '.join(parts)} FROM (SELECT {typed} FROM {VIEW})")[0])
+    return list(ctx.sql(f"SELECT {', '.join(parts)} FROM (SELECT {', '.join(typed)} "
+                        f"FROM {VIEW} {' '.join(joins)})")[0])
 
 
 def _comparable(a: ColumnFacts, b: ColumnFacts) -> bool:

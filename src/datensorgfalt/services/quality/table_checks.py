@@ -56,9 +56,18 @@ def exact_distinct(ctx: TableContext, cols: list[ColumnFacts]) -> None:
     todo = [c for c in cols if "distinct" not in c.stats]
     if not todo:
         return
-    select = ", ".join(f"count(DISTINCT {c.clean})" for c in todo)
+    select = ", ".join(f"count(DISTINCT {_clean(c)})" for c in todo)
     for col, value in zip(todo, ctx.sql(f"SELECT {select} FROM {VIEW}")[0], strict=True):
         col.stats["distinct"] = value
+
+
+def _clean(col: ColumnFacts) -> str:
+    """The clean value; the raw text itself when pass one counted no blank or placeholder
+    (then the two are equal in every row, and the placeholder test per row is saved)."""
+    s = col.stats
+    if col.raw_text and s.get("blanks") == 0 and s.get("placeholders") == 0:
+        return f"CAST({col.q} AS VARCHAR)"
+    return col.clean
 
 
 def duplicate_keys(ctx: TableContext) -> tuple[list[str], list[QualityFinding]]:

@@ -14,9 +14,11 @@ DATE_FAMILIES = {
     "dd/mm/yyyy": "{v} LIKE '%_/_%/_%'",
     "yyyymmdd": "length({v}) = 8 AND TRY_CAST({v} AS UINTEGER) IS NOT NULL",
 }
+# Every pattern of a number family needs its decimal mark: ``contains`` (cheap) tests that first.
 NUMBER_FAMILIES = {
-    "1.234,56": "({v} LIKE '%,_' OR {v} LIKE '%,__' OR {v} LIKE '%.%,%')",
-    "1,234.56": "({v} LIKE '%._' OR {v} LIKE '%.__' OR {v} LIKE '%,%.%') AND {v} NOT LIKE '%.%,%'",
+    "1.234,56": "contains({v}, ',') AND ({v} LIKE '%,_' OR {v} LIKE '%,__' OR {v} LIKE '%.%,%')",
+    "1,234.56": "contains({v}, '.') AND ({v} LIKE '%._' OR {v} LIKE '%.__' OR {v} LIKE '%,%.%') "
+                "AND {v} NOT LIKE '%.%,%'",
 }
 # What a valid value looks like, per semantic type, as a predicate over the clean text {v}.
 PATTERN_SQL = {
