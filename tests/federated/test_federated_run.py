@@ -147,7 +147,7 @@ def test_a_number_target_starts_from_the_ridge_of_all_rows_from_sums_only(
     root = workspace_with_companies(tmp_path / "ws", {"a": (60, 0.3), "b": (120, 0.3)})
     done = run_cli("federated", "run", "--party", "A=a.csv", "--party", "B=b.csv",
                    "--target", "last", "--kind", "regress", "--rounds", "2", "--insecure",
-                   "--json", cwd=root, timeout=480)  # 240 s were too few at load 16-19
+                   "--json", cwd=root, timeout=900)  # 480 s were too few at load 16-24
     assert done.returncode == 0, done.stderr[-2000:]
     payload = json.loads(done.stdout)
     assert payload["measure"] == "mae"

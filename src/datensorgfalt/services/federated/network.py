@@ -4,8 +4,9 @@ each party for ``epochs`` passes of Adam over mini-batches of its own rows (for 
 near the coordinator's parameters, FedProx) and averaged by the coordinator (FedAvgM); the
 joint model is the mean of the coordinator's models after the last rounds. Every party starts
 each round from the coordinator's parameters; the start of round 1 is drawn from a fixed
-seed. ``JointModel`` is the saved model that ``predict`` applies (the shape of a PoC's tabular
-model)."""
+seed, for a regression then set to the ridge regression on all rows (``START``) and the joint
+model chosen by the summed training error (``CHOSEN_BY_LOSS``). ``JointModel`` is the saved
+model that ``predict`` applies (the shape of a PoC's tabular model)."""
 
 from __future__ import annotations
 
