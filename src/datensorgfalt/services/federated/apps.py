@@ -4,7 +4,11 @@
 (``runner.app_bundle``); nothing is installed at run time.
 
 What a party sends, and only this: for the layout its column names and types, sums and counts
-(``layout.summarize``), in every round the model parameters and its number of training rows.
+(``layout.summarize``); for a regression without ``--dp``, once, the sums of products of its
+encoded inputs (``network.start_statistics``), from which the coordinator computes the ridge
+regression on all rows as the start; in every round the model parameters and its number of
+training rows; after the last round (regression with a start) its summed training error of
+each candidate joint model and its number of training rows.
 Every reply is also written to the party's own folder (``gesendet.jsonl``) exactly as sent,
 so the party (and the tests) can check it.
 """
@@ -29,12 +33,24 @@ from flwr.serverapp.strategy import (
 )
 
 from datensorgfalt.services.federated.layout import Layout, merge, summarize
-from datensorgfalt.services.federated.network import initial, last_rounds_mean, party_train
+from datensorgfalt.services.federated.network import (
+    CHOSEN_BY_LOSS,
+    START,
+    candidates,
+    initial,
+    last_rounds_mean,
+    loss_sum,
+    party_train,
+    start_from,
+    start_statistics,
+)
 
 SENT_FILE = "gesendet.jsonl"
 TRAIN_FILE = "train.parquet"
 JOINT_FILE = "gemeinsam.npz"  # the finished joint model, at each party
 SCHEMA_FILE = "schema.json"
+CANDIDATES_ACTION = "evaluate.candidates"
+CANDIDATE_NAMES = ("start", "last", "mean")  # network.candidates, in this order
 WEIGHT_KEY = "num-examples"
 EQUAL_WEIGHT_KEY = "equal-weight"  # differential privacy: every party counts the same
 PULL_SECONDS = 0.2
@@ -43,7 +59,8 @@ PULL_SECONDS = 0.2
 # companies sorted by age, 10 rounds, 5 splits) the joint MAE fell on every split (e.g.
 # 5.26 -> 4.81, pooled 4.66); 0.7 and more were unstable.
 SERVER_MOMENTUM = 0.5
-REASONS = ("parties_missing", "layout_failed", "no_features", "not_finite", "no_update")
+REASONS = ("parties_missing", "layout_failed", "start_failed", "no_features", "not_finite",
+           "no_update")
 
 server_app = ServerApp()
 client_app = ClientApp()
@@ -102,10 +119,23 @@ def train_answer(folder: Path, arrays: ArrayRecord, config: ConfigRecord) -> Rec
                        "metrics": MetricRecord({WEIGHT_KEY: len(frame), EQUAL_WEIGHT_KEY: 1})})
 
 
+def start_answer(folder: Path, arrays: ArrayRecord, config: ConfigRecord) -> RecordDict:
+    """The party's sums for the start (``network.start_statistics``): no rows."""
+    layout = Layout.from_dict(json.loads(str(config["layout"])))
+    frame = _train_rows(folder)
+    x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
+    sums = start_statistics(arrays.to_numpy_ndarrays(), x, y, str(config["start"]))
+    return RecordDict({"arrays": ArrayRecord(sums)})
+
+
 @client_app.query()
 def query(msg: Message, context: Context) -> Message:
     folder = _party_folder(context)
     config = msg.content["config"]
+    if "start" in config:
+        content = start_answer(folder, msg.content["arrays"], config)
+        record_sent(folder, "start", content)
+        return Message(content, reply_to=msg)
     content = layout_answer(folder, str(config["target"]), str(config["kind"]),
                             str(context.node_config["party"]))
     record_sent(folder, "layout", content)
@@ -126,6 +156,25 @@ def keep_joint_model(msg: Message, context: Context) -> Message:
 def store_joint_model(folder: Path, params: list[np.ndarray], schema: str) -> None:
     np.savez(folder / JOINT_FILE, *params)
     (folder / SCHEMA_FILE).write_text(schema, "utf-8")
+
+
+def candidates_answer(folder: Path, content: RecordDict) -> RecordDict:
+    """The party's summed training error of each candidate joint model, and its number of
+    training rows: one number per candidate, no rows."""
+    layout = Layout.from_dict(json.loads(str(content["config"]["layout"])))
+    frame = _train_rows(folder)
+    x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
+    losses = {f"loss-{i}": loss_sum(content[f"candidate-{i}"].to_numpy_ndarrays(), x, y)
+              for i in range(int(content["config"]["candidates"]))}
+    return RecordDict({"metrics": MetricRecord({**losses, WEIGHT_KEY: len(frame)})})
+
+
+@client_app.evaluate("candidates")
+def rate_candidates(msg: Message, context: Context) -> Message:
+    folder = _party_folder(context)
+    content = candidates_answer(folder, msg.content)
+    record_sent(folder, "candidates", content)
+    return Message(content, reply_to=msg)
 
 
 @client_app.train()
@@ -211,6 +260,49 @@ def _agree_layout(grid: Grid, nodes: list[int], cfg: dict[str, Any], timeout: fl
     return merge(summaries, cfg["target"], cfg["kind"]), parties
 
 
+def _start(grid: Grid, nodes: list[int], layout: Layout, cfg: dict[str, Any], timeout: float
+           ) -> list[np.ndarray]:
+    """The parameters of round 1: for a regression without ``--dp`` the ridge regression on
+    all rows from the parties' summed statistics (``network.start_from``); with ``--dp`` the
+    plain start (the statistics would leave unprotected by noise)."""
+    params, mode = initial(layout), START[layout.kind]
+    if not mode or bool(cfg["dp"]):
+        return params
+    question = ConfigRecord({"layout": json.dumps(layout.to_dict()), "start": mode})
+    replies = list(grid.send_and_receive(
+        [Message(RecordDict({"arrays": ArrayRecord(params), "config": question}), node,
+                 "query") for node in nodes], timeout=timeout))
+    answers = [r for r in replies if not r.has_error()]
+    if len(answers) < len(nodes):
+        raise RuntimeError("start_failed")
+    return start_from(params, [r.content["arrays"].to_numpy_ndarrays() for r in answers],
+                      mode)
+
+
+def joint_model(grid: Grid, start: list[np.ndarray], history: list[list[np.ndarray]],
+                layout: Layout, timeout: float) -> tuple[list[np.ndarray], str]:
+    """The joint model and which candidate it is: with a start (``_start``) the candidate
+    with the smallest training error summed over all parties (``network.CHOSEN_BY_LOSS``);
+    else, or if a party does not answer, the mean of the last rounds."""
+    fixed = last_rounds_mean(history), "mean"
+    if len(start) == 4 or not CHOSEN_BY_LOSS[layout.kind]:
+        return fixed
+    options = candidates(start, history)
+    nodes = list(grid.get_node_ids())
+    content = RecordDict({**{f"candidate-{i}": ArrayRecord(c) for i, c in enumerate(options)},
+                          "config": ConfigRecord({"layout": json.dumps(layout.to_dict()),
+                                                  "candidates": len(options)})})
+    replies = [r for r in grid.send_and_receive(
+        [Message(content, node, CANDIDATES_ACTION) for node in nodes], timeout=timeout)
+        if not r.has_error()]
+    if len(replies) < len(nodes):
+        return fixed
+    losses = [sum(float(r.content["metrics"][f"loss-{i}"]) for r in replies)
+              for i in range(len(options))]
+    best = int(np.argmin(losses))
+    return options[best], CANDIDATE_NAMES[best]
+
+
 def _strategy(cfg: dict[str, Any], parties: int) -> Strategy:
     dp = bool(cfg["dp"])
     base = FedAvgM(fraction_evaluate=0.0, min_available_nodes=parties,
@@ -240,6 +332,7 @@ def main(grid: Grid, context: Context) -> None:
         train_config = ConfigRecord({"layout": json.dumps(layout.to_dict()),
                                      "epochs": int(cfg["epochs"])})
 
+        start = _start(grid, nodes, layout, cfg, timeout)
         history: list[list[np.ndarray]] = []
 
         def after_round(done: int, arrays: ArrayRecord) -> None:
@@ -248,13 +341,13 @@ def main(grid: Grid, context: Context) -> None:
             _progress(out, "round", done, rounds)
 
         _strategy(cfg, parties).start(
-            grid, ArrayRecord(initial(layout)), num_rounds=rounds, timeout=timeout,
+            grid, ArrayRecord(start), num_rounds=rounds, timeout=timeout,
             train_config=train_config, evaluate_fn=after_round)
-        params = last_rounds_mean(history)
-        check_trained(params, initial(layout))
+        check_trained(last_rounds_mean(history), start)
+        params, chosen = joint_model(grid, start, history, layout, timeout)
         _hand_out(grid, ArrayRecord(params), layout, cfg, timeout)
         np.savez(out / "joint.npz", *params)
-        _write(out, "done.json", {"rounds": rounds, "parties": names})
+        _write(out, "done.json", {"rounds": rounds, "parties": names, "joint": chosen})
     except Exception as exc:  # the CLI turns the reason into one German sentence
         reason = str(exc) if str(exc) in REASONS else "server_failed"
         _write(out, "error.json", {"reason": reason, "detail": repr(exc)[:500]})
