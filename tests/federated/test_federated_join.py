@@ -55,11 +55,13 @@ def test_an_unreachable_coordinator_is_one_sentence_within_seconds(cli, tmp_path
     assert flower_processes(federation_folder(root)) == []
 
 
-def _serve(root: Path, parties: int, *options: str) -> tuple[subprocess.Popen, str, Path]:
+def _serve(root: Path, parties: int, target: str, kind: str, *options: str
+           ) -> tuple[subprocess.Popen, str, Path]:
     """``federated serve`` as a coordinator would run it: its address and CA file come from
     the one line it prints to stderr."""
     port = free_port()
-    process = start_cli("federated", "serve", "--target", "ausfall", "--parties", str(parties),
+    process = start_cli("federated", "serve", "--target", target, "--kind", kind,
+                        "--parties", str(parties),
                         "--rounds", "2", "--port", str(port), "--wait", "300", *options,
                         "--json", cwd=root)
     line = process.stderr.readline()
@@ -68,29 +70,35 @@ def _serve(root: Path, parties: int, *options: str) -> tuple[subprocess.Popen, s
     return process, found.group(1), Path(found.group(2))
 
 
-def _join_all(companies: dict[str, Path], address: str, ca: Path, policy: Path
+def _join_all(companies: dict[str, Path], address: str, ca: Path, policy: Path, target: str
               ) -> dict[str, subprocess.Popen]:
     return {name: start_cli("federated", "join", "--coordinator", address, "--dataset",
-                            f"{name}.csv", "--target", "ausfall", "--ca", str(ca), "--policy",
+                            f"{name}.csv", "--target", target, "--ca", str(ca), "--policy",
                             str(policy), "--wait", "60", "--json", cwd=root)
             for name, root in companies.items()}
 
 
-@pytest.mark.parametrize("secagg", [False, True], ids=["plain", "secagg"])
-def test_companies_on_their_own_machines_train_one_model_over_tls(tmp_path: Path,
-                                                                  secagg: bool) -> None:
+# a number target without secure aggregation (its start from the ridge of all rows needs the
+# sums of every party), classes with it: two real federations cover both paths of each side
+@pytest.mark.parametrize(("secagg", "target", "stages"), [
+    (False, "last", ["layout", "start", "round 1", "round 2", "candidates", "model received"]),
+    (True, "ausfall", None)], ids=["plain-number", "secagg-classes"])
+def test_companies_on_their_own_machines_train_one_model_over_tls(
+        tmp_path: Path, secagg: bool, target: str, stages: list[str] | None) -> None:
     """``serve`` on one workspace, ``join`` from three others (each its own "machine"): every
-    company gets the joint model and its verdict on its own rows, only model parameters left
-    it (masked with ``--secagg``), the coordinator ends as soon as all have their model, and
-    nothing keeps running."""
+    company gets the joint model and its verdict on its own rows, only model parameters and
+    sums left it (masked with ``--secagg``), the coordinator ends as soon as all have their
+    model, and nothing keeps running."""
     coordinator = tmp_path / "koordinator"
     coordinator.mkdir()
     assert run_cli("init", str(coordinator), cwd=coordinator).returncode == 0
     companies = {name: workspace_with_companies(tmp_path / name, {name: size})
                  for name, size in {"a": (60, 0.3), "b": (120, 0.25), "c": (90, 0.3)}.items()}
     policy = _policy(tmp_path, "ai_training")
-    serve, address, ca = _serve(coordinator, 3, *(["--secagg"] if secagg else []))
-    joins = _join_all(companies, address, ca, policy)
+    kind = "classify" if secagg else "regress"  # the companies guess theirs from the column
+    serve, address, ca = _serve(coordinator, 3, target, kind,
+                                *(["--secagg"] if secagg else []))
+    joins = _join_all(companies, address, ca, policy, target)
     joined = {name: process.communicate(timeout=600) for name, process in joins.items()}
     joins_done = time.monotonic()
     served, serve_err = serve.communicate(timeout=600)
@@ -110,9 +118,14 @@ def test_companies_on_their_own_machines_train_one_model_over_tls(tmp_path: Path
             "met", "not_met", "undecided")
         assert party["sent"]["rounds"] == 2 and party["sent"]["layout"] == 1
         assert Path(payload["model_path"]).exists()
+        if stages:
+            log = federation_folder(companies[name]) / "teilnehmer-1" / "gesendet.jsonl"
+            assert [json.loads(line)["stage"] for line in log.read_text(
+                "utf-8").splitlines()] == stages
     for root in [coordinator, *companies.values()]:
         assert flower_processes(federation_folder(root)) == []
     predicted = run_cli("predict", json.loads(joined["b"][0])["id"], "b.csv", "--out",
                         "vorhersage.csv", cwd=companies["b"])
     assert predicted.returncode == 0, predicted.stderr
-    assert "proba_" in (companies["b"] / "vorhersage.csv").read_text("utf-8").splitlines()[0]
+    header = (companies["b"] / "vorhersage.csv").read_text("utf-8").splitlines()[0]
+    assert "prediction" in header and ("proba_" in header) is (target == "ausfall")

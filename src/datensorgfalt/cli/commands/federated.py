@@ -68,8 +68,8 @@ def register(app: typer.Typer) -> None:
     def serve_command(
         target: str = typer.Option(..., "--target", help=t("federated.help.target")),
         parties: int = typer.Option(..., "--parties", min=2, help=t("federated.help.parties")),
-        kind: str = typer.Option("classify", "--kind", click_type=click.Choice(KINDS),
-                                 help=t("federated.help.kind")),
+        kind: str = typer.Option(..., "--kind", click_type=click.Choice(KINDS),
+                                 help=t("federated.help.serve_kind")),
         rounds: int = typer.Option(10, "--rounds", min=1, max=200,
                                    help=t("federated.help.rounds")),
         dp: bool = typer.Option(False, "--dp", help=t("federated.help.dp")),

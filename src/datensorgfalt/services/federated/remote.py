@@ -188,6 +188,7 @@ def join_federation(workspace: Workspace, catalog: Catalog | None, request: Join
         _wait_for_model(federation, party, request, progress)
     schema = json.loads((party.folder / SCHEMA_FILE).read_text("utf-8"))
     layout = Layout.from_dict(schema["layout"])
+    kind = layout.kind  # the coordinator's task decides, not this party's guess
     with np.load(party.folder / JOINT_FILE) as data:
         model = JointModel(layout, [data[f"arr_{i}"] for i in range(len(data.files))])
     rows, _ = evaluate.compare([party], layout, model, (schema["rounds"], schema["epochs"]),
