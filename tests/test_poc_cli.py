@@ -65,7 +65,7 @@ def test_sales_forecast_beats_seasonal_naive_and_says_so(sales_forecast) -> None
     erp, out, data = sales_forecast
     assert data["columns"]["date"] == "Belegdatum" and data["columns"]["freq"] == "M"
     assert data["model"]["metrics"]["wape"] < data["baseline"]["metrics"]["wape"]
-    # one backtest window of six months: better, but not yet with 90 % confidence
+    # ahead of the Ist; whether with 90 % confidence is asserted in tests/test_demo_poc.py
     assert data["verdict"] in ("met", "undecided")
     assert data["met"] is (data["verdict"] == "met")
     low, high = data["comparison"]["interval"]
