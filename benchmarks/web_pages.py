@@ -54,7 +54,7 @@ def build(folder: Path) -> dict[str, str]:
                          "--budget", "5s", "--json"))
     sales = next(d["id"] for d in json.loads(cli("catalog", "list", "-w", str(company),
                                                  "--json"))
-                 if d["title"] == "erp_umsatz_2023-2025.csv")
+                 if d["title"] == "erp_umsatz_2021-2025.csv")
     return {"root": str(company), "poc": poc["id"], "sales": sales}
 
 

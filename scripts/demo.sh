@@ -17,10 +17,10 @@ rc=0
 "$DS" catalog list -w "$DIR"
 "$DS" catalog export -w "$DIR" --format dcat-ttl --out "$DIR/.datensorgfalt/export/katalog.ttl"
 echo "== Deutschen ERP-Export (cp1252, Semikolon, Dezimalkomma) als saubere CSV-Datei speichern"
-"$DS" convert "$DIR/vertrieb/erp_umsatz_2023-2025.csv" "$DIR/.datensorgfalt/export/erp_umsatz.csv"
+"$DS" convert "$DIR/vertrieb/erp_umsatz_2021-2025.csv" "$DIR/.datensorgfalt/export/erp_umsatz.csv"
 echo "== Datenqualität aller Tabellen prüfen; die schwersten Befunde zuerst"
 "$DS" quality -w "$DIR"
-"$DS" quality show "erp_umsatz_2023-2025.csv" -w "$DIR" --cells "$DIR/.datensorgfalt/verdaechtige_zellen.csv"
+"$DS" quality show "erp_umsatz_2021-2025.csv" -w "$DIR" --cells "$DIR/.datensorgfalt/verdaechtige_zellen.csv"
 "$DS" quality show "presse_03.csv" -w "$DIR"
 echo "== Personenbezogene Daten finden (DSGVO), Rechte festhalten, geschützte Kopie erzeugen"
 "$DS" privacy -w "$DIR"
@@ -94,14 +94,14 @@ echo "== KI-Reifegrad aus den Antworten der Musterfirma"
 echo "== Passende KI-Anwendungsfälle"
 "$DS" usecases -w "$DIR"
 echo "== Machbarkeitsnachweis: Absatzprognose (Ist: Vorjahreswert, Soll aus dem Anwendungsfall)"
-"$DS" poc --usecase sales-forecast -w "$DIR" --yes --budget 60s \
+"$DS" poc --usecase sales-forecast -w "$DIR" --yes \
   --forecast-out "$DIR/.datensorgfalt/export/absatzprognose.csv"
 echo "== Machbarkeitsnachweis: Kundenanfragen zuordnen (Ist: Schlagwort-Regel, Soll aus dem Anwendungsfall)"
 "$DS" poc --usecase request-routing -w "$DIR" --yes
 echo "== Offene Daten: helfen Feiertage/Brückentage (NRW) und Tageswetter (DWD-Format) der Absatzprognose?"
 # die Wetterwerte der Musterfirma sind ausgedacht (Station 99999), nur das Dateiformat ist das des DWD
 "$DS" opendata weather "$DIR"/.demo/offene-daten/produkt_klima_tag_*_99999.txt -w "$DIR"
-"$DS" poc --usecase sales-forecast -w "$DIR" --yes --budget 60s --with feiertage,wetter=dwd-99999
+"$DS" poc --usecase sales-forecast -w "$DIR" --yes --with feiertage,wetter=dwd-99999
 echo "== Gemeinsam lernen: Verschleißmodell mit drei Kunden, ohne dass Daten das Haus verlassen"
 # the customers' machine data lie in $DIR/.partner/ (one folder per customer's machine)
 (cd "$DIR" && "$OLDPWD/$DS" federated run \

@@ -55,7 +55,7 @@ def test_duplicate_customer(demo_quality) -> None:
     kunden = next(d for d in catalog.datasets() if "kundenliste" in d.location)
     near = codes_of(result(catalog, kunden.id), "Firma")["near-duplicates"]
     assert near["evidence"]["pairs"] == [[r - 1 for r in planted["rows"]]]
-    erp = next(d for d in catalog.datasets() if "erp_umsatz_2023" in d.location)
+    erp = next(d for d in catalog.datasets() if "erp_umsatz_2021" in d.location)
     spelled = codes_of(result(catalog, erp.id), "Kunde")["near-duplicates"]
     assert ["Schmidt Metallbau GmbH", "Schmitt Metallbau GmbH"] in spelled["evidence"]["pairs"]
 
@@ -107,7 +107,7 @@ def test_typos_are_the_suspicious_cells(demo_quality) -> None:
     expected = {
         "kundenliste": {(r - 1, "Ort") for r in planted["typos-customer-city"]["rows"]},
         "pruefprotokolle": {(r - 1, "Maschine") for r in planted["typos-inspection"]["rows"]},
-        "erp_umsatz_2023": {(t["row"] - 1, t["column"])
+        "erp_umsatz_2021": {(t["row"] - 1, t["column"])
                             for t in planted["typos-erp"]["typos"]},
     }
     for name, cells in expected.items():
@@ -118,7 +118,7 @@ def test_typos_are_the_suspicious_cells(demo_quality) -> None:
 
 def test_article_number_for_two_articles(demo_quality) -> None:
     _, catalog = demo_quality
-    erp = next(d for d in catalog.datasets() if "erp_umsatz_2023" in d.location)
+    erp = next(d for d in catalog.datasets() if "erp_umsatz_2021" in d.location)
     clash = codes_of(result(catalog, erp.id), "Artikelnr")["conflicting-key"]
     assert clash["evidence"]["values"][0].startswith("BT-1040:")
 

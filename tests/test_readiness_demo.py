@@ -1,6 +1,6 @@
 """Readiness, use cases and report on the demo company (after scan, quality and privacy).
 
-The demo company's planted facts decide the expectations: three years of ERP sales and a year
+The demo company's planted facts decide the expectations: five years of ERP sales and a year
 of hourly press readings (forecast and condition monitoring can start), 180 requests with a
 quotation key (request routing can start), 240 good but only 12 defect images (image
 inspection cannot start yet), an exact copy of the ERP export in the archive.
@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from datensorgfalt.cli.app import build_app
+from datensorgfalt.demo import sales
 from datensorgfalt.services import evidence as ev
 from datensorgfalt.services.knowledge import path_of
 from datensorgfalt.services.readiness import assessment as readiness
@@ -52,7 +53,7 @@ def test_demo_company_use_cases_follow_from_its_data(scanned_demo: Path) -> None
     forecast = matches["sales-forecast"]
     assert forecast["verdict"] == "now"
     source = evidence.by_id(forecast["poc"]["dataset"])
-    assert source.rel_path == "vertrieb/erp_umsatz_2023-2025.csv"  # the original, not the copy
+    assert source.rel_path == "vertrieb/erp_umsatz_2021-2025.csv"  # the original, not the copy
     assert (forecast["poc"]["target"], forecast["poc"]["date"]) == ("Nettobetrag", "Belegdatum")
     monitoring = matches["condition-monitoring"]
     assert monitoring["verdict"] == "now"
@@ -73,7 +74,7 @@ def test_demo_company_readiness_shows_where_self_report_and_catalog_differ(
     catalog.close()
     assert result["phase"]["key"] == "experiment"
     assert "D4" in {d["question"] for d in result["disagreements"]}  # rights "all clear"
-    assert result["facts"]["longest_months"] == 36
+    assert result["facts"]["longest_months"] == 12 * len(sales.YEARS)
     assert len(result["next_steps"]) == 3
 
 

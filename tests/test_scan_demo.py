@@ -62,7 +62,7 @@ def test_demo_scan(demo: Path, catalog, tmp_path: Path,
     assert set(images.details["labels"]) == {"ok", "defekt"}
     assert images.details["labels"]["defekt"] < images.details["labels"]["ok"]
 
-    erp = by_title["erp_umsatz_2023-2025.csv"]
+    erp = by_title["erp_umsatz_2021-2025.csv"]
     copy = by_title["erp_umsatz_kopie.csv"]
     with catalog.session() as session:
         links = session.query(Link).filter_by(kind="copy_of").all()

@@ -29,7 +29,7 @@ class Plant:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-ERP = "vertrieb/erp_umsatz_2023-2025.csv"
+ERP = "vertrieb/erp_umsatz_2021-2025.csv"
 CUSTOMERS = "vertrieb/kundenliste.xlsx"
 PRICES = "vertrieb/preisliste_2025.xlsx"
 HR = "personal/mitarbeiter.xlsx"
@@ -43,7 +43,7 @@ PLANTED: tuple[Plant, ...] = (
           (CUSTOMERS, ERP), "Firma", ("quality.uniqueness", "quality.consistency")),
     Plant("article-number-clash",
           "Eine Artikelnummer (BT-1040) für zwei verschiedene Artikel: Haltebügel (Biegeteile) "
-          "und Lochblech (Stanzteile, nur 2025), in der Preisliste und im ERP-Export.",
+          "und Lochblech (Stanzteile, seit 2024), in der Preisliste und im ERP-Export.",
           (PRICES, ERP), "Artikelnr", ("quality.uniqueness", "quality.consistency")),
     Plant("sensor-logs",
           "Stündliche Sensorprotokolle von vier Pressen für 2025 (Zweischichtbetrieb Mo-Fr "
@@ -121,7 +121,7 @@ PLANTED: tuple[Plant, ...] = (
           "Wortwahl hängt am Schlüssel (ein Textklassifikator schlägt die häufigste Klasse).",
           ("anfragen/zuordnung.csv",), "Schlüssel", ("usecases", "poc.text_classification")),
     Plant("sales-history",
-          "Drei Jahre Umsatz (2023-2025) mit Wochen- und Jahresmuster, Aufwärtstrend, keinen "
+          "Fünf Jahre Umsatz (2021-2025) mit Wochen- und Jahresmuster, Aufwärtstrend, keinen "
           "Verkäufen an Sonntagen, NRW-Feiertagen, 24.12. und 31.12.",
           (ERP,), "Belegdatum, Nettobetrag", ("quality.time_series", "usecases", "poc.forecast"),
           {"frequency": "D", "weekly_pattern": "Mo hoch, Fr niedrig, Sa wenig, So nie",

@@ -1,4 +1,4 @@
-"""Three years of order lines and the ERP sales export (cp1252, ``;``, decimal comma)."""
+"""Five years of order lines and the ERP sales export (cp1252, ``;``, decimal comma)."""
 
 from __future__ import annotations
 
@@ -18,20 +18,28 @@ from datensorgfalt.demo.company import (
 from datensorgfalt.demo.formats import csv_bytes, de_number
 from datensorgfalt.demo.landscape import Landscape
 
-ERP_FILE = "vertrieb/erp_umsatz_2023-2025.csv"
+ERP_FILE = "vertrieb/erp_umsatz_2021-2025.csv"
 ERP_HEADER = (
     "Belegnr", "Belegdatum", "Kundennr", "Kunde", "Artikelnr", "Artikel",
     "Menge", "Einzelpreis", "Nettobetrag", "Bruttobetrag",
 )
-FIRST_DAY = date(2023, 1, 2)
-LAST_DAY = date(2025, 12, 30)
+#: The export covers five years, as a company exports them when it has them: a forecast
+#: learns the season from the first years and is tested on the later ones.
+FIRST_DAY = date(2021, 1, 1)
+LAST_DAY = date(2025, 12, 31)
+YEARS = tuple(range(FIRST_DAY.year, LAST_DAY.year + 1))
 VAT = 0.19
-#: Mean number of order lines on a working day at the start; grows by TREND per year.
+#: Mean number of order lines on a working day at BASE_DAY; grows by TREND (of that) per year.
 BASE_LINES = 24.0
+BASE_DAY = date(2023, 1, 2)
 TREND = 0.12
 WEEKDAY_FACTOR = (1.2, 1.05, 1.0, 1.0, 0.8, 0.1, 0.0)  # Mon .. Sun
 MONTH_FACTOR = (0.8, 0.95, 1.1, 1.05, 1.0, 1.0, 0.9, 0.65, 1.1, 1.15, 1.1, 0.75)
 CLOSED = ((12, 24), (12, 31))  # company holidays besides the public ones
+#: The planted clash (company.CLASHING_ARTICLE): a punched part given the number of an existing bent
+#: part when it was introduced; from then on some customers order it as often as their others.
+CLASH_SINCE = date(2024, 1, 1)
+CLASH_CUSTOMERS = 8
 #: Misspellings typed by hand into single order lines (planted typos).
 TYPOS = {
     "Artikel": ("Winkelblech 90° verzinkt", "Winkelbelch 90° verzinkt"),
@@ -59,7 +67,7 @@ class OrderLine:
 
 def working_days() -> list[date]:
     """Days with sales: no Sundays, no NRW public holidays, no company holidays."""
-    closed = holidays.country_holidays("DE", subdiv="NW", years=range(2023, 2026))
+    closed = holidays.country_holidays("DE", subdiv="NW", years=YEARS)
     days, day = [], FIRST_DAY
     while day <= LAST_DAY:
         if day.weekday() != 6 and day not in closed and (day.month, day.day) not in CLOSED:
@@ -69,7 +77,7 @@ def working_days() -> list[date]:
 
 
 def expected_lines(day: date) -> float:
-    years = (day - FIRST_DAY).days / 365.25
+    years = (day - BASE_DAY).days / 365.25
     month_end = 1.15 if day.day >= 26 else 1.0
     return (
         BASE_LINES * (1 + TREND * years) * WEEKDAY_FACTOR[day.weekday()]
@@ -81,7 +89,7 @@ def order_lines(seed: int, customers: list[Customer], articles: list[Article]) -
     rng = random.Random(f"{seed}:sales")
     favourites = {c.number: rng.sample(articles[:-1], rng.randint(3, 8)) for c in customers}
     clash = articles[-1]
-    for chosen in rng.sample(customers[:-1], 6):
+    for chosen in rng.sample(customers[:-1], CLASH_CUSTOMERS):
         favourites[chosen.number].append(clash)
     lines: list[OrderLine] = []
     for day in working_days():
@@ -99,9 +107,8 @@ def _count_year(lines: list[OrderLine], day: date) -> int:
 
 
 def _pick_customer(rng: random.Random, customers: list[Customer], day: date) -> Customer:
-    weights = [
-        0.0 if c.name == DUPLICATE_SPELLING and day < c.since else c.weight for c in customers
-    ]
+    """A customer orders from the day it became one (the second spelling from its entry)."""
+    weights = [0.0 if day < c.since else c.weight for c in customers]
     return rng.choices(customers, weights=weights)[0]
 
 
@@ -109,7 +116,7 @@ def _order(
     rng: random.Random, document: str, day: date, customer: Customer,
     favourites: dict[int, list[Article]], clash: Article,
 ) -> list[OrderLine]:
-    choices = [a for a in favourites[customer.number] if a is not clash or day.year == 2025]
+    choices = [a for a in favourites[customer.number] if a is not clash or day >= CLASH_SINCE]
     count = min(len(choices), 1 + _poisson(rng, 1.8))
     result = []
     for article in rng.sample(choices, count):
@@ -184,6 +191,6 @@ def _record(land: Landscape, lines: list[OrderLine]) -> None:
         days_with_sales=len(days), sundays=sum(d.weekday() == 6 for d in days),
         net_total_by_year={
             str(y): round(sum(x.net for x in lines if x.day.year == y), 2)
-            for y in (2023, 2024, 2025)
+            for y in YEARS
         },
     )

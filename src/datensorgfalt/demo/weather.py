@@ -16,9 +16,10 @@ from datetime import date, timedelta
 import numpy as np
 
 from datensorgfalt.demo.landscape import Landscape
+from datensorgfalt.demo.sales import FIRST_DAY, LAST_DAY
 
 DEMO_STATION = 99999
-DEMO_FROM, DEMO_TO = date(2022, 1, 1), date(2025, 12, 31)
+DEMO_FROM, DEMO_TO = FIRST_DAY, LAST_DAY  # the station's readings span the sales history
 HEADER = ("STATIONS_ID;MESS_DATUM;QN_3;  FX;  FM;QN_4; RSK;RSKF; SDK;SHK_TAG;  NM; VPM;  PM;"
           " TMK; UPM; TXK; TNK; TGK;eor")
 MISSING = -999

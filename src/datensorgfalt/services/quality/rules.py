@@ -2,7 +2,7 @@
 
 ```yaml
 datasets:
-  - dataset: erp_umsatz_2023-2025.csv     # id, title or location in the catalog
+  - dataset: erp_umsatz_2021-2025.csv     # id, title or location in the catalog
     checks:
       - not_null: Belegnr
       - unique: Belegnr
