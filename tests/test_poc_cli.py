@@ -150,7 +150,7 @@ def test_predict_writes_rows_with_prediction_and_probabilities(cli, tmp_path: Pa
     finally:
         catalog.close()
     data = _poc(cli, folder, "classify", "--dataset", "kunden.csv", "--target", "Kündigung",
-                "--budget", "10s")
+                "--budget", "60s")  # at any load a model is saved
     new = tmp_path / "neu.csv"
     frame.drop(columns=["Kündigung"]).head(20).to_csv(new, index=False)
     out = tmp_path / "vorhersage.csv"
