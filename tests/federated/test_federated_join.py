@@ -9,6 +9,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from datensorgfalt.services.federated.processes import free_port
@@ -119,13 +121,41 @@ def test_companies_on_their_own_machines_train_one_model_over_tls(
         assert party["sent"]["rounds"] == 2 and party["sent"]["layout"] == 1
         assert Path(payload["model_path"]).exists()
         if stages:
-            log = federation_folder(companies[name]) / "teilnehmer-1" / "gesendet.jsonl"
-            assert [json.loads(line)["stage"] for line in log.read_text(
-                "utf-8").splitlines()] == stages
+            _only_sums_left(federation_folder(companies[name]) / "teilnehmer-1", stages)
     for root in [coordinator, *companies.values()]:
         assert flower_processes(federation_folder(root)) == []
+    if stages:
+        done = federation_folder(coordinator) / "koordinator" / "done.json"
+        assert json.loads(done.read_text("utf-8"))["joint"] in ("start", "last", "mean")
     predicted = run_cli("predict", json.loads(joined["b"][0])["id"], "b.csv", "--out",
                         "vorhersage.csv", cwd=companies["b"])
     assert predicted.returncode == 0, predicted.stderr
     header = (companies["b"] / "vorhersage.csv").read_text("utf-8").splitlines()[0]
     assert "prediction" in header and ("proba_" in header) is (target == "ausfall")
+
+
+def _only_sums_left(party_dir: Path, stages: list[str]) -> None:
+    """A number target: the party sends once the sums of products of its encoded inputs (a
+    square matrix whose corner is its number of training rows), no row; the linear part of the
+    ridge start stays fixed in every round; at the end one summed training error per candidate
+    joint model. No input value appears in anything it sent."""
+    train = pd.read_parquet(party_dir / "train.parquet")
+    rows = pd.concat([train, pd.read_parquet(party_dir / "pruefteil.parquet")])
+    numbers = {float(v) for c in ("stunden", "last", "temperatur") for v in rows[c]
+               if pd.notna(v)}
+    sent = [json.loads(line) for line in (party_dir / "gesendet.jsonl").read_text(
+        "utf-8").splitlines()]
+    assert [e["stage"] for e in sent] == stages
+    products, target = (np.asarray(a) for a in sent[1]["arrays"]["arrays"])
+    assert products.shape[0] == products.shape[1] == target.shape[0]
+    assert products[-1, -1] == len(train)  # a sum over the rows, not the rows
+    assert np.allclose(products, products.T)
+    linear = [np.asarray(e["arrays"]["arrays"][4]) for e in sent[2:4]]
+    assert np.allclose(linear[0], linear[1], rtol=1e-12, atol=1e-12)  # stays fixed
+    floats = [float(x) for e in sent[1:4] for arrays in e["arrays"].values()
+              for a in arrays for x in np.ravel(a)]
+    assert not numbers & set(floats)
+    errors = sent[4]["values"]["metrics"]
+    assert sent[4]["arrays"] == {} and errors.pop("num-examples") == len(train)
+    assert set(errors) == {"loss-0", "loss-1", "loss-2"}
+    assert all(v > 0 for v in errors.values()) and not numbers & set(errors.values())

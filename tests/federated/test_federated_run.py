@@ -12,13 +12,11 @@ import pandas as pd
 
 from datensorgfalt.catalog import Catalog
 from datensorgfalt.workspace import Workspace
-from tests.federated.conftest import cli as run_cli
 from tests.federated.conftest import (
     company,
     federation_folder,
     flower_processes,
     started_pids,
-    workspace_with_companies,
 )
 
 
@@ -135,50 +133,3 @@ def test_predict_applies_the_joint_model(finished: dict, cli, tmp_path: Path) ->
     assert set(out["prediction"]) <= set(classes)
     total = sum(out[f"proba_{c}"].astype(float) for c in classes)
     assert np.allclose(total, 1.0, atol=1e-3)
-
-
-def test_a_number_target_starts_from_the_ridge_of_all_rows_from_sums_only(
-        tmp_path: Path, cli) -> None:
-    """Regression: each party sends once the sums of products of its encoded inputs (a
-    square matrix whose corner is its number of training rows), no row; the coordinator
-    starts from the ridge regression on all rows, whose linear part stays fixed in every
-    round; at the end each party sends one summed training error per candidate joint model;
-    ``predict`` applies the chosen one."""
-    root = workspace_with_companies(tmp_path / "ws", {"a": (60, 0.3), "b": (120, 0.3)})
-    done = run_cli("federated", "run", "--party", "A=a.csv", "--party", "B=b.csv",
-                   "--target", "last", "--kind", "regress", "--rounds", "2", "--insecure",
-                   "--json", cwd=root, timeout=900)  # 480 s were too few at load 16-24
-    assert done.returncode == 0, done.stderr[-2000:]
-    payload = json.loads(done.stdout)
-    assert payload["measure"] == "mae"
-    folder = federation_folder(root)
-    for party_dir in sorted(folder.glob("teilnehmer-*")):
-        train = pd.read_parquet(party_dir / "train.parquet")
-        rows = pd.concat([train, pd.read_parquet(party_dir / "pruefteil.parquet")])
-        numbers = {float(v) for c in ("stunden", "last", "temperatur") for v in rows[c]
-                   if pd.notna(v)}
-        sent = [json.loads(line) for line in (party_dir / "gesendet.jsonl").read_text(
-            "utf-8").splitlines()]
-        assert [e["stage"] for e in sent] == ["layout", "start", "round 1", "round 2",
-                                              "candidates", "model received"]
-        products, target = (np.asarray(a) for a in sent[1]["arrays"]["arrays"])
-        assert products.shape[0] == products.shape[1] == target.shape[0]
-        assert products[-1, -1] == len(train)  # a sum over the rows, not the rows
-        assert np.allclose(products, products.T)
-        linear = [np.asarray(e["arrays"]["arrays"][4]) for e in sent[2:4]]
-        assert np.allclose(linear[0], linear[1], rtol=1e-12, atol=1e-12)  # stays fixed
-        floats = [float(x) for e in sent[1:4] for arrays in e["arrays"].values()
-                  for a in arrays for x in np.ravel(a)]
-        assert not numbers & set(floats)
-        errors = sent[4]["values"]["metrics"]
-        assert sent[4]["arrays"] == {} and errors.pop("num-examples") == len(train)
-        assert set(errors) == {"loss-0", "loss-1", "loss-2"}
-        assert all(v > 0 for v in errors.values()) and not numbers & set(errors.values())
-    done_file = json.loads((folder / "koordinator" / "done.json").read_text("utf-8"))
-    assert done_file["joint"] in ("start", "last", "mean")
-    new, out_file = tmp_path / "neu.csv", tmp_path / "vorhersage.csv"
-    company(9, 15, 0.3).drop(columns=["last"]).to_csv(new, index=False)
-    applied = cli("predict", payload["id"], str(new), "--out", str(out_file), cwd=root)
-    assert applied.exit_code == 0, applied.output
-    predicted = pd.read_csv(out_file)["prediction"].astype(float)
-    assert len(predicted) == 15 and predicted.between(0, 150).all()
