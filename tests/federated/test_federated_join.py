@@ -116,6 +116,9 @@ def test_companies_on_their_own_machines_train_one_model_over_tls(
         [party] = payload["parties"]
         assert payload["role"] == "party" and payload["privacy"]["tls"] is True
         assert payload["privacy"]["secagg"] is secagg
+        # what else leaves a company for the start of a number target is said in words
+        assert ("Summen aus ihren Spalten für den Start" in payload["privacy"][
+            "explanation"]) is bool(stages)
         assert party["together"] is not None and party["verdict"]["verdict"] in (
             "met", "not_met", "undecided")
         assert party["sent"]["rounds"] == 2 and party["sent"]["layout"] == 1

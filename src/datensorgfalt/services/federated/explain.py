@@ -11,8 +11,11 @@ from datensorgfalt.i18n import t
 from datensorgfalt.services.poc.sentence import fmt, fmt_difference
 
 
-def privacy_text(dp: bool, secagg: bool, parties: int, eps: float | None, lang: str) -> str:
+def privacy_text(dp: bool, secagg: bool, parties: int, eps: float | None, lang: str,
+                 started_from_sums: bool = False) -> str:
     parts = [t("federated.privacy.tls", lang=lang), t("federated.privacy.rows", lang=lang)]
+    if started_from_sums:
+        parts.append(t("federated.privacy.start_sums", lang=lang))
     if dp:
         parts.append(t("federated.privacy.dp", lang=lang, epsilon=f"{eps:.1f}"))
     else:

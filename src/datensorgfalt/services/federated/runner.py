@@ -25,7 +25,7 @@ from datensorgfalt.services import Progress
 from datensorgfalt.services.federated import evaluate, explain, parties, tls
 from datensorgfalt.services.federated.apps import SENT_FILE, epsilon
 from datensorgfalt.services.federated.layout import Layout
-from datensorgfalt.services.federated.network import JointModel
+from datensorgfalt.services.federated.network import START, JointModel
 from datensorgfalt.services.federated.processes import Federation, ProcessFailed
 from datensorgfalt.workspace import Workspace
 
@@ -264,15 +264,16 @@ def build_payload(fed_id: str, request: FederatedRequest, kind: str, layout: Lay
              members: list[parties.Party], secure: bool, seconds: float) -> dict[str, Any]:
     metric = "auc" if kind == "classify" else "mae"
     eps = epsilon(DP_NOISE, request.rounds, DP_DELTA) if request.dp else None
+    sums = bool(START.get(kind)) and not request.dp and not request.secagg  # as apps._start
     privacy = {"tls": secure, "dp": request.dp, "epsilon": eps,
                "delta": DP_DELTA if request.dp else None,
                "clipping_norm": DP_CLIP if request.dp else None,
                "noise_multiplier": DP_NOISE if request.dp else None,
                "secagg": request.secagg,
                "explanation": explain.privacy_text(request.dp, request.secagg, len(members),
-                                                   eps, "de"),
+                                                   eps, "de", sums),
                "explanation_en": explain.privacy_text(request.dp, request.secagg,
-                                                      len(members), eps, "en")}
+                                                      len(members), eps, "en", sums)}
     for row, party in zip(rows, members, strict=True):
         row["sent"] = sent_summary(party)
         row["sentence"] = explain.party_sentence(row, metric, "de")
