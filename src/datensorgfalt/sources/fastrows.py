@@ -61,7 +61,7 @@ class LineSource:
         return list(islice(self._handle, size or CHUNK_LINES))
 
 
-def _regex_class_char(char: str) -> str:
+def regex_class_char(char: str) -> str:
     """``char`` inside an RE2 character class."""
     if char.isalnum():
         return char
@@ -83,7 +83,7 @@ class CleanChunks:
         )
         self.header_key = header_key if header_key and len(header_key) > 1 else None
         # what a blank line, or the start of a line before its first word, holds
-        self.lead = "".join(_regex_class_char(c) for c in (
+        self.lead = "".join(regex_class_char(c) for c in (
             *WHITESPACE, dialect.delimiter, dialect.quotechar or ""))
         self.footer = f"(?im)^[{self.lead}]*(?:{'|'.join(map(re.escape, FOOTER_WORDS))})\\b"
 

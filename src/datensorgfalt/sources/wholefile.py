@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from datensorgfalt.sources.fastrows import ArrowChunks, _regex_class_char
+from datensorgfalt.sources.fastrows import ArrowChunks, regex_class_char
 from datensorgfalt.sources.records import stray_quote_pattern
 from datensorgfalt.sources.walker import TableWalker
 
@@ -122,7 +122,7 @@ def _any_judged(lane: ArrowChunks) -> str | None:
         return None
     parts = [f"(?:{lane.blank_cell})", f"(?im:{lane.footer.removeprefix('(?im)')})"]
     if first:
-        parts.append(f"(?i:{''.join(map(_regex_class_char, first))})")
+        parts.append(f"(?i:{''.join(map(regex_class_char, first))})")
     return "|".join(parts)
 
 

@@ -35,13 +35,13 @@ from flwr.serverapp.strategy import (
 from datensorgfalt.services.federated.layout import Layout, merge, summarize
 from datensorgfalt.services.federated.network import (
     CHOSEN_BY_LOSS,
-    START,
     candidates,
     initial,
     last_rounds_mean,
     loss_sum,
     party_train,
     start_from,
+    start_mode,
     start_statistics,
 )
 
@@ -265,8 +265,9 @@ def _start(grid: Grid, nodes: list[int], layout: Layout, cfg: dict[str, Any], ti
     """The parameters of round 1: for a regression without ``--dp`` the ridge regression on
     all rows from the parties' summed statistics (``network.start_from``); with ``--dp`` the
     plain start (the statistics would leave unprotected by noise)."""
-    params, mode = initial(layout), START[layout.kind]
-    if not mode or bool(cfg["dp"]):
+    params = initial(layout)
+    mode = start_mode(layout.kind, bool(cfg["dp"]), bool(cfg["secagg"]))
+    if not mode:
         return params
     question = ConfigRecord({"layout": json.dumps(layout.to_dict()), "start": mode})
     replies = list(grid.send_and_receive(

@@ -45,6 +45,13 @@ RIDGE = 1.0
 CHOSEN_BY_LOSS = {"classify": False, "regress": True}
 
 
+def start_mode(kind: str, dp: bool, secagg: bool) -> str | None:
+    """How round 1 starts (``START``), or None for the plain drawn start: with ``--dp`` the
+    sums would leave unprotected by noise, and the ``--secagg`` path has no masked message
+    for them."""
+    return None if dp or secagg else START[kind]
+
+
 def candidates(start: list[np.ndarray], history: list[list[np.ndarray]]
                ) -> list[list[np.ndarray]]:
     """The joint models to choose from: the start, the last model, the mean of the last

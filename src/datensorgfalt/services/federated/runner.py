@@ -25,7 +25,7 @@ from datensorgfalt.services import Progress
 from datensorgfalt.services.federated import evaluate, explain, parties, tls
 from datensorgfalt.services.federated.apps import SENT_FILE, epsilon
 from datensorgfalt.services.federated.layout import Layout
-from datensorgfalt.services.federated.network import START, JointModel
+from datensorgfalt.services.federated.network import JointModel, start_mode
 from datensorgfalt.services.federated.processes import Federation, ProcessFailed
 from datensorgfalt.workspace import Workspace
 
@@ -264,7 +264,7 @@ def build_payload(fed_id: str, request: FederatedRequest, kind: str, layout: Lay
              members: list[parties.Party], secure: bool, seconds: float) -> dict[str, Any]:
     metric = "auc" if kind == "classify" else "mae"
     eps = epsilon(DP_NOISE, request.rounds, DP_DELTA) if request.dp else None
-    sums = bool(START.get(kind)) and not request.dp and not request.secagg  # as apps._start
+    sums = start_mode(kind, request.dp, request.secagg) is not None
     privacy = {"tls": secure, "dp": request.dp, "epsilon": eps,
                "delta": DP_DELTA if request.dp else None,
                "clipping_norm": DP_CLIP if request.dp else None,
