@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,6 +76,27 @@ def demo_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = tmp_path_factory.mktemp("demo") / "demo-firma"
     generate(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def profiled_demo(demo_company: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo company (file dates kept) after ``init``, ``scan``, ``quality`` and
+    ``privacy`` through the CLI, once per test run. Tests read it; a test that changes data or
+    files makes its own copy of ``demo_company``."""
+    from typer.testing import CliRunner
+
+    from datensorgfalt.cli.app import build_app
+
+    root = tmp_path_factory.mktemp("profiled") / "demo-firma"
+    shutil.copytree(demo_company, root)
+    runner = CliRunner()
+    assert runner.invoke(build_app(), ["init", str(root)]).exit_code == 0
+    scan = runner.invoke(build_app(), ["scan", "-w", str(root), str(root)])
+    assert scan.exit_code in (0, 1), scan.output  # 1: the broken files planted on purpose
+    for step in ("quality", "privacy"):
+        done = runner.invoke(build_app(), [step, "-w", str(root)])
+        assert done.exit_code in (0, 1), done.output  # 1: findings that need a look
     return root
 
 

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from datensorgfalt.demo import load_planted
 from datensorgfalt.services.quality import measure as service
-from datensorgfalt.services.scan.runner import scan
-from datensorgfalt.workspace import init_workspace
+from datensorgfalt.workspace import find_workspace
 
 
 @pytest.fixture(scope="module")
-def demo_quality(demo_company: Path, tmp_path_factory: pytest.TempPathFactory):
-    """A copy of the demo company (file dates kept), scanned and profiled once."""
-    root = tmp_path_factory.mktemp("quality-demo") / "firma"
-    shutil.copytree(demo_company, root)
-    workspace = init_workspace(root)
-    catalog = workspace.open_catalog()
-    scan(workspace, catalog, [root])
-    service.run_quality(workspace, catalog)
-    yield root, catalog
+def demo_quality(profiled_demo: Path):
+    """The demo company scanned and profiled once per run (``profiled_demo``), its catalog."""
+    catalog = find_workspace(profiled_demo).open_catalog()
+    yield profiled_demo, catalog
     catalog.close()
 
 

@@ -8,7 +8,6 @@ inspection cannot start yet), an exact copy of the ERP export in the archive.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -28,20 +27,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def scanned_demo(demo_company: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("readiness") / "demo-firma"
-    shutil.copytree(demo_company, root)
-    runner = CliRunner()
-    assert runner.invoke(build_app(), ["init", str(root)]).exit_code == 0
-    scan = runner.invoke(build_app(), ["scan", "-w", str(root), str(root)])
-    assert scan.exit_code in (0, 1), scan.output  # 1: the broken files planted on purpose
-    # quality and privacy add scores and personal data; the matching must not need them
-    runner.invoke(build_app(), ["quality", "-w", str(root)])
-    runner.invoke(build_app(), ["privacy", "-w", str(root)])
+def scanned_demo(profiled_demo: Path) -> Path:
+    """The demo company after scan, quality and privacy (``profiled_demo``), with the example
+    answers of the questionnaire; the matching must not need quality and privacy."""
     answers = str(path_of("answers-example.yaml"))
-    assert runner.invoke(build_app(), ["readiness", "-w", str(root), "--answers",
-                                       answers]).exit_code == 0
-    return root
+    assert CliRunner().invoke(build_app(), ["readiness", "-w", str(profiled_demo),
+                                            "--answers", answers]).exit_code == 0
+    return profiled_demo
 
 
 def test_demo_company_use_cases_follow_from_its_data(scanned_demo: Path) -> None:
