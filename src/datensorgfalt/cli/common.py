@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 import click
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
 from datensorgfalt.cli.errors import err_console, say, sentence_for
@@ -197,6 +196,14 @@ def progress_bar(quiet: bool, idle: str = "",
                  describe: Callable[[str], str] | None = None) -> Iterator[ProgressCallback]:
     """A progress bar on stderr (none with ``--json``); yields the service's progress callback
     ``(done, total, label)``. ``idle`` is shown while there is no label; ``describe`` words one."""
+    from rich.progress import (  # only commands that show a bar pay for it
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     bar = Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), console=err_console, transient=True, disable=quiet)
     with bar:
