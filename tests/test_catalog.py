@@ -144,3 +144,43 @@ def test_new_sqlite_catalog_gets_the_migrated_schema_without_alembic(tmp_path) -
     _add_sales(fast)
     fast.close()
     migrated.dispose()
+
+
+def test_init_creates_the_migrated_catalog_without_sqlalchemy(tmp_path) -> None:
+    """``init`` writes a new SQLite catalog from ``schema_sqlite.sql`` without importing
+    SQLAlchemy; the schema, the version stamp and WAL mode must be those of a migrated
+    catalog, and the file must be usable as any other (after a model or migration changed,
+    ``python -m datensorgfalt.catalog.fresh`` writes the schema file again)."""
+    import subprocess
+    import sys
+
+    from alembic import command
+
+    from datensorgfalt.catalog.fresh import create_fresh_sqlite, head_revision, schema
+    from datensorgfalt.catalog.store import alembic_config, make_engine
+
+    assert schema()[0] == head_revision()  # the schema file is for the newest migration
+    code = ("import sys; from pathlib import Path; from datensorgfalt.workspace import "
+            "init_workspace; init_workspace(Path(sys.argv[1])); "
+            "print('sqlalchemy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "neu")],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+    fast = make_engine(f"sqlite:///{tmp_path / 'neu' / '.datensorgfalt' / 'catalog.sqlite'}")
+    migrated = make_engine(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
+    command.upgrade(alembic_config(migrated), "head")
+    assert _schema(fast) == _schema(migrated)
+    with fast.connect() as a, migrated.connect() as b:
+        stamp = "SELECT version_num FROM alembic_version"
+        assert a.exec_driver_sql(stamp).all() == b.exec_driver_sql(stamp).all()
+        wal = "PRAGMA journal_mode"
+        assert a.exec_driver_sql(wal).all() == b.exec_driver_sql(wal).all()
+    fast.dispose()
+    migrated.dispose()
+    url = f"sqlite:///{tmp_path / 'neu' / '.datensorgfalt' / 'catalog.sqlite'}"
+    assert not create_fresh_sqlite(url)  # an existing catalog is never created again
+    assert not create_fresh_sqlite("postgresql://nutzer@localhost/katalog")
+    catalog = Catalog.open(url)
+    _add_sales(catalog)
+    assert [d.title for d in catalog.datasets()] == ["Umsätze 2023–2025"]
+    catalog.close()

@@ -6,9 +6,13 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from datensorgfalt.catalog import Catalog
+from datensorgfalt.catalog.fresh import create_fresh_sqlite
 from datensorgfalt.errors import NoWorkspace
+
+if TYPE_CHECKING:
+    from datensorgfalt.catalog import Catalog
 
 FOLDER = ".datensorgfalt"
 PRIVATE_UMASK = 0o077  # the workspace holds copies of personal data: for its owner only
@@ -38,6 +42,8 @@ class Workspace:
         return f"sqlite:///{self.folder / 'catalog.sqlite'}"
 
     def open_catalog(self) -> Catalog:
+        from datensorgfalt.catalog import Catalog
+
         return Catalog.open(self.db_url)
 
     def path(self, *parts: str) -> Path:
@@ -56,7 +62,11 @@ def init_workspace(root: Path, db_url: str | None = None) -> Workspace:
     if db_url:
         settings["db"] = db_url
     settings.setdefault("version", 1)
-    Catalog.open(settings.get("db") or workspace.default_db_url()).close()
+    url = settings.get("db") or workspace.default_db_url()
+    if not create_fresh_sqlite(url):  # a new SQLite file needs no SQLAlchemy
+        from datensorgfalt.catalog import Catalog
+
+        Catalog.open(url).close()
     (workspace.folder / SETTINGS_FILE).write_text(json.dumps(settings, indent=2), "utf-8")
     make_private(workspace.folder)
     return workspace

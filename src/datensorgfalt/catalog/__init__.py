@@ -1,8 +1,25 @@
-"""The catalog: the one store every service writes to and the report reads from."""
+"""The catalog: the one store every service writes to and the report reads from.
 
-from datensorgfalt.catalog.models import Column, Dataset, Finding, Link, Result, Rights, Run
-from datensorgfalt.catalog.results import json_safe, save_result
-from datensorgfalt.catalog.store import Catalog, dataset_id_for
+Names load on first use (PEP 562): ``init`` creates a new SQLite catalog without SQLAlchemy
+(:mod:`datensorgfalt.catalog.fresh`), and importing SQLAlchemy is most of its time.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datensorgfalt.catalog.models import Column, Dataset, Finding, Link, Result, Rights, Run
+    from datensorgfalt.catalog.results import json_safe, save_result
+    from datensorgfalt.catalog.store import Catalog, dataset_id_for
+
+_HOMES = {
+    "Column": "models", "Dataset": "models", "Finding": "models", "Link": "models",
+    "Result": "models", "Rights": "models", "Run": "models",
+    "json_safe": "results", "save_result": "results",
+    "Catalog": "store", "dataset_id_for": "store",
+}
 
 __all__ = [
     "Catalog",
@@ -17,3 +34,12 @@ __all__ = [
     "json_safe",
     "save_result",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -14,6 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from datensorgfalt.catalog.fresh import VERSION_TABLE, head_revision
+from datensorgfalt.catalog.fresh import mask_url as mask_url  # where callers found it
 from datensorgfalt.catalog.models import Base, Dataset, Finding, Result, Run, utcnow
 from datensorgfalt.catalog.results import latest_result, result_history
 from datensorgfalt.errors import CatalogUnavailable, DatasetNotFound
@@ -65,28 +66,9 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def _head_revision() -> str | None:
-    """The newest migration's revision, read from the migration files (importing alembic to
-    learn it costs every command a quarter second); None when it is not one clear head."""
-    revisions, parents = set(), set()
-    folder = resources.files("datensorgfalt.catalog").joinpath("migrations", "versions")
-    for entry in folder.iterdir():
-        if not entry.name.endswith(".py"):
-            continue
-        source = entry.read_text(encoding="utf-8")
-        revision = re.search(r'^revision\s*=\s*["\']([^"\']+)["\']', source, re.M)
-        parent = re.search(r'^down_revision\s*=\s*["\']([^"\']+)["\']', source, re.M)
-        if revision:
-            revisions.add(revision.group(1))
-        if parent:
-            parents.add(parent.group(1))
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
-
-
 def _at_head(engine: Engine) -> bool:
     """Is the catalog's schema already the newest one?"""
-    head = _head_revision()
+    head = head_revision()
     if head is None:
         return False
     try:
@@ -100,16 +82,11 @@ def _at_head(engine: Engine) -> bool:
     return current == [head]
 
 
-#: The version table as alembic creates it on SQLite (a test holds both ways equal).
-VERSION_TABLE = ("CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\t"
-                 "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)")
-
-
 def create_fresh(engine: Engine) -> bool:
     """Give a new, empty SQLite catalog the newest schema and stamp it with the newest
     migration directly: importing alembic to run the migrations costs ``init`` a third of
     its time. False (nothing done) for anything else, which alembic then migrates."""
-    head = _head_revision()
+    head = head_revision()
     if engine.dialect.name != "sqlite" or head is None:
         return False
     with engine.begin() as connection:
@@ -241,11 +218,3 @@ class Catalog:
             return latest_result(session, kind, key=key, dataset_id=dataset_id)
 
 
-def mask_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
-    return url

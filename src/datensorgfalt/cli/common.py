@@ -11,21 +11,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
-from datensorgfalt.catalog import Catalog, json_safe
 from datensorgfalt.cli.errors import err_console, say, sentence_for
 from datensorgfalt.errors import NoWorkspace
 from datensorgfalt.i18n import human_size as human_size  # the one size formatter
 from datensorgfalt.i18n import t
 from datensorgfalt.services import Progress as ProgressCallback
 from datensorgfalt.workspace import Workspace, find_workspace
+
+if TYPE_CHECKING:  # the catalog (SQLAlchemy) loads when a command opens it: not for ``init``
+    from datensorgfalt.catalog import Catalog
 
 SEVERITY_STYLE = {"critical": "bold red", "error": "red", "warning": "yellow", "info": "cyan"}
 
@@ -51,6 +52,8 @@ def workspace_option() -> Any:
 
 def to_json(value: Any) -> str:
     """Strict JSON (no NaN or Infinity, which many readers refuse)."""
+    from datensorgfalt.catalog import json_safe
+
     return json.dumps(json_safe(value), ensure_ascii=False, indent=2, default=_json_default)
 
 
@@ -96,6 +99,8 @@ def handles_errors(func: Callable) -> Callable:
 def _record_interruption() -> bool:
     """Runs the interrupted command started are marked ``interrupted``; True when it had
     started any (then what each finished is kept in the catalog)."""
+    from datensorgfalt.catalog import Catalog
+
     started = False
     for url, before in state.opened:
         try:
@@ -191,6 +196,14 @@ def progress_bar(quiet: bool, idle: str = "",
                  describe: Callable[[str], str] | None = None) -> Iterator[ProgressCallback]:
     """A progress bar on stderr (none with ``--json``); yields the service's progress callback
     ``(done, total, label)``. ``idle`` is shown while there is no label; ``describe`` words one."""
+    from rich.progress import (  # only commands that show a bar pay for it
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     bar = Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), console=err_console, transient=True, disable=quiet)
     with bar:
