@@ -91,13 +91,15 @@ def main() -> None:
     from flwr.supercore.cli.flower_superexec import flower_superexec
     run_superexec = importlib.import_module("flwr.supercore.superexec.run_superexec")
 
-    original = run_superexec.get_executor
+    original = getattr(run_superexec, "get_executor", None)
 
     def get_executor(executor_type: object, *args: object, **kwargs: object) -> object:
-        if executor_type == run_superexec.ExecutorType.SUBPROCESS:
+        if executor_type == run_superexec.ExecutorType.SUBPROCESS and \
+                "forkserver" in multiprocessing.get_all_start_methods():  # not on Windows
             return forking_executor()
         return original(executor_type, *args, **kwargs)  # type: ignore[arg-type]
 
-    run_superexec.get_executor = get_executor  # type: ignore[assignment]
+    if original is not None:  # another Flower version: its own executor
+        run_superexec.get_executor = get_executor  # type: ignore[assignment]
     sys.argv[0] = "flower-superexec"
     flower_superexec()
