@@ -37,7 +37,12 @@ CLIENT_APP = "flwr-clientapp"
 
 def clientapp(argv: list[str]) -> None:
     """Inside the forked process: Flower's ``flwr-clientapp`` command with ``argv``."""
+    import numpy as np
     from flwr.supernode.cli import flwr_clientapp
+
+    # fresh entropy, as a new process has: every forked process starts with the fork server's
+    # numpy random state (SecAgg+ rounds the parameters stochastically with np.random)
+    np.random.seed()
 
     sys.argv = [CLIENT_APP, *argv]
     flwr_clientapp()
