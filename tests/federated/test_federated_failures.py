@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -12,11 +13,13 @@ import pytest
 
 from datensorgfalt.cli.errors import sentence_for
 from datensorgfalt.i18n import t
+from datensorgfalt.services.federated.forkserver import PRELOAD
 from datensorgfalt.services.federated.processes import (
     LOWEST_PORT,
     Federation,
     NoFreePort,
     alive,
+    descendants,
     free_port,
 )
 from tests.federated.conftest import (
@@ -44,16 +47,36 @@ def _no_process_left(folder: Path) -> None:
     assert flower_processes(folder) == []
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _fork_server_ready(supernode: int) -> bool:
+    """The party's ClientApp processes fork from a server that has imported ``PRELOAD``
+    (pandas' parquet reader, pyarrow, among them) instead of starting from nothing."""
+    servers = [pid for pid in descendants(supernode)
+               if "multiprocessing.forkserver" in _cmdline(pid)]
+    with contextlib.suppress(OSError, IndexError):
+        maps = Path(f"/proc/{servers[0]}/maps").read_text()
+        return "libarrow" in maps and all(m in _cmdline(servers[0]) for m in PRELOAD)
+    return False
+
+
 def test_a_supernode_killed_mid_round_stops_the_run_clearly(tmp_path: Path) -> None:
     """With secure aggregation, whose rounds take four exchanges: party B dies after its
-    first message of a round."""
+    first message of a round; its SuperExec and fork server end too."""
     root = workspace_with_companies(tmp_path / "ws", COMPANIES)
     process = _run(root, 50, "--secagg")
     try:
         assert wait_for(lambda: (f := federation_folder(root)) is not None and (
             f / "teilnehmer-2" / "gesendet.jsonl").exists(), 120), "training did not start"
         folder = federation_folder(root)
-        os.kill(started_pids(folder)["supernode-2"], signal.SIGKILL)
+        nodes = started_pids(folder)
+        assert all(_fork_server_ready(nodes[f"supernode-{i}"]) for i in (1, 2, 3))
+        os.kill(nodes["supernode-2"], signal.SIGKILL)
         killed = time.monotonic()
         _, stderr = process.communicate(timeout=60)
     finally:
