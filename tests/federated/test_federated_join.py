@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from datensorgfalt.services.federated.layout import summarize
 from datensorgfalt.services.federated.processes import free_port
 from datensorgfalt.services.sharing.policy import build_policy, to_odrl
 from tests.federated.conftest import (
@@ -26,9 +27,9 @@ from tests.federated.conftest import (
 )
 
 
-def _policy(root: Path, purpose: str) -> Path:
-    path = root / f"regel-{purpose}.json"
-    path.write_text(json.dumps(to_odrl(build_policy(purpose))), "utf-8")
+def _policy(root: Path, *purposes: str) -> Path:
+    path = root / f"regel-{'-'.join(purposes)}.json"
+    path.write_text(json.dumps(to_odrl(build_policy(list(purposes)))), "utf-8")
     return path
 
 
@@ -83,7 +84,8 @@ def _join_all(companies: dict[str, Path], address: str, ca: Path, policy: Path, 
 # a number target without secure aggregation (its start from the ridge of all rows needs the
 # sums of every party), classes with it: two real federations cover both paths of each side
 @pytest.mark.parametrize(("secagg", "target", "stages"), [
-    (False, "last", ["layout", "start", "round 1", "round 2", "candidates", "model received"]),
+    (False, "last", ["layout", *["layout sums"] * 4, *["start sums"] * 4, "round 1", "round 2",
+                     *["candidates sums"] * 4, "model received"]),
     (True, "ausfall", None)], ids=["plain-number", "secagg-classes"])
 def test_companies_on_their_own_machines_train_one_model_over_tls(
         tmp_path: Path, secagg: bool, target: str, stages: list[str] | None) -> None:
@@ -96,7 +98,9 @@ def test_companies_on_their_own_machines_train_one_model_over_tls(
     assert run_cli("init", str(coordinator), cwd=coordinator).returncode == 0
     companies = {name: workspace_with_companies(tmp_path / name, {name: size})
                  for name, size in {"a": (60, 0.3), "b": (120, 0.25), "c": (90, 0.3)}.items()}
-    policy = _policy(tmp_path, "ai_training")
+    # the number target's policy permits AI training only: the material column (its category
+    # names) stays at home; the classes' policy also permits naming categories
+    policy = _policy(tmp_path, "ai_training", *(["category_names"] if secagg else []))
     kind = "classify" if secagg else "regress"  # the companies guess theirs from the column
     serve, address, ca = _serve(coordinator, 3, target, kind,
                                 *(["--secagg"] if secagg else []))
@@ -107,6 +111,8 @@ def test_companies_on_their_own_machines_train_one_model_over_tls(
     assert serve.returncode == 0, serve_err[-2000:]
     assert time.monotonic() - joins_done < 60  # not a whole round's timeout for receipts
     coordinated = json.loads(served)
+    assert ("material" in coordinated["left_out"]) is not secagg
+    assert coordinated["left_out"].get("material", "policy") == "policy"
     assert sorted(coordinated["parties"]) == ["a.csv", "b.csv", "c.csv"]
     assert coordinated["privacy"]["tls"] is True
     assert coordinated["privacy"]["secagg"] is secagg
@@ -138,27 +144,30 @@ def test_companies_on_their_own_machines_train_one_model_over_tls(
 
 
 def _only_sums_left(party_dir: Path, stages: list[str]) -> None:
-    """A number target: the party sends once the sums of products of its encoded inputs (a
-    square matrix whose corner is its number of training rows), no row; the linear part of the
-    ridge start stays fixed in every round; at the end one summed training error per candidate
-    joint model. No input value appears in anything it sent."""
+    """A number target: the party adds its counts and sums for the layout, once the sums of
+    products of its encoded inputs for the start and at the end its training error of each
+    candidate joint model to secure sums: only masked vectors leave it, none of its own sums;
+    the linear part of the ridge start stays fixed in every round. No input value appears in
+    anything it sent."""
     train = pd.read_parquet(party_dir / "train.parquet")
     rows = pd.concat([train, pd.read_parquet(party_dir / "pruefteil.parquet")])
     numbers = {float(v) for c in ("stunden", "last", "temperatur") for v in rows[c]
                if pd.notna(v)}
+    own = summarize(train, "last", "regress")
+    own_sums = {p[k] for p in [*own["columns"].values(), own["target"]]
+                for k in ("sum", "sumsq") if k in p}
     sent = [json.loads(line) for line in (party_dir / "gesendet.jsonl").read_text(
         "utf-8").splitlines()]
     assert [e["stage"] for e in sent] == stages
-    products, target = (np.asarray(a) for a in sent[1]["arrays"]["arrays"])
-    assert products.shape[0] == products.shape[1] == target.shape[0]
-    assert products[-1, -1] == len(train)  # a sum over the rows, not the rows
-    assert np.allclose(products, products.T)
-    linear = [np.asarray(e["arrays"]["arrays"][4]) for e in sent[2:4]]
+    rounds = [e for e in sent if e["stage"].startswith("round")]
+    linear = [np.asarray(e["arrays"]["arrays"][4]) for e in rounds]
     assert np.allclose(linear[0], linear[1], rtol=1e-12, atol=1e-12)  # stays fixed
-    floats = [float(x) for e in sent[1:4] for arrays in e["arrays"].values()
+    floats = [float(x) for e in rounds for arrays in e["arrays"].values()
               for a in arrays for x in np.ravel(a)]
-    assert not numbers & set(floats)
-    errors = sent[4]["values"]["metrics"]
-    assert sent[4]["arrays"] == {} and errors.pop("num-examples") == len(train)
-    assert set(errors) == {"loss-0", "loss-1", "loss-2"}
-    assert all(v > 0 for v in errors.values()) and not numbers & set(errors.values())
+    summed = [e for e in sent if e["stage"].endswith("sums")]
+    values = [v for e in summed for record in e["values"].values() for v in record.values()]
+    assert not numbers & set(floats) and not (numbers | own_sums) & {
+        float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)}
+    assert all(a == [] for e in summed for arrays in e["arrays"].values() for a in arrays)
+    assert not any("loss" in json.dumps(e) for e in sent)
+    assert not any(m in json.dumps(e) for e in sent for m in ("Stahl", "Guss", "Keramik"))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from datensorgfalt.catalog import Catalog
+from datensorgfalt.services.federated.layout import summarize
 from datensorgfalt.workspace import Workspace
 from tests.federated.conftest import (
     company,
@@ -58,7 +59,8 @@ def test_the_result_is_saved_with_a_model_card(finished: dict) -> None:
 
 def test_no_input_value_leaves_a_party(finished: dict) -> None:
     """What each ClientApp sent (its own log, written from the very message content) holds
-    parameters, counts and sums: no cell of the party's rows."""
+    column names and types, its counts and sums only masked (SecAgg+), and the parameters of
+    each round: no cell of the party's rows, none of its own sums."""
     folder = federation_folder(finished["root"])
     for party_dir in sorted(folder.glob("teilnehmer-*")):
         rows = pd.concat([pd.read_parquet(party_dir / "train.parquet"),
@@ -66,9 +68,12 @@ def test_no_input_value_leaves_a_party(finished: dict) -> None:
         numbers = {float(v) for c in ("stunden", "last", "temperatur") for v in rows[c]
                    if pd.notna(v)}
         texts = set(rows["kunde_id"])
+        own = summarize(pd.read_parquet(party_dir / "train.parquet"), "ausfall", "classify")
+        own_sums = {p[k] for p in own["columns"].values() for k in ("sum", "sumsq") if k in p}
         sent = [json.loads(line) for line in (party_dir / "gesendet.jsonl").read_text(
             "utf-8").splitlines()]
-        assert [e["stage"] for e in sent] == ["layout", "round 1", "round 2", "model received"]
+        assert [e["stage"] for e in sent] == ["layout", *["layout sums"] * 4, "round 1",
+                                              "round 2", "model received"]
         floats, strings = [], []
         for entry in sent:
             for arrays in entry["arrays"].values():
@@ -76,9 +81,10 @@ def test_no_input_value_leaves_a_party(finished: dict) -> None:
             for record in entry["values"].values():
                 for value in record.values():
                     _flatten(value, floats, strings)
-        assert floats and not numbers & set(floats)
-        assert not texts & set(strings)
-        for entry in sent[1:3]:  # a round: parameters and counts only
+        assert floats and not numbers & set(floats) and own_sums
+        assert not own_sums & set(floats) and not texts & set(strings)
+        assert "counts" not in sent[0]["values"]["config"]["summary"]
+        for entry in sent[5:7]:  # a round: parameters and counts only
             assert set(entry["values"]["metrics"]) == {"num-examples", "equal-weight"}
 
 

@@ -3,14 +3,17 @@
 ``flwr-clientapp`` process). Both are found through the app bundle's ``pyproject.toml``
 (``runner.app_bundle``); nothing is installed at run time.
 
-What a party sends, and only this: for the layout its column names and types, sums and counts
-(``layout.summarize``); for a regression without ``--dp``, once, the sums of products of its
-encoded inputs (``network.start_statistics``), from which the coordinator computes the ridge
-regression on all rows as the start; in every round the model parameters and its number of
-training rows; after the last round (regression with a start) its summed training error of
-each candidate joint model and its number of training rows.
-Every reply is also written to the party's own folder (``gesendet.jsonl``) exactly as sent,
-so the party (and the tests) can check it.
+What a party sends, and only this: in clear its column names and types, the category names
+of a column (only where its usage policy permits, ``layout.describe``) and the class names;
+every count and sum only inside a secure sum (``securesum``, Flower's SecAgg+: the
+coordinator sees the total over all parties, never one party's numbers): the layout's
+counts and sums (``layout.sums``), for a regression without ``--dp`` once the sums of
+products of its encoded inputs (``network.start_statistics``), from which the coordinator
+computes the ridge regression on all rows as the start, and after the last round its summed
+training error of each candidate joint model; in every round the model parameters and its
+number of training rows.
+Every reply is also written to the party's own folder (``gesendet.jsonl``) exactly as sent
+(the secure sums as masked vectors), so the party (and the tests) can check it.
 """
 
 from __future__ import annotations
@@ -32,9 +35,11 @@ from flwr.serverapp.strategy import (
     Strategy,
 )
 
-from datensorgfalt.services.federated.layout import Layout, merge, summarize
+from datensorgfalt.services.federated import securesum
+from datensorgfalt.services.federated.layout import Layout, describe, from_sums, question, sums
 from datensorgfalt.services.federated.network import (
     CHOSEN_BY_LOSS,
+    HIDDEN,
     candidates,
     initial,
     last_rounds_mean,
@@ -49,7 +54,6 @@ SENT_FILE = "gesendet.jsonl"
 TRAIN_FILE = "train.parquet"
 JOINT_FILE = "gemeinsam.npz"  # the finished joint model, at each party
 SCHEMA_FILE = "schema.json"
-CANDIDATES_ACTION = "evaluate.candidates"
 CANDIDATE_NAMES = ("start", "last", "mean")  # network.candidates, in this order
 WEIGHT_KEY = "num-examples"
 EQUAL_WEIGHT_KEY = "equal-weight"  # differential privacy: every party counts the same
@@ -101,11 +105,12 @@ def check_trained(params: list[np.ndarray], start: list[np.ndarray]) -> None:
         raise RuntimeError("no_update")
 
 
-def layout_answer(folder: Path, target: str, kind: str, party: str) -> RecordDict:
-    """The party's summary for the layout: counts and sums, no rows."""
-    summary = summarize(_train_rows(folder), target, kind)
+def layout_answer(folder: Path, target: str, kind: str, party: str, categories: bool
+                  ) -> RecordDict:
+    """The party's clear part of the layout: column names, types, category and class names."""
+    described = describe(_train_rows(folder), target, kind, categories)
     return RecordDict({"config": ConfigRecord({"party": party,
-                                               "summary": json.dumps(summary)})})
+                                               "summary": json.dumps(described)})})
 
 
 def train_answer(folder: Path, arrays: ArrayRecord, config: ConfigRecord) -> RecordDict:
@@ -119,27 +124,44 @@ def train_answer(folder: Path, arrays: ArrayRecord, config: ConfigRecord) -> Rec
                        "metrics": MetricRecord({WEIGHT_KEY: len(frame), EQUAL_WEIGHT_KEY: 1})})
 
 
-def start_answer(folder: Path, arrays: ArrayRecord, config: ConfigRecord) -> RecordDict:
-    """The party's sums for the start (``network.start_statistics``): no rows."""
-    layout = Layout.from_dict(json.loads(str(config["layout"])))
-    frame = _train_rows(folder)
-    x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
-    sums = start_statistics(arrays.to_numpy_ndarrays(), x, y, str(config["start"]))
-    return RecordDict({"arrays": ArrayRecord(sums)})
+def party_statistics(folder: Path) -> securesum.Statistics:
+    """The party's vector for a secure sum of stage "layout" (``layout.sums``), "start"
+    (A^T A above the diagonal and A^T y, ``network.start_statistics``) or "candidates" (the
+    summed squared training error of each candidate joint model)."""
+
+    def statistics(stage: str, config: dict[str, Any], arrays: list[np.ndarray]
+                   ) -> np.ndarray:
+        frame = _train_rows(folder)
+        if stage == "layout":
+            return sums(frame, str(config["target"]), str(config["kind"]),
+                        json.loads(str(config["question"])))
+        layout = Layout.from_dict(json.loads(str(config["layout"])))
+        x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
+        if stage == "start":
+            ata, aty = start_statistics(arrays, x, y, str(config["start"]))
+            return np.concatenate([ata[np.triu_indices(len(ata))], aty.ravel()])
+        count = int(config["candidates"])
+        size = len(arrays) // count
+        return np.array([loss_sum(arrays[i * size:(i + 1) * size], x, y)
+                         for i in range(count)])
+
+    return statistics
 
 
 @client_app.query()
 def query(msg: Message, context: Context) -> Message:
     folder = _party_folder(context)
     config = msg.content["config"]
-    if "start" in config:
-        content = start_answer(folder, msg.content["arrays"], config)
-        record_sent(folder, "start", content)
-        return Message(content, reply_to=msg)
     content = layout_answer(folder, str(config["target"]), str(config["kind"]),
-                            str(context.node_config["party"]))
+                            str(context.node_config["party"]), categories_permitted(context))
     record_sent(folder, "layout", content)
     return Message(content, reply_to=msg)
+
+
+def categories_permitted(context: Context) -> bool:
+    """Whether the party's usage policy lets it name the values of its category columns
+    (``federated join`` checks it; on one machine the one owner of all files permits it)."""
+    return str(context.node_config.get("categories", "yes")) == "yes"
 
 
 @client_app.evaluate()
@@ -158,28 +180,13 @@ def store_joint_model(folder: Path, params: list[np.ndarray], schema: str) -> No
     (folder / SCHEMA_FILE).write_text(schema, "utf-8")
 
 
-def candidates_answer(folder: Path, content: RecordDict) -> RecordDict:
-    """The party's summed training error of each candidate joint model, and its number of
-    training rows: one number per candidate, no rows."""
-    layout = Layout.from_dict(json.loads(str(content["config"]["layout"])))
-    frame = _train_rows(folder)
-    x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
-    losses = {f"loss-{i}": loss_sum(content[f"candidate-{i}"].to_numpy_ndarrays(), x, y)
-              for i in range(int(content["config"]["candidates"]))}
-    return RecordDict({"metrics": MetricRecord({**losses, WEIGHT_KEY: len(frame)})})
-
-
-@client_app.evaluate("candidates")
-def rate_candidates(msg: Message, context: Context) -> Message:
-    folder = _party_folder(context)
-    content = candidates_answer(folder, msg.content)
-    record_sent(folder, "candidates", content)
-    return Message(content, reply_to=msg)
-
-
 @client_app.train()
 def train(msg: Message, context: Context) -> Message:
     folder = _party_folder(context)
+    if securesum.is_secure_sum(msg):
+        reply = securesum.answer(msg, context, party_statistics(folder))
+        record_sent(folder, f"{msg.metadata.group_id} sums", reply.content)
+        return reply
     content = train_answer(folder, msg.content["arrays"], msg.content["config"])
     record_sent(folder, f"round {msg.content['config']['server-round']}", content)
     return Message(content, reply_to=msg)
@@ -246,60 +253,78 @@ def _nodes(grid: Grid, wanted: int, seconds: float) -> list[int]:
     raise TimeoutError("parties_missing")
 
 
-def _agree_layout(grid: Grid, nodes: list[int], cfg: dict[str, Any], timeout: float
-                  ) -> tuple[Layout, list[str]]:
-    question = ConfigRecord({"target": cfg["target"], "kind": cfg["kind"]})
+def _agree_layout(grid: Grid, context: Context, nodes: list[int], cfg: dict[str, Any],
+                  timeout: float) -> tuple[Layout, list[str]]:
+    question_record = ConfigRecord({"target": cfg["target"], "kind": cfg["kind"]})
     replies = list(grid.send_and_receive(
-        [Message(RecordDict({"config": question}), node, "query") for node in nodes],
+        [Message(RecordDict({"config": question_record}), node, "query") for node in nodes],
         timeout=timeout))
     answers = [r for r in replies if not r.has_error()]
     if len(answers) < len(nodes):
         raise RuntimeError("layout_failed")
     parties = [str(r.content["config"]["party"]) for r in answers]
-    summaries = [json.loads(str(r.content["config"]["summary"])) for r in answers]
-    return merge(summaries, cfg["target"], cfg["kind"]), parties
+    described = [json.loads(str(r.content["config"]["summary"])) for r in answers]
+    return layout_from(grid, context, nodes, described, cfg, timeout), parties
 
 
-def _start(grid: Grid, nodes: list[int], layout: Layout, cfg: dict[str, Any], timeout: float
-           ) -> list[np.ndarray]:
+def layout_from(grid: Grid, context: Context, nodes: list[int],
+                described: list[dict[str, Any]], cfg: dict[str, Any], timeout: float
+                ) -> Layout:
+    """The layout from the parties' clear descriptions (``layout.describe``) and the secure
+    sum of their counts and sums (``layout.sums``): used by both ServerApps."""
+    asked = question(described)
+    try:
+        totals = securesum.secure_sum(
+            grid, context, nodes, "layout",
+            {"target": cfg["target"], "kind": cfg["kind"], "question": json.dumps(asked)},
+            [], timeout)
+    except RuntimeError as exc:
+        raise RuntimeError("layout_failed") from exc
+    return from_sums(asked, totals, str(cfg["target"]), str(cfg["kind"]))
+
+
+def start_params(grid: Grid, context: Context, nodes: list[int], layout: Layout,
+                 cfg: dict[str, Any], timeout: float) -> list[np.ndarray]:
     """The parameters of round 1: for a regression without ``--dp`` the ridge regression on
-    all rows from the parties' summed statistics (``network.start_from``); with ``--dp`` the
-    plain start (the statistics would leave unprotected by noise)."""
+    all rows from the secure sum of the parties' statistics (``network.start_from``); with
+    ``--dp`` the plain start (the sums would leave unprotected by noise)."""
     params = initial(layout)
-    mode = start_mode(layout.kind, bool(cfg["dp"]), bool(cfg["secagg"]))
+    mode = start_mode(layout.kind, bool(cfg["dp"]))
     if not mode:
         return params
-    question = ConfigRecord({"layout": json.dumps(layout.to_dict()), "start": mode})
-    replies = list(grid.send_and_receive(
-        [Message(RecordDict({"arrays": ArrayRecord(params), "config": question}), node,
-                 "query") for node in nodes], timeout=timeout))
-    answers = [r for r in replies if not r.has_error()]
-    if len(answers) < len(nodes):
-        raise RuntimeError("start_failed")
-    return start_from(params, [r.content["arrays"].to_numpy_ndarrays() for r in answers],
-                      mode)
+    try:
+        totals = securesum.secure_sum(
+            grid, context, nodes, "start",
+            {"layout": json.dumps(layout.to_dict()), "start": mode}, params, timeout)
+    except RuntimeError as exc:
+        raise RuntimeError("start_failed") from exc
+    size = params[0].shape[0] + (HIDDEN + 1 if mode == "hidden" else 1)
+    upper = np.triu_indices(size)
+    ata = np.zeros((size, size))
+    ata[upper] = totals[:len(upper[0])]
+    ata = ata + np.triu(ata, 1).T
+    aty = totals[len(upper[0]):].reshape(size, 1)
+    return start_from(params, [[ata, aty]], mode)
 
 
-def joint_model(grid: Grid, start: list[np.ndarray], history: list[list[np.ndarray]],
-                layout: Layout, timeout: float) -> tuple[list[np.ndarray], str]:
-    """The joint model and which candidate it is: with a start (``_start``) the candidate
-    with the smallest training error summed over all parties (``network.CHOSEN_BY_LOSS``);
-    else, or if a party does not answer, the mean of the last rounds."""
+def joint_model(grid: Grid, context: Context, start: list[np.ndarray],
+                history: list[list[np.ndarray]], layout: Layout, timeout: float
+                ) -> tuple[list[np.ndarray], str]:
+    """The joint model and which candidate it is: with a start (``start_params``) the
+    candidate with the smallest training error summed securely over all parties
+    (``network.CHOSEN_BY_LOSS``); else, or if a party does not answer, the mean of the last
+    rounds."""
     fixed = last_rounds_mean(history), "mean"
     if len(start) == 4 or not CHOSEN_BY_LOSS[layout.kind]:
         return fixed
     options = candidates(start, history)
-    nodes = list(grid.get_node_ids())
-    content = RecordDict({**{f"candidate-{i}": ArrayRecord(c) for i, c in enumerate(options)},
-                          "config": ConfigRecord({"layout": json.dumps(layout.to_dict()),
-                                                  "candidates": len(options)})})
-    replies = [r for r in grid.send_and_receive(
-        [Message(content, node, CANDIDATES_ACTION) for node in nodes], timeout=timeout)
-        if not r.has_error()]
-    if len(replies) < len(nodes):
+    try:
+        losses = securesum.secure_sum(
+            grid, context, list(grid.get_node_ids()), "candidates",
+            {"layout": json.dumps(layout.to_dict()), "candidates": len(options)},
+            [np.asarray(a) for c in options for a in c], timeout)
+    except RuntimeError:
         return fixed
-    losses = [sum(float(r.content["metrics"][f"loss-{i}"]) for r in replies)
-              for i in range(len(options))]
     best = int(np.argmin(losses))
     return options[best], CANDIDATE_NAMES[best]
 
@@ -326,14 +351,14 @@ def main(grid: Grid, context: Context) -> None:
     try:
         nodes = _nodes(grid, parties, float(cfg.get("wait", timeout)))
         _progress(out, "layout", 0, rounds)
-        layout, names = _agree_layout(grid, nodes, cfg, timeout)
+        layout, names = _agree_layout(grid, context, nodes, cfg, timeout)
         _write(out, "layout.json", {"layout": layout.to_dict(), "parties": names})
         if layout.width == 0:
             raise RuntimeError("no_features")
         train_config = ConfigRecord({"layout": json.dumps(layout.to_dict()),
                                      "epochs": int(cfg["epochs"])})
 
-        start = _start(grid, nodes, layout, cfg, timeout)
+        start = start_params(grid, context, nodes, layout, cfg, timeout)
         history: list[list[np.ndarray]] = []
 
         def after_round(done: int, arrays: ArrayRecord) -> None:
@@ -345,7 +370,7 @@ def main(grid: Grid, context: Context) -> None:
             grid, ArrayRecord(start), num_rounds=rounds, timeout=timeout,
             train_config=train_config, evaluate_fn=after_round)
         check_trained(last_rounds_mean(history), start)
-        params, chosen = joint_model(grid, start, history, layout, timeout)
+        params, chosen = joint_model(grid, context, start, history, layout, timeout)
         _hand_out(grid, ArrayRecord(params), layout, cfg, timeout)
         np.savez(out / "joint.npz", *params)
         _write(out, "done.json", {"rounds": rounds, "parties": names, "joint": chosen})

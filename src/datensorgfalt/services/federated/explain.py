@@ -82,7 +82,8 @@ def markdown(payload: dict[str, Any], lang: str = "de") -> str:
               privacy["explanation" if lang == "de" else "explanation_en"], ""]
     if payload.get("left_out"):
         lines += [f"## {t('federated.card.left_out', lang=lang)}", "",
-                  ", ".join(f"{k} ({v})" for k, v in payload["left_out"].items()), ""]
+                  ", ".join(f"{k} ({t(f'federated.left_out.{v}', lang=lang)})"
+                            for k, v in payload["left_out"].items()), ""]
     agreement = payload["card"].get("agreement")
     if agreement:
         lines += [f"## {t('federated.card.agreement', lang=lang)}", "",

@@ -189,3 +189,91 @@ def _add_target(layout: Layout, parts: list[dict]) -> None:
     mean = sum(p["sum"] for p in parts) / max(count, 1)
     variance = max(sum(p["sumsq"] for p in parts) / max(count, 1) - mean ** 2, 0.0)
     layout.y_mean, layout.y_scale = mean, math.sqrt(variance) or 1.0
+
+
+# -- the layout from secure sums: names in clear, counts and sums only summed -----------------
+def describe(frame: pd.DataFrame, target: str, kind: str, categories: bool = True
+             ) -> dict[str, Any]:
+    """What a party sends in clear: column names and types, the category names of a column
+    (only if ``categories``, the usage policy permits it; else ``None``), the class names of
+    the target. No count and no sum."""
+    columns: dict[str, dict[str, Any]] = {}
+    for name in frame.columns:
+        if name == target:
+            continue
+        summary = _column_summary(frame[name])
+        entry: dict[str, Any] = {"type": summary["type"]}
+        if summary["type"] == "category":
+            entry["categories"] = sorted(summary["counts"]) if categories else None
+        columns[str(name)] = entry
+    described: dict[str, Any] = {"columns": columns}
+    if kind == "classify":
+        described["classes"] = sorted(set(frame[target].dropna().map(label)))
+    return described
+
+
+def question(descriptions: list[dict[str, Any]]) -> dict[str, Any]:
+    """What every party sums up for the layout: the numeric columns all parties have, the
+    categorical ones with all parties' category names, the classes; and what is left out."""
+    first = descriptions[0]["columns"]
+    names = [n for n in first if all(n in d["columns"] for d in descriptions)]
+    left_out = {n: "not_everywhere" for d in descriptions for n in d["columns"]
+                if n not in names}
+    numeric, categorical = [], {}
+    for name in names:
+        parts = [d["columns"][name] for d in descriptions]
+        types = {p["type"] for p in parts}
+        if types == {"number"}:
+            numeric.append(name)
+        elif types == {"category"} and any(p["categories"] is None for p in parts):
+            left_out[name] = "policy"
+        elif types == {"category"}:
+            categorical[name] = sorted({c for p in parts for c in p["categories"]})
+        else:
+            left_out[name] = "date" if "date" in types else "text"
+    classes = sorted({c for d in descriptions for c in d.get("classes", [])})
+    return {"numeric": numeric, "categorical": categorical, "classes": classes,
+            "left_out": left_out}
+
+
+def sums(frame: pd.DataFrame, target: str, kind: str, asked: dict[str, Any]) -> np.ndarray:
+    """A party's counts and sums for the layout as one vector (``question`` says which):
+    rows; count, sum and sum of squares per numeric column; count per category; the target's
+    class counts (or count, sum, sum of squares)."""
+    values: list[float] = [float(len(frame))]
+    for name in asked["numeric"]:
+        part = _column_summary(frame[name])
+        values += [part["count"], part["sum"], part["sumsq"]]
+    for name, names in asked["categorical"].items():
+        counts = frame[name].dropna().astype(str).value_counts()
+        values += [float(counts.get(c, 0)) for c in names]
+    target_part = _target_summary(frame[target], kind)
+    if kind == "classify":
+        values += [float(target_part["classes"].get(c, 0)) for c in asked["classes"]]
+    else:
+        values += [target_part["count"], target_part["sum"], target_part["sumsq"]]
+    return np.asarray(values, float)
+
+
+def from_sums(asked: dict[str, Any], totals: np.ndarray, target: str, kind: str) -> Layout:
+    """The layout from the summed vectors of all parties (``sums``), as ``merge`` would give
+    it from their single summaries."""
+    numbers = iter(totals.tolist())
+    rows = round(next(numbers))
+    columns: dict[str, dict[str, Any]] = {}
+    for name in asked["numeric"]:
+        count, total, squares = next(numbers), next(numbers), next(numbers)
+        columns[name] = {"type": "number", "count": round(count), "sum": total,
+                         "sumsq": squares}
+    for name, names in asked["categorical"].items():
+        columns[name] = {"type": "category",
+                         "counts": {c: round(next(numbers)) for c in names}}
+    if kind == "classify":
+        target_part: dict[str, Any] = {"classes": {c: round(next(numbers))
+                                                   for c in asked["classes"]}}
+    else:
+        count, total, squares = next(numbers), next(numbers), next(numbers)
+        target_part = {"count": round(count), "sum": total, "sumsq": squares}
+    layout = merge([{"rows": rows, "columns": columns, "target": target_part}], target, kind)
+    layout.left_out = {**asked["left_out"], **layout.left_out}
+    return layout

@@ -35,9 +35,9 @@ PROXIMAL = {"classify": 0.1, "regress": 0.0}
 # MAE 1.106 -> 1.051, AUC unchanged (benchmarks/federated_dev.py).
 AVERAGED_ROUNDS = 5
 # Regression: the network starts from the ridge regression of all parties' rows, exact from
-# sums each party sends once (``start_statistics``): "linear" adds a fixed linear part of the
-# inputs to the output; "hidden" also sets the output layer to the ridge regression on the
-# starting hidden units. Ridge penalty on the scaled inputs.
+# sums each party adds once to a secure sum (``start_statistics``): "linear" adds a fixed
+# linear part of the inputs to the output; "hidden" also sets the output layer to the ridge
+# regression on the starting hidden units. Ridge penalty on the scaled inputs.
 START = {"classify": None, "regress": "hidden"}
 RIDGE = 1.0
 # With a start, the joint model is the candidate (the start, the last model, the mean of the
@@ -45,11 +45,10 @@ RIDGE = 1.0
 CHOSEN_BY_LOSS = {"classify": False, "regress": True}
 
 
-def start_mode(kind: str, dp: bool, secagg: bool) -> str | None:
+def start_mode(kind: str, dp: bool) -> str | None:
     """How round 1 starts (``START``), or None for the plain drawn start: with ``--dp`` the
-    sums would leave unprotected by noise, and the ``--secagg`` path has no masked message
-    for them."""
-    return None if dp or secagg else START[kind]
+    summed statistics would leave without noise of their own (and outside the epsilon)."""
+    return None if dp else START[kind]
 
 
 def candidates(start: list[np.ndarray], history: list[list[np.ndarray]]

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from datensorgfalt.catalog import Catalog
 
 PURPOSE = "ai_training"
+CATEGORY_PURPOSE = "category_names"  # may the party name the categories of its columns?
 DEFAULT_PORT = 9092
 RECEIPT_SECONDS = 30.0
 
@@ -132,9 +133,10 @@ def serve_federation(workspace: Workspace, catalog: Catalog | None, request: Ser
 
 
 def _agreement(catalog: Catalog | None, request: JoinRequest) -> dict[str, Any]:
-    """The usage policy must permit the purpose "AI training". Who may use the data is the
-    trustee's check (the coordinator runs there): a policy for named participants is
-    evaluated for the first of them."""
+    """The usage policy must permit the purpose "AI training"; the names of the categories
+    of a column leave the party only if it also permits "name categories" (else those
+    columns are left out). Who may use the data is the trustee's check (the coordinator runs
+    there): a policy for named participants is evaluated for the first of them."""
     if request.policy is not None:
         policy = read_policy_file(Path(request.policy))
     else:
@@ -147,8 +149,11 @@ def _agreement(catalog: Catalog | None, request: JoinRequest) -> dict[str, Any]:
     if not decision.allowed:
         raise runner.FederationFailed("federated.error.policy_refused",
                                       reasons=" ".join(decision.reasons))
+    categories = evaluate_policy(policy, Request(assignee=assignee,
+                                                 purpose=CATEGORY_PURPOSE)).allowed
     return {"purpose": PURPOSE, "coordinator": request.coordinator,
-            "policy": policy.to_dict(), "explanation": explain_policy(policy, "de")}
+            "categories": categories, "policy": policy.to_dict(),
+            "explanation": explain_policy(policy, "de")}
 
 
 def _offered_policy(catalog: Catalog | None, dataset: str) -> Any:
@@ -180,8 +185,9 @@ def join_federation(workspace: Workspace, catalog: Catalog | None, request: Join
     folder = workspace.path("federated", fed_id, "x").parent
     parties.prepare(party, folder / "teilnehmer-1", request.target, kind)
     with runner.terminate_as_interrupt(), Federation(folder, None) as federation:
-        federation.start_supernode("supernode-1", {"party": name,
-                                                   "party-dir": str(party.folder)},
+        federation.start_supernode("supernode-1", {
+            "party": name, "party-dir": str(party.folder),
+            "categories": "yes" if agreement["categories"] else "no"},
                                    superlink=request.coordinator, max_wait=request.wait,
                                    root_ca=None if request.insecure
                                    else Path(request.ca).resolve())

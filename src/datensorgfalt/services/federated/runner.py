@@ -264,7 +264,7 @@ def build_payload(fed_id: str, request: FederatedRequest, kind: str, layout: Lay
              members: list[parties.Party], secure: bool, seconds: float) -> dict[str, Any]:
     metric = "auc" if kind == "classify" else "mae"
     eps = epsilon(DP_NOISE, request.rounds, DP_DELTA) if request.dp else None
-    sums = start_mode(kind, request.dp, request.secagg) is not None
+    sums = start_mode(kind, request.dp) is not None
     privacy = {"tls": secure, "dp": request.dp, "epsilon": eps,
                "delta": DP_DELTA if request.dp else None,
                "clipping_norm": DP_CLIP if request.dp else None,

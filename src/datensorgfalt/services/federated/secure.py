@@ -1,8 +1,9 @@
 """The same training with secure aggregation (Flower's SecAgg+): each party masks its
 weighted parameters with pairwise secrets, so the coordinator learns only their sum. SecAgg+
 exists in Flower 1.42 only for the classic API (``NumPyClient``, ``DefaultWorkflow``), so this
-module holds the ServerApp and ClientApp of that path; the layout is agreed the same way
-(``get_properties`` carries the party's summary).
+module holds the ServerApp and ClientApp of that path; the layout, the start of a regression
+and the choice of the joint model use the same secure sums as the plain path
+(``securesum``; ``get_properties`` carries only the party's column names and types).
 
 What the coordinator sees per party in a round is a masked vector; the party's log
 (``gesendet.jsonl``) records every reply as it leaves, after masking (``_recording_mod``).
@@ -24,27 +25,31 @@ from flwr.common.constant import MessageTypeLegacy
 from flwr.compat.common import recorddict_compat as compat
 from flwr.server import LegacyContext, ServerConfig
 from flwr.server.strategy import FedAvgM
-from flwr.server.workflow import DefaultWorkflow, SecAggPlusWorkflow
+from flwr.server.workflow import DefaultWorkflow
 from flwr.serverapp import Grid, ServerApp
 
-from datensorgfalt.services.federated import apps
-from datensorgfalt.services.federated.layout import Layout, merge, summarize
-from datensorgfalt.services.federated.network import initial, last_rounds_mean, party_train
+from datensorgfalt.services.federated import apps, securesum
+from datensorgfalt.services.federated.layout import Layout, describe
+from datensorgfalt.services.federated.network import last_rounds_mean, party_train
 
 MAX_WEIGHT = 1e6  # SecAgg+ caps a party's weight (its number of rows) at this
 
 
 class PartyClient(NumPyClient):
-    def __init__(self, folder: Path, party: str) -> None:
-        self.folder, self.party = folder, party
+    def __init__(self, folder: Path, party: str, categories: bool) -> None:
+        self.folder, self.party, self.categories = folder, party, categories
 
     def get_properties(self, config: dict[str, Any]) -> dict[str, Any]:
-        summary = summarize(apps._train_rows(self.folder), str(config["target"]),
-                            str(config["kind"]))
-        return {"party": self.party, "summary": json.dumps(summary)}
+        described = describe(apps._train_rows(self.folder), str(config["target"]),
+                             str(config["kind"]), self.categories)
+        return {"party": self.party, "summary": json.dumps(described)}
 
     def fit(self, parameters: list[np.ndarray], config: dict[str, Any]
             ) -> tuple[list[np.ndarray], int, dict[str, Any]]:
+        if securesum.STAGE_KEY in config:
+            vector, weight = securesum.fit_answer(parameters, config,
+                                                  apps.party_statistics(self.folder))
+            return vector, weight, {}
         layout = Layout.from_dict(json.loads(str(config["layout"])))
         frame = apps._train_rows(self.folder)
         x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
@@ -65,8 +70,10 @@ def _recording_mod(msg: Message, context: Context, call_next: Any) -> Message:
         stage = msg.metadata.message_type
         if stage == MessageTypeLegacy.GET_PROPERTIES:
             stage = "layout"
-        elif stage == MessageType.TRAIN:
+        elif stage == MessageType.TRAIN and msg.metadata.group_id.isdigit():
             stage = f"round {msg.metadata.group_id}"
+        elif stage == MessageType.TRAIN:
+            stage = f"{msg.metadata.group_id} sums"
         elif stage == MessageType.EVALUATE:
             stage = "model received"
         apps.record_sent(apps._party_folder(context), stage, reply.content)
@@ -74,16 +81,16 @@ def _recording_mod(msg: Message, context: Context, call_next: Any) -> Message:
 
 
 def _client(context: Context) -> Any:
-    return PartyClient(apps._party_folder(context), str(context.node_config["party"])
-                       ).to_client()
+    return PartyClient(apps._party_folder(context), str(context.node_config["party"]),
+                       apps.categories_permitted(context)).to_client()
 
 
 client_app = ClientApp(client_fn=_client, mods=[_recording_mod, secaggplus_mod])
 server_app = ServerApp()
 
 
-def _agree_layout(grid: Grid, cfg: dict[str, Any], timeout: float) -> tuple[Layout, list[str]]:
-    nodes = apps._nodes(grid, int(cfg["parties"]), float(cfg.get("wait", timeout)))
+def _agree_layout(grid: Grid, context: Context, nodes: list[int], cfg: dict[str, Any],
+                  timeout: float) -> tuple[Layout, list[str]]:
     ins = GetPropertiesIns(config={"target": cfg["target"], "kind": cfg["kind"]})
     replies = list(grid.send_and_receive(
         [Message(compat.getpropertiesins_to_recorddict(ins), node,
@@ -92,8 +99,9 @@ def _agree_layout(grid: Grid, cfg: dict[str, Any], timeout: float) -> tuple[Layo
                if not r.has_error()]
     if len(answers) < len(nodes):
         raise RuntimeError("layout_failed")
-    summaries = [json.loads(str(a["summary"])) for a in answers]
-    return merge(summaries, cfg["target"], cfg["kind"]), [str(a["party"]) for a in answers]
+    described = [json.loads(str(a["summary"])) for a in answers]
+    return (apps.layout_from(grid, context, nodes, described, cfg, timeout),
+            [str(a["party"]) for a in answers])
 
 
 def _hand_out(grid: Grid, params: list[np.ndarray], schema: str, timeout: float) -> None:
@@ -111,12 +119,14 @@ def main(grid: Grid, context: Context) -> None:
     parties, rounds = int(cfg["parties"]), int(cfg["rounds"])
     timeout = float(cfg["round-timeout"])
     try:
+        nodes = apps._nodes(grid, parties, float(cfg.get("wait", timeout)))
         apps._progress(out, "layout", 0, rounds)
-        layout, names = _agree_layout(grid, cfg, timeout)
+        layout, names = _agree_layout(grid, context, nodes, cfg, timeout)
         apps._write(out, "layout.json", {"layout": layout.to_dict(), "parties": names})
         if layout.width == 0:
             raise RuntimeError("no_features")
         fit_config = {"layout": json.dumps(layout.to_dict()), "epochs": int(cfg["epochs"])}
+        start = apps.start_params(grid, context, nodes, layout, cfg, timeout)
 
         history: list[list[np.ndarray]] = []
 
@@ -127,20 +137,19 @@ def main(grid: Grid, context: Context) -> None:
 
         strategy = FedAvgM(fraction_fit=1.0, fraction_evaluate=0.0, min_fit_clients=parties,
                            min_available_clients=parties, server_momentum=apps.SERVER_MOMENTUM,
-                           initial_parameters=ndarrays_to_parameters(initial(layout)),
+                           initial_parameters=ndarrays_to_parameters(start),
                            on_fit_config_fn=lambda r: {**fit_config, "round": r},
                            evaluate_fn=after_round)
         legacy = LegacyContext(context, config=ServerConfig(num_rounds=rounds),
                                strategy=strategy)
-        workflow = DefaultWorkflow(fit_workflow=SecAggPlusWorkflow(
-            num_shares=parties, reconstruction_threshold=max(2, parties - 1),
-            max_weight=MAX_WEIGHT, timeout=timeout))
+        workflow = DefaultWorkflow(fit_workflow=securesum.workflow(
+            parties, timeout, max_weight=MAX_WEIGHT))
         workflow(grid, legacy)
-        params = last_rounds_mean(history)
-        apps.check_trained(params, initial(layout))
+        apps.check_trained(last_rounds_mean(history), start)
+        params, chosen = apps.joint_model(grid, context, start, history, layout, timeout)
         _hand_out(grid, params, apps.joint_schema(layout, cfg), timeout)
         np.savez(out / "joint.npz", *params)
-        apps._write(out, "done.json", {"rounds": rounds, "parties": names})
+        apps._write(out, "done.json", {"rounds": rounds, "parties": names, "joint": chosen})
     except Exception as exc:
         reason = str(exc) if str(exc) in apps.REASONS else "server_failed"
         apps._write(out, "error.json", {"reason": reason, "detail": repr(exc)[:500]})
