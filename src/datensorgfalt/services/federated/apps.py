@@ -39,15 +39,16 @@ from datensorgfalt.services.federated import securesum
 from datensorgfalt.services.federated.layout import Layout, describe, from_sums, question, sums
 from datensorgfalt.services.federated.network import (
     CHOSEN_BY_LOSS,
-    HIDDEN,
     candidates,
     initial,
     last_rounds_mean,
     loss_sum,
+    packed,
     party_train,
     start_from,
     start_mode,
     start_statistics,
+    unpacked,
 )
 
 SENT_FILE = "gesendet.jsonl"
@@ -138,8 +139,7 @@ def party_statistics(folder: Path) -> securesum.Statistics:
         layout = Layout.from_dict(json.loads(str(config["layout"])))
         x, y = layout.encode(frame), layout.encode_target(frame[layout.target])
         if stage == "start":
-            ata, aty = start_statistics(arrays, x, y, str(config["start"]))
-            return np.concatenate([ata[np.triu_indices(len(ata))], aty.ravel()])
+            return packed(start_statistics(arrays, x, y, str(config["start"])))
         count = int(config["candidates"])
         size = len(arrays) // count
         return np.array([loss_sum(arrays[i * size:(i + 1) * size], x, y)
@@ -298,13 +298,7 @@ def start_params(grid: Grid, context: Context, nodes: list[int], layout: Layout,
             {"layout": json.dumps(layout.to_dict()), "start": mode}, params, timeout)
     except RuntimeError as exc:
         raise RuntimeError("start_failed") from exc
-    size = params[0].shape[0] + (HIDDEN + 1 if mode == "hidden" else 1)
-    upper = np.triu_indices(size)
-    ata = np.zeros((size, size))
-    ata[upper] = totals[:len(upper[0])]
-    ata = ata + np.triu(ata, 1).T
-    aty = totals[len(upper[0]):].reshape(size, 1)
-    return start_from(params, [[ata, aty]], mode)
+    return start_from(params, [unpacked(totals)], mode)
 
 
 def joint_model(grid: Grid, context: Context, start: list[np.ndarray],

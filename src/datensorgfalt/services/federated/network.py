@@ -79,6 +79,22 @@ def start_statistics(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, mod
     return [a.T @ a, a.T @ np.asarray(y, float)[:, None]]
 
 
+def packed(statistics: list[np.ndarray]) -> np.ndarray:
+    """``start_statistics`` as one vector for a secure sum: A^T A on and above the diagonal
+    (it is symmetric), then A^T y."""
+    ata, aty = statistics
+    return np.concatenate([ata[np.triu_indices(len(ata))], aty.ravel()])
+
+
+def unpacked(vector: np.ndarray) -> list[np.ndarray]:
+    """The statistics from a (summed) ``packed`` vector: n(n+1)/2 + n numbers for n columns."""
+    n = int(round((-3 + np.sqrt(9 + 8 * len(vector))) / 2))
+    upper = np.triu_indices(n)
+    ata = np.zeros((n, n))
+    ata[upper] = vector[:len(upper[0])]
+    return [ata + np.triu(ata, 1).T, np.asarray(vector[len(upper[0]):], float).reshape(n, 1)]
+
+
 def start_from(params: list[np.ndarray], statistics: list[list[np.ndarray]], mode: str
                ) -> list[np.ndarray]:
     """The start with the ridge regression on the summed statistics: the output layer (mode
