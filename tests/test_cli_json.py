@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from datensorgfalt.catalog.serialize import dataset_to_dict
-from datensorgfalt.catalog.store import mask_url
+from datensorgfalt.catalog.urls import mask_url
 from datensorgfalt.cli.common import open_catalog, to_json
 from datensorgfalt.demo import generate
 from datensorgfalt.services import poc, privacy, quality, readiness, scan, usecases

@@ -16,20 +16,15 @@ from pathlib import Path
 
 SCHEMA_FILE = "schema_sqlite.sql"
 SQLITE_PREFIX = "sqlite:///"
+#: Every SQLite catalog connection, in this order. The wait first: switching a new catalog to
+#: WAL needs a moment alone with the file, and another process may be reading it right then
+#: (a second command, the web app). WAL + foreign keys: readers never block the one writer;
+#: a killed writer leaves the last committed state behind.
+SQLITE_PRAGMAS = ("busy_timeout=30000", "journal_mode=WAL", "foreign_keys=ON")
 
 #: The version table as alembic creates it on SQLite (a test holds both ways equal).
 VERSION_TABLE = ("CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\t"
                  "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)")
-
-
-def mask_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
-    return url
 
 
 def head_revision() -> str | None:
@@ -70,11 +65,10 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def connect_sqlite(path: Path) -> sqlite3.Connection:
-    """A connection with the pragmas every catalog connection gets (store._sqlite_pragmas)."""
+    """A connection with the pragmas every catalog connection gets (``SQLITE_PRAGMAS``)."""
     connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA busy_timeout=30000")
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA foreign_keys=ON")
+    for pragma in SQLITE_PRAGMAS:
+        connection.execute(f"PRAGMA {pragma}")
     return connection
 
 

@@ -13,10 +13,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from datensorgfalt.catalog.fresh import VERSION_TABLE, head_revision
-from datensorgfalt.catalog.fresh import mask_url as mask_url  # where callers found it
+from datensorgfalt.catalog.fresh import SQLITE_PRAGMAS, VERSION_TABLE, head_revision
 from datensorgfalt.catalog.models import Base, Dataset, Finding, Result, Run, utcnow
 from datensorgfalt.catalog.results import latest_result, result_history
+from datensorgfalt.catalog.urls import mask_url
 from datensorgfalt.errors import CatalogUnavailable, DatasetNotFound
 
 if TYPE_CHECKING:
@@ -30,13 +30,8 @@ def dataset_id_for(location: str) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # The wait first: switching a new catalog to WAL needs a moment alone with the file, and
-    # another process may be reading it right then (a second command, the web app).
-    cursor.execute("PRAGMA busy_timeout=30000")
-    # WAL + foreign keys: readers never block the one writer; a killed writer leaves the
-    # last committed state behind.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from datensorgfalt.catalog.fresh import mask_url
+from datensorgfalt.catalog.urls import mask_url
 from datensorgfalt.cli.common import console, handles_errors, json_option, print_json
 from datensorgfalt.i18n import t
 from datensorgfalt.services.help import check_land, land_names, set_land
