@@ -1,12 +1,15 @@
 """The feature layout the parties agree on without showing rows.
 
-Each party sums up its own training rows (``summarize``): column names and types, for numeric
-columns count, sum and sum of squares, for categorical columns the category counts, for the
-target the class counts (or count, sum, sum of squares). The coordinator adds these up
-(``merge``) into one ``Layout``: the columns every party has, the pooled mean and spread for
-scaling, the most frequent categories. Nothing in a summary is a row; the category names are
-the only values of the input that leave a party (columns with many distinct values, which
-look like identifiers or free text, are left out and their values never leave).
+In a federation each party first names its columns in clear (``describe``: names and types,
+category names only where its usage policy permits, class names); the coordinator asks
+for the columns all of them have (``question``); each party puts its counts and sums into one
+vector (``sums``: for numeric columns count, sum and sum of squares, the category counts, the
+target's class counts or count, sum and sum of squares), which only leaves it inside a secure
+sum; the coordinator builds the ``Layout`` from the total (``from_sums``): the pooled mean and
+spread for scaling, the most frequent categories. ``summarize`` and ``merge`` are the same
+rules on one party's rows (a company's own model, the pooled comparison). Columns with many
+distinct values, which look like identifiers or free text, are left out and their values
+never leave.
 """
 
 from __future__ import annotations
