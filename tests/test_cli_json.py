@@ -23,6 +23,7 @@ from datensorgfalt.demo import generate
 from datensorgfalt.services import poc, privacy, quality, readiness, scan, usecases
 from datensorgfalt.services.knowledge import path_of
 from datensorgfalt.services.report import build_report
+from datensorgfalt.services.scan.convert import convert
 from datensorgfalt.workspace import Workspace, init_workspace
 from tests.helpers.poc_data import requests
 
@@ -125,7 +126,7 @@ def test_demo(cli, tmp_path: Path) -> None:
 def test_convert(cli, template: Path, tmp_path: Path) -> None:
     source = _data(template) / "kunden.csv"
     shown = printed(cli("convert", str(source), str(tmp_path / "a.csv"), "--json"))
-    direct = scan.convert(source, tmp_path / "b.csv")
+    direct = convert(source, tmp_path / "b.csv")
     assert same(shown, tmp_path / "a.csv") == same(direct, tmp_path / "b.csv")
     assert shown["rows"] == 61
 

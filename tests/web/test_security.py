@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from datensorgfalt.catalog import Catalog
-from datensorgfalt.services.scan import DescriptionTooLong, describe
+from datensorgfalt.services.scan.describe import DescriptionTooLong, describe
 from datensorgfalt.web.security import (
     PathRefused,
     Refused,

@@ -17,7 +17,7 @@ from datensorgfalt.cli.common import (
     workspace_option,
 )
 from datensorgfalt.i18n import t
-from datensorgfalt.services.scan import convert as convert_file
+from datensorgfalt.services.scan.convert import convert as convert_file
 
 
 def register(app: typer.Typer) -> None:

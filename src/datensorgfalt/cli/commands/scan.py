@@ -6,11 +6,11 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from datensorgfalt.catalog import Catalog
 from datensorgfalt.cli.common import (
     console,
     err_console,
@@ -23,8 +23,13 @@ from datensorgfalt.cli.common import (
 )
 from datensorgfalt.errors import DatensorgfaltError, NoWorkspace
 from datensorgfalt.i18n import t
-from datensorgfalt.services.scan import ScanReport, display_location, scan
+from datensorgfalt.services.scan.worker import FileWorker, read_ahead
+from datensorgfalt.sources.locations import display_location
 from datensorgfalt.workspace import Workspace, find_workspace, init_workspace
+
+if TYPE_CHECKING:  # loaded once the file worker runs: it reads meanwhile (``read_ahead``)
+    from datensorgfalt.catalog import Catalog
+    from datensorgfalt.services.scan import ScanReport
 
 
 def register(app: typer.Typer) -> None:
@@ -38,9 +43,12 @@ def register(app: typer.Typer) -> None:
         as_json: bool = json_option(),
     ) -> None:
         _require_targets(targets)
-        with _open_or_create(workspace) as (ws, catalog), progress_bar(
-                as_json, t("scan.cli.progress")) as progress:
-            report = scan(ws, catalog, targets, progress=progress, follow_links=follow_links)
+        with _worker(workspace, targets) as worker, _open_or_create(workspace) as (ws, catalog), \
+                progress_bar(as_json, t("scan.cli.progress")) as progress:
+            from datensorgfalt.services.scan import scan
+
+            report = scan(ws, catalog, targets, progress=progress, follow_links=follow_links,
+                          worker=worker)
         print_json(report.to_dict()) if as_json else _render(report)
         raise typer.Exit(report.exit_code)
 
@@ -51,6 +59,19 @@ def _require_targets(targets: list[str]) -> None:
     for target in targets:
         if "://" not in target and not os.path.lexists(target):
             raise DatensorgfaltError("scan.error.target_missing", target=target)
+
+
+@contextmanager
+def _worker(path: Path | None, targets: list[str]) -> Iterator[FileWorker | None]:
+    """The file worker, started before the catalog and the readers load: it reads the first
+    large file meanwhile. None (the scan starts its own) before the first scan of a folder."""
+    try:
+        worker = read_ahead(find_workspace(path), targets)
+    except NoWorkspace:
+        yield None
+        return
+    with worker:
+        yield worker
 
 
 @contextmanager

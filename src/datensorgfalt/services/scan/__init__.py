@@ -5,11 +5,35 @@ Entry point ``scan(workspace, catalog, targets)`` -> ``ScanReport`` (:mod:`.runn
 ``semantic`` type its columns (the meaning is stored per column), ``catalog_writes`` writes one
 transaction per unit, ``folders`` describes document and image folders. ``convert`` writes a
 cleaned CSV of one file; ``describe`` keeps the description a person writes.
+
+``scan`` and ``ScanReport`` load on first use (PEP 562), like the catalog's names: the ``scan``
+command starts its file worker (:mod:`.worker`) before it loads SQLAlchemy and the readers.
+``convert`` and ``describe`` are imported from their modules (a name the package loaded late
+would be shadowed by the module of the same name).
 """
 
-from datensorgfalt.services.scan.convert import convert
-from datensorgfalt.services.scan.describe import DescriptionTooLong, describe
-from datensorgfalt.services.scan.runner import ScanReport, scan
-from datensorgfalt.sources.locations import display_location
+from __future__ import annotations
 
-__all__ = ["DescriptionTooLong", "ScanReport", "convert", "describe", "display_location", "scan"]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datensorgfalt.services.scan.runner import ScanReport, scan
+    from datensorgfalt.sources.locations import display_location
+
+_HOMES = {
+    "ScanReport": "datensorgfalt.services.scan.runner",
+    "scan": "datensorgfalt.services.scan.runner",
+    "display_location": "datensorgfalt.sources.locations",
+}
+
+__all__ = ["ScanReport", "display_location", "scan"]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value

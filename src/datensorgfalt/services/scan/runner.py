@@ -61,13 +61,16 @@ class ScanReport:
 
 
 def scan(workspace: Workspace, catalog: Catalog, targets: list[str | Path],
-         progress: Progress | None = None, follow_links: bool = False) -> ScanReport:
+         progress: Progress | None = None, follow_links: bool = False,
+         worker: FileWorker | None = None) -> ScanReport:
     """Scan files, folders and database URLs into the catalog. Only one scan of a workspace
     runs at a time (``ScanBusy`` otherwise); symlinks that lead out of a scanned folder are
-    followed only with ``follow_links``."""
-    with scan_lock(workspace.folder), FileWorker(default_limits(workspace.settings)) as worker:
+    followed only with ``follow_links``. ``worker``: a file worker started early (``read_ahead``),
+    closed by the scan like its own."""
+    with scan_lock(workspace.folder), \
+            worker or FileWorker(default_limits(workspace.settings)) as used:
         return _scan(workspace, catalog, [str(target) for target in targets], progress,
-                     follow_links, worker)
+                     follow_links, used)
 
 
 def _scan(workspace: Workspace, catalog: Catalog, names: list[str], progress: Progress | None,

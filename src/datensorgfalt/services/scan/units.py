@@ -19,7 +19,7 @@ from datensorgfalt.services.scan import catalog_writes as writes
 from datensorgfalt.services.scan import folders
 from datensorgfalt.services.scan.discover import Unit
 from datensorgfalt.services.scan.table_profile import TableProfile, profile
-from datensorgfalt.services.scan.worker import FileWorker
+from datensorgfalt.services.scan.worker import STAGE_WHILE_SCANNING_BYTES, FileWorker
 from datensorgfalt.sources.base import ReadError
 from datensorgfalt.sources.locations import display_name, file_location, safe_text
 from datensorgfalt.sources.postgres import database_location, open_database
@@ -167,11 +167,6 @@ def _read_tables(path: Path, workspace: Workspace, catalog: Catalog, known: Know
     if staged is not None and stage is not None:  # the copy belongs to the stored dataset
         adopt_staged(workspace, staged, stage, state)
     return UnitResult(outcome, {source}, len(tables))
-
-
-#: Delimited files from this size on are staged for ``quality`` while the scan reads them
-#: (a small file is staged in no time when ``quality`` needs it).
-STAGE_WHILE_SCANNING_BYTES = 4 * 1024 * 1024
 
 
 def _stage_path(workspace: Workspace, size: int) -> Path | None:

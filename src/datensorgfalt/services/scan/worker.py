@@ -11,6 +11,11 @@ that grows too big or takes longer than its time budget is stopped by killing th
 which is then started again for the next file. Each becomes a ``ReadError`` the scan turns
 into a finding ("zu groß", "zu langsam") before it goes on with the next file.
 
+The ``scan`` command starts the worker at once, before it loads the catalog (``read_ahead``):
+the worker reads the first large file named on the command line while the scan gets ready on
+the other core, and answers the scan's request for that file with what it read, when the file
+is still the same. Any other first request stops that worker and starts a fresh one.
+
 Where ``fork`` or ``resource`` do not exist (Windows) the reads run in-process without limits.
 """
 
@@ -20,6 +25,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import stat
 import sys
 import threading
 import time
@@ -32,6 +38,7 @@ from typing import Any
 
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.sources.base import Issue, ReadError
+from datensorgfalt.workspace import Workspace
 
 try:
     import resource
@@ -45,6 +52,10 @@ SECONDS_PER_MB = 1.0  # and one second more per megabyte (85 MB of CSV read in ~
 MIN_MEMORY_MB = 2048  # pyarrow reserves ~1 GB of address space at its first allocation
 MAX_MEMORY_MB = 8192
 WATCH_SECONDS = 0.1  # how often the scan looks at the worker's resident memory
+#: Delimited files from this size on are staged for ``quality`` while the scan reads them
+#: (a small file is staged in no time when ``quality`` needs it); the scan reads such a file
+#: ahead when it is named on the command line.
+STAGE_WHILE_SCANNING_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -210,34 +221,78 @@ def _memory_text(limits: Limits) -> str:
 
 # -- the worker process ---------------------------------------------------------------------
 
-def _serve(connection: Connection, memory_mb: int | None, parent: int) -> None:
-    """The worker's loop: run tasks until the pipe closes or the scan is gone."""
+def _serve(connection: Connection, memory_mb: int | None, parent: int,
+           ahead: tuple[Path, Path] | None = None) -> None:
+    """The worker's loop: run tasks until the pipe closes or the scan is gone. With ``ahead``
+    (a file and its stage) it first reads that file, as the scan will ask it to."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the scan, which kills us
     # a fork inherits the locks of the scan's threads: the worker never writes to the scan's
     # terminal (a library's warning would wait for a lock held by the progress bar forever)
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as we do
     warnings.simplefilter("ignore")
+    _preload()  # before the limit: a read's memory is counted on top of the readers'
     if resource is not None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file
         if memory_mb:  # on top of what the fork inherits (the scan may hold a lot already)
             limit = (_status_bytes("VmSize") or 0) + memory_mb * 2**20
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    kept = None
+    if ahead is not None:  # the scan watches the memory from here on
+        connection.send(("ready", _status_bytes("VmRSS")))
+        kept = _run("sha256_and_tables", ahead[0], (ahead[1],))
     while True:
         try:
             task, path, args = connection.recv()
         except (EOFError, OSError):
             return
-        try:
-            reply: tuple = ("ok", TASKS[task](path, *args))
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back as data
-            reply = ("error", _pack_error(exc))
+        reply = _kept_reply(kept, ahead, task, path, args) if kept is not None else None
+        kept = None
+        if reply is None:
+            reply = _run(task, path, args)
         try:
             connection.send(reply)
         except MemoryError:
             connection.send(("error", ("memory",)))
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
             connection.send(("error", _pack_error(exc)))
+
+
+def _run(task: str, path: Path, args: tuple) -> tuple:
+    try:
+        return ("ok", TASKS[task](path, *args))
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back as data
+        return ("error", _pack_error(exc))
+
+
+def _preload() -> None:
+    """The modules the tasks use (loaded already when the scan forked after loading them)."""
+    import datensorgfalt.engine.fingerprint
+    import datensorgfalt.engine.staging
+    import datensorgfalt.services.scan.table_profile
+    import datensorgfalt.sources.registry  # noqa: F401
+
+
+def _kept_reply(kept: tuple, ahead: tuple[Path, Path] | None, task: str, path: Path,
+                args: tuple) -> tuple | None:
+    """The reply read ahead, when the request asks for it (its stage renamed as the scan
+    wants it); None when the task is to be run now."""
+    if ahead is None:
+        return None
+    if task != "sha256_and_tables" or path != ahead[0] or len(args) != 1:
+        ahead[1].unlink(missing_ok=True)
+        return None
+    status, value = kept
+    if status == "ok":
+        try:
+            for table, _profile in value[1]:
+                if table.staged is not None:
+                    ahead[1].replace(args[0])
+                    table.staged = args[0].name
+        except OSError:
+            ahead[1].unlink(missing_ok=True)
+            return None
+    return kept
 
 
 def _status_bytes(field: str, pid: int | str = "self") -> int | None:
@@ -259,6 +314,28 @@ def _watch_parent(parent: int) -> None:
     os._exit(0)
 
 
+@dataclass(frozen=True)
+class _Ahead:
+    """The file a fresh worker reads before the scan asks for it."""
+
+    path: Path
+    stage: Path
+    state: tuple[int, int]  # size and mtime when the read began
+    started: float  # time.monotonic() then
+
+    def serves(self, task: str, path: Path, args: tuple) -> bool:
+        return (task == "sha256_and_tables" and path == self.path and len(args) == 1
+                and args[0] is not None and _state(path) == self.state)
+
+
+def _state(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
 class FileWorker:
     """Runs file reads in a child process with limits; ``call`` raises ``ReadError`` for a
     read that ran out of time or memory, or that took the worker down."""
@@ -267,6 +344,7 @@ class FileWorker:
         self.limits = limits or default_limits()
         self._process: multiprocessing.process.BaseProcess | None = None
         self._connection: Connection | None = None
+        self._ahead: _Ahead | None = None
         self.isolated = resource is not None and "fork" in multiprocessing.get_all_start_methods()
 
     def __enter__(self) -> FileWorker:
@@ -275,15 +353,36 @@ class FileWorker:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
+    def read_ahead(self, path: Path, stage: Path) -> bool:
+        """Start the worker now, reading ``path`` (its table staged at ``stage``) before the
+        scan asks: ``call("sha256_and_tables", path, any_stage)`` then gets that reply while
+        the file is unchanged. Only for a worker not started yet."""
+        state = _state(path)
+        if not self.isolated or self._process is not None or state is None:
+            return False
+        started = time.monotonic()
+        self._start((path, stage))
+        self._ahead = _Ahead(path, stage, state, started)
+        return True
+
     def call(self, task: str, path: Path, *args: Any) -> Any:
         if not self.isolated:
             return TASKS[task](path, *args)
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and not ahead.serves(task, path, args):
+            self._stop()  # it reads another file: a fresh worker does this task at once
+            ahead.stage.unlink(missing_ok=True)
+            ahead = None
         connection = self._start()
         budget = self.limits.budget(_size(path))
+        deadline = (ahead.started if ahead is not None else time.monotonic()) + budget
         try:
             before = _status_bytes("VmRSS", self._process.pid)
             connection.send((task, path, args))
-            self._wait(connection, budget, before)
+            if ahead is not None:  # the read began then; its memory counts from "ready"
+                self._wait(connection, deadline, budget, None)
+                before = connection.recv()[1]
+            self._wait(connection, deadline, budget, before)
             status, value = connection.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
             code = self._stop()
@@ -295,10 +394,10 @@ class FileWorker:
             self._stop()  # after a MemoryError the worker may be half broken: start afresh
         raise _unpack_error(value, self.limits)
 
-    def _wait(self, connection: Connection, budget: float, before: int | None) -> None:
+    def _wait(self, connection: Connection, deadline: float, budget: float,
+              before: int | None) -> None:
         """Wait for the reply; stop the worker when the read outgrows the memory limit (in
         resident memory, on top of what the worker held before) or its time budget."""
-        deadline = time.monotonic() + budget
         while not connection.poll(min(WATCH_SECONDS, max(0.0, deadline - time.monotonic()))):
             if time.monotonic() >= deadline:
                 self._stop()
@@ -313,14 +412,14 @@ class FileWorker:
         now = _status_bytes("VmRSS", self._process.pid)
         return now is not None and now - before > self.limits.memory_mb * 2**20
 
-    def _start(self) -> Connection:
+    def _start(self, ahead: tuple[Path, Path] | None = None) -> Connection:
         if self._process is not None and self._process.is_alive() and self._connection:
             return self._connection
         self._stop()
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe()
         process = context.Process(target=_serve, args=(theirs, self.limits.memory_mb,
-                                                       os.getpid()),
+                                                       os.getpid(), ahead),
                                   name="datensorgfalt-reader", daemon=True)
         _start_inside_daemon(process)
         theirs.close()
@@ -341,6 +440,27 @@ class FileWorker:
 
     def close(self) -> None:
         self._stop()
+        if self._ahead is not None:  # read ahead, never asked for
+            self._ahead.stage.unlink(missing_ok=True)
+            self._ahead = None
+
+
+def read_ahead(workspace: Workspace, targets: list[str]) -> FileWorker:
+    """The scan's worker with the workspace's limits, already reading the first regular file
+    named in ``targets`` that is large enough to be staged while it is read."""
+    worker = FileWorker(default_limits(workspace.settings))
+    for target in targets:
+        if "://" in target:
+            continue
+        path = Path(os.path.abspath(target))  # as discover names it
+        try:
+            found = path.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(found.st_mode) and found.st_size >= STAGE_WHILE_SCANNING_BYTES:
+            worker.read_ahead(path, workspace.path("tmp", f"scan-{os.getpid()}-ahead.parquet"))
+            break
+    return worker
 
 
 def _start_inside_daemon(process: multiprocessing.process.BaseProcess) -> None:

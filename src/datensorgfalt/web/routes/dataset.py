@@ -20,7 +20,7 @@ from datensorgfalt.services.privacy import (
     show_rights,
 )
 from datensorgfalt.services.quality import NoQualityResult
-from datensorgfalt.services.scan import describe
+from datensorgfalt.services.scan.describe import describe
 from datensorgfalt.services.usecases import match_all
 from datensorgfalt.web.render import back_to, page, render
 
