@@ -361,6 +361,7 @@ class FileWorker:
         if not self.isolated or self._process is not None or state is None:
             return False
         started = time.monotonic()
+        _preload()  # here, not in the worker: the scan needs them too (loaded once, not twice)
         self._start((path, stage))
         self._ahead = _Ahead(path, stage, state, started)
         return True
