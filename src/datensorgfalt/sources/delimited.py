@@ -40,7 +40,7 @@ from datensorgfalt.sources.layout import (
 from datensorgfalt.sources.records import LineFeed, records
 from datensorgfalt.sources.types import INFER_ROWS, infer_column
 from datensorgfalt.sources.walker import TableWalker
-from datensorgfalt.sources.wholefile import whole_file_tables
+from datensorgfalt.sources.wholefile import Refused, whole_file_tables
 
 REPLACEMENT = "\ufffd"
 #: A batch holds at most this many cells, so very wide tables come in fewer rows per batch.
@@ -168,10 +168,7 @@ class DelimitedSource:
 
     def batches(self, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
         rows = max(1, min(rows, MAX_BATCH_CELLS // max(1, len(self.header))))
-        whole = whole_file_tables(self)  # a large clean file: pyarrow reads it at once
-        if whole is not None:
-            self.issues = list(self._sample_issues)
-        chunks = whole if whole is not None else self.row_chunks(arrow=True)
+        chunks = self._chunks()
         pieces: list[pa.Table] = []
         count, emitted = 0, False
         for chunk in chunks:
@@ -188,6 +185,22 @@ class DelimitedSource:
         if count or not emitted:
             yield self._batch(pa.concat_tables(pieces) if pieces else self._table([]))
 
+    def _chunks(self) -> Iterator[list[list[str]] | pa.Table]:
+        """The rows in chunks: a large clean file read by pyarrow at once (``wholefile``),
+        the walker's lanes from where that lane refused (the rows it gave are the same)."""
+        whole = whole_file_tables(self)
+        if whole is None:
+            yield from self.row_chunks(arrow=True)
+            return
+        self.issues = list(self._sample_issues)
+        given = 0
+        try:
+            for table in whole:
+                yield table
+                given += table.num_rows
+        except Refused:
+            yield from _without_first(self.row_chunks(arrow=True), given)
+
     def _table(self, rows: list[list[str]]) -> pa.Table:
         """Walker rows as a table of string columns c0, c1 ... (like the arrow lane's)."""
         names = [f"c{i}" for i in range(len(self.header))]
@@ -197,6 +210,18 @@ class DelimitedSource:
     def _batch(self, table: pa.Table) -> pa.RecordBatch:
         arrays = [column.combine_chunks() for column in table.columns]
         return pa.RecordBatch.from_arrays(arrays, names=self.header)
+
+
+def _without_first(chunks: Iterator[list[list[str]] | pa.Table], rows: int
+                   ) -> Iterator[list[list[str]] | pa.Table]:
+    """``chunks`` without their first ``rows`` rows."""
+    for chunk in chunks:
+        size = chunk.num_rows if isinstance(chunk, pa.Table) else len(chunk)
+        if rows >= size:
+            rows -= size
+            continue
+        yield chunk.slice(rows) if isinstance(chunk, pa.Table) else chunk[rows:]
+        rows = 0
 
 
 def walker_issues(walker: TableWalker, replaced: int, first_replaced: int | None) -> list[Issue]:

@@ -2,10 +2,11 @@
 in one go (several threads), instead of chunk by chunk through Python.
 
 The chunk lanes (``fastrows``) check every chunk for what the walker would judge: blank lines,
-repeated headers, stray quotes, sum lines, ragged rows. This lane makes the same checks over
-the whole file first, at C speed - the raw bytes for NULs and stray quotes, a first streaming
-read for the width of every row and the first cells - and reads the file only when none of it
-occurs. Otherwise the caller walks the file as before. The rows are the same either way.
+repeated headers, stray quotes, sum lines, ragged rows. This lane makes the same checks at C
+speed - the raw bytes for NULs and stray quotes first, then while it reads, the width of every
+row and the first cells of every piece - and gives each piece once it passed. A piece that
+does not pass ends the lane (``Refused``): the caller walks the file from there on, the rows
+given so far are the walker's first rows. The rows are the same either way.
 """
 
 from __future__ import annotations
@@ -30,28 +31,35 @@ DelimitedSource = Any
 #: Smaller files gain nothing from it (the chunk lanes read them in a moment).
 WHOLE_FILE_BYTES = 1 << 20
 BLOCK_BYTES = 4 << 20
-#: Up to this size the tables of the checking read are kept, not read a second time.
-KEEP_BYTES = 256 << 20
+
+
+class Refused(Exception):  # noqa: N818 - a verdict, not a failure
+    """A piece the walker would judge (or pyarrow could not read): the lane ends there."""
 
 
 def whole_file_tables(source: DelimitedSource) -> Iterator[pa.Table] | None:
     """The table of ``source`` in pieces (string columns c0, c1 ...) if the whole-file lane
-    may read it, else None."""
+    may read it, else None. The pieces come while the file is read; one that does not pass
+    the checks raises ``Refused`` instead (see the module's text)."""
     lane = ArrowChunks(source.csv_dialect, source.layout.width,
                        _header_key(source), source.layout.padding)
     if not _suits(source, lane) or not _clean_bytes(source.path, source):
         return None
-    keep = source.path.stat().st_size <= KEEP_BYTES
-    kept = []
-    try:
-        for table in _read(source, lane):
-            if not _clean_table(table, lane):
-                return None
-            if keep:
-                kept.append(table)
-    except (pa.ArrowException, OSError, ValueError):
-        return None
-    return _pieces(source, iter(kept) if keep else _read(source, lane))
+    return _pieces(source, _checked(source, lane))
+
+
+def _checked(source: DelimitedSource, lane: ArrowChunks) -> Iterator[pa.Table]:
+    tables = _read(source, lane)
+    while True:
+        try:
+            table = next(tables, None)
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            raise Refused(str(exc)) from exc
+        if table is None:
+            return
+        if not _clean_table(table, lane):
+            raise Refused("a row the walker judges")
+        yield table
 
 
 def _header_key(source: DelimitedSource) -> tuple[str, ...] | None:
