@@ -11,12 +11,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from datensorgfalt.catalog.fresh import knows_file
 from datensorgfalt.services.scan import worker as worker_module
 from datensorgfalt.services.scan.worker import (
     STAGE_WHILE_SCANNING_BYTES,
     FileWorker,
     read_ahead,
 )
+from datensorgfalt.sources.locations import file_location
 from datensorgfalt.workspace import init_workspace
 
 pytestmark = pytest.mark.skipif(not FileWorker().isolated, reason="no fork: nothing read ahead")
@@ -107,3 +109,8 @@ def test_the_scan_command_uses_what_was_read_ahead(cli, tmp_path: Path,
     [copy] = sorted(workspace.path("staged").glob("*.parquet"))
     assert pq.read_table(copy).num_rows == rows
     assert not list(workspace.path("tmp").glob("scan-*"))
+    with read_ahead(workspace, [str(data)]) as again:  # known now: mostly unchanged
+        assert again._ahead is None  # noqa: SLF001
+    assert knows_file(workspace.db_url, file_location(data)) is True
+    assert knows_file(workspace.db_url, file_location(data.with_name("b.csv"))) is False
+    assert knows_file("postgresql://host/db", file_location(data)) is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import closing
 from importlib import resources
 from pathlib import Path
 
@@ -70,6 +71,24 @@ def connect_sqlite(path: Path) -> sqlite3.Connection:
     for pragma in SQLITE_PRAGMAS:
         connection.execute(f"PRAGMA {pragma}")
     return connection
+
+
+def knows_file(url: str, location: str) -> bool | None:
+    """Whether the SQLite catalog at ``url`` holds a dataset of the file at ``location`` (or
+    of one of its tables, ``location#...``), in any state; None when SQLite cannot tell (no
+    such file, another database, busy)."""
+    path = sqlite_file(url)
+    if path is None or not path.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                     timeout=1.0)) as connection:
+            row = connection.execute(
+                "SELECT 1 FROM datasets WHERE location = ? OR substr(location, 1, ?) = ? "
+                "LIMIT 1", (location, len(location) + 1, location + "#")).fetchone()
+    except sqlite3.Error:
+        return None
+    return row is not None
 
 
 def create_fresh_sqlite(url: str) -> bool:

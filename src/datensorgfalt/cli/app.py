@@ -6,6 +6,7 @@ Help texts are looked up in the user's language, so the language is settled (``-
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -127,10 +128,36 @@ def build_app(only: str | None = None) -> typer.Typer:
     return app
 
 
+#: Commands that end without the interpreter's teardown (``_exit_now``).
+QUICK_EXIT = {"scan"}
+
+
 def main() -> None:
     lang = _language_from_argv(sys.argv[1:])
     check_language(lang)
     if lang:
         i18n.set_language(lang[:2].lower())
-    app = build_app(_wanted_command(sys.argv[1:]))
-    app(prog_name="datensorgfalt")
+    command = _wanted_command(sys.argv[1:])
+    app = build_app(command)
+    try:
+        app(prog_name="datensorgfalt")
+    except SystemExit as exc:
+        if command not in QUICK_EXIT:
+            raise
+        _exit_now(exc.code)
+
+
+def _exit_now(code: Any) -> None:
+    """End the process as ``sys.exit(code)`` would, without freeing every object of SQLAlchemy
+    and pyarrow one by one (0.1-0.2 s): the exit handlers run and the output is flushed. Only
+    for a command that leaves no thread running and every file closed (``QUICK_EXIT``)."""
+    import atexit
+
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()  # noqa: SLF001 - what the interpreter runs at exit
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to keep
+            stream.flush()
+    os._exit(0 if code is None else code)

@@ -36,8 +36,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from datensorgfalt.catalog.fresh import knows_file
 from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.sources.base import Issue, ReadError
+from datensorgfalt.sources.locations import file_location
 from datensorgfalt.workspace import Workspace
 
 try:
@@ -448,7 +450,8 @@ class FileWorker:
 
 def read_ahead(workspace: Workspace, targets: list[str]) -> FileWorker:
     """The scan's worker with the workspace's limits, already reading the first regular file
-    named in ``targets`` that is large enough to be staged while it is read."""
+    named in ``targets`` that is large enough to be staged while it is read, when the catalog
+    does not know it yet (a known file is mostly unchanged: not read at all)."""
     worker = FileWorker(default_limits(workspace.settings))
     for target in targets:
         if "://" in target:
@@ -459,7 +462,9 @@ def read_ahead(workspace: Workspace, targets: list[str]) -> FileWorker:
         except OSError:
             continue
         if stat.S_ISREG(found.st_mode) and found.st_size >= STAGE_WHILE_SCANNING_BYTES:
-            worker.read_ahead(path, workspace.path("tmp", f"scan-{os.getpid()}-ahead.parquet"))
+            if knows_file(workspace.db_url, file_location(path)) is False:
+                worker.read_ahead(path, workspace.path("tmp",
+                                                       f"scan-{os.getpid()}-ahead.parquet"))
             break
     return worker
 
