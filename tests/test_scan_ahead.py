@@ -95,9 +95,10 @@ def test_the_scan_command_uses_what_was_read_ahead(cli, tmp_path: Path,
     data = export(data, rows)
     assert data.stat().st_size >= STAGE_WHILE_SCANNING_BYTES
     workspace = init_workspace(tmp_path / "ws")
-    worker = read_ahead(workspace, ["nothing-here.csv", str(data)])
-    assert worker._ahead is not None and worker._ahead.path == data  # noqa: SLF001
-    worker.close()
+    with read_ahead(workspace, [str(data), "nothing-here.csv"]) as worker:
+        assert worker._ahead is not None and worker._ahead.path == data  # noqa: SLF001
+    with read_ahead(workspace, ["nothing-here.csv", str(data)]) as worker:
+        assert worker._ahead is None  # noqa: SLF001 - the scan asks for another file first
     served = []
     serves = worker_module._Ahead.serves  # noqa: SLF001
     monkeypatch.setattr(worker_module._Ahead, "serves",  # noqa: SLF001

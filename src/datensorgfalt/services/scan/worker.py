@@ -12,9 +12,10 @@ which is then started again for the next file. Each becomes a ``ReadError`` the 
 into a finding ("zu groß", "zu langsam") before it goes on with the next file.
 
 The ``scan`` command starts the worker at once, before it loads the catalog (``read_ahead``):
-the worker reads the first large file named on the command line while the scan gets ready on
-the other core, and answers the scan's request for that file with what it read, when the file
-is still the same. Any other first request stops that worker and starts a fresh one.
+the worker reads the first file named on the command line (a large one the catalog does not
+know) while the scan gets ready on the other core, and answers the scan's request for that
+file with what it read, when the file is still the same. Any other first request stops that
+worker and starts a fresh one.
 
 Where ``fork`` or ``resource`` do not exist (Windows) the reads run in-process without limits.
 """
@@ -449,23 +450,20 @@ class FileWorker:
 
 
 def read_ahead(workspace: Workspace, targets: list[str]) -> FileWorker:
-    """The scan's worker with the workspace's limits, already reading the first regular file
-    named in ``targets`` that is large enough to be staged while it is read, when the catalog
-    does not know it yet (a known file is mostly unchanged: not read at all)."""
+    """The scan's worker with the workspace's limits, already reading the first target when
+    it is a regular file large enough to be staged while it is read (the scan asks for it
+    first) and the catalog does not know it yet (a known file is mostly unchanged)."""
     worker = FileWorker(default_limits(workspace.settings))
-    for target in targets:
-        if "://" in target:
-            continue
-        path = Path(os.path.abspath(target))  # as discover names it
-        try:
-            found = path.stat()
-        except OSError:
-            continue
-        if stat.S_ISREG(found.st_mode) and found.st_size >= STAGE_WHILE_SCANNING_BYTES:
-            if knows_file(workspace.db_url, file_location(path)) is False:
-                worker.read_ahead(path, workspace.path("tmp",
-                                                       f"scan-{os.getpid()}-ahead.parquet"))
-            break
+    if not targets or "://" in targets[0]:
+        return worker
+    path = Path(os.path.abspath(targets[0]))  # as discover names it
+    try:
+        found = path.stat()
+    except OSError:
+        return worker
+    if stat.S_ISREG(found.st_mode) and found.st_size >= STAGE_WHILE_SCANNING_BYTES \
+            and knows_file(workspace.db_url, file_location(path)) is False:
+        worker.read_ahead(path, workspace.path("tmp", f"scan-{os.getpid()}-ahead.parquet"))
     return worker
 
 
