@@ -3,7 +3,7 @@ formats, patterns, robust outliers, top values and text length."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
@@ -21,6 +21,7 @@ from datensorgfalt.services.quality.context import (
     VIEW,
     ColumnFacts,
     TableContext,
+    beside,
     in_batches,
 )
 from datensorgfalt.services.quality.findings import QualityFinding
@@ -31,6 +32,9 @@ from datensorgfalt.services.quality.value_checks import (
     check_parts,
     pattern_part,
 )
+
+if TYPE_CHECKING:
+    import duckdb
 
 PATTERN_CODES = {"postal_code": "invalid-postal-code", "email": "invalid-email",
                  "phone": "invalid-phone", "iban": "invalid-iban"}
@@ -100,20 +104,28 @@ def pass_one(ctx: TableContext) -> None:
 
 
 def _pass_one_values(ctx: TableContext, batch: list[tuple[int, ColumnFacts]]) -> dict[str, Any]:
+    """The columns read row by row are aggregated on a second connection while the columns
+    with few values are grouped and profiled over their value tables on the first."""
+    by_row = [(i, col) for i, col in batch if not value_counts.wanted(ctx, col)]
     found: dict[str, Any] = {}
-    by_row = []
-    for i, col in batch:
-        if value_counts.wanted(ctx, col) and value_counts.build(ctx, col, i):
-            found |= value_counts.values(ctx, col, i, _inner(col, i))
-        else:
-            by_row.append((i, col))
-    return found | (_pass_one_rows(ctx, by_row) if by_row else {})
+    late = []
+    with beside(ctx.con, lambda con: _pass_one_rows(con, by_row) if by_row else {}) as rows:
+        for i, col in batch:
+            if not value_counts.wanted(ctx, col):
+                continue
+            if value_counts.build(ctx, col, i):
+                found |= value_counts.values(ctx, col, i, _inner(col, i))
+            else:  # the sample promised repeats the column does not have
+                late.append((i, col))
+        found |= rows.result()
+    return found | (_pass_one_rows(ctx.con, late) if late else {})
 
 
-def _pass_one_rows(ctx: TableContext, batch: list[tuple[int, ColumnFacts]]) -> dict[str, Any]:
+def _pass_one_rows(con: duckdb.DuckDBPyConnection, batch: list[tuple[int, ColumnFacts]]
+                   ) -> dict[str, Any]:
     inner = [_inner(col, i) for i, col in batch]
     parts = [p for i, col in batch for p in _pass_one_parts(col, i)]
-    cursor = ctx.con.execute(
+    cursor = con.execute(
         f"SELECT {', '.join(parts)} FROM (SELECT {', '.join(b for _, b in inner)} FROM "
         f"(SELECT {', '.join(a for a, _ in inner)} FROM {VIEW}))")
     names = [d[0] for d in cursor.description]
