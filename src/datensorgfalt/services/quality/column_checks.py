@@ -106,23 +106,26 @@ def pass_one(ctx: TableContext) -> None:
 def _pass_one_values(ctx: TableContext, batch: list[tuple[int, ColumnFacts]]) -> dict[str, Any]:
     """The columns read row by row are aggregated on a second connection while the columns
     with few values are grouped and profiled over their value tables on the first."""
+    grouped = [(i, col) for i, col in batch if value_counts.wanted(ctx, col)]
     by_row = [(i, col) for i, col in batch if not value_counts.wanted(ctx, col)]
+    if not grouped:
+        return _pass_one_rows(ctx.con, by_row)
     found: dict[str, Any] = {}
     late = []
-    with beside(ctx.con, lambda con: _pass_one_rows(con, by_row) if by_row else {}) as rows:
-        for i, col in batch:
-            if not value_counts.wanted(ctx, col):
-                continue
+    with beside(ctx.con, lambda con: _pass_one_rows(con, by_row)) as rows:
+        for i, col in grouped:
             if value_counts.build(ctx, col, i):
                 found |= value_counts.values(ctx, col, i, _inner(col, i))
             else:  # the sample promised repeats the column does not have
                 late.append((i, col))
         found |= rows.result()
-    return found | (_pass_one_rows(ctx.con, late) if late else {})
+    return found | _pass_one_rows(ctx.con, late)
 
 
 def _pass_one_rows(con: duckdb.DuckDBPyConnection, batch: list[tuple[int, ColumnFacts]]
                    ) -> dict[str, Any]:
+    if not batch:
+        return {}
     inner = [_inner(col, i) for i, col in batch]
     parts = [p for i, col in batch for p in _pass_one_parts(col, i)]
     cursor = con.execute(
