@@ -31,6 +31,7 @@ from datensorgfalt.services.quality.value_checks import (
     PATTERN_SQL,
     check_parts,
     pattern_part,
+    unparsed,
 )
 
 if TYPE_CHECKING:
@@ -78,8 +79,8 @@ def _pass_one_parts(col: ColumnFacts, i: int) -> list[str]:
     elif col.raw_text:
         r = f"r{i}"
         parts += [
-            f"count_if({c} IS NULL AND {r} IS NOT NULL AND trim({r}) = '') AS b{i}",
-            f"count_if({c} IS NULL AND {r} IS NOT NULL AND trim({r}) <> '') AS p{i}",
+            f"count_if({unparsed(i, blank=True)}) AS b{i}",
+            f"count_if({unparsed(i, blank=False)}) AS p{i}",
             f"min(length({r})) AS lmin{i}", f"max(length({r})) AS lmax{i}",
             f"avg(length({r})) AS lavg{i}",
         ]

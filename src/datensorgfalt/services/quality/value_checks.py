@@ -12,13 +12,17 @@ DATE_FAMILIES = {
     "dd.mm.yyyy": "{v} LIKE '%_._%._%' AND {v} NOT LIKE '%-%'",
     "yyyy-mm-dd": "{v} LIKE '____-__-__%'",
     "dd/mm/yyyy": "{v} LIKE '%_/_%/_%'",
-    "yyyymmdd": "length({v}) = 8 AND TRY_CAST({v} AS UINTEGER) IS NOT NULL",
+    "yyyymmdd": "CASE WHEN length({v}) = 8 THEN TRY_CAST({v} AS UINTEGER) IS NOT NULL "
+                "ELSE false END",
 }
 # Every pattern of a number family needs its decimal mark: ``contains`` (cheap) tests that first.
+# The cheap test guards the dear ones in a CASE (false, not NULL, where it fails): an AND in a
+# SELECT list computes all its parts on every row, a CASE computes THEN only where WHEN holds.
 NUMBER_FAMILIES = {
-    "1.234,56": "contains({v}, ',') AND ({v} LIKE '%,_' OR {v} LIKE '%,__' OR {v} LIKE '%.%,%')",
-    "1,234.56": "contains({v}, '.') AND ({v} LIKE '%._' OR {v} LIKE '%.__' OR {v} LIKE '%,%.%') "
-                "AND {v} NOT LIKE '%.%,%'",
+    "1.234,56": "CASE WHEN contains({v}, ',') THEN {v} LIKE '%,_' OR {v} LIKE '%,__' "
+                "OR {v} LIKE '%.%,%' ELSE false END",
+    "1,234.56": "CASE WHEN contains({v}, '.') THEN ({v} LIKE '%._' OR {v} LIKE '%.__' "
+                "OR {v} LIKE '%,%.%') AND {v} NOT LIKE '%.%,%' ELSE false END",
 }
 # What a valid value looks like, per semantic type, as a predicate over the clean text {v}.
 PATTERN_SQL = {
@@ -26,6 +30,13 @@ PATTERN_SQL = {
     "email": "{v} LIKE '%@%.%' AND NOT contains({v}, ' ') AND NOT starts_with({v}, '@')",
     "phone": "regexp_full_match({v}, '\\+?[0-9 /().-]{{6,}}')",
 }
+
+
+def unparsed(i: int, blank: bool) -> str:
+    """Is the raw text ``r{i}`` present but its clean value ``c{i}`` NULL, and the text blank
+    (``blank``) or a placeholder? Only those rows are trimmed (a CASE, see NUMBER_FAMILIES)."""
+    test = "=" if blank else "<>"
+    return f"CASE WHEN c{i} IS NULL AND r{i} IS NOT NULL THEN trim(r{i}) {test} '' ELSE false END"
 
 
 def check_parts(col: ColumnFacts, i: int, count: Callable[[str], str]) -> list[str]:
