@@ -10,8 +10,8 @@ from datensorgfalt.services.quality.context import ColumnFacts
 # Predicates over the raw text {v}: which way a date or a number is written. Each is a CASE in
 # which a cheap test (``contains``, a length) decides first and a LIKE with ``_`` or a cast runs
 # only where it could still hold, the commonest case first: an AND or OR in a SELECT list
-# computes all its parts on every row, a CASE stops at the first WHEN that holds. Where the
-# old AND form gave NULL a CASE may give false; no count and no WHERE tells the two apart.
+# computes all its parts on every row, a CASE stops at the first WHEN that holds. For a NULL
+# value a family gives NULL or false, which every count and WHERE takes alike as "no".
 DATE_FAMILIES = {
     "dd.mm.yyyy": "CASE WHEN NOT contains({v}, '.') OR contains({v}, '-') THEN false "
                   "ELSE {v} LIKE '%_._%._%' END",
