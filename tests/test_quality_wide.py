@@ -8,10 +8,11 @@ import random
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from datensorgfalt.engine import connect
 from datensorgfalt.engine.staging import write_parquet
-from datensorgfalt.services.quality.context import in_batches
+from datensorgfalt.services.quality.context import beside, in_batches
 from datensorgfalt.services.quality.profile import profile_parquet
 from datensorgfalt.workspace import init_workspace
 
@@ -62,6 +63,27 @@ def test_a_batch_too_big_for_the_memory_limit_is_split(tmp_path: Path) -> None:
     done = in_batches(list(range(10)), run, size=8)
     assert [b for b, _ in done] == [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]]
     assert sum(total for _, total in done) == 45 and sizes[0] == 8
+
+
+def test_a_query_beside_runs_on_a_second_connection() -> None:
+    con = connect(threads=2)
+    try:
+        con.execute("CREATE VIEW src AS SELECT range AS v FROM range(1000)")
+        con.execute("CREATE TEMP TABLE mine AS SELECT 1 AS x")
+        with beside(con, lambda second: second.execute("SELECT sum(v) FROM src")
+                    .fetchone()[0]) as total:
+            assert con.execute("SELECT x FROM mine").fetchone()[0] == 1
+        assert total.result() == 499500
+
+        def slow(second: duckdb.DuckDBPyConnection) -> int:
+            return second.execute("SELECT count(*) FROM range(30000000) t(a) "
+                                  "WHERE hash(a) % 7 = 0").fetchone()[0]
+
+        with pytest.raises(KeyError), beside(con, slow) as pending:
+            raise KeyError("the caller failed")
+        assert pending.done()  # interrupted or finished: no query is left running
+    finally:
+        con.close()
 
 
 def test_a_table_that_could_not_be_checked_gets_no_grade(tmp_path: Path, cli) -> None:

@@ -14,7 +14,6 @@ from datensorgfalt.services.privacy.entities import Entity, resolve_overlaps
 from datensorgfalt.services.privacy.names import find_names, with_text
 from datensorgfalt.services.privacy.patterns import find_patterns
 from datensorgfalt.services.privacy.special import find_special_terms
-from datensorgfalt.sources.documents import decode_text, read_text_file
 
 MAX_TEXT_CHARS = 5_000_000  # longer texts are read in parts of this size
 
@@ -56,6 +55,10 @@ def scan_text(text: str, min_score: float = 0.5, special: bool = False) -> list[
 
 def read_text_input(file: str, stdin: TextIO) -> str:
     """The text of a file (any common encoding) or of standard input (``-``)."""
+    # here, not at the top: the detectors import this module, and only this function needs
+    # the document readers (charset detection costs every quality run 12 ms)
+    from datensorgfalt.sources.documents import decode_text, read_text_file
+
     if file == "-":
         data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
     else:

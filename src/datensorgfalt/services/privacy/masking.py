@@ -42,10 +42,13 @@ def personal_columns(catalog: Catalog | None, dataset_id: str | None,
 
 
 def mask_profile_values(catalog: Catalog | None, dataset_id: str | None,
-                        columns: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+                        columns: dict[str, dict[str, Any]],
+                        personal: set[str] | None = None) -> dict[str, dict[str, Any]]:
     """A copy of the per-column profile with the values of personal columns masked
-    (idempotent: masked values are masked again to the same text)."""
-    personal = personal_columns(catalog, dataset_id, columns)
+    (idempotent: masked values are masked again to the same text). ``personal``: the
+    columns' ``personal_columns`` when the caller has them already."""
+    if personal is None:
+        personal = personal_columns(catalog, dataset_id, columns)
     return {name: masked_stats(stats) if name in personal else stats
             for name, stats in columns.items()}
 

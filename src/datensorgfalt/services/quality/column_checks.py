@@ -3,7 +3,7 @@ formats, patterns, robust outliers, top values and text length."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
@@ -21,6 +21,7 @@ from datensorgfalt.services.quality.context import (
     VIEW,
     ColumnFacts,
     TableContext,
+    beside,
     in_batches,
 )
 from datensorgfalt.services.quality.findings import QualityFinding
@@ -30,7 +31,11 @@ from datensorgfalt.services.quality.value_checks import (
     PATTERN_SQL,
     check_parts,
     pattern_part,
+    unparsed,
 )
+
+if TYPE_CHECKING:
+    import duckdb
 
 PATTERN_CODES = {"postal_code": "invalid-postal-code", "email": "invalid-email",
                  "phone": "invalid-phone", "iban": "invalid-iban"}
@@ -74,8 +79,8 @@ def _pass_one_parts(col: ColumnFacts, i: int) -> list[str]:
     elif col.raw_text:
         r = f"r{i}"
         parts += [
-            f"count_if({c} IS NULL AND {r} IS NOT NULL AND trim({r}) = '') AS b{i}",
-            f"count_if({c} IS NULL AND {r} IS NOT NULL AND trim({r}) <> '') AS p{i}",
+            f"count_if({unparsed(i, blank=True)}) AS b{i}",
+            f"count_if({unparsed(i, blank=False)}) AS p{i}",
             f"min(length({r})) AS lmin{i}", f"max(length({r})) AS lmax{i}",
             f"avg(length({r})) AS lavg{i}",
         ]
@@ -100,20 +105,31 @@ def pass_one(ctx: TableContext) -> None:
 
 
 def _pass_one_values(ctx: TableContext, batch: list[tuple[int, ColumnFacts]]) -> dict[str, Any]:
+    """The columns read row by row are aggregated on a second connection while the columns
+    with few values are grouped and profiled over their value tables on the first."""
+    grouped = [(i, col) for i, col in batch if value_counts.wanted(ctx, col)]
+    by_row = [(i, col) for i, col in batch if not value_counts.wanted(ctx, col)]
+    if not grouped:
+        return _pass_one_rows(ctx.con, by_row)
     found: dict[str, Any] = {}
-    by_row = []
-    for i, col in batch:
-        if value_counts.wanted(ctx, col) and value_counts.build(ctx, col, i):
-            found |= value_counts.values(ctx, col, i, _inner(col, i))
-        else:
-            by_row.append((i, col))
-    return found | (_pass_one_rows(ctx, by_row) if by_row else {})
+    late = []
+    with beside(ctx.con, lambda con: _pass_one_rows(con, by_row)) as rows:
+        for i, col in grouped:
+            if value_counts.build(ctx, col, i):
+                found |= value_counts.values(ctx, col, i, _inner(col, i))
+            else:  # the sample promised repeats the column does not have
+                late.append((i, col))
+        found |= rows.result()
+    return found | _pass_one_rows(ctx.con, late)
 
 
-def _pass_one_rows(ctx: TableContext, batch: list[tuple[int, ColumnFacts]]) -> dict[str, Any]:
+def _pass_one_rows(con: duckdb.DuckDBPyConnection, batch: list[tuple[int, ColumnFacts]]
+                   ) -> dict[str, Any]:
+    if not batch:
+        return {}
     inner = [_inner(col, i) for i, col in batch]
     parts = [p for i, col in batch for p in _pass_one_parts(col, i)]
-    cursor = ctx.con.execute(
+    cursor = con.execute(
         f"SELECT {', '.join(parts)} FROM (SELECT {', '.join(b for _, b in inner)} FROM "
         f"(SELECT {', '.join(a for a, _ in inner)} FROM {VIEW}))")
     names = [d[0] for d in cursor.description]

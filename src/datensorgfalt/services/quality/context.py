@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -212,3 +214,22 @@ def in_batches(items: Sequence[T], run: Callable[[list[T]], R],
             half = len(batch) // 2
             pending[:0] = [batch[:half], batch[half:]]
     return done
+
+
+@contextmanager
+def beside(con: duckdb.DuckDBPyConnection,
+           run: Callable[[duckdb.DuckDBPyConnection], R]) -> Iterator[Future[R]]:
+    """``run`` on a second connection to the same database, in a thread, while the caller
+    goes on with its own queries on ``con`` (DuckDB lets go of Python while a query runs, so
+    the two share the cores). The second connection sees the view and the tables, not the
+    caller's temporary tables. When the caller fails, the query beside is interrupted."""
+    second = con.cursor()
+    pool = ThreadPoolExecutor(1, thread_name_prefix="datensorgfalt-beside")
+    try:
+        yield pool.submit(run, second)
+    except BaseException:
+        second.interrupt()
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        second.close()

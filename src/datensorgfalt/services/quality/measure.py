@@ -149,7 +149,8 @@ def store(catalog: Catalog, dataset: Dataset, run_id: int, profile: Profile) -> 
     columns = profile.payload.get("columns")
     if isinstance(columns, dict):
         personal = personal_columns(catalog, dataset.id, columns)
-        profile.payload["columns"] = mask_profile_values(catalog, dataset.id, columns)
+        profile.payload["columns"] = mask_profile_values(catalog, dataset.id, columns,
+                                                         personal)
         _mask_findings(profile, personal)
     with catalog.session() as session:
         save_result(session, KIND, profile.payload, dataset_id=dataset.id, run_id=run_id)
@@ -204,7 +205,8 @@ def report(catalog: Catalog, selector: str) -> dict[str, Any]:
     payload = dict(results[-1].payload)
     if isinstance(payload.get("columns"), dict):  # also catalogs written before masking
         personal = personal_columns(catalog, dataset.id, payload["columns"])
-        payload["columns"] = mask_profile_values(catalog, dataset.id, payload["columns"])
+        payload["columns"] = mask_profile_values(catalog, dataset.id, payload["columns"],
+                                                 personal)
         payload["findings"] = [
             f | {"evidence": mask_finding_evidence(personal, f.get("column"),
                                                    f.get("evidence", {}))}

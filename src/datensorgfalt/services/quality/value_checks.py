@@ -7,18 +7,26 @@ from collections.abc import Callable
 
 from datensorgfalt.services.quality.context import ColumnFacts
 
-# Cheap LIKE predicates over the raw text {v}: which way a date or a number is written.
+# Predicates over the raw text {v}: which way a date or a number is written. Each is a CASE in
+# which a cheap test (``contains``, a length) decides first and a LIKE with ``_`` or a cast runs
+# only where it could still hold, the commonest case first: an AND or OR in a SELECT list
+# computes all its parts on every row, a CASE stops at the first WHEN that holds. For a NULL
+# value a family gives NULL or false, which every count and WHERE takes alike as "no".
 DATE_FAMILIES = {
-    "dd.mm.yyyy": "{v} LIKE '%_._%._%' AND {v} NOT LIKE '%-%'",
-    "yyyy-mm-dd": "{v} LIKE '____-__-__%'",
-    "dd/mm/yyyy": "{v} LIKE '%_/_%/_%'",
-    "yyyymmdd": "length({v}) = 8 AND TRY_CAST({v} AS UINTEGER) IS NOT NULL",
+    "dd.mm.yyyy": "CASE WHEN NOT contains({v}, '.') OR contains({v}, '-') THEN false "
+                  "ELSE {v} LIKE '%_._%._%' END",
+    "yyyy-mm-dd": "CASE WHEN contains({v}, '-') THEN {v} LIKE '____-__-__%' ELSE false END",
+    "dd/mm/yyyy": "CASE WHEN contains({v}, '/') THEN {v} LIKE '%_/_%/_%' ELSE false END",
+    "yyyymmdd": "CASE WHEN length({v}) = 8 THEN TRY_CAST({v} AS UINTEGER) IS NOT NULL "
+                "ELSE false END",
 }
-# Every pattern of a number family needs its decimal mark: ``contains`` (cheap) tests that first.
+# Every pattern of a number family needs its decimal mark, so ``contains`` tests that first.
 NUMBER_FAMILIES = {
-    "1.234,56": "contains({v}, ',') AND ({v} LIKE '%,_' OR {v} LIKE '%,__' OR {v} LIKE '%.%,%')",
-    "1,234.56": "contains({v}, '.') AND ({v} LIKE '%._' OR {v} LIKE '%.__' OR {v} LIKE '%,%.%') "
-                "AND {v} NOT LIKE '%.%,%'",
+    "1.234,56": "CASE WHEN NOT contains({v}, ',') THEN false WHEN {v} LIKE '%,__' THEN true "
+                "WHEN {v} LIKE '%,_' THEN true ELSE {v} LIKE '%.%,%' END",
+    "1,234.56": "CASE WHEN NOT contains({v}, '.') OR {v} LIKE '%.%,%' THEN false "
+                "WHEN {v} LIKE '%.__' THEN true WHEN {v} LIKE '%._' THEN true "
+                "ELSE {v} LIKE '%,%.%' END",
 }
 # What a valid value looks like, per semantic type, as a predicate over the clean text {v}.
 PATTERN_SQL = {
@@ -26,6 +34,13 @@ PATTERN_SQL = {
     "email": "{v} LIKE '%@%.%' AND NOT contains({v}, ' ') AND NOT starts_with({v}, '@')",
     "phone": "regexp_full_match({v}, '\\+?[0-9 /().-]{{6,}}')",
 }
+
+
+def unparsed(i: int, blank: bool) -> str:
+    """Is the raw text ``r{i}`` present but its clean value ``c{i}`` NULL, and the text blank
+    (``blank``) or a placeholder? Only those rows are trimmed (a CASE, see DATE_FAMILIES)."""
+    test = "=" if blank else "<>"
+    return f"CASE WHEN c{i} IS NULL AND r{i} IS NOT NULL THEN trim(r{i}) {test} '' ELSE false END"
 
 
 def check_parts(col: ColumnFacts, i: int, count: Callable[[str], str]) -> list[str]:

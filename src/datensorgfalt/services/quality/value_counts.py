@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from datensorgfalt.services.quality.context import VIEW, ColumnFacts, TableContext
-from datensorgfalt.services.quality.value_checks import check_parts, pattern_part
+from datensorgfalt.services.quality.value_checks import check_parts, pattern_part, unparsed
 
 #: From this many rows on, columns that repeat their values are profiled over their distinct
 #: values (below, the rows are cheap enough and the quartiles stay the t-digest's).
@@ -28,7 +28,6 @@ VALUE_COUNT_ROWS = 250_000
 DISTINCT_SHARE = 0.25
 WEIGHT = '"__datensorgfalt_anzahl"'
 QUARTILES = (0.25, 0.5, 0.75)
-EMPTY = "''"
 
 
 def wanted(ctx: TableContext, col: ColumnFacts) -> bool:
@@ -83,8 +82,8 @@ def weighted_parts(col: ColumnFacts, i: int) -> list[str]:
     r, t = f"r{i}", f"t{i}"
     parts = [
         f"{_count(f'{r} IS NOT NULL')} AS n{i}", f"approx_count_distinct({r}) AS d{i}",
-        f"{_count(f'c{i} IS NULL AND {r} IS NOT NULL AND trim({r}) = {EMPTY}')} AS b{i}",
-        f"{_count(f'c{i} IS NULL AND {r} IS NOT NULL AND trim({r}) <> {EMPTY}')} AS p{i}",
+        f"{_count(unparsed(i, blank=True))} AS b{i}",
+        f"{_count(unparsed(i, blank=False))} AS p{i}",
         f"min(length({r})) AS lmin{i}", f"max(length({r})) AS lmax{i}",
         f"sum(length({r}) * {WEIGHT}) / nullif({_count(f'{r} IS NOT NULL')}, 0) AS lavg{i}",
         *check_parts(col, i, _count), *pattern_part(col, i, _count),
