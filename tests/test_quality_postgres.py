@@ -7,7 +7,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from datensorgfalt.services.quality import run_quality
+from datensorgfalt.services.quality import database, run_quality
 from datensorgfalt.services.scan.runner import scan
 from datensorgfalt.workspace import init_workspace
 
@@ -61,3 +61,79 @@ def test_postgres_table_is_profiled_in_the_database(orders_db: str, tmp_path: Pa
     codes = {(f["code"], f["column"]) for f in payload["findings"]}
     assert {("missing-values", "betrag"), ("placeholder-values", "kunde"),
             ("outliers", "betrag")} <= codes
+
+
+TABLE_CODES = ("duplicate-rows", "duplicate-key", "conflicting-key")
+
+
+@pytest.fixture
+def ledger_db(postgres, monkeypatch: pytest.MonkeyPatch) -> str:
+    """``kunden``: a text key with placeholders, repeated five times (three copies of whole
+    rows, two numbers given to other customers); ``buchungen``: no key, four extra copies of
+    three rows (one of them with a blank note)."""
+    url = postgres.new_database()
+    monkeypatch.setenv("PGUSER", "postgres")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE kunden (kundennummer text, name text, ort text, "
+                     "umsatz numeric(10,2), seit date)")
+        fill = ("INSERT INTO kunden SELECT CASE WHEN i % 1000 = 0 THEN 'n/a' ELSE 'K-' || i "
+                "END, {name} || i, (ARRAY['Essen','Dortmund','Köln','Bochum'])[1 + i % 4], "
+                "(i % 1000) * 1.25, DATE '2020-01-01' + i % 1000 FROM generate_series({rows}) i")
+        conn.execute(fill.format(name="'Kunde '", rows=f"1, {ROWS}"))
+        conn.execute(fill.format(name="'Kunde '", rows="30, 90, 30"))
+        conn.execute(fill.format(name="'Andere '", rows="41, 51, 10"))
+        conn.execute("CREATE TABLE buchungen (konto text, betrag numeric(10,2), datum date, "
+                     "notiz text)")
+        fill = ("INSERT INTO buchungen SELECT 'K' || (i % 5000), (i % 997) * 1.5, "
+                "DATE '2024-01-01' + i % 365, CASE WHEN i % 50 = 0 THEN '' ELSE 'ok' END "
+                "FROM generate_series(1, {rows}) i")
+        conn.execute(fill.format(rows=ROWS))
+        conn.execute("INSERT INTO buchungen SELECT * FROM buchungen WHERE (konto, betrag) IN "
+                     "(('K7', 10.5), ('K8', 12), ('K50', 75))")
+        conn.execute("INSERT INTO buchungen SELECT * FROM buchungen WHERE konto = 'K7' "
+                     "AND betrag = 10.5 LIMIT 1")
+    return url
+
+
+def _table_findings(tmp_path: Path, url: str, name: str) -> dict[str, dict]:
+    workspace = init_workspace(tmp_path / name)
+    catalog = workspace.open_catalog()
+    try:
+        assert scan(workspace, catalog, [url]).ok
+        out = {}
+        for table in catalog.datasets():
+            if not table.title.startswith("public."):
+                continue  # the database itself
+            run_quality(workspace, catalog, [table.id])
+            payload = catalog.latest_result("quality", dataset_id=table.id).payload
+            assert not payload.get("error"), payload
+            out[table.title] = {
+                "keys": payload["keys"], "in": payload.get("profiled_in", "staged"),
+                "findings": sorted(([f["code"], f["column"], f["evidence"]]
+                                    for f in payload["findings"] if f["code"] in TABLE_CODES),
+                                   key=str)}
+    finally:
+        catalog.close()
+    return out
+
+
+def test_duplicates_and_keys_in_the_database_match_the_staged_copy(
+        ledger_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inside = _table_findings(tmp_path, ledger_db, "inside")
+    monkeypatch.setattr(database, "IN_DATABASE_ROWS", 10 * ROWS)
+    staged = _table_findings(tmp_path, ledger_db, "staged")
+    assert {t["in"] for t in inside.values()} == {"postgresql"}
+    assert {t["in"] for t in staged.values()} == {"staged"}
+    for title in inside:
+        assert inside[title]["findings"] == staged[title]["findings"], title
+        assert inside[title]["keys"] == staged[title]["keys"], title
+    kunden = {code: evidence for code, _, evidence in inside["public.kunden"]["findings"]}
+    assert kunden["conflicting-key"]["count"] == 5
+    assert kunden["conflicting-key"]["values"] == ["K-**", "K-**"]  # a personal key: masked
+    assert list(kunden["conflicting-key"]["differences"]) == ["name"]
+    assert kunden["conflicting-key"]["rows"] == [40, ROWS + 3, 50, ROWS + 4]
+    assert (kunden["duplicate-rows"]["count"], kunden["duplicate-rows"]["row_groups"]) == (
+        3, [[29, ROWS], [59, ROWS + 1], [89, ROWS + 2]])  # the copied customers
+    rows = inside["public.buchungen"]["findings"]
+    assert [(code, evidence["count"], evidence["groups"]) for code, _, evidence in rows] == [
+        ("duplicate-rows", 4, 3)]

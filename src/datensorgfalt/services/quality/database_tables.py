@@ -1,0 +1,181 @@
+"""Duplicate rows and keys of a large PostgreSQL table, as SQL run inside PostgreSQL.
+
+The same checks and findings as :mod:`.table_checks` gives a staged table: exact duplicate
+rows (grouped by every column in a hash aggregate), the key guess (names, uniqueness) and
+repeated key values with a few examples. Only counts, a few example values and row addresses
+(``ctid``) travel, so the client's memory stays flat. A row number is the row's place in the
+order PostgreSQL reads the table, which is the order a staged copy keeps: for the few rows a
+finding names it is counted in one last scan that stops at the last of them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datensorgfalt.engine.parsing import PLACEHOLDERS
+from datensorgfalt.services.quality.column_checks import EXAMPLES
+from datensorgfalt.services.quality.findings import QualityFinding
+from datensorgfalt.services.quality.table_checks import (
+    MAX_HASH_COLUMNS,
+    differing,
+    duplicate_rows_finding,
+    looks_like_key,
+    repeated_key_finding,
+    worth_reporting,
+)
+from datensorgfalt.sources.postgres import quote_ident, select_rows
+
+# types PostgreSQL can group and compare as they are; any other is grouped by its text
+GROUPABLE = {"smallint", "integer", "bigint", "numeric", "real", "double precision",
+             "decimal", "date", "timestamp without time zone", "timestamp with time zone",
+             "text", "character varying", "character", "varchar", "char", "boolean", "uuid"}
+ROW_KEYS = ("rows", "row_groups")  # evidence that names rows (ctids until numbered)
+
+
+def is_placeholder(q: str) -> str:
+    """SQL: the text value ``q`` is a placeholder (``n/a``, ``unbekannt`` ...)."""
+    tokens = ", ".join(_literal(t) for t in PLACEHOLDERS)
+    return f"lower(btrim({q})) IN ({tokens})"
+
+
+def table_checks(location: str, names: list[str], columns: dict[str, dict[str, Any]],
+                 declared: dict[str, str], rows: int) -> tuple[list[str], list[QualityFinding]]:
+    """Inferred keys, and the findings on repeated keys and duplicate rows, rows numbered."""
+    keys, found = _keys(location, names, columns, declared, rows)
+    if not keys:
+        found += _duplicate_rows(location, names, declared, rows)
+    _number_rows(location, found)
+    return keys, found
+
+
+def _groupable(name: str, declared: dict[str, str]) -> str:
+    q = quote_ident(name)
+    return q if str(declared.get(name, "text")) in GROUPABLE else f"{q}::text"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _tids(ctids: list[str]) -> str:
+    return f"ARRAY[{', '.join(_literal(c) for c in ctids)}]::tid[]"
+
+
+def _duplicate_rows(location: str, names: list[str], declared: dict[str, str],
+                    rows: int) -> list[QualityFinding]:
+    """Rows equal in every column: one hash aggregate over the table, then one scan for the
+    rows of the first few groups."""
+    if rows < 2 or not names:
+        return []
+    cols = ", ".join(_groupable(n, declared) for n in names[:MAX_HASH_COLUMNS])
+    extra, groups, firsts = select_rows(location, f"""
+        WITH g AS MATERIALIZED (SELECT count(*) AS n, min(ctid) AS first FROM {{table}}
+                                GROUP BY {cols} HAVING count(*) > 1)
+        SELECT coalesce(sum(n - 1), 0)::bigint, count(*),
+               (SELECT array_agg(first::text ORDER BY first)
+                FROM (SELECT first FROM g ORDER BY first LIMIT {EXAMPLES}) f)
+        FROM g""")[0]
+    if not extra:
+        return []
+    whole = f"ROW({cols})::text"
+    members = select_rows(location, f"""
+        SELECT (array_agg(ctid::text ORDER BY ctid))[1:{EXAMPLES}] FROM {{table}}
+        WHERE {whole} IN (SELECT {whole} FROM {{table}} WHERE ctid = ANY({_tids(firsts)}))
+        GROUP BY {whole} ORDER BY min(ctid)""")
+    return [duplicate_rows_finding(int(extra), int(groups), rows, [m[0] for m in members])]
+
+
+def _clean(name: str, stats: dict[str, Any]) -> str:
+    """The value with blanks and placeholders as NULL (the raw value when there are none)."""
+    q = quote_ident(name)
+    if stats["type"] == "text" and (stats["blanks"] or stats["placeholders"]):
+        return f"(CASE WHEN btrim({q}) = '' OR {is_placeholder(q)} THEN NULL ELSE {q} END)"
+    return q
+
+
+def _keys(location: str, names: list[str], columns: dict[str, dict[str, Any]],
+          declared: dict[str, str], rows: int) -> tuple[list[str], list[QualityFinding]]:
+    """The staged path's key guess on the database's exact counts."""
+    candidates = [n for n in names if looks_like_key(n, columns[n]["type"], columns[n], rows)]
+    distinct = {n: columns[n]["distinct"] for n in candidates}
+    dirty = [n for n in candidates if _clean(n, columns[n]) != quote_ident(n)]
+    if dirty:  # the raw count took blanks and placeholders for values
+        select = ", ".join(f"count(DISTINCT {_clean(n, columns[n])})" for n in dirty)
+        distinct |= dict(zip(dirty, select_rows(location, f"SELECT {select} FROM {{table}}")[0],
+                             strict=True))
+    keys, found = [], []
+    for name in candidates:
+        s = columns[name]
+        present = s["non_null"] - s["blanks"] - s["placeholders"]
+        if distinct[name] == present:
+            keys.append(name)
+        elif worth_reporting(name, name == names[0], present - distinct[name], present):
+            found.append(_repeated_key(location, name, names, columns, declared,
+                                       present - distinct[name], present, rows))
+    return keys, found
+
+
+def _repeated_key(location: str, name: str, names: list[str],
+                  columns: dict[str, dict[str, Any]], declared: dict[str, str], repeated: int,
+                  present: int, rows: int) -> QualityFinding:
+    """The first repeated values (hash aggregate on the key), then their rows and whether the
+    rest of those rows differ (one scan for the few values)."""
+    k = _clean(name, columns[name])
+    groups = select_rows(location, f"SELECT {k}, {k}::text FROM {{table}} WHERE {k} IS NOT NULL "
+                                   f"GROUP BY 1, 2 HAVING count(*) > 1 ORDER BY min(ctid) "
+                                   f"LIMIT 1000")
+    others = [n for n in names if n != name]
+    rest = f"ROW({', '.join(_groupable(n, declared) for n in others[:MAX_HASH_COLUMNS])})::text" \
+        if others else "''"
+    detail = {text: (variants, ctids) for text, variants, ctids in select_rows(location, f"""
+        SELECT {k}::text, count(DISTINCT {rest}),
+               (array_agg(ctid::text ORDER BY ctid))[1:{EXAMPLES}]
+        FROM {{table}} WHERE {k}::text IN ({', '.join(_literal(t) for _, t in groups)})
+        GROUP BY 1""")} if groups else {}
+    ordered = [(value, *detail[text]) for value, text in groups if text in detail]
+    conflicting = [g for g in ordered if g[1] > 1]
+    differences = None
+    if conflicting:
+        shown = others[:50]
+        found = select_rows(location, f"SELECT {', '.join(map(quote_ident, shown))} FROM "
+                                      f"{{table}} WHERE ctid = ANY({_tids(conflicting[0][2])}) "
+                                      f"ORDER BY ctid")
+        differences = differing(shown, found)
+    return repeated_key_finding(name, repeated, present, rows,
+                                [(value, ctids) for value, _, ctids in conflicting or ordered],
+                                len(conflicting), differences)
+
+
+def _tid(ctid: str) -> tuple[int, int]:
+    page, item = ctid.strip("()").split(",")
+    return int(page), int(item)
+
+
+def _number_rows(location: str, found: list[QualityFinding]) -> None:
+    """Replace the row addresses the findings name by row numbers (0-based, in the order
+    PostgreSQL reads the table), counted in one scan up to the last of them."""
+    ctids = sorted({c for f in found for c in _addresses(f.evidence)}, key=_tid)
+    if not ctids:
+        return
+    counts = ", ".join(f"count(*) FILTER (WHERE ctid < {_literal(c)}::tid)" for c in ctids)
+    numbers = dict(zip(ctids, select_rows(
+        location, f"SELECT {counts} FROM {{table}} WHERE ctid <= {_literal(ctids[-1])}::tid")[0],
+        strict=True))
+    for f in found:
+        for key in ROW_KEYS:
+            if key in f.evidence:
+                f.evidence[key] = _renumbered(f.evidence[key], numbers)
+
+
+def _addresses(evidence: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for key in ROW_KEYS:
+        for item in evidence.get(key) or []:
+            out += item if isinstance(item, list) else [item]
+    return [c for c in out if isinstance(c, str)]
+
+
+def _renumbered(value: Any, numbers: dict[str, int]) -> Any:
+    if isinstance(value, list):
+        return [_renumbered(v, numbers) for v in value]
+    return numbers.get(value, value) if isinstance(value, str) else value
