@@ -63,14 +63,15 @@ def test_postgres_table_is_profiled_in_the_database(orders_db: str, tmp_path: Pa
             ("outliers", "betrag")} <= codes
 
 
-TABLE_CODES = ("duplicate-rows", "duplicate-key", "conflicting-key")
+TABLE_CODES = ("duplicate-rows", "duplicate-key", "conflicting-key", "rule-violation")
 
 
 @pytest.fixture
 def ledger_db(postgres, monkeypatch: pytest.MonkeyPatch) -> str:
     """``kunden``: a text key with placeholders, repeated five times (three copies of whole
     rows, two numbers given to other customers); ``buchungen``: no key, four extra copies of
-    three rows (one of them with a blank note)."""
+    three rows (one of them with a blank note), gross below net in 8 rows and the due date
+    before the booking date in 10."""
     url = postgres.new_database()
     monkeypatch.setenv("PGUSER", "postgres")
     with psycopg.connect(url, autocommit=True) as conn:
@@ -83,9 +84,11 @@ def ledger_db(postgres, monkeypatch: pytest.MonkeyPatch) -> str:
         conn.execute(fill.format(name="'Kunde '", rows="30, 90, 30"))
         conn.execute(fill.format(name="'Andere '", rows="41, 51, 10"))
         conn.execute("CREATE TABLE buchungen (konto text, betrag numeric(10,2), datum date, "
-                     "notiz text)")
+                     "notiz text, brutto numeric(10,2), faellig date)")
         fill = ("INSERT INTO buchungen SELECT 'K' || (i % 5000), (i % 997) * 1.5, "
-                "DATE '2024-01-01' + i % 365, CASE WHEN i % 50 = 0 THEN '' ELSE 'ok' END "
+                "DATE '2024-01-01' + i % 365, CASE WHEN i % 50 = 0 THEN '' ELSE 'ok' END, "
+                "(i % 997) * 1.5 * CASE WHEN i % 25000 = 0 THEN 0.5 ELSE 1.19 END, "
+                "DATE '2024-01-01' + i % 365 + CASE WHEN i % 20000 = 0 THEN -1 ELSE 30 END "
                 "FROM generate_series(1, {rows}) i")
         conn.execute(fill.format(rows=ROWS))
         conn.execute("INSERT INTO buchungen SELECT * FROM buchungen WHERE (konto, betrag) IN "
@@ -108,7 +111,8 @@ def _table_findings(tmp_path: Path, url: str, name: str) -> dict[str, dict]:
             payload = catalog.latest_result("quality", dataset_id=table.id).payload
             assert not payload.get("error"), payload
             out[table.title] = {
-                "keys": payload["keys"], "in": payload.get("profiled_in", "staged"),
+                "keys": payload["keys"], "rules": payload["rules"],
+                "in": payload.get("profiled_in", "staged"),
                 "findings": sorted(([f["code"], f["column"], f["evidence"]]
                                     for f in payload["findings"] if f["code"] in TABLE_CODES),
                                    key=str)}
@@ -127,13 +131,18 @@ def test_duplicates_and_keys_in_the_database_match_the_staged_copy(
     for title in inside:
         assert inside[title]["findings"] == staged[title]["findings"], title
         assert inside[title]["keys"] == staged[title]["keys"], title
+        assert inside[title]["rules"] == staged[title]["rules"], title
     kunden = {code: evidence for code, _, evidence in inside["public.kunden"]["findings"]}
     assert kunden["conflicting-key"]["count"] == 5
     assert kunden["conflicting-key"]["values"] == ["K-**", "K-**"]  # a personal key: masked
-    assert list(kunden["conflicting-key"]["differences"]) == ["name"]
+    assert kunden["conflicting-key"]["differences"] == {"name": ["Ku******", "An******"]}
     assert kunden["conflicting-key"]["rows"] == [40, ROWS + 3, 50, ROWS + 4]
     assert (kunden["duplicate-rows"]["count"], kunden["duplicate-rows"]["row_groups"]) == (
         3, [[29, ROWS], [59, ROWS + 1], [89, ROWS + 2]])  # the copied customers
     rows = inside["public.buchungen"]["findings"]
-    assert [(code, evidence["count"], evidence["groups"]) for code, _, evidence in rows] == [
-        ("duplicate-rows", 4, 3)]
+    assert [(code, evidence["count"]) for code, _, evidence in rows] == [
+        ("duplicate-rows", 4), ("rule-violation", 8), ("rule-violation", 10)]
+    assert rows[0][2]["groups"] == 3
+    assert [(column, evidence["rule"], evidence["rows"][:2]) for _, column, evidence in rows[1:]
+            ] == [("brutto", "betrag <= brutto", [24999, 49999]),
+                  ("faellig", "datum <= faellig", [19999, 39999])]

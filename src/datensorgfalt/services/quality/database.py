@@ -3,10 +3,10 @@
 A PostgreSQL table of more than ``IN_DATABASE_ROWS`` rows is not copied out: the aggregates
 (non-empty, distinct, blanks and placeholders, text lengths, minimum, maximum, mean, spread,
 quartiles, top values of category columns, outliers) and the table checks (duplicate rows,
-keys and repeated keys, :mod:`.database_tables`) run as SQL in PostgreSQL and only their
-results travel. The client's memory stays flat however large the table is. Checks that need
-many single rows (near duplicates, dependencies, suspicious cells) need the rows in the
-scan's order; a smaller table is staged like a file and gets them all.
+keys and repeated keys, order rules: :mod:`.database_tables`) run as SQL in PostgreSQL and
+only their results travel. The client's memory stays flat however large the table is. Checks
+that need many single rows (near duplicates, dependencies, suspicious cells) need the rows
+in the scan's order; a smaller table is staged like a file and gets them all.
 """
 
 from __future__ import annotations
@@ -60,10 +60,11 @@ def profile_database_table(dataset: Dataset, semantics: dict[str, str | None]) -
         present = stats["non_null"] - stats["blanks"] - stats["placeholders"]
         stats["completeness"] = round(present / rows, 4) if rows else 1.0
         stats["unique_ratio"] = round(stats["distinct"] / present, 4) if present else 0.0
-    keys, table_findings = table_checks(dataset.location, names, columns, declared, rows)
+    keys, rules, table_findings = table_checks(dataset.location, names, columns, declared,
+                                               rows)
     found += table_findings
     payload = {"rows": rows, "column_count": len(names), "columns": columns, "keys": keys,
-               "dependencies": [], "rules": [], "time_series": {}, "cells": [],
+               "dependencies": [], "rules": rules, "time_series": {}, "cells": [],
                "profiled_in": "postgresql"}
     return finish(payload, found)
 

@@ -1,19 +1,28 @@
-"""Duplicate rows and keys of a large PostgreSQL table, as SQL run inside PostgreSQL.
+"""Duplicate rows, keys and order rules of a large PostgreSQL table, as SQL run in PostgreSQL.
 
-The same checks and findings as :mod:`.table_checks` gives a staged table: exact duplicate
-rows (grouped by every column in a hash aggregate), the key guess (names, uniqueness) and
-repeated key values with a few examples. Only counts, a few example values and row addresses
-(``ctid``) travel, so the client's memory stays flat. A row number is the row's place in the
-order PostgreSQL reads the table, which is the order a staged copy keeps: for the few rows a
-finding names it is counted in one last scan that stops at the last of them.
+The same checks and findings as :mod:`.table_checks` and :mod:`.dependencies` give a staged
+table: exact duplicate rows (grouped by a hash of every column), the key guess
+(names, uniqueness), repeated key values with a few examples, and order rules between two
+number or two date columns (end not before start) with the rows that break them. Only
+counts, a few example values and row addresses (``ctid``) travel, so the client's memory
+stays flat. A row number is the row's place in the order PostgreSQL reads the table, which
+is the order a staged copy keeps: for the few rows a finding names it is counted in one last
+scan that stops at the last of them.
 """
 
 from __future__ import annotations
 
+from itertools import combinations
 from typing import Any
 
 from datensorgfalt.engine.parsing import PLACEHOLDERS
 from datensorgfalt.services.quality.column_checks import EXAMPLES
+from datensorgfalt.services.quality.dependencies import (
+    MAX_RULE_COLUMNS,
+    comparable,
+    holding_rules,
+    rule_violation_finding,
+)
 from datensorgfalt.services.quality.findings import QualityFinding
 from datensorgfalt.services.quality.table_checks import (
     MAX_HASH_COLUMNS,
@@ -39,18 +48,29 @@ def is_placeholder(q: str) -> str:
 
 
 def table_checks(location: str, names: list[str], columns: dict[str, dict[str, Any]],
-                 declared: dict[str, str], rows: int) -> tuple[list[str], list[QualityFinding]]:
-    """Inferred keys, and the findings on repeated keys and duplicate rows, rows numbered."""
+                 declared: dict[str, str], rows: int
+                 ) -> tuple[list[str], list[dict[str, Any]], list[QualityFinding]]:
+    """Inferred keys, order rules, and the findings on repeated keys, duplicate rows and
+    broken rules, their rows numbered."""
     keys, found = _keys(location, names, columns, declared, rows)
     if not keys:
         found += _duplicate_rows(location, names, declared, rows)
+    rules, broken = _order_rules(location, names, columns, rows)
+    found += broken
     _number_rows(location, found)
-    return keys, found
+    return keys, rules, found
 
 
 def _groupable(name: str, declared: dict[str, str]) -> str:
     q = quote_ident(name)
     return q if str(declared.get(name, "text")) in GROUPABLE else f"{q}::text"
+
+
+def _row_hash(names: list[str], declared: dict[str, str]) -> str:
+    """SQL: a 64-bit hash of the columns' values, as the staged path groups rows by ``hash``
+    (a narrow key: grouping by it is about twice as fast as by every column)."""
+    cols = ", ".join(_groupable(n, declared) for n in names[:MAX_HASH_COLUMNS])
+    return f"hash_record_extended(ROW({cols}), 0)"
 
 
 def _literal(text: str) -> str:
@@ -67,17 +87,16 @@ def _duplicate_rows(location: str, names: list[str], declared: dict[str, str],
     rows of the first few groups."""
     if rows < 2 or not names:
         return []
-    cols = ", ".join(_groupable(n, declared) for n in names[:MAX_HASH_COLUMNS])
+    whole = _row_hash(names, declared)
     extra, groups, firsts = select_rows(location, f"""
         WITH g AS MATERIALIZED (SELECT count(*) AS n, min(ctid) AS first FROM {{table}}
-                                GROUP BY {cols} HAVING count(*) > 1)
+                                GROUP BY {whole} HAVING count(*) > 1)
         SELECT coalesce(sum(n - 1), 0)::bigint, count(*),
                (SELECT array_agg(first::text ORDER BY first)
                 FROM (SELECT first FROM g ORDER BY first LIMIT {EXAMPLES}) f)
         FROM g""")[0]
     if not extra:
         return []
-    whole = f"ROW({cols})::text"
     members = select_rows(location, f"""
         SELECT (array_agg(ctid::text ORDER BY ctid))[1:{EXAMPLES}] FROM {{table}}
         WHERE {whole} IN (SELECT {whole} FROM {{table}} WHERE ctid = ANY({_tids(firsts)}))
@@ -125,8 +144,7 @@ def _repeated_key(location: str, name: str, names: list[str],
                                    f"GROUP BY 1, 2 HAVING count(*) > 1 ORDER BY min(ctid) "
                                    f"LIMIT 1000")
     others = [n for n in names if n != name]
-    rest = f"ROW({', '.join(_groupable(n, declared) for n in others[:MAX_HASH_COLUMNS])})::text" \
-        if others else "''"
+    rest = _row_hash(others, declared) if others else "0"
     detail = {text: (variants, ctids) for text, variants, ctids in select_rows(location, f"""
         SELECT {k}::text, count(DISTINCT {rest}),
                (array_agg(ctid::text ORDER BY ctid))[1:{EXAMPLES}]
@@ -144,6 +162,38 @@ def _repeated_key(location: str, name: str, names: list[str],
     return repeated_key_finding(name, repeated, present, rows,
                                 [(value, ctids) for value, _, ctids in conflicting or ordered],
                                 len(conflicting), differences)
+
+
+def _order_rules(location: str, names: list[str], columns: dict[str, dict[str, Any]],
+                 rows: int) -> tuple[list[dict[str, Any]], list[QualityFinding]]:
+    """Pairs ``a <= b`` of two number or two date columns that hold in at least 99 % of the
+    rows (one scan counts ``<``, ``>`` and ``=`` of every pair), and the rows that break them."""
+    numeric = [n for n in names if columns[n]["type"] in ("integer", "decimal")]
+    dates = [n for n in names if columns[n]["type"] in ("date", "datetime")]
+    pairs = [(a, b) for group in (numeric[:MAX_RULE_COLUMNS], dates[:MAX_RULE_COLUMNS])
+             for a, b in combinations(group, 2)
+             if comparable(a in dates, columns[a], columns[b])]
+    if not pairs or rows < 20:
+        return [], []
+    parts = [f"count(*) FILTER (WHERE {quote_ident(a)} {op} {quote_ident(b)})"
+             for a, b in pairs for op in ("<", ">", "=")]
+    counts = list(select_rows(location, f"SELECT {', '.join(parts)} FROM {{table}}")[0])
+    rules, found = [], []
+    for low, high, good, bad, total in holding_rules(pairs, counts):
+        rules.append({"rule": f"{low} <= {high}", "holds": good, "broken": bad})
+        if bad:
+            shown = f"{_shown(low, columns[low])}, {_shown(high, columns[high])}"
+            examples = select_rows(location, f"SELECT ctid::text AS address, {shown} "
+                                             f"FROM {{table}} WHERE {quote_ident(low)} > "
+                                             f"{quote_ident(high)} ORDER BY ctid LIMIT {EXAMPLES}")
+            found.append(rule_violation_finding(low, high, bad, total, rows, examples))
+    return rules, found
+
+
+def _shown(name: str, stats: dict[str, Any]) -> str:
+    """A value as the staged profile shows it (decimals as floating point numbers)."""
+    q = quote_ident(name)
+    return f"{q}::float8" if stats["type"] == "decimal" else q
 
 
 def _tid(ctid: str) -> tuple[int, int]:
