@@ -71,7 +71,7 @@ def ledger_db(postgres, monkeypatch: pytest.MonkeyPatch) -> str:
     """``kunden``: a text key with placeholders, repeated five times (three copies of whole
     rows, two numbers given to other customers); ``buchungen``: no key, four extra copies of
     three rows (one of them with a blank note), gross below net in 8 rows and the due date
-    before the booking date in 10."""
+    before the booking date in 10; ``buchungen_sicht``: a view of it (rows without address)."""
     url = postgres.new_database()
     monkeypatch.setenv("PGUSER", "postgres")
     with psycopg.connect(url, autocommit=True) as conn:
@@ -95,6 +95,7 @@ def ledger_db(postgres, monkeypatch: pytest.MonkeyPatch) -> str:
                      "(('K7', 10.5), ('K8', 12), ('K50', 75))")
         conn.execute("INSERT INTO buchungen SELECT * FROM buchungen WHERE konto = 'K7' "
                      "AND betrag = 10.5 LIMIT 1")
+        conn.execute("CREATE VIEW buchungen_sicht AS SELECT * FROM buchungen")
     return url
 
 
@@ -128,6 +129,12 @@ def test_duplicates_and_keys_in_the_database_match_the_staged_copy(
     staged = _table_findings(tmp_path, ledger_db, "staged")
     assert {t["in"] for t in inside.values()} == {"postgresql"}
     assert {t["in"] for t in staged.values()} == {"staged"}
+    view = inside.pop("public.buchungen_sicht")
+    assert [(code, evidence["count"], evidence["rows"], evidence["rows_unknown"])
+            for code, _, evidence in view["findings"]] == [
+        (code, evidence["count"], [], True)
+        for code, _, evidence in inside["public.buchungen"]["findings"]]
+    assert view["rules"] == inside["public.buchungen"]["rules"]
     for title in inside:
         assert inside[title]["findings"] == staged[title]["findings"], title
         assert inside[title]["keys"] == staged[title]["keys"], title

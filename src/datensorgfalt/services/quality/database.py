@@ -63,6 +63,9 @@ def profile_database_table(dataset: Dataset, semantics: dict[str, str | None]) -
     keys, rules, table_findings = table_checks(dataset.location, names, columns, declared,
                                                rows)
     found += table_findings
+    for finding in found:  # rows the database could not name: say so, not "no rows"
+        if finding.evidence.get("rows") == []:
+            finding.evidence["rows_unknown"] = True
     payload = {"rows": rows, "column_count": len(names), "columns": columns, "keys": keys,
                "dependencies": [], "rules": rules, "time_series": {}, "cells": [],
                "profiled_in": "postgresql"}

@@ -12,6 +12,7 @@ scan that stops at the last of them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -32,7 +33,7 @@ from datensorgfalt.services.quality.table_checks import (
     repeated_key_finding,
     worth_reporting,
 )
-from datensorgfalt.sources.postgres import quote_ident, select_rows
+from datensorgfalt.sources.postgres import quote_ident, select_rows, split_url
 
 # types PostgreSQL can group and compare as they are; any other is grouped by its text
 GROUPABLE = {"smallint", "integer", "bigint", "numeric", "real", "double precision",
@@ -47,18 +48,51 @@ def is_placeholder(q: str) -> str:
     return f"lower(btrim({q})) IN ({tokens})"
 
 
+@dataclass
+class Table:
+    location: str
+    names: list[str]
+    columns: dict[str, dict[str, Any]]  # the profile's column statistics
+    declared: dict[str, str]  # PostgreSQL's type of each column
+    rows: int
+    addressed: bool = True  # ``ctid`` names one row (a plain table or materialized view)
+
+    def sql(self, query: str) -> list[tuple]:
+        return select_rows(self.location, query)
+
+    @property
+    def first(self) -> str:
+        """SQL ordering groups by their first row (by value where rows have no address)."""
+        return "min(ctid)" if self.addressed else "1"
+
+    def addresses(self) -> str:
+        """SQL aggregate: the addresses of a group's first rows."""
+        return f"(array_agg(ctid::text ORDER BY ctid))[1:{EXAMPLES}]" if self.addressed \
+            else "ARRAY[]::text[]"
+
+
 def table_checks(location: str, names: list[str], columns: dict[str, dict[str, Any]],
                  declared: dict[str, str], rows: int
                  ) -> tuple[list[str], list[dict[str, Any]], list[QualityFinding]]:
     """Inferred keys, order rules, and the findings on repeated keys, duplicate rows and
-    broken rules, their rows numbered."""
-    keys, found = _keys(location, names, columns, declared, rows)
+    broken rules, their rows numbered (none for a view: its rows have no address)."""
+    t = Table(location, names, columns, declared, rows, _addressed(location))
+    keys, found = _keys(t)
     if not keys:
-        found += _duplicate_rows(location, names, declared, rows)
-    rules, broken = _order_rules(location, names, columns, rows)
+        found += _duplicate_rows(t)
+    rules, broken = _order_rules(t)
     found += broken
-    _number_rows(location, found)
+    if t.addressed:
+        _number_rows(location, found)
     return keys, rules, found
+
+
+def _addressed(location: str) -> bool:
+    schema, table = (split_url(location)[1] or ".").split(".", 1)
+    kinds = select_rows(location, "SELECT c.relkind::text FROM pg_class c JOIN pg_namespace n "
+                                  "ON n.oid = c.relnamespace WHERE n.nspname = %s "
+                                  "AND c.relname = %s", (schema, table))
+    return bool(kinds) and kinds[0][0] in ("r", "m")
 
 
 def _groupable(name: str, declared: dict[str, str]) -> str:
@@ -81,15 +115,15 @@ def _tids(ctids: list[str]) -> str:
     return f"ARRAY[{', '.join(_literal(c) for c in ctids)}]::tid[]"
 
 
-def _duplicate_rows(location: str, names: list[str], declared: dict[str, str],
-                    rows: int) -> list[QualityFinding]:
+def _duplicate_rows(t: Table) -> list[QualityFinding]:
     """Rows equal in every column: one hash aggregate over the table, then one scan for the
     rows of the first few groups."""
-    if rows < 2 or not names:
+    if t.rows < 2 or not t.names:
         return []
-    whole = _row_hash(names, declared)
-    extra, groups, firsts = select_rows(location, f"""
-        WITH g AS MATERIALIZED (SELECT count(*) AS n, min(ctid) AS first FROM {{table}}
+    whole = _row_hash(t.names, t.declared)
+    first = "min(ctid)" if t.addressed else "NULL::tid"
+    extra, groups, firsts = t.sql(f"""
+        WITH g AS MATERIALIZED (SELECT count(*) AS n, {first} AS first FROM {{table}}
                                 GROUP BY {whole} HAVING count(*) > 1)
         SELECT coalesce(sum(n - 1), 0)::bigint, count(*),
                (SELECT array_agg(first::text ORDER BY first)
@@ -97,11 +131,11 @@ def _duplicate_rows(location: str, names: list[str], declared: dict[str, str],
         FROM g""")[0]
     if not extra:
         return []
-    members = select_rows(location, f"""
-        SELECT (array_agg(ctid::text ORDER BY ctid))[1:{EXAMPLES}] FROM {{table}}
+    members = t.sql(f"""
+        SELECT {t.addresses()} FROM {{table}}
         WHERE {whole} IN (SELECT {whole} FROM {{table}} WHERE ctid = ANY({_tids(firsts)}))
-        GROUP BY {whole} ORDER BY min(ctid)""")
-    return [duplicate_rows_finding(int(extra), int(groups), rows, [m[0] for m in members])]
+        GROUP BY {whole} ORDER BY min(ctid)""") if t.addressed else []
+    return [duplicate_rows_finding(int(extra), int(groups), t.rows, [m[0] for m in members])]
 
 
 def _clean(name: str, stats: dict[str, Any]) -> str:
@@ -112,81 +146,80 @@ def _clean(name: str, stats: dict[str, Any]) -> str:
     return q
 
 
-def _keys(location: str, names: list[str], columns: dict[str, dict[str, Any]],
-          declared: dict[str, str], rows: int) -> tuple[list[str], list[QualityFinding]]:
+def _keys(t: Table) -> tuple[list[str], list[QualityFinding]]:
     """The staged path's key guess on the database's exact counts."""
-    candidates = [n for n in names if looks_like_key(n, columns[n]["type"], columns[n], rows)]
+    columns = t.columns
+    candidates = [n for n in t.names
+                  if looks_like_key(n, columns[n]["type"], columns[n], t.rows)]
     distinct = {n: columns[n]["distinct"] for n in candidates}
     dirty = [n for n in candidates if _clean(n, columns[n]) != quote_ident(n)]
     if dirty:  # the raw count took blanks and placeholders for values
         select = ", ".join(f"count(DISTINCT {_clean(n, columns[n])})" for n in dirty)
-        distinct |= dict(zip(dirty, select_rows(location, f"SELECT {select} FROM {{table}}")[0],
-                             strict=True))
+        distinct |= dict(zip(dirty, t.sql(f"SELECT {select} FROM {{table}}")[0], strict=True))
     keys, found = [], []
     for name in candidates:
         s = columns[name]
         present = s["non_null"] - s["blanks"] - s["placeholders"]
         if distinct[name] == present:
             keys.append(name)
-        elif worth_reporting(name, name == names[0], present - distinct[name], present):
-            found.append(_repeated_key(location, name, names, columns, declared,
-                                       present - distinct[name], present, rows))
+        elif worth_reporting(name, name == t.names[0], present - distinct[name], present):
+            found.append(_repeated_key(t, name, present - distinct[name], present))
     return keys, found
 
 
-def _repeated_key(location: str, name: str, names: list[str],
-                  columns: dict[str, dict[str, Any]], declared: dict[str, str], repeated: int,
-                  present: int, rows: int) -> QualityFinding:
+def _repeated_key(t: Table, name: str, repeated: int, present: int) -> QualityFinding:
     """The first repeated values (hash aggregate on the key), then their rows and whether the
     rest of those rows differ (one scan for the few values)."""
-    k = _clean(name, columns[name])
-    groups = select_rows(location, f"SELECT {k}, {k}::text FROM {{table}} WHERE {k} IS NOT NULL "
-                                   f"GROUP BY 1, 2 HAVING count(*) > 1 ORDER BY min(ctid) "
-                                   f"LIMIT 1000")
-    others = [n for n in names if n != name]
-    rest = _row_hash(others, declared) if others else "0"
-    detail = {text: (variants, ctids) for text, variants, ctids in select_rows(location, f"""
-        SELECT {k}::text, count(DISTINCT {rest}),
-               (array_agg(ctid::text ORDER BY ctid))[1:{EXAMPLES}]
-        FROM {{table}} WHERE {k}::text IN ({', '.join(_literal(t) for _, t in groups)})
+    k = _clean(name, t.columns[name])
+    groups = t.sql(f"SELECT {k}, {k}::text FROM {{table}} WHERE {k} IS NOT NULL "
+                   f"GROUP BY 1, 2 HAVING count(*) > 1 ORDER BY {t.first} LIMIT 1000")
+    others = [n for n in t.names if n != name]
+    rest = _row_hash(others, t.declared) if others else "0"
+    detail = {text: (variants, ctids) for text, variants, ctids in t.sql(f"""
+        SELECT {k}::text, count(DISTINCT {rest}), {t.addresses()}
+        FROM {{table}} WHERE {k}::text IN ({', '.join(_literal(v) for _, v in groups)})
         GROUP BY 1""")} if groups else {}
     ordered = [(value, *detail[text]) for value, text in groups if text in detail]
     conflicting = [g for g in ordered if g[1] > 1]
     differences = None
     if conflicting:
         shown = others[:50]
-        found = select_rows(location, f"SELECT {', '.join(map(quote_ident, shown))} FROM "
-                                      f"{{table}} WHERE ctid = ANY({_tids(conflicting[0][2])}) "
-                                      f"ORDER BY ctid")
+        where = f"ctid = ANY({_tids(conflicting[0][2])}) ORDER BY ctid" if t.addressed \
+            else f"{k}::text = {_literal(groups[0][1])} LIMIT {EXAMPLES}"
+        found = t.sql(f"SELECT {', '.join(map(quote_ident, shown))} FROM {{table}} "
+                      f"WHERE {where}")
         differences = differing(shown, found)
-    return repeated_key_finding(name, repeated, present, rows,
+    return repeated_key_finding(name, repeated, present, t.rows,
                                 [(value, ctids) for value, _, ctids in conflicting or ordered],
                                 len(conflicting), differences)
 
 
-def _order_rules(location: str, names: list[str], columns: dict[str, dict[str, Any]],
-                 rows: int) -> tuple[list[dict[str, Any]], list[QualityFinding]]:
+def _order_rules(t: Table) -> tuple[list[dict[str, Any]], list[QualityFinding]]:
     """Pairs ``a <= b`` of two number or two date columns that hold in at least 99 % of the
     rows (one scan counts ``<``, ``>`` and ``=`` of every pair), and the rows that break them."""
-    numeric = [n for n in names if columns[n]["type"] in ("integer", "decimal")]
-    dates = [n for n in names if columns[n]["type"] in ("date", "datetime")]
+    columns = t.columns
+    numeric = [n for n in t.names if columns[n]["type"] in ("integer", "decimal")]
+    dates = [n for n in t.names if columns[n]["type"] in ("date", "datetime")]
     pairs = [(a, b) for group in (numeric[:MAX_RULE_COLUMNS], dates[:MAX_RULE_COLUMNS])
              for a, b in combinations(group, 2)
              if comparable(a in dates, columns[a], columns[b])]
-    if not pairs or rows < 20:
+    if not pairs or t.rows < 20:
         return [], []
     parts = [f"count(*) FILTER (WHERE {quote_ident(a)} {op} {quote_ident(b)})"
              for a, b in pairs for op in ("<", ">", "=")]
-    counts = list(select_rows(location, f"SELECT {', '.join(parts)} FROM {{table}}")[0])
+    counts = list(t.sql(f"SELECT {', '.join(parts)} FROM {{table}}")[0])
     rules, found = [], []
+    address, order = ("ctid::text", "ORDER BY ctid") if t.addressed else ("NULL::text", "")
     for low, high, good, bad, total in holding_rules(pairs, counts):
         rules.append({"rule": f"{low} <= {high}", "holds": good, "broken": bad})
         if bad:
             shown = f"{_shown(low, columns[low])}, {_shown(high, columns[high])}"
-            examples = select_rows(location, f"SELECT ctid::text AS address, {shown} "
-                                             f"FROM {{table}} WHERE {quote_ident(low)} > "
-                                             f"{quote_ident(high)} ORDER BY ctid LIMIT {EXAMPLES}")
-            found.append(rule_violation_finding(low, high, bad, total, rows, examples))
+            examples = t.sql(f"SELECT {address} AS address, {shown} FROM {{table}} "
+                             f"WHERE {quote_ident(low)} > {quote_ident(high)} {order} "
+                             f"LIMIT {EXAMPLES}")
+            found.append(rule_violation_finding(low, high, bad, total, t.rows, examples))
+            if not t.addressed:
+                found[-1].evidence["rows"] = []
     return rules, found
 
 
