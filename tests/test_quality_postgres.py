@@ -9,6 +9,7 @@ import pytest
 
 from datensorgfalt.services.quality import database, run_quality
 from datensorgfalt.services.scan.runner import scan
+from datensorgfalt.sources.base import ReadError
 from datensorgfalt.workspace import init_workspace
 
 ROWS = 200_000  # above IN_DATABASE_ROWS: profiled in the database
@@ -61,6 +62,28 @@ def test_postgres_table_is_profiled_in_the_database(orders_db: str, tmp_path: Pa
     codes = {(f["code"], f["column"]) for f in payload["findings"]}
     assert {("missing-values", "betrag"), ("placeholder-values", "kunde"),
             ("outliers", "betrag")} <= codes
+    assert payload["keys"] == ["nr"] and "table_checks_error" not in payload
+    missing = next(f for f in payload["findings"] if f["code"] == "missing-values")
+    assert missing["evidence"]["rows"] == [] and missing["evidence"]["rows_unknown"]
+
+
+def test_a_table_check_the_server_refuses_keeps_the_aggregates(
+        orders_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object) -> None:
+        raise ReadError("readers.error.db_query", url="db", reason="function does not exist")
+
+    monkeypatch.setattr(database, "table_checks", refused)
+    workspace = init_workspace(tmp_path / "firma")
+    catalog = workspace.open_catalog()
+    try:
+        assert scan(workspace, catalog, [orders_db]).ok
+        table = next(d for d in catalog.datasets() if d.title == "public.auftraege")
+        run_quality(workspace, catalog, [table.id])
+        payload = catalog.latest_result("quality", dataset_id=table.id).payload
+    finally:
+        catalog.close()
+    assert payload["score"] is not None and payload["columns"]["betrag"]["outliers"] == 3
+    assert "function does not exist" in payload["table_checks_error"]
 
 
 TABLE_CODES = ("duplicate-rows", "duplicate-key", "conflicting-key", "rule-violation")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from datensorgfalt.catalog.models import Dataset
+from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.quality.column_checks import (
     CATEGORY_LIMIT,
     IQR_FACTOR,
@@ -60,15 +61,20 @@ def profile_database_table(dataset: Dataset, semantics: dict[str, str | None]) -
         present = stats["non_null"] - stats["blanks"] - stats["placeholders"]
         stats["completeness"] = round(present / rows, 4) if rows else 1.0
         stats["unique_ratio"] = round(stats["distinct"] / present, 4) if present else 0.0
-    keys, rules, table_findings = table_checks(dataset.location, names, columns, declared,
-                                               rows)
+    payload: dict[str, Any] = {}
+    try:
+        keys, rules, table_findings = table_checks(dataset.location, names, columns, declared,
+                                                   rows)
+    except DatensorgfaltError as exc:  # a check the server cannot run keeps the aggregates
+        keys, rules, table_findings = [], [], []
+        payload["table_checks_error"] = str(exc).splitlines()[0][:300]
     found += table_findings
     for finding in found:  # rows the database could not name: say so, not "no rows"
         if finding.evidence.get("rows") == []:
             finding.evidence["rows_unknown"] = True
-    payload = {"rows": rows, "column_count": len(names), "columns": columns, "keys": keys,
-               "dependencies": [], "rules": rules, "time_series": {}, "cells": [],
-               "profiled_in": "postgresql"}
+    payload |= {"rows": rows, "column_count": len(names), "columns": columns, "keys": keys,
+                "dependencies": [], "rules": rules, "time_series": {}, "cells": [],
+                "profiled_in": "postgresql"}
     return finish(payload, found)
 
 
