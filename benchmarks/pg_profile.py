@@ -6,7 +6,10 @@ Starts its own throwaway PostgreSQL cluster (``tests/helpers/pg.py``), fills a t
 process, and prints seconds and the peak RSS of each command (target: < 300 MB, flat in the
 row count), beside the peak RSS of ``datensorgfalt init`` (the program alone) as reference.
 
-    .venv/bin/python benchmarks/pg_profile.py [--rows 10000000]
+    .venv/bin/python benchmarks/pg_profile.py [--rows 10000000] [--without-key]
+
+``--without-key`` leaves the number column out, so no column is a key and the duplicate-row
+check (a hash aggregate over every column, in PostgreSQL) runs as well.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from tests.helpers.pg import PostgresCluster  # noqa: E402 - the repository's te
 
 FILL = """
 CREATE TABLE auftraege AS
-SELECT i AS nr,
+SELECT {key}
        CASE WHEN i % 10 = 0 THEN NULL ELSE ((i * 7919) % 100000) / 100.0 END::numeric(10,2)
            AS betrag,
        (1 + i % 50)::int AS menge,
@@ -62,6 +65,8 @@ def measured(args: list[str], cwd: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--without-key", action="store_true",
+                        help="no number column: the duplicate-row check runs (worst case)")
     options = parser.parse_args()
     import psycopg
 
@@ -71,7 +76,8 @@ def main() -> None:
         url = cluster.new_database()
         started = time.perf_counter()
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(FILL.format(rows=int(options.rows)))
+            conn.execute(FILL.format(rows=int(options.rows),
+                                     key="" if options.without_key else "i AS nr,"))
             conn.execute("ANALYZE auftraege")
         print(f"Tabelle mit {options.rows:,} Zeilen angelegt in "
               f"{time.perf_counter() - started:.0f} s")

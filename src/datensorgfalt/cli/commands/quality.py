@@ -138,10 +138,13 @@ def _findings_table(findings: list[dict]) -> Table:
 
 
 def _where(evidence: object) -> str:
-    """``Zeilen 1, 2, 3`` (counted from 1, without the header) when the finding names rows."""
+    """``Zeilen 1, 2, 3`` (counted from 1, without the header) when the finding names rows, or
+    that the database could not name them."""
     rows = evidence.get("rows") if isinstance(evidence, dict) else None
     if not isinstance(rows, list):
         return ""
+    if not rows and evidence.get("rows_unknown"):  # a table profiled inside its database
+        return f"\n[dim]{escape(t('quality.rows_unknown'))}[/]"
     numbers = [str(r + 1) for r in rows[:5] if isinstance(r, int) and not isinstance(r, bool)]
     if not numbers:
         return ""

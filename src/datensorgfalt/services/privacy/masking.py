@@ -92,9 +92,16 @@ VALUE_KEYS = ("values", "pairs", "examples", "value")
 def mask_finding_evidence(personal: set[str], column: str | None,
                           evidence: dict[str, Any]) -> dict[str, Any]:
     """``evidence`` of a finding with the quoted cell values masked when the finding is about
-    a personal column (or compares one, as near-duplicate rows do)."""
+    a personal column (or compares one, as near-duplicate rows do); the differing values of a
+    repeated key's rows are masked for each personal column among them."""
     if not isinstance(evidence, dict):
         return evidence
+    differences = evidence.get("differences")
+    if isinstance(differences, dict) and personal.intersection(differences):
+        # a repeated key's rows: the values of each differing column, masked per column
+        evidence = evidence | {"differences": {
+            name: _masked_leaves(values) if name in personal else values
+            for name, values in differences.items()}}
     compared = evidence.get("compared") if isinstance(evidence.get("compared"), list) else []
     if column not in personal and not personal.intersection(map(str, compared)):
         return evidence

@@ -2,10 +2,11 @@
 
 A PostgreSQL table of more than ``IN_DATABASE_ROWS`` rows is not copied out: the aggregates
 (non-empty, distinct, blanks and placeholders, text lengths, minimum, maximum, mean, spread,
-quartiles, top values of category columns, outliers) run as SQL in PostgreSQL and only their
-results travel. The client's memory stays flat however large the table is. Checks that need
-single rows (keys, near duplicates, dependencies, suspicious cells with their row numbers) need
-the rows in the scan's order; a smaller table is staged like a file and gets them all.
+quartiles, top values of category columns, outliers) and the table checks (duplicate rows,
+keys and repeated keys, order rules: :mod:`.database_tables`) run as SQL in PostgreSQL and
+only their results travel. The client's memory stays flat however large the table is. Checks
+that need many single rows (near duplicates, dependencies, suspicious cells) need the rows
+in the scan's order; a smaller table is staged like a file and gets them all.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from datensorgfalt.catalog.models import Dataset
-from datensorgfalt.engine.parsing import PLACEHOLDERS
+from datensorgfalt.errors import DatensorgfaltError
 from datensorgfalt.services.quality.column_checks import (
     CATEGORY_LIMIT,
     IQR_FACTOR,
@@ -21,6 +22,7 @@ from datensorgfalt.services.quality.column_checks import (
     _pct,
     _round,
 )
+from datensorgfalt.services.quality.database_tables import is_placeholder, table_checks
 from datensorgfalt.services.quality.findings import QualityFinding
 from datensorgfalt.services.quality.profile import Profile, finish
 from datensorgfalt.sources.postgres import quote_ident, select_rows
@@ -59,9 +61,20 @@ def profile_database_table(dataset: Dataset, semantics: dict[str, str | None]) -
         present = stats["non_null"] - stats["blanks"] - stats["placeholders"]
         stats["completeness"] = round(present / rows, 4) if rows else 1.0
         stats["unique_ratio"] = round(stats["distinct"] / present, 4) if present else 0.0
-    payload = {"rows": rows, "column_count": len(names), "columns": columns, "keys": [],
-               "dependencies": [], "rules": [], "time_series": {}, "cells": [],
-               "profiled_in": "postgresql"}
+    payload: dict[str, Any] = {}
+    try:
+        keys, rules, table_findings = table_checks(dataset.location, names, columns, declared,
+                                                   rows)
+    except DatensorgfaltError as exc:  # a check the server cannot run keeps the aggregates
+        keys, rules, table_findings = [], [], []
+        payload["table_checks_error"] = str(exc).splitlines()[0][:300]
+    found += table_findings
+    for finding in found:  # rows the database could not name: say so, not "no rows"
+        if finding.evidence.get("rows") == []:
+            finding.evidence["rows_unknown"] = True
+    payload |= {"rows": rows, "column_count": len(names), "columns": columns, "keys": keys,
+                "dependencies": [], "rules": rules, "time_series": {}, "cells": [],
+                "profiled_in": "postgresql"}
     return finish(payload, found)
 
 
@@ -79,9 +92,8 @@ def _parts(name: str, kind: str, i: int) -> list[str]:
     q = quote_ident(name)
     parts = [f"count({q}) AS n{i}", f"count(DISTINCT {q}) AS d{i}"]
     if kind == "text":
-        tokens = ", ".join("'" + t.replace("'", "''") + "'" for t in PLACEHOLDERS)
         parts += [f"count(*) FILTER (WHERE btrim({q}) = '') AS b{i}",
-                  f"count(*) FILTER (WHERE lower(btrim({q})) IN ({tokens})) AS p{i}",
+                  f"count(*) FILTER (WHERE {is_placeholder(q)}) AS p{i}",
                   f"min(length({q})) AS lmin{i}", f"max(length({q})) AS lmax{i}",
                   f"avg(length({q}))::float8 AS lavg{i}"]
     if kind in ("integer", "decimal"):

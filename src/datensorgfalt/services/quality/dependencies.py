@@ -10,7 +10,7 @@ in the full table.
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Any
+from typing import Any, TypeVar
 
 from datensorgfalt.engine import insert_texts
 from datensorgfalt.services.quality.column_checks import EXAMPLES
@@ -31,6 +31,7 @@ MAX_LHS = 25
 MAX_CELLS = 10_000
 RULE_HOLDS = 0.99
 MAX_RULE_COLUMNS = 20
+C = TypeVar("C")  # a column: its facts (staged table) or its name (database)
 
 
 def _present(col: ColumnFacts) -> int:
@@ -179,20 +180,29 @@ def order_rules(ctx: TableContext) -> tuple[list[dict[str, Any]], list[QualityFi
     counts = [c for _, row in in_batches(pairs, lambda batch: _order_counts(ctx, batch))
               for c in row]
     rules, found, cells = [], [], []
+    for low, high, good, bad, total in holding_rules(pairs, counts):
+        rules.append({"rule": f"{low.name} <= {high.name}", "holds": good, "broken": bad})
+        if bad:
+            finding, rule_cells = _rule_violation(ctx, low, high, bad, total)
+            found.append(finding)
+            cells += rule_cells
+    return rules, found, cells
+
+
+def holding_rules(pairs: list[tuple[C, C]], counts: list[int]) -> list[tuple[C, C, int, int, int]]:
+    """``(low, high, holds, broken, compared)`` for the pairs whose ``low <= high`` holds in at
+    least 99 % of the compared rows (and not mostly by equality); ``counts`` are ``a < b``,
+    ``a > b`` and ``a = b`` of each pair (staged table or database)."""
+    out = []
     for n, (a, b) in enumerate(pairs):
         less, more, equal = counts[3 * n: 3 * n + 3]
         total = less + more + equal
         if total < 20:
             continue
         for low, high, good, bad in ((a, b, less + equal, more), (b, a, more + equal, less)):
-            if good / total < RULE_HOLDS or (good - equal) < 0.5 * total:
-                continue
-            rules.append({"rule": f"{low.name} <= {high.name}", "holds": good, "broken": bad})
-            if bad:
-                finding, rule_cells = _rule_violation(ctx, low, high, bad, total)
-                found.append(finding)
-                cells += rule_cells
-    return rules, found, cells
+            if good / total >= RULE_HOLDS and (good - equal) >= 0.5 * total:
+                out.append((low, high, good, bad, total))
+    return out
 
 
 def _order_counts(ctx: TableContext, pairs: list[tuple[ColumnFacts, ColumnFacts]]) -> list[int]:
@@ -217,10 +227,14 @@ def _order_counts(ctx: TableContext, pairs: list[tuple[ColumnFacts, ColumnFacts]
 
 
 def _comparable(a: ColumnFacts, b: ColumnFacts) -> bool:
-    """Numbers of the same magnitude (net and gross), or two dates."""
-    if a.temporal:
+    return comparable(a.temporal, a.stats, b.stats)
+
+
+def comparable(temporal: bool, a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Numbers of the same magnitude (net and gross, by the stats' medians), or two dates."""
+    if temporal:
         return True
-    ma, mb = a.stats.get("median"), b.stats.get("median")
+    ma, mb = a.get("median"), b.get("median")
     if not ma or not mb or ma <= 0 or mb <= 0:
         return False
     return 0.4 <= ma / mb <= 2.5
@@ -230,11 +244,19 @@ def _rule_violation(ctx: TableContext, low: ColumnFacts, high: ColumnFacts, bad:
                     total: int) -> tuple[QualityFinding, list[tuple[int, str, str]]]:
     rows = ctx.sql(f"SELECT {ROW}, {low.typed}, {high.typed} FROM {VIEW} "
                    f"WHERE {low.typed} > {high.typed} ORDER BY {ROW} LIMIT {MAX_CELLS}")
-    finding = QualityFinding(
-        "rule-violation", "warning", high.name,
-        {"rule": f"{low.name} <= {high.name}", "count": bad, "total": total,
-         "values": [f"{r[1]} > {r[2]}" for r in rows[:EXAMPLES]],
-         "rows": [int(r[0]) for r in rows[:EXAMPLES]]},
-        share=bad / max(1, ctx.rows))
+    finding = rule_violation_finding(low.name, high.name, bad, total, ctx.rows,
+                                     [(int(r[0]), r[1], r[2]) for r in rows[:EXAMPLES]])
     cells = [(int(r[0]), c, "rule-violation") for r in rows for c in (low.name, high.name)]
     return finding, cells
+
+
+def rule_violation_finding(low: str, high: str, bad: int, total: int, rows: int,
+                           examples: list[tuple[Any, Any, Any]]) -> QualityFinding:
+    """The ``rule-violation`` finding of ``low <= high``; ``examples`` are the first breaking
+    rows as ``(row, low value, high value)`` (staged table or database)."""
+    return QualityFinding(
+        "rule-violation", "warning", high,
+        {"rule": f"{low} <= {high}", "count": bad, "total": total,
+         "values": [f"{a} > {b}" for _, a, b in examples[:EXAMPLES]],
+         "rows": [r for r, _, _ in examples[:EXAMPLES]]},
+        share=bad / max(1, rows))

@@ -26,29 +26,42 @@ def duplicate_rows(ctx: TableContext, keys: list[str]) -> list[QualityFinding]:
         f"SELECT count(*), list({ROW} ORDER BY {ROW})[1:{EXAMPLES}] FROM {VIEW} "
         f"WHERE {hashed} IN (SELECT h FROM (SELECT h FROM dup_hashes LIMIT 1000)) "
         f"GROUP BY {hashed} ORDER BY min({ROW}) LIMIT {EXAMPLES}")
-    share = extra / ctx.rows
-    severity = "warning" if share >= 0.001 else "info"
-    return [QualityFinding("duplicate-rows", severity, None,
-                           {"count": int(extra), "groups": n_groups, "total": ctx.rows,
-                            "percent": f"{share * 100:.1f} %",
-                            "row_groups": [rows for _, rows in groups[:EXAMPLES]],
-                            "rows": [r for _, rows in groups[:EXAMPLES] for r in rows[1:]]},
-                           share=share)]
+    return [duplicate_rows_finding(int(extra), n_groups, ctx.rows, [r for _, r in groups])]
+
+
+def duplicate_rows_finding(extra: int, groups: int, total: int,
+                           row_groups: list[list[Any]]) -> QualityFinding:
+    """The ``duplicate-rows`` finding: ``extra`` rows repeat an earlier one, in ``groups``
+    groups; ``row_groups`` are the rows of the first groups (staged table or database)."""
+    share = extra / total
+    return QualityFinding("duplicate-rows", "warning" if share >= 0.001 else "info", None,
+                          {"count": extra, "groups": groups, "total": total,
+                           "percent": f"{share * 100:.1f} %",
+                           "row_groups": row_groups[:EXAMPLES],
+                           "rows": [r for rows in row_groups[:EXAMPLES] for r in rows[1:]]},
+                          share=share)
 
 
 def key_candidates(ctx: TableContext) -> list[ColumnFacts]:
     """Columns that look like a key: (almost) one distinct value per row."""
-    out = []
-    for col in ctx.columns:
-        s = col.stats
-        present = s["non_null"] - s["blanks"] - s["placeholders"]
-        if ctx.rows < 3 or present < 0.95 * ctx.rows or col.kind in ("decimal", "boolean"):
-            continue
-        if col.temporal and not says("identifier", col.name):
-            continue
-        if s["distinct_approx"] >= 0.9 * present:
-            out.append(col)
-    return out
+    return [c for c in ctx.columns if looks_like_key(c.name, c.kind, c.stats, ctx.rows)]
+
+
+def looks_like_key(name: str, kind: str, stats: dict[str, Any], rows: int) -> bool:
+    """(Almost) one distinct value per row, nearly always filled, not a decimal, a flag or a
+    date (unless its name says identifier)."""
+    present = stats["non_null"] - stats["blanks"] - stats["placeholders"]
+    if rows < 3 or present < 0.95 * rows or kind in ("decimal", "boolean"):
+        return False
+    if kind in ("date", "datetime") and not says("identifier", name):
+        return False
+    return stats["distinct_approx"] >= 0.9 * present
+
+
+def worth_reporting(name: str, first: bool, repeated: int, present: int) -> bool:
+    """A key-like column with a few repeated values is reported when it is named like an
+    identifier (or is the table's first column) and at most 2 % of its values repeat."""
+    return (says("identifier", name) or first) and repeated <= 0.02 * present
 
 
 def exact_distinct(ctx: TableContext, cols: list[ColumnFacts]) -> None:
@@ -87,8 +100,7 @@ def duplicate_keys(ctx: TableContext) -> tuple[list[str], list[QualityFinding]]:
             keys.append(col.name)
             continue
         repeated = present - distinct
-        named = says("identifier", col.name) or col is ctx.columns[0]
-        if not named or repeated > 0.02 * present:
+        if not worth_reporting(col.name, col is ctx.columns[0], repeated, present):
             continue
         found.append(_repeated_key(ctx, col, repeated, present))
     return keys, found
@@ -103,17 +115,28 @@ def _repeated_key(ctx: TableContext, col: ColumnFacts, repeated: int,
         f"list({ROW} ORDER BY {ROW}) FROM {VIEW} WHERE {col.clean} IS NOT NULL "
         f"GROUP BY 1 HAVING count(*) > 1 ORDER BY min({ROW}) LIMIT 1000")
     conflicting = [g for g in groups if g[2] > 1]
-    code = "conflicting-key" if conflicting else "duplicate-key"
-    shown = conflicting or groups
+    differences = _differences(ctx, col, conflicting[0][3][:EXAMPLES]) if conflicting else None
+    return repeated_key_finding(col.name, repeated, present, ctx.rows,
+                                [(g[0], g[3]) for g in conflicting or groups],
+                                len(conflicting), differences)
+
+
+def repeated_key_finding(column: str, repeated: int, present: int, rows: int,
+                         shown: list[tuple[Any, list[Any]]], conflicting: int,
+                         differences: dict[str, list] | None) -> QualityFinding:
+    """``conflicting-key`` (the rows of a repeated key differ elsewhere) or ``duplicate-key``;
+    ``shown`` are the first repeated values with their rows (staged table or database)."""
     evidence: dict[str, Any] = {
-        "count": repeated, "total": present, "values": [_plain(g[0]) for g in shown[:EXAMPLES]],
-        "rows": [r for g in shown[:EXAMPLES] for r in g[3][:EXAMPLES]],
-        "conflicting": len(conflicting),
+        "count": repeated, "total": present,
+        "values": [plain(value) for value, _ in shown[:EXAMPLES]],
+        "rows": [r for _, found in shown[:EXAMPLES] for r in found[:EXAMPLES]],
+        "conflicting": conflicting,
     }
     if conflicting:
-        evidence["differences"] = _differences(ctx, col, conflicting[0][3][:EXAMPLES])
-    return QualityFinding(code, "error" if conflicting else "warning", col.name, evidence,
-                          share=repeated / max(1, ctx.rows))
+        evidence["differences"] = differences
+    return QualityFinding("conflicting-key" if conflicting else "duplicate-key",
+                          "error" if conflicting else "warning", column, evidence,
+                          share=repeated / max(1, rows))
 
 
 def _differences(ctx: TableContext, key: ColumnFacts, rows: list[int]) -> dict[str, list]:
@@ -122,9 +145,15 @@ def _differences(ctx: TableContext, key: ColumnFacts, rows: list[int]) -> dict[s
     select = ", ".join(c.q for c in names)
     found = ctx.sql(f"SELECT {select} FROM {VIEW} WHERE {ROW} IN "
                     f"({', '.join(map(str, rows))}) ORDER BY {ROW}")
-    return {c.name: [_plain(r[i]) for r in found] for i, c in enumerate(names)
-            if len({r[i] for r in found}) > 1}
+    return differing([c.name for c in names], found)
 
 
-def _plain(value: Any) -> Any:
+def differing(names: list[str], rows: list[tuple]) -> dict[str, list]:
+    """The columns (of ``names``) whose values differ between ``rows``, with the values."""
+    return {name: [plain(r[i]) for r in rows] for i, name in enumerate(names)
+            if len({r[i] for r in rows}) > 1}
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON keeps it (numbers, text, flags), anything else as text."""
     return value if value is None or isinstance(value, int | float | str | bool) else str(value)
