@@ -6,8 +6,9 @@ Names load on first use (PEP 562): ``init`` creates a new SQLite catalog without
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from datensorgfalt.lazy import lazy_names
 
 if TYPE_CHECKING:
     from datensorgfalt.catalog.models import Column, Dataset, Finding, Link, Result, Rights, Run
@@ -36,10 +37,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, {name: f"{__name__}.{home}" for name, home in _HOMES.items()})

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from datensorgfalt.engine.duck import sql_string
 from datensorgfalt.engine.parsing import PLACEHOLDERS
 from datensorgfalt.services.quality.column_checks import EXAMPLES
 from datensorgfalt.services.quality.dependencies import (
@@ -108,7 +109,7 @@ def _row_hash(names: list[str], declared: dict[str, str]) -> str:
 
 
 def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    return f"'{sql_string(text)}'"
 
 
 def _tids(ctids: list[str]) -> str:

@@ -14,8 +14,9 @@ would be shadowed by the module of the same name).
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from datensorgfalt.lazy import lazy_names
 
 if TYPE_CHECKING:
     from datensorgfalt.services.scan.runner import ScanReport, scan
@@ -30,10 +31,4 @@ _HOMES = {
 __all__ = ["ScanReport", "display_location", "scan"]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOMES)

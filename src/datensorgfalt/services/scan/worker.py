@@ -249,7 +249,7 @@ def _serve(connection: Connection, memory_mb: int | None, parent: int,
             task, path, args = connection.recv()
         except (EOFError, OSError):
             return
-        reply = _kept_reply(kept, ahead, task, path, args) if kept is not None else None
+        reply = _kept_reply(kept, ahead[1], args[0]) if kept is not None else None
         kept = None
         if reply is None:
             reply = _run(task, path, args)
@@ -276,24 +276,19 @@ def _preload() -> None:
     import datensorgfalt.sources.registry  # noqa: F401
 
 
-def _kept_reply(kept: tuple, ahead: tuple[Path, Path] | None, task: str, path: Path,
-                args: tuple) -> tuple | None:
-    """The reply read ahead, when the request asks for it (its stage renamed as the scan
-    wants it); None when the task is to be run now."""
-    if ahead is None:
-        return None
-    if task != "sha256_and_tables" or path != ahead[0] or len(args) != 1:
-        ahead[1].unlink(missing_ok=True)
-        return None
+def _kept_reply(kept: tuple, stage: Path, wanted: Path) -> tuple | None:
+    """The reply read ahead, its stage renamed to the one the request names (``wanted``); None
+    when the rename fails and the task is to be run now. The scan asks for the file read
+    ahead only while it is unchanged (``_Ahead.serves``), else it starts a fresh worker."""
     status, value = kept
     if status == "ok":
         try:
             for table, _profile in value[1]:
                 if table.staged is not None:
-                    ahead[1].replace(args[0])
-                    table.staged = args[0].name
+                    stage.replace(wanted)
+                    table.staged = wanted.name
         except OSError:
-            ahead[1].unlink(missing_ok=True)
+            stage.unlink(missing_ok=True)
             return None
     return kept
 
